@@ -1,0 +1,86 @@
+package io.xcluster.archtests;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.temporal.workflow.WorkflowInterface;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.Random;
+import java.util.UUID;
+
+/** The architecture, as rules: each field's name is a sentence about the system. */
+@AnalyzeClasses(packages = "io.xcluster", importOptions = ImportOption.DoNotIncludeTests.class)
+public class ArchitectureTest {
+
+  static final String PORT = "io.xcluster.port..";
+  static final String ORDERS = "io.xcluster.orders..";
+  static final String FULFILLMENT = "io.xcluster.fulfillment..";
+  static final String TRANSPORTS = "io.xcluster.transport..";
+  static final String LOCAL_STACK = "io.xcluster.localstack..";
+
+  @ArchTest
+  static final ArchRule region_modules_never_depend_on_a_transport =
+      noClasses().that().resideInAnyPackage(ORDERS, FULFILLMENT)
+          .should().dependOnClassesThat().resideInAPackage(TRANSPORTS)
+          .because("a region only knows the port; the transport is chosen by configuration at the composition root");
+
+  @ArchTest
+  static final ArchRule regions_share_a_wire_format_never_code =
+      slices().matching("io.xcluster.(orders|fulfillment)..").namingSlices("region $1")
+          .should().notDependOnEachOther()
+          .because("us-east and eu-west are deployed and released independently");
+
+  @ArchTest
+  static final ArchRule transports_never_depend_on_each_other =
+      slices().matching("io.xcluster.transport.(*)..").namingSlices("transport $1")
+          .should().notDependOnEachOther();
+
+  @ArchTest
+  static final ArchRule transports_never_depend_on_region_internals =
+      noClasses().that().resideInAPackage(TRANSPORTS)
+          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, LOCAL_STACK)
+          .because("a transport carries any workflow type: it must not know which");
+
+  @ArchTest
+  static final ArchRule the_port_depends_on_nothing_of_ours =
+      noClasses().that().resideInAPackage(PORT)
+          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK);
+
+  /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */
+  static final DescribedPredicate<JavaClass> WORKFLOW_CODE =
+      DescribedPredicate.<JavaClass>describe(
+          "workflow implementations or workflow-side port code",
+          c -> c.getPackageName().startsWith("io.xcluster.port.workflow")
+              || c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(WorkflowInterface.class)));
+
+  @ArchTest
+  static final ArchRule workflow_code_calls_nothing_non_deterministic =
+      noClasses().that(WORKFLOW_CODE)
+          .should().callMethod(System.class, "currentTimeMillis")
+          .orShould().callMethod(System.class, "nanoTime")
+          .orShould().callMethod(Instant.class, "now")
+          .orShould().callMethod(LocalDateTime.class, "now")
+          .orShould().callMethod(LocalDate.class, "now")
+          .orShould().callMethod(ZonedDateTime.class, "now")
+          .orShould().callMethod(OffsetDateTime.class, "now")
+          .orShould().callMethod(Thread.class, "sleep", long.class)
+          .orShould().callMethod(UUID.class, "randomUUID")
+          .orShould().callMethod(Math.class, "random")
+          .orShould().callConstructor(Random.class)
+          .orShould().callConstructor(Random.class, long.class)
+          .orShould().callConstructor(SecureRandom.class)
+          .orShould().dependOnClassesThat().resideInAnyPackage(
+              "java.io..", "java.net..", "java.nio.file..", "java.util.concurrent..", "io.nats..", "io.opentelemetry..")
+          .because("workflow code is replayed: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, and do I/O in activities");
+}

@@ -1,0 +1,87 @@
+package io.xcluster.transport.bridge;
+
+import io.temporal.client.ActivityCompletionClient;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.cluster.ClusterConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bridge process: a worker on the source cluster's bridge queue and a client of the target
+ * cluster. Replicas may run side by side; killing one mid-call loses nothing, because an open
+ * call whose heartbeats stop is retried by Temporal and the retry attaches to the same remote run.
+ */
+public final class BridgeWorker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(BridgeWorker.class);
+
+  private final BridgeSettings settings;
+  private final ClusterConnection source;
+  private final ClusterConnection target;
+  private final InFlightCalls inFlight;
+  private final WorkerFactory workers;
+
+  private BridgeWorker(BridgeSettings settings, ClusterConnection source, ClusterConnection target) {
+    this.settings = settings;
+    this.source = source;
+    this.target = target;
+    ActivityCompletionClient completion = source.client().newActivityCompletionClient();
+    RemoteWorkflowStarter starter = new RemoteWorkflowStarter(target.client());
+    this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick());
+    this.workers = source.newWorkerFactory();
+    workers
+        .newWorker(settings.taskQueue())
+        .registerActivitiesImplementations(new BridgeCallActivity(settings.target(), starter, inFlight));
+  }
+
+  /**
+   * Connects to both clusters and starts polling.
+   *
+   * @throws io.xcluster.port.cluster.ClusterUnreachableException naming the cluster and address
+   */
+  public static BridgeWorker start(BridgeSettings settings) {
+    ClusterConnection target = ClusterConnection.open(settings.target(), settings.connectTimeout());
+    ClusterConnection source;
+    try {
+      source = ClusterConnection.open(settings.source(), settings.connectTimeout());
+    } catch (RuntimeException e) {
+      target.closeNow();
+      throw e;
+    }
+    BridgeWorker bridge = new BridgeWorker(settings, source, target);
+    bridge.workers.start();
+    log.info("bridge polling {} on {} ({}) for calls to {} ({})", settings.taskQueue(), settings.source().name(),
+        settings.source().address(), settings.target().name(), settings.target().address());
+    return bridge;
+  }
+
+  public BridgeSettings settings() {
+    return settings;
+  }
+
+  /** Calls this process holds open right now. */
+  public int inFlightCalls() {
+    return inFlight.size();
+  }
+
+  /** Stops at once, as SIGKILL would: nothing is completed; open calls move to another replica. */
+  public void kill() {
+    workers.shutdownNow();
+    inFlight.close();
+    source.closeNow();
+    target.closeNow();
+  }
+
+  /**
+   * Stops polling and lets go of open calls; they continue on another replica once their
+   * heartbeat timeout passes. (Handing them over sooner is future work: see the bridge README.)
+   */
+  @Override
+  public void close() {
+    workers.shutdown();
+    workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    inFlight.close();
+    source.close();
+    target.close();
+  }
+}

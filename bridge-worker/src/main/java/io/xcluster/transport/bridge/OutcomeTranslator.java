@@ -1,0 +1,68 @@
+package io.xcluster.transport.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.xcluster.port.call.CallOutcome;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns how the remote workflow ended into a typed {@link CallOutcome}. Anything that is not
+ * the remote workflow's own ending (RPC errors, a cluster that went away) yields empty: the
+ * bridge then fails the activity retryably, and Temporal retries the call.
+ */
+final class OutcomeTranslator {
+
+  private OutcomeTranslator() {}
+
+  static Optional<CallOutcome> translate(JsonNode result, Throwable error) {
+    if (error == null) {
+      return Optional.of(CallOutcome.completed(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result));
+    }
+    Throwable failure = unwrap(error);
+    if (failure instanceof WorkflowFailedException closed) {
+      return Optional.of(fromClosedRun(closed.getCause()));
+    }
+    if (failure instanceof WorkflowNotFoundException) {
+      return Optional.of(
+          CallOutcome.failed(
+              "RemoteRunNotFound",
+              "the remote run is gone (past the target namespace's retention?): " + failure.getMessage(),
+              true));
+    }
+    return Optional.empty();
+  }
+
+  private static CallOutcome fromClosedRun(Throwable cause) {
+    if (cause instanceof TimeoutFailure) {
+      return CallOutcome.timedOut();
+    }
+    if (cause instanceof CanceledFailure) {
+      return CallOutcome.canceled();
+    }
+    if (cause instanceof TerminatedFailure terminated) {
+      return CallOutcome.failed("Terminated", terminated.getOriginalMessage(), true);
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure application) {
+        return CallOutcome.failed(application.getType(), application.getOriginalMessage(), application.isNonRetryable());
+      }
+    }
+    String type = cause == null ? "RemoteFailure" : cause.getClass().getSimpleName();
+    return CallOutcome.failed(type, cause == null ? "remote workflow failed" : cause.getMessage(), true);
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

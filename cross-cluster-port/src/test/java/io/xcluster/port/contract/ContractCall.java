@@ -1,0 +1,6 @@
+package io.xcluster.port.contract;
+
+import java.time.Duration;
+
+/** What the kit's caller workflow is asked to do: call the remote once under {@code operation}. */
+public record ContractCall(String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {}

@@ -1,0 +1,15 @@
+package io.xcluster.port.contract;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import io.xcluster.port.call.CallOutcome;
+
+/** The calling side of every contract case, run on the source cluster through the port only. */
+@WorkflowInterface
+public interface ContractCallerWorkflow {
+
+  String TASK_QUEUE = "contract-caller";
+
+  @WorkflowMethod
+  CallOutcome call(ContractCall call);
+}

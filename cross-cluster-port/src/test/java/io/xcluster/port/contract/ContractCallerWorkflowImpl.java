@@ -1,0 +1,27 @@
+package io.xcluster.port.contract;
+
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.workflow.CrossClusterClient;
+
+public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow {
+
+  private final CrossClusterClient crossCluster;
+
+  public ContractCallerWorkflowImpl(CallRoute route) {
+    this.crossCluster = new CrossClusterClient(ContractClusters.SOURCE, () -> route);
+  }
+
+  @Override
+  public CallOutcome call(ContractCall call) {
+    RemoteTarget target =
+        new RemoteTarget(
+            ContractClusters.TARGET,
+            ContractClusters.NAMESPACE,
+            ContractRemoteWorkflow.TYPE,
+            ContractRemoteWorkflow.TASK_QUEUE,
+            call.remoteTimeout());
+    return crossCluster.call(call.operation(), target, call.behaviour()).get();
+  }
+}

@@ -1,0 +1,34 @@
+package io.xcluster.port.contract;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow {
+
+  private final ExecutionLedger ledger =
+      Workflow.newActivityStub(
+          ExecutionLedger.class,
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+
+  private boolean released;
+
+  @Override
+  public String run(RemoteBehaviour behaviour) {
+    ledger.recordExecution(Workflow.getInfo().getWorkflowId());
+    switch (behaviour.mode()) {
+      case FAIL -> throw ApplicationFailure.newNonRetryableFailure(
+          "remote rejected " + behaviour.payload(), BUSINESS_FAILURE);
+      case HOLD -> Workflow.sleep(Duration.ofMillis(behaviour.holdMillis()));
+      case AWAIT_RELEASE -> Workflow.await(() -> released);
+      case COMPLETE -> { }
+    }
+    return "done:" + behaviour.payload();
+  }
+
+  @Override
+  public void release() {
+    released = true;
+  }
+}

@@ -1,0 +1,32 @@
+package io.xcluster.port.contract;
+
+/** What the contract kit's remote workflow does with a call: the knob each contract case turns. */
+public record RemoteBehaviour(Mode mode, String payload, long holdMillis) {
+
+  public enum Mode {
+    /** Return {@code "done:" + payload} at once. */
+    COMPLETE,
+    /** Fail with the non-retryable business failure {@link ContractRemoteWorkflow#BUSINESS_FAILURE}. */
+    FAIL,
+    /** Sleep {@code holdMillis}, then complete. */
+    HOLD,
+    /** Wait for the {@code release} signal, then complete. */
+    AWAIT_RELEASE
+  }
+
+  public static RemoteBehaviour complete(String payload) {
+    return new RemoteBehaviour(Mode.COMPLETE, payload, 0);
+  }
+
+  public static RemoteBehaviour fail(String payload) {
+    return new RemoteBehaviour(Mode.FAIL, payload, 0);
+  }
+
+  public static RemoteBehaviour hold(String payload, long millis) {
+    return new RemoteBehaviour(Mode.HOLD, payload, millis);
+  }
+
+  public static RemoteBehaviour awaitRelease(String payload) {
+    return new RemoteBehaviour(Mode.AWAIT_RELEASE, payload, 0);
+  }
+}

@@ -1,0 +1,332 @@
+package io.xcluster.port.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.call.CallId;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.OutcomeKind;
+import io.xcluster.port.call.RemoteCallFailedException;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.spi.CallRoute;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every cross-cluster transport must show, whatever carries the call. A transport
+ * module passes it by extending this class and saying how to start (and kill) its process.
+ *
+ * <p>Each case runs a caller workflow on the source cluster that reaches the remote workflow on
+ * the target cluster only through the port; remote executions are counted on the target side.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+public abstract class TransportContractTest {
+
+  /** One running transport process as the kit sees it. */
+  public interface RunningTransport {
+    /** Stops at once, completing nothing and saying goodbye to no one, like SIGKILL. */
+    void kill();
+  }
+
+  /** Starts the transport between {@code source} (the calling cluster) and {@code target}. */
+  protected abstract RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target);
+
+  /**
+   * The route the caller uses to reach the transport; keep its heartbeat timeout short (a few
+   * seconds) so that the restart case does not wait long for a dead process to be noticed.
+   */
+  protected abstract CallRoute route();
+
+  private static final Duration REMOTE_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration AWAIT = Duration.ofSeconds(90);
+
+  private ContractClusters clusters;
+  private ClusterConnection source;
+  private ClusterConnection target;
+  private WorkerFactory sourceWorkers;
+  private WorkerFactory targetWorkers;
+  private RunningTransport transport;
+  private String testName;
+
+  @BeforeAll
+  void startClustersWorkersAndTransport() {
+    clusters = new ContractClusters();
+    source = clusters.connectSource();
+    target = clusters.connectTarget();
+
+    sourceWorkers = source.newWorkerFactory();
+    CallRoute route = route();
+    sourceWorkers
+        .newWorker(ContractCallerWorkflow.TASK_QUEUE)
+        .registerWorkflowImplementationFactory(
+            ContractCallerWorkflow.class, () -> new ContractCallerWorkflowImpl(route));
+    sourceWorkers.start();
+
+    targetWorkers = target.newWorkerFactory();
+    Worker remote = targetWorkers.newWorker(ContractRemoteWorkflow.TASK_QUEUE);
+    remote.registerWorkflowImplementationTypes(ContractRemoteWorkflowImpl.class);
+    remote.registerActivitiesImplementations(new ExecutionLedger.InMemory());
+    targetWorkers.start();
+
+    transport = startTransport(clusters.source(), clusters.target());
+  }
+
+  @AfterAll
+  void stopEverything() {
+    if (transport != null) {
+      transport.kill();
+    }
+    for (WorkerFactory workers : new WorkerFactory[] {sourceWorkers, targetWorkers}) {
+      if (workers != null) {
+        workers.shutdownNow();
+      }
+    }
+    for (ClusterConnection connection : new ClusterConnection[] {source, target}) {
+      if (connection != null) {
+        connection.closeNow();
+      }
+    }
+    if (clusters != null) {
+      clusters.close();
+    }
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void rememberTestName(TestInfo info) {
+    testName = info.getTestMethod().map(m -> m.getName()).orElse("case");
+  }
+
+  @Test
+  void happyPathReturnsTheRemoteResult() {
+    Caller caller = startCaller("happy", RemoteBehaviour.complete("parcel-1"), REMOTE_TIMEOUT);
+
+    CallOutcome outcome = caller.outcome();
+
+    assertEquals(OutcomeKind.COMPLETED, outcome.kind(), outcome.describe());
+    assertEquals("done:parcel-1", outcome.resultOrThrow(String.class));
+    assertEquals(1, ExecutionLedger.InMemory.executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
+  void duplicateStartAttachesToTheRunningRemoteWorkflow() {
+    String callerId = newCallerId();
+    String remoteId = remoteIdOf(callerId, "attach-running");
+    WorkflowStub alreadyRunning = startRemoteDirectly(remoteId, RemoteBehaviour.awaitRelease("first"));
+    awaitCondition("the pre-started remote workflow runs", () -> executionsOf(remoteId) == 1);
+
+    Caller caller = startCaller(callerId, "attach-running", RemoteBehaviour.awaitRelease("second"), REMOTE_TIMEOUT);
+    awaitCondition("the transport has picked up the call", () -> transportActivityStarted(callerId));
+    alreadyRunning.signal("release");
+
+    CallOutcome outcome = caller.outcome();
+    assertEquals("done:first", outcome.resultOrThrow(String.class), "the call attached to the first run");
+    assertEquals(1, executionsOf(remoteId), "the remote workflow ran once");
+  }
+
+  @Test
+  void duplicateStartAfterTheRemoteFinishedReturnsItsOutcomeWithoutRunningAgain() throws Exception {
+    String callerId = newCallerId();
+    String remoteId = remoteIdOf(callerId, "attach-finished");
+    WorkflowStub finished = startRemoteDirectly(remoteId, RemoteBehaviour.complete("first"));
+    finished.getResult(30, TimeUnit.SECONDS, String.class);
+
+    Caller caller = startCaller(callerId, "attach-finished", RemoteBehaviour.complete("second"), REMOTE_TIMEOUT);
+
+    assertEquals("done:first", caller.outcome().resultOrThrow(String.class));
+    assertEquals(1, executionsOf(remoteId), "a retry after the remote closed must not start a second run");
+  }
+
+  @Test
+  void remoteBusinessFailureArrivesAsATypedFailureWithoutRetries() {
+    Caller caller = startCaller("fail", RemoteBehaviour.fail("order-7"), REMOTE_TIMEOUT);
+
+    CallOutcome outcome = caller.outcome();
+
+    assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.describe());
+    assertEquals(ContractRemoteWorkflow.BUSINESS_FAILURE, outcome.failure().type());
+    assertTrue(outcome.failure().message().contains("remote rejected order-7"), outcome.failure().message());
+    assertTrue(outcome.failure().nonRetryable());
+    RemoteCallFailedException thrown =
+        assertThrows(RemoteCallFailedException.class, () -> outcome.resultOrThrow(String.class));
+    assertEquals(ContractRemoteWorkflow.BUSINESS_FAILURE, thrown.failureType());
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+    assertEquals(1, transportActivityAttempts(caller.workflowId()), "a business failure is not retried");
+  }
+
+  @Test
+  void remoteTimeoutArrivesAsTimedOut() {
+    Caller caller = startCaller("slow", RemoteBehaviour.hold("late", 30_000), Duration.ofSeconds(2));
+
+    CallOutcome outcome = caller.outcome();
+
+    assertEquals(OutcomeKind.TIMED_OUT, outcome.kind(), outcome.describe());
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
+  void cancellingTheCallerCancelsTheRemoteWorkflow() {
+    Caller caller = startCaller("cancel", RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+    awaitCondition("the transport has picked up the call", () -> transportActivityStarted(caller.workflowId()));
+
+    caller.stub().cancel();
+
+    awaitCondition(
+        "the remote workflow is canceled",
+        () -> remoteStatus(caller.remoteWorkflowId()) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    WorkflowFailedException callerEnd = assertThrows(WorkflowFailedException.class, caller::outcome);
+    assertTrue(callerEnd.getCause() instanceof CanceledFailure, "the caller ends canceled: " + callerEnd.getCause());
+  }
+
+  @Test
+  void transportKilledMidCallAndStartedAgainStillCompletesTheCallOnce() {
+    Caller caller = startCaller("restart", RemoteBehaviour.hold("survivor", 3_000), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+    awaitCondition("the transport has picked up the call", () -> transportActivityStarted(caller.workflowId()));
+
+    transport.kill();
+    transport = null;
+    awaitCondition(
+        "the remote workflow finishes while the transport is down",
+        () -> remoteStatus(caller.remoteWorkflowId()) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    transport = startTransport(clusters.source(), clusters.target());
+
+    assertEquals("done:survivor", caller.outcome().resultOrThrow(String.class));
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
+  void thousandConcurrentCallsAllCompleteEachRemoteOnce() {
+    int calls = 1_000;
+    List<Caller> callers = new ArrayList<>(calls);
+    for (int i = 0; i < calls; i++) {
+      callers.add(startCaller("bulk", RemoteBehaviour.complete("n" + i), REMOTE_TIMEOUT));
+    }
+    for (int i = 0; i < calls; i++) {
+      Caller caller = callers.get(i);
+      assertEquals("done:n" + i, caller.outcome(Duration.ofMinutes(3)).resultOrThrow(String.class));
+    }
+    for (Caller caller : callers) {
+      assertEquals(1, executionsOf(caller.remoteWorkflowId()), caller.remoteWorkflowId());
+    }
+  }
+
+  // --- the kit's plumbing --------------------------------------------------------------------
+
+  /** A caller workflow started on the source cluster. */
+  protected record Caller(String workflowId, String remoteWorkflowId, WorkflowStub stub) {
+    CallOutcome outcome() {
+      return outcome(AWAIT);
+    }
+
+    CallOutcome outcome(Duration wait) {
+      try {
+        return stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, CallOutcome.class);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("no outcome for " + workflowId + " within " + wait, e);
+      }
+    }
+  }
+
+  private Caller startCaller(String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
+    return startCaller(newCallerId(), operation, behaviour, remoteTimeout);
+  }
+
+  private Caller startCaller(String callerId, String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
+    WorkflowStub stub =
+        source
+            .client()
+            .newUntypedWorkflowStub(
+                "ContractCallerWorkflow",
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(callerId)
+                    .setTaskQueue(ContractCallerWorkflow.TASK_QUEUE)
+                    .build());
+    stub.start(new ContractCall(operation, behaviour, remoteTimeout));
+    return new Caller(callerId, remoteIdOf(callerId, operation), stub);
+  }
+
+  private String newCallerId() {
+    return "contract-" + testName + "-" + UUID.randomUUID();
+  }
+
+  private static String remoteIdOf(String callerId, String operation) {
+    return new CallId(ContractClusters.SOURCE, callerId, operation).value();
+  }
+
+  private WorkflowStub startRemoteDirectly(String remoteId, RemoteBehaviour behaviour) {
+    WorkflowStub stub =
+        target
+            .client()
+            .newUntypedWorkflowStub(
+                ContractRemoteWorkflow.TYPE,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(remoteId)
+                    .setTaskQueue(ContractRemoteWorkflow.TASK_QUEUE)
+                    .build());
+    stub.start(behaviour);
+    return stub;
+  }
+
+  private static int executionsOf(String remoteId) {
+    return ExecutionLedger.InMemory.executionsOf(remoteId);
+  }
+
+  private WorkflowExecutionStatus remoteStatus(String remoteId) {
+    return target.client().newUntypedWorkflowStub(remoteId).describe().getStatus();
+  }
+
+  private boolean transportActivityStarted(String callerId) {
+    var pending = source.client().newUntypedWorkflowStub(callerId).describe().getRawDescription().getPendingActivitiesList();
+    return pending.stream()
+        .anyMatch(a -> a.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  }
+
+  private long transportActivityAttempts(String callerId) {
+    WorkflowClient client = source.client();
+    return client.fetchHistory(callerId).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+        .mapToLong(e -> e.getActivityTaskStartedEventAttributes().getAttempt())
+        .max()
+        .orElse(0);
+  }
+
+  private static void awaitCondition(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted while waiting until " + what);
+      }
+    }
+    fail("timed out after " + AWAIT + " waiting until " + what);
+  }
+}

@@ -1,0 +1,110 @@
+package io.xcluster.localstack.cli;
+
+import io.xcluster.localstack.demo.OrderDemo;
+import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.port.cluster.ClusterUnreachableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code local-stack demo | serve | bench}: the system on two embedded clusters. */
+@Command(
+    name = "local-stack",
+    mixinStandardHelpOptions = true,
+    description = "Runs us-east and eu-west on two embedded Temporal clusters with a cross-cluster transport.",
+    subcommands = {LocalStackMain.Demo.class, LocalStackMain.Serve.class, io.xcluster.localstack.bench.BenchCommand.class})
+public final class LocalStackMain implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  public static int execute(String... args) {
+    CommandLine commandLine = new CommandLine(new LocalStackMain());
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          // bad configuration and unreachable clusters get one line, not a stack trace
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+              || e instanceof ClusterUnreachableException) {
+            cmd.getErr().println("local-stack: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static EmbeddedStack startStack(StackOptions options) {
+    return EmbeddedStack.start(options, step -> System.err.println("local-stack: " + step));
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = "Places orders in us-east, follows each through eu-west and back; exits 0 only if every order ends as expected.")
+  static final class Demo implements Callable<Integer> {
+    @Mixin StackMixin stack;
+
+    @Option(names = "--orders", defaultValue = "20", description = "How many orders to place (default: ${DEFAULT-VALUE}).")
+    int orders;
+
+    @Option(names = "--with-failures", description = "Make every 5th order ask for an unknown SKU: it must end FAILED, refunded.")
+    boolean withFailures;
+
+    @Option(names = "--wait", defaultValue = "PT5M", description = "How long to wait for all orders, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration wait;
+
+    @Override
+    public Integer call() {
+      if (orders < 1) {
+        throw new IllegalArgumentException("--orders must be at least 1, was " + orders);
+      }
+      try (EmbeddedStack running = startStack(stack.toOptions())) {
+        String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        List<OrderDemo.Placed> results =
+            new OrderDemo(running.usEast().client(), System.out, System.err).run(runId, orders, withFailures, wait);
+        return OrderDemo.allAsExpected(results) ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Starts the stack and keeps it running until Ctrl-C; prints the endpoints once ready.")
+  static final class Serve implements Callable<Integer> {
+    @Mixin StackMixin stack;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      EmbeddedStack running = startStack(stack.toOptions());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        running.close();
+        stopped.countDown();
+      }, "local-stack-shutdown"));
+      String usEast = running.usEast().endpoint().address();
+      String euWest = running.euWest().endpoint().address();
+      System.out.println("""
+          local-stack ready (Ctrl-C stops it)
+            us-east  %s  namespace default  queues: orders, %s
+            eu-west  %s  namespace default  queue: fulfillment
+            transport: %s
+          Place an order with the Temporal CLI:
+            temporal workflow start --address %s --task-queue orders --type OrderWorkflow \\
+              --workflow-id order-1 --input '{"orderId":"order-1","customerId":"c-1","lines":[{"sku":"SKU-001","quantity":1}],"amountCents":4200,"currency":"USD","destinationCountry":"DE"}'
+            temporal workflow query --address %s --workflow-id order-1 --type status"""
+          .formatted(usEast, running.orderSettings().route().taskQueue(), euWest,
+              running.orderSettings().route().transport(), usEast, usEast));
+      stopped.await();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.xcluster.localstack.cli;
+
+import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.localstack.stack.StackOptions;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every local-stack command shares: ports, transport, timeouts, simulation. */
+public final class StackMixin {
+
+  @Option(names = "--us-east-port", defaultValue = "7233", description = "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int usEastPort;
+
+  @Option(names = "--eu-west-port", defaultValue = "7234", description = "Loopback port of the eu-west cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int euWestPort;
+
+  @Option(names = "--transport", defaultValue = "${env:XCLUSTER_TRANSPORT:-bridge}",
+      description = "Cross-cluster transport for new orders (env XCLUSTER_TRANSPORT; default: ${DEFAULT-VALUE}).")
+  String transport;
+
+  @Option(names = "--fulfillment-timeout", defaultValue = "PT48H",
+      description = "How long an order waits for fulfillment before escalating, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration fulfillmentTimeout;
+
+  @Option(names = "--warehouse-delay", defaultValue = "PT0S",
+      description = "Simulated duration of each warehouse and carrier step, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration warehouseDelay;
+
+  @Option(names = "--warehouse-flakiness", defaultValue = "0.0",
+      description = "Share 0..1 of warehouse and carrier attempts that fail transiently and are retried (default: ${DEFAULT-VALUE}).")
+  double warehouseFlakiness;
+
+  public StackOptions toOptions() {
+    return new StackOptions(
+        usEastPort, euWestPort, transport, fulfillmentTimeout, new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L));
+  }
+}

@@ -1,0 +1,141 @@
+package io.xcluster.localstack.stack;
+
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.fulfillment.worker.FulfillmentServiceWorker;
+import io.xcluster.orders.notification.SimulatedNotifier;
+import io.xcluster.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.orders.worker.OrderServiceWorker;
+import io.xcluster.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.contract.EmbeddedTemporalServer;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.transport.bridge.BridgeSettings;
+import io.xcluster.transport.bridge.BridgeTransport;
+import io.xcluster.transport.bridge.BridgeWorker;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+
+/**
+ * Two independent embedded Temporal clusters on loopback — us-east and eu-west — with both
+ * region workers and the selected transport: the whole system in one JVM, needing only a JDK.
+ * This is a composition root: the one place besides the transports' own mains that names them.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+  public static final String US_EAST = "us-east";
+  public static final String EU_WEST = "eu-west";
+  public static final String NAMESPACE = "default";
+
+  private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
+  private final SimulatedPaymentGateway payments = new SimulatedPaymentGateway();
+  private final SimulatedNotifier notifications = new SimulatedNotifier();
+  private final StackOptions options;
+  private ClusterConnection usEast;
+  private ClusterConnection euWest;
+  private BridgeWorker bridge;
+  private OrderWorkflowSettings orderSettings;
+
+  private EmbeddedStack(StackOptions options) {
+    this.options = options;
+  }
+
+  /** Starts everything, reporting each step to {@code step}; on failure stops what was started. */
+  public static EmbeddedStack start(StackOptions options, Consumer<String> step) {
+    EmbeddedStack stack = new EmbeddedStack(options);
+    try {
+      stack.startAll(step);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Consumer<String> step) {
+    CallRoute route = CrossClusterTransports.named(options.transport()).routeTo(EU_WEST);
+
+    EmbeddedTemporalServer usEastServer = EmbeddedTemporalServer.start(options.usEastPort());
+    stopOrder.push(usEastServer);
+    EmbeddedTemporalServer euWestServer = EmbeddedTemporalServer.start(options.euWestPort());
+    stopOrder.push(euWestServer);
+    step.accept("clusters up: us-east " + usEastServer.address() + ", eu-west " + euWestServer.address());
+
+    usEast = ClusterConnection.open(ClusterEndpoint.loopback(US_EAST, usEastServer.port()));
+    stopOrder.push(usEast::closeNow);
+    euWest = ClusterConnection.open(ClusterEndpoint.loopback(EU_WEST, euWestServer.port()));
+    stopOrder.push(euWest::closeNow);
+
+    WorkerFactory fulfillment = FulfillmentServiceWorker.start(euWest, options.simulation());
+    stopOrder.push(fulfillment::shutdownNow);
+    orderSettings =
+        new OrderWorkflowSettings(
+            US_EAST,
+            OrderWorkflowSettings.euWestFulfillment(EU_WEST, NAMESPACE, OrderWorkflowSettings.DEFAULT_REMOTE_EXECUTION_TIMEOUT),
+            route,
+            options.fulfillmentTimeout());
+    WorkerFactory orders = OrderServiceWorker.start(usEast, orderSettings, payments, notifications);
+    stopOrder.push(orders::shutdownNow);
+    step.accept("workers up: orders on us-east, fulfillment on eu-west");
+
+    startTransport(route);
+    step.accept("transport up: " + route.transport() + " on us-east queue " + route.taskQueue());
+  }
+
+  private void startTransport(CallRoute route) {
+    if (!BridgeTransport.NAME.equals(route.transport())) {
+      throw new IllegalArgumentException(
+          CrossClusterTransports.SETTING + "=" + route.transport() + " has no embedded launcher in local-stack yet");
+    }
+    bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()));
+    stopOrder.push(bridge::kill);
+  }
+
+  public ClusterConnection usEast() {
+    return usEast;
+  }
+
+  public ClusterConnection euWest() {
+    return euWest;
+  }
+
+  public OrderWorkflowSettings orderSettings() {
+    return orderSettings;
+  }
+
+  public RemoteTarget fulfillmentTarget() {
+    return orderSettings.fulfillment();
+  }
+
+  /** The bridge process of this stack (null for other transports). */
+  public BridgeWorker bridge() {
+    return bridge;
+  }
+
+  public SimulatedPaymentGateway payments() {
+    return payments;
+  }
+
+  public SimulatedNotifier notifications() {
+    return notifications;
+  }
+
+  /** Registers something to stop with the stack (before what was started earlier). */
+  public void stopWithStack(AutoCloseable resource) {
+    stopOrder.push(resource);
+  }
+
+  @Override
+  public void close() {
+    while (!stopOrder.isEmpty()) {
+      try {
+        stopOrder.pop().close();
+      } catch (Exception e) {
+        System.err.println("local-stack: while stopping: " + e);
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.xcluster.localstack.stack;
+
+import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to start the embedded stack.
+ *
+ * @param usEastPort loopback port of the us-east cluster's frontend (0: any free port)
+ * @param euWestPort loopback port of the eu-west cluster's frontend (0: any free port)
+ * @param transport the cross-cluster transport for new orders, as {@code XCLUSTER_TRANSPORT} names it
+ * @param fulfillmentTimeout how long an order waits for fulfillment before escalating
+ * @param simulation the simulated warehouse's delays and failure injection
+ */
+public record StackOptions(
+    int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation) {
+
+  public static final int DEFAULT_US_EAST_PORT = 7233;
+  public static final int DEFAULT_EU_WEST_PORT = 7234;
+
+  public StackOptions {
+    requirePort("--us-east-port", usEastPort);
+    requirePort("--eu-west-port", euWestPort);
+    if (usEastPort != 0 && usEastPort == euWestPort) {
+      throw new IllegalArgumentException("--us-east-port and --eu-west-port must differ, both are " + usEastPort);
+    }
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(fulfillmentTimeout, "fulfillmentTimeout");
+    Objects.requireNonNull(simulation, "simulation");
+  }
+
+  private static void requirePort(String setting, int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(setting + " must be within 0..65535, was " + port);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.xcluster.orders.worker;
+
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.orders.notification.NotificationActivities;
+import io.xcluster.orders.payment.PaymentActivities;
+import io.xcluster.orders.workflow.OrderWorkflow;
+import io.xcluster.orders.workflow.OrderWorkflowImpl;
+import io.xcluster.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.port.cluster.ClusterConnection;
+
+/** Registers us-east's workflow and activities on the {@code orders} queue of a connected cluster. */
+public final class OrderServiceWorker {
+
+  private OrderServiceWorker() {}
+
+  /** Registers and starts the worker; the caller owns (and shuts down) the returned factory. */
+  public static WorkerFactory start(
+      ClusterConnection usEast, OrderWorkflowSettings settings, PaymentActivities payments, NotificationActivities notifications) {
+    WorkerFactory factory = usEast.newWorkerFactory();
+    Worker worker = factory.newWorker(OrderWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
+    worker.registerActivitiesImplementations(payments, notifications);
+    factory.start();
+    return factory;
+  }
+}

@@ -1,0 +1,180 @@
+package io.xcluster.orders.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.xcluster.orders.notification.SimulatedNotifier;
+import io.xcluster.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.spi.CallOutcomeDelivery;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.DeliveredOutcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** OrderWorkflow against a scripted transport, on Temporal's time-skipping test server. */
+@Timeout(60)
+class OrderWorkflowTest {
+
+  private static final String TRANSPORT_QUEUE = "scripted-transport";
+
+  private final SimulatedPaymentGateway payments = new SimulatedPaymentGateway();
+  private final SimulatedNotifier notifications = new SimulatedNotifier();
+  private final ScriptedTransport transport = new ScriptedTransport();
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+
+  /** Outcomes by order id; an order without one is handed over and its outcome never comes. */
+  static final class ScriptedTransport implements CrossClusterCallActivity {
+    final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
+    final Map<String, CallRequest> received = new ConcurrentHashMap<>();
+
+    @Override
+    public CallOutcome call(CallRequest request) {
+      received.put(request.callId().sourceWorkflowId(), request);
+      return outcomes.get(request.callId().sourceWorkflowId());
+    }
+
+    @Override
+    public void cancel(CallRequest request) {}
+  }
+
+  private void start(boolean outcomeByActivity) {
+    env = TestWorkflowEnvironment.newInstance();
+    CallRoute route = new CallRoute("scripted", TRANSPORT_QUEUE, Duration.ofSeconds(30), outcomeByActivity);
+    OrderWorkflowSettings settings =
+        new OrderWorkflowSettings(
+            "us-east",
+            OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(7)),
+            route,
+            OrderWorkflowSettings.DEFAULT_FULFILLMENT_TIMEOUT);
+    Worker orders = env.newWorker(OrderWorkflow.TASK_QUEUE);
+    orders.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
+    orders.registerActivitiesImplementations(payments, notifications);
+    env.newWorker(TRANSPORT_QUEUE).registerActivitiesImplementations(transport);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  private OrderWorkflow orderStub(String orderId) {
+    return client.newWorkflowStub(
+        OrderWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(OrderWorkflow.TASK_QUEUE).setWorkflowId(orderId).build());
+  }
+
+  private static Order order(String orderId, String sku) {
+    return new Order(orderId, "customer-1", List.of(new OrderLine(sku, 1)), 4_200, "USD", "DE");
+  }
+
+  private static CallOutcome shipped(String orderId) {
+    return CallOutcome.completed(
+        CallPayloads.encode(Map.of("orderId", orderId, "parcelId", "P-1", "carrier", "SIM", "trackingNumber", "TRK-" + orderId)));
+  }
+
+  @Test
+  void shippedOrderIsConfirmedToTheCustomerAndCompletes() {
+    start(true);
+    transport.outcomes.put("order-1", shipped("order-1"));
+
+    OrderStatus result = orderStub("order-1").placeOrder(order("order-1", "SKU-001"));
+
+    assertEquals(OrderState.COMPLETED, result.state());
+    assertEquals("TRK-order-1", result.trackingNumber());
+    assertEquals("scripted", result.transport());
+    assertEquals("TRK-order-1", notifications.confirmationFor("order-1"));
+    assertEquals("us-east:order-1:fulfillment", transport.received.get("order-1").callId().value());
+    assertEquals("FulfillmentWorkflow", transport.received.get("order-1").target().workflowType());
+    assertNull(payments.refundReason("order-1"));
+  }
+
+  @Test
+  void remoteFulfillmentFailureRefundsThePaymentAndFailsTheOrderWithTheReason() {
+    start(true);
+    transport.outcomes.put("order-2", CallOutcome.failed("UnknownSku", "unknown SKU 'NOPE-1'", true));
+
+    OrderStatus result = orderStub("order-2").placeOrder(order("order-2", "NOPE-1"));
+
+    assertEquals(OrderState.FAILED, result.state());
+    assertTrue(result.failureReason().contains("UnknownSku: unknown SKU 'NOPE-1'"), result.failureReason());
+    assertTrue(payments.wasCharged("order-2"));
+    assertNotNull(payments.refundReason("order-2"), "the payment is refunded");
+    assertNull(notifications.confirmationFor("order-2"));
+  }
+
+  @Test
+  void noOutcomeWithin48HoursEscalatesAndALateOutcomeStillCompletesTheOrder() throws Exception {
+    start(false); // handed over; the outcome would come as a signal, and does not
+    OrderWorkflow order = orderStub("order-3");
+    WorkflowClient.start(order::placeOrder, order("order-3", "SKU-001"));
+
+    env.sleep(Duration.ofHours(47));
+    assertNull(notifications.escalationFor("order-3"), "no escalation before 48 h");
+    assertEquals(OrderState.FULFILLING, order.status().state());
+
+    env.sleep(Duration.ofHours(2));
+    assertNotNull(notifications.escalationFor("order-3"), "escalated after 48 h");
+    assertEquals(OrderState.ESCALATED, order.status().state());
+
+    WorkflowStub untyped = WorkflowStub.fromTyped(order);
+    untyped.signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome("us-east:order-3:fulfillment", shipped("order-3")));
+    untyped.signal(
+        CallOutcomeDelivery.SIGNAL_NAME,
+        new DeliveredOutcome("us-east:order-3:fulfillment", CallOutcome.failed("Late", "a duplicate must be ignored", true)));
+
+    OrderStatus result = untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class);
+    assertEquals(OrderState.COMPLETED, result.state());
+    assertEquals("TRK-order-3", result.trackingNumber());
+  }
+
+  @Test
+  void orderWithoutItemsIsRejectedAsInvalidBeforeAnyCharge() {
+    start(true);
+    Order empty = new Order("order-4", "customer-1", List.of(), 4_200, "USD", "DE");
+
+    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> orderStub("order-4").placeOrder(empty));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(OrderWorkflow.INVALID_ORDER, cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("no items"), cause.getOriginalMessage());
+    assertFalse(payments.wasCharged("order-4"));
+    assertTrue(transport.received.isEmpty());
+  }
+
+  @Test
+  void declinedPaymentFailsTheOrderWithoutAskingForFulfillment() {
+    start(true);
+    Order declined = new Order("order-5", "declined-7", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE");
+
+    OrderStatus result = orderStub("order-5").placeOrder(declined);
+
+    assertEquals(OrderState.FAILED, result.state());
+    assertTrue(result.failureReason().contains("PaymentDeclined"), result.failureReason());
+    assertTrue(transport.received.isEmpty());
+  }
+}
