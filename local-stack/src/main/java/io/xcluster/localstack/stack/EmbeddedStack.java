@@ -45,9 +45,18 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** Starts everything, reporting each step to {@code step}; on failure stops what was started. */
   public static EmbeddedStack start(StackOptions options, Consumer<String> step) {
+    return start(options, step, true);
+  }
+
+  /** As {@link #start}, but leaves the transport to the caller (who runs it in a process of its own). */
+  public static EmbeddedStack startWithoutTransport(StackOptions options, Consumer<String> step) {
+    return start(options, step, false);
+  }
+
+  private static EmbeddedStack start(StackOptions options, Consumer<String> step, boolean withTransport) {
     EmbeddedStack stack = new EmbeddedStack(options);
     try {
-      stack.startAll(step);
+      stack.startAll(step, withTransport);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -55,7 +64,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Consumer<String> step) {
+  private void startAll(Consumer<String> step, boolean withTransport) {
     CallRoute route = CrossClusterTransports.named(options.transport()).routeTo(EU_WEST);
 
     EmbeddedTemporalServer usEastServer = EmbeddedTemporalServer.start(options.usEastPort());
@@ -81,6 +90,9 @@ public final class EmbeddedStack implements AutoCloseable {
     stopOrder.push(orders::shutdownNow);
     step.accept("workers up: orders on us-east, fulfillment on eu-west");
 
+    if (!withTransport) {
+      return;
+    }
     startTransport(route);
     step.accept("transport up: " + route.transport() + " on us-east queue " + route.taskQueue());
   }

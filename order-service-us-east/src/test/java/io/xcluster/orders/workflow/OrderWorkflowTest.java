@@ -24,6 +24,8 @@ import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.DeliveredOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /** OrderWorkflow against a scripted transport, on Temporal's time-skipping test server. */
 @Timeout(60)
@@ -150,6 +153,24 @@ class OrderWorkflowTest {
     OrderStatus result = untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class);
     assertEquals(OrderState.COMPLETED, result.state());
     assertEquals("TRK-order-3", result.trackingNumber());
+  }
+
+  /**
+   * Records the histories {@link OrderWorkflowReplayTest} replays. Run after a workflow change
+   * that adds a {@code Workflow.getVersion} branch, to add histories of the new shape (never
+   * overwrite old ones: they stand for orders in flight):
+   * {@code ./mvnw -pl order-service-us-east test -Dtest=OrderWorkflowTest -Dxcluster.recordHistories=true}
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "xcluster.recordHistories", matches = "true")
+  void recordHistoriesForTheReplayTest() throws Exception {
+    Path dir = Path.of("src/test/resources/histories");
+    Files.createDirectories(dir);
+    shippedOrderIsConfirmedToTheCustomerAndCompletes();
+    Files.writeString(dir.resolve("order-completed-outcome-by-activity.json"), client.fetchHistory("order-1").toJson(true));
+    env.close();
+    noOutcomeWithin48HoursEscalatesAndALateOutcomeStillCompletesTheOrder();
+    Files.writeString(dir.resolve("order-escalated-outcome-by-signal.json"), client.fetchHistory("order-3").toJson(true));
   }
 
   @Test
