@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.call.OutcomeKind;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -16,26 +18,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The calls this bridge process holds open: each is an async-completed activity whose remote
  * result is awaited with a non-blocking long poll, so 10,000 calls cost 10,000 small objects, not
- * threads. One scheduler thread heartbeats them (which is also how cancellation arrives) and a
- * small pool completes them.
+ * threads. One scheduler thread finds the calls due a heartbeat (which is also how cancellation
+ * arrives); a small pool sends the heartbeats, remote cancels and completions, so that one slow
+ * RPC never holds up the others.
  */
 final class InFlightCalls implements AutoCloseable {
 
   static final String REMOTE_UNAVAILABLE = "RemoteUnavailable";
+  /** Threads for heartbeat, cancel and completion RPCs: enough for ~10k calls on a LAN at 10 s intervals. */
+  static final int IO_THREADS = 4;
   private static final Logger log = LoggerFactory.getLogger(InFlightCalls.class);
   private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(200);
 
   private final ActivityCompletionClient completion;
   private final RemoteWorkflowStarter remote;
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("bridge-heartbeat"));
-  private final ExecutorService completions = Executors.newFixedThreadPool(2, daemon("bridge-completion"));
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bridge-heartbeat"));
+  private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, daemon("bridge-io"));
 
   /** One open call; {@code token} is its activity task token. */
   private static final class Call {
@@ -44,6 +50,7 @@ final class InFlightCalls implements AutoCloseable {
     final long heartbeatEveryNanos;
     volatile long nextHeartbeatNanos;
     volatile boolean cancelRequested;
+    final AtomicBoolean heartbeatPending = new AtomicBoolean();
 
     Call(byte[] token, CallRequest request, Duration heartbeatEvery) {
       this.token = token;
@@ -56,7 +63,7 @@ final class InFlightCalls implements AutoCloseable {
   InFlightCalls(ActivityCompletionClient completion, RemoteWorkflowStarter remote, Duration tick) {
     this.completion = completion;
     this.remote = remote;
-    heartbeats.scheduleWithFixedDelay(this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Holds the call open until {@code remoteRun} ends, heartbeating at a third of {@code heartbeatTimeout}. */
@@ -64,7 +71,7 @@ final class InFlightCalls implements AutoCloseable {
     Duration every = heartbeatTimeout.isZero() ? BridgeTransport.HEARTBEAT_TIMEOUT.dividedBy(3) : heartbeatTimeout.dividedBy(3);
     Call call = new Call(token, request, every.compareTo(MIN_HEARTBEAT_INTERVAL) < 0 ? MIN_HEARTBEAT_INTERVAL : every);
     calls.add(call);
-    remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> finish(call, result, error), completions);
+    remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> finish(call, result, error), io);
   }
 
   int size() {
@@ -77,26 +84,24 @@ final class InFlightCalls implements AutoCloseable {
     }
     String callId = call.request.callId().value();
     try {
-      if (call.cancelRequested) {
-        completion.reportCancellation(call.token, null);
-        log.info("call {}: remote run closed after cancellation; reported canceled", callId);
-        return;
-      }
       Optional<CallOutcome> outcome = OutcomeTranslator.translate(result, error);
-      if (outcome.isPresent()) {
-        completion.complete(call.token, outcome.get());
-        log.debug("call {}: {}", callId, outcome.get().describe());
-      } else {
+      if (outcome.isEmpty()) {
         Throwable cause = OutcomeTranslator.unwrap(error);
         log.warn("call {}: lost track of the remote run ({}); the call will be retried", callId, cause.toString());
         completion.completeExceptionally(
             call.token,
-            ApplicationFailure.newFailure(
-                "lost track of remote run " + callId + ": " + cause.getMessage(), REMOTE_UNAVAILABLE));
+            ApplicationFailure.newFailure("lost track of remote run " + callId + ": " + cause.getMessage(), REMOTE_UNAVAILABLE));
+      } else if (call.cancelRequested && outcome.get().kind() == OutcomeKind.CANCELED) {
+        completion.reportCancellation(call.token, null);
+        log.info("call {}: remote run canceled as the caller asked; reported canceled", callId);
+      } else {
+        // Also after a cancel request: a remote run that completed anyway (it shipped before the
+        // cancel arrived) must be reported as it is, or the caller would refund a shipped order.
+        completion.complete(call.token, outcome.get());
+        log.debug("call {}: {}", callId, outcome.get().describe());
       }
     } catch (ActivityCompletionException gone) {
-      log.info("call {}: the activity is no longer open ({}); a retry will attach to the remote run",
-          callId, gone.getClass().getSimpleName());
+      log.info("call {}: could not report the outcome ({}); a retry will attach to the remote run", callId, gone.toString());
     } catch (RuntimeException unreachable) {
       // The calling cluster is unreachable: the activity will time out on its heartbeat and be
       // retried, and the retry reads the remote outcome again. Nothing is lost.
@@ -107,54 +112,61 @@ final class InFlightCalls implements AutoCloseable {
   private void heartbeatDueCalls() {
     long now = System.nanoTime();
     for (Call call : calls) {
-      if (now - call.nextHeartbeatNanos < 0) {
-        continue;
-      }
-      call.nextHeartbeatNanos = now + call.heartbeatEveryNanos;
-      try {
-        completion.heartbeat(call.token, null);
-      } catch (ActivityCompletionException e) {
-        if (isCancellation(e)) {
-          if (!call.cancelRequested) {
-            call.cancelRequested = true;
-            log.info("call {}: the caller canceled; canceling the remote run", call.request.callId());
-            requestRemoteCancel(call);
-          }
-        } else {
-          calls.remove(call);
-          log.info("call {}: the activity is no longer open ({}); letting go", call.request.callId(), e.toString());
-        }
-      } catch (RuntimeException unreachable) {
-        log.warn("call {}: heartbeat failed, will try again: {}", call.request.callId(), unreachable.toString());
+      if (now - call.nextHeartbeatNanos >= 0 && call.heartbeatPending.compareAndSet(false, true)) {
+        call.nextHeartbeatNanos = now + call.heartbeatEveryNanos;
+        io.execute(() -> heartbeat(call));
       }
     }
   }
 
-  /** The SDK reports "cancel requested" as ActivityCanceledException, sometimes wrapped in another completion exception. */
-  private static boolean isCancellation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ActivityCanceledException) {
-        return true;
+  private void heartbeat(Call call) {
+    try {
+      completion.heartbeat(call.token, null);
+    } catch (ActivityCompletionException e) {
+      if (has(e, ActivityCanceledException.class)) {
+        if (!call.cancelRequested) {
+          call.cancelRequested = true;
+          log.info("call {}: the caller canceled; canceling the remote run", call.request.callId());
+          requestRemoteCancel(call);
+        }
+      } else if (has(e, ActivityNotExistsException.class)) {
+        calls.remove(call);
+        log.info("call {}: the activity is no longer open; letting go", call.request.callId());
+      } else {
+        log.warn("call {}: heartbeat failed, will try again: {}", call.request.callId(), e.toString());
       }
+    } catch (RuntimeException unreachable) {
+      log.warn("call {}: heartbeat failed, will try again: {}", call.request.callId(), unreachable.toString());
+    } finally {
+      call.heartbeatPending.set(false);
     }
-    return false;
   }
 
   private void requestRemoteCancel(Call call) {
     try {
       remote.requestCancel(call.request);
     } catch (RuntimeException e) {
-      // retried at the next heartbeat, which reports cancellation again
+      // the next heartbeat reports the cancellation again, and the cancel is retried
       call.cancelRequested = false;
       log.warn("call {}: cancel request to the remote cluster failed: {}", call.request.callId(), e.toString());
     }
   }
 
+  /** The SDK reports heartbeat results as exceptions, sometimes wrapped in another completion exception. */
+  private static boolean has(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Stops at once: open calls are neither completed nor failed; their heartbeats stop, so they move on. */
   @Override
   public void close() {
-    heartbeats.shutdownNow();
-    completions.shutdownNow();
+    scheduler.shutdownNow();
+    io.shutdownNow();
     calls.clear();
   }
 

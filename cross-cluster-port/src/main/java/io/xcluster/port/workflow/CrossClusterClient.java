@@ -4,8 +4,10 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
@@ -48,6 +50,9 @@ public final class CrossClusterClient {
           .setDoNotRetry(IllegalArgumentException.class.getName())
           .build();
 
+  /** A transport broke the port's contract, e.g. returned no outcome on an outcome-by-activity route. */
+  public static final String TRANSPORT_CONTRACT_VIOLATION = "TransportContractViolation";
+
   private static final Logger log = Workflow.getLogger(CrossClusterClient.class);
 
   private final String sourceCluster;
@@ -87,25 +92,72 @@ public final class CrossClusterClient {
     CallRequest request = new CallRequest(callId, target, CallPayloads.encode(input));
     CrossClusterCallActivity transport =
         Workflow.newActivityStub(CrossClusterCallActivity.class, activityOptions(recorded, target));
+    CancellationScope callerScope = CancellationScope.current();
+    boolean[] handedOver = {false};
     Async.function(transport::call, request)
         .handle(
             (returned, failure) -> {
               if (outcome.isCompleted()) {
                 return null;
               }
-              if (failure != null) {
-                if (isCancellation(failure)) {
-                  outcome.complete(CallOutcome.canceled());
-                } else {
-                  outcome.completeExceptionally(failure);
-                }
-              } else if (returned != null) {
+              if (failure == null && returned != null) {
                 outcome.complete(returned);
+              } else if (failure == null && recorded.outcomeByActivity()) {
+                outcome.completeExceptionally(
+                    ApplicationFailure.newNonRetryableFailure(
+                        "transport " + recorded.transport() + " returned no outcome for " + callId
+                            + " although its route says it returns one", TRANSPORT_CONTRACT_VIOLATION));
+              } else if (failure == null) {
+                handedOver[0] = true; // the outcome arrives through CallOutcomeDelivery
+                if (callerScope.isCancelRequested()) {
+                  cancelRemote(transport, request);
+                }
+              } else if (isCancellation(failure)) {
+                outcome.complete(CallOutcome.canceled());
+              } else if (callerScope.isCancelRequested()) {
+                // The transport died while canceling: Temporal does not retry a cancel-requested
+                // activity. Make sure the remote run is canceled, then read how it really ended.
+                cancelRemoteThenAttach(transport, request, outcome);
+              } else {
+                outcome.completeExceptionally(failure);
               }
-              // null: handed over; the outcome arrives through CallOutcomeDelivery
               return null;
             });
+    callerScope.getCancellationRequest()
+        .thenApply(
+            reason -> {
+              if (handedOver[0] && !outcome.isCompleted()) {
+                cancelRemote(transport, request);
+              }
+              return reason;
+            });
     return outcome;
+  }
+
+  /** Asks the transport to cancel the remote run; its CANCELED outcome then arrives as usual. */
+  private static void cancelRemote(CrossClusterCallActivity transport, CallRequest request) {
+    Workflow.newDetachedCancellationScope(() -> Async.procedure(transport::cancel, request)).run();
+  }
+
+  private static void cancelRemoteThenAttach(
+      CrossClusterCallActivity transport, CallRequest request, CompletablePromise<CallOutcome> outcome) {
+    Workflow.newDetachedCancellationScope(
+            () ->
+                Async.function(
+                        () -> {
+                          transport.cancel(request);
+                          return transport.call(request);
+                        })
+                    .handle(
+                        (returned, failure) -> {
+                          if (!outcome.isCompleted() && failure != null) {
+                            outcome.completeExceptionally(failure);
+                          } else if (!outcome.isCompleted() && returned != null) {
+                            outcome.complete(returned);
+                          }
+                          return null;
+                        }))
+        .run();
   }
 
   /** The route of this execution, recorded in history at first use. */

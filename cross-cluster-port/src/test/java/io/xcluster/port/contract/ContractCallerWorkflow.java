@@ -1,5 +1,6 @@
 package io.xcluster.port.contract;
 
+import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import io.xcluster.port.call.CallOutcome;
@@ -12,4 +13,8 @@ public interface ContractCallerWorkflow {
 
   @WorkflowMethod
   CallOutcome call(ContractCall call);
+
+  /** The outcome the caller saw; readable after a cancel, when the workflow's result is not. */
+  @QueryMethod
+  CallOutcome seenOutcome();
 }

@@ -8,6 +8,7 @@ import io.xcluster.port.workflow.CrossClusterClient;
 public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow {
 
   private final CrossClusterClient crossCluster;
+  private CallOutcome seen;
 
   public ContractCallerWorkflowImpl(CallRoute route) {
     this.crossCluster = new CrossClusterClient(ContractClusters.SOURCE, () -> route);
@@ -22,6 +23,12 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
             ContractRemoteWorkflow.TYPE,
             ContractRemoteWorkflow.TASK_QUEUE,
             call.remoteTimeout());
-    return crossCluster.call(call.operation(), target, call.behaviour()).get();
+    seen = crossCluster.call(call.operation(), target, call.behaviour()).get();
+    return seen;
+  }
+
+  @Override
+  public CallOutcome seenOutcome() {
+    return seen;
   }
 }

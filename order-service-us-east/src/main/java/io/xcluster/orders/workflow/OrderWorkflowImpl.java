@@ -1,10 +1,12 @@
 package io.xcluster.orders.workflow;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.xcluster.orders.notification.NotificationActivities;
@@ -21,6 +23,8 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
+          // a charge in progress when the order is canceled finishes, so its receipt can be refunded
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .build();
 
   private final PaymentActivities payments = Workflow.newActivityStub(PaymentActivities.class, LOCAL_ACTIVITIES);
@@ -30,6 +34,8 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
   private final CrossClusterClient crossCluster;
 
   private OrderStatus status;
+  private PaymentReceipt receipt;
+  private Promise<CallOutcome> fulfillment;
 
   public OrderWorkflowImpl(OrderWorkflowSettings settings) {
     this.settings = settings;
@@ -43,41 +49,17 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     if (!problems.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("invalid order: " + String.join("; ", problems), INVALID_ORDER);
     }
-
-    status = status.withState(OrderState.CHARGING_PAYMENT);
-    PaymentReceipt receipt;
     try {
-      receipt = payments.charge(order.orderId(), order.customerId(), order.amountCents(), order.currency());
-    } catch (ActivityFailure declined) {
-      status = status.failed("payment: " + reasonOf(declined));
-      return status;
-    }
-
-    status = status.withState(OrderState.FULFILLING);
-    Duration fulfillmentTimeout = Workflow.sideEffect(Duration.class, settings::fulfillmentTimeout);
-    Promise<CallOutcome> fulfillment =
-        crossCluster.call(
-            FULFILLMENT_OPERATION,
-            settings.fulfillment(),
-            new FulfillmentOrder(order.orderId(), order.lines(), order.destinationCountry()));
-    status = status.withTransport(crossCluster.route().transport());
-
-    try {
-      if (!Workflow.await(fulfillmentTimeout, fulfillment::isCompleted)) {
-        status = status.withState(OrderState.ESCALATED);
-        notifications.escalate(
-            order.orderId(), "no fulfillment outcome from " + settings.fulfillment().cluster() + " within " + fulfillmentTimeout);
-        // keep waiting: the remote run's own execution timeout guarantees an outcome eventually
+      return process(order);
+    } catch (RuntimeException e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
       }
-      return settle(order, receipt, fulfillment.get());
-    } catch (CanceledFailure canceled) {
-      // The port cancels the remote workflow with this scope; wait until it confirms, outside the
-      // canceled scope, so that a parcel that shipped in the meantime is not refunded.
-      Workflow.newDetachedCancellationScope(() -> settleAfterCancel(order, receipt, fulfillment.get())).run();
-      if (status.state() == OrderState.COMPLETED) {
-        return status;
-      }
-      throw canceled;
+      // Canceled, wherever it hit us: compensate outside the canceled scope, then end canceled.
+      // (Temporal closes a cancel-requested workflow as CANCELED whatever it returns, so the
+      // status query is where a parcel that shipped anyway shows up as COMPLETED.)
+      Workflow.newDetachedCancellationScope(this::compensateCancellation).run();
+      throw e instanceof CanceledFailure canceled ? canceled : new CanceledFailure("order canceled");
     }
   }
 
@@ -86,10 +68,41 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     return status;
   }
 
-  private OrderStatus settle(Order order, PaymentReceipt receipt, CallOutcome outcome) {
+  private OrderStatus process(Order order) {
+    status = status.withState(OrderState.CHARGING_PAYMENT);
+    try {
+      receipt = payments.charge(order.orderId(), order.customerId(), order.amountCents(), order.currency());
+    } catch (ActivityFailure declined) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw declined;
+      }
+      status = status.failed("payment: " + reasonOf(declined));
+      return status;
+    }
+
+    status = status.withState(OrderState.FULFILLING);
+    Duration fulfillmentTimeout = Workflow.sideEffect(Duration.class, settings::fulfillmentTimeout);
+    fulfillment =
+        crossCluster.call(
+            FULFILLMENT_OPERATION,
+            settings.fulfillment(),
+            new FulfillmentOrder(order.orderId(), order.lines(), order.destinationCountry()));
+    status = status.withTransport(crossCluster.route().transport());
+
+    if (!Workflow.await(fulfillmentTimeout, fulfillment::isCompleted)) {
+      status = status.withState(OrderState.ESCALATED);
+      notifications.escalate(
+          order.orderId(), "no fulfillment outcome from " + settings.fulfillment().cluster() + " within " + fulfillmentTimeout);
+      // keep waiting: the remote run's own execution timeout guarantees an outcome eventually
+      Workflow.await(fulfillment::isCompleted);
+    }
+    return settle(order.orderId(), outcomeOrTransportFailure());
+  }
+
+  private OrderStatus settle(String orderId, CallOutcome outcome) {
     if (outcome.isCompleted()) {
       ShipmentNotice shipment = outcome.resultOrThrow(ShipmentNotice.class);
-      notifications.sendShippingConfirmation(order.orderId(), shipment.carrier(), shipment.trackingNumber());
+      notifications.sendShippingConfirmation(orderId, shipment.carrier(), shipment.trackingNumber());
       status = status.shipped(shipment.carrier(), shipment.trackingNumber());
       return status;
     }
@@ -99,12 +112,38 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     return status;
   }
 
-  private void settleAfterCancel(Order order, PaymentReceipt receipt, CallOutcome outcome) {
-    if (outcome.isCompleted()) {
-      settle(order, receipt, outcome);
-      return;
+  /** The fulfillment outcome; a call the transport gave up on (a deployment error) counts as FAILED. */
+  private CallOutcome outcomeOrTransportFailure() {
+    try {
+      return fulfillment.get();
+    } catch (ActivityFailure transportGaveUp) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw transportGaveUp;
+      }
+      ApplicationFailure cause =
+          transportGaveUp.getCause() instanceof ApplicationFailure application ? application : null;
+      return CallOutcome.failed(
+          cause == null ? "TransportFailure" : cause.getType(),
+          cause == null ? transportGaveUp.getMessage() : cause.getOriginalMessage(),
+          true);
     }
-    payments.refund(receipt, "order canceled");
+  }
+
+  /**
+   * Runs in a detached scope after a cancel: waits until the port confirms the remote fulfillment
+   * ended (it cancels it), so that a parcel that shipped meanwhile is confirmed, not refunded.
+   */
+  private void compensateCancellation() {
+    if (fulfillment != null) {
+      CallOutcome outcome = outcomeOrTransportFailure();
+      if (outcome.isCompleted()) {
+        settle(status.orderId(), outcome);
+        return;
+      }
+    }
+    if (receipt != null) {
+      payments.refund(receipt, "order canceled");
+    }
     status = status.withState(OrderState.CANCELED);
   }
 

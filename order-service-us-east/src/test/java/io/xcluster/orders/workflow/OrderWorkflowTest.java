@@ -52,6 +52,7 @@ class OrderWorkflowTest {
   static final class ScriptedTransport implements CrossClusterCallActivity {
     final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
     final Map<String, CallRequest> received = new ConcurrentHashMap<>();
+    final Map<String, CallRequest> canceled = new ConcurrentHashMap<>();
 
     @Override
     public CallOutcome call(CallRequest request) {
@@ -60,7 +61,9 @@ class OrderWorkflowTest {
     }
 
     @Override
-    public void cancel(CallRequest request) {}
+    public void cancel(CallRequest request) {
+      canceled.put(request.callId().sourceWorkflowId(), request);
+    }
   }
 
   private void start(boolean outcomeByActivity) {
@@ -171,6 +174,51 @@ class OrderWorkflowTest {
     env.close();
     noOutcomeWithin48HoursEscalatesAndALateOutcomeStillCompletesTheOrder();
     Files.writeString(dir.resolve("order-escalated-outcome-by-signal.json"), client.fetchHistory("order-3").toJson(true));
+  }
+
+  @Test
+  void canceledOrderCancelsTheRemoteFulfillmentThenRefunds() throws Exception {
+    start(false); // handed over: the port itself must ask the transport to cancel
+    OrderWorkflow order = orderStub("order-6");
+    WorkflowClient.start(order::placeOrder, order("order-6", "SKU-001"));
+    WorkflowStub untyped = WorkflowStub.fromTyped(order);
+    awaitTrue(() -> transport.received.containsKey("order-6"));
+
+    untyped.cancel();
+    awaitTrue(() -> transport.canceled.containsKey("order-6"));
+    assertNull(payments.refundReason("order-6"), "no refund before the remote run confirms it was canceled");
+    untyped.signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome("us-east:order-6:fulfillment", CallOutcome.canceled()));
+
+    WorkflowFailedException ended = assertThrows(WorkflowFailedException.class, () -> untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class));
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, ended.getCause());
+    assertEquals(OrderState.CANCELED, order.status().state());
+    assertEquals("order canceled", payments.refundReason("order-6"));
+  }
+
+  @Test
+  void orderCanceledAfterItShippedIsConfirmedNotRefunded() throws Exception {
+    start(false);
+    OrderWorkflow order = orderStub("order-7");
+    WorkflowClient.start(order::placeOrder, order("order-7", "SKU-001"));
+    WorkflowStub untyped = WorkflowStub.fromTyped(order);
+    awaitTrue(() -> transport.received.containsKey("order-7"));
+
+    untyped.cancel();
+    awaitTrue(() -> transport.canceled.containsKey("order-7"));
+    untyped.signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome("us-east:order-7:fulfillment", shipped("order-7")));
+
+    assertThrows(WorkflowFailedException.class, () -> untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class));
+    assertEquals(OrderState.COMPLETED, order.status().state(), "the parcel shipped before the cancel reached eu-west");
+    assertEquals("TRK-order-7", notifications.confirmationFor("order-7"));
+    assertNull(payments.refundReason("order-7"));
+  }
+
+  private void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+      env.sleep(Duration.ofMillis(50));
+      Thread.sleep(10);
+    }
+    assertTrue(condition.getAsBoolean());
   }
 
   @Test
