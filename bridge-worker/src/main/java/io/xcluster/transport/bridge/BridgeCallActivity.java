@@ -3,6 +3,7 @@ package io.xcluster.transport.bridge;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterEndpoint;
@@ -18,10 +19,10 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   static final String MISROUTED_CALL = "MisroutedCall";
 
   private final ClusterEndpoint target;
-  private final RemoteWorkflowStarter remote;
+  private final RemoteRuns remote;
   private final InFlightCalls inFlight;
 
-  BridgeCallActivity(ClusterEndpoint target, RemoteWorkflowStarter remote, InFlightCalls inFlight) {
+  BridgeCallActivity(ClusterEndpoint target, RemoteRuns remote, InFlightCalls inFlight) {
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;

@@ -2,6 +2,7 @@ package io.xcluster.transport.bridge;
 
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.cluster.ClusterConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ public final class BridgeWorker implements AutoCloseable {
     this.source = source;
     this.target = target;
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
-    RemoteWorkflowStarter starter = new RemoteWorkflowStarter(target.client());
+    RemoteRuns starter = new RemoteRuns(target.client());
     this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick());
     this.workers = source.newWorkerFactory();
     workers

@@ -7,6 +7,8 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.remote.RemoteOutcomes;
+import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.OutcomeKind;
@@ -38,7 +40,7 @@ final class InFlightCalls implements AutoCloseable {
   private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(200);
 
   private final ActivityCompletionClient completion;
-  private final RemoteWorkflowStarter remote;
+  private final RemoteRuns remote;
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bridge-heartbeat"));
   private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, daemon("bridge-io"));
@@ -60,7 +62,7 @@ final class InFlightCalls implements AutoCloseable {
     }
   }
 
-  InFlightCalls(ActivityCompletionClient completion, RemoteWorkflowStarter remote, Duration tick) {
+  InFlightCalls(ActivityCompletionClient completion, RemoteRuns remote, Duration tick) {
     this.completion = completion;
     this.remote = remote;
     scheduler.scheduleWithFixedDelay(this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,9 +86,9 @@ final class InFlightCalls implements AutoCloseable {
     }
     String callId = call.request.callId().value();
     try {
-      Optional<CallOutcome> outcome = OutcomeTranslator.translate(result, error);
+      Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
       if (outcome.isEmpty()) {
-        Throwable cause = OutcomeTranslator.unwrap(error);
+        Throwable cause = RemoteOutcomes.unwrap(error);
         log.warn("call {}: lost track of the remote run ({}); the call will be retried", callId, cause.toString());
         completion.completeExceptionally(
             call.token,

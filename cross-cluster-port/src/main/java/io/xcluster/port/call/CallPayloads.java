@@ -24,6 +24,25 @@ public final class CallPayloads {
     return MAPPER.valueToTree(value);
   }
 
+  /** JSON bytes, for transports that carry messages (a broker's message body). */
+  public static byte[] toBytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Reads JSON bytes as {@code type}; a malformed message is an IllegalArgumentException naming what was wrong. */
+  public static <T> T fromBytes(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (java.io.IOException | RuntimeException e) {
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + why, e);
+    }
+  }
+
   public static <T> T decode(JsonNode json, Class<T> type) {
     try {
       return MAPPER.treeToValue(json, type);

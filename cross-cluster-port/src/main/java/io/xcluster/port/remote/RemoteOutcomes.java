@@ -1,4 +1,4 @@
-package io.xcluster.transport.bridge;
+package io.xcluster.port.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.client.WorkflowFailedException;
@@ -15,13 +15,13 @@ import java.util.concurrent.ExecutionException;
 /**
  * Turns how the remote workflow ended into a typed {@link CallOutcome}. Anything that is not
  * the remote workflow's own ending (RPC errors, a cluster that went away) yields empty: the
- * bridge then fails the activity retryably, and Temporal retries the call.
+ * transport then retries (the bridge fails its activity retryably; a broker redelivers).
  */
-final class OutcomeTranslator {
+public final class RemoteOutcomes {
 
-  private OutcomeTranslator() {}
+  private RemoteOutcomes() {}
 
-  static Optional<CallOutcome> translate(JsonNode result, Throwable error) {
+  public static Optional<CallOutcome> translate(JsonNode result, Throwable error) {
     if (error == null) {
       return Optional.of(CallOutcome.completed(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result));
     }
@@ -58,7 +58,7 @@ final class OutcomeTranslator {
     return CallOutcome.failed(type, cause == null ? "remote workflow failed" : cause.getMessage(), true);
   }
 
-  static Throwable unwrap(Throwable error) {
+  public static Throwable unwrap(Throwable error) {
     Throwable t = error;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();

@@ -1,4 +1,4 @@
-package io.xcluster.transport.bridge;
+package io.xcluster.port.remote;
 
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -8,16 +8,20 @@ import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallRequest;
 import java.util.Optional;
 
-/** Starts the remote workflow under the call id, or attaches to the run that already has it. */
-final class RemoteWorkflowStarter {
+/**
+ * The target-cluster side every transport shares: start the remote workflow under the call id, or
+ * attach to the run that already has it (invariant 1 of the port), and cancel it.
+ */
+public final class RemoteRuns {
 
   private final WorkflowClient target;
 
-  RemoteWorkflowStarter(WorkflowClient target) {
+  public RemoteRuns(WorkflowClient target) {
     this.target = target;
   }
 
-  WorkflowStub startOrAttach(CallRequest request) {
+  /** The remote run of this call: started now, or the existing one (running or closed) attached to. */
+  public WorkflowStub startOrAttach(CallRequest request) {
     String workflowId = request.callId().value();
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
@@ -37,7 +41,8 @@ final class RemoteWorkflowStarter {
     }
   }
 
-  void requestCancel(CallRequest request) {
+  /** Requests cancellation of the call's remote run; idempotent. */
+  public void requestCancel(CallRequest request) {
     target.newUntypedWorkflowStub(request.callId().value()).cancel();
   }
 }

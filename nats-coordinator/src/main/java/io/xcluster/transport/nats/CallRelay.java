@@ -1,0 +1,165 @@
+package io.xcluster.transport.nats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+import io.temporal.client.WorkflowStub;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.remote.RemoteOutcomes;
+import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.DeliveredOutcome;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The target side: for each call message, starts the remote workflow under the call id (or
+ * attaches to it) and <em>holds the message</em> — acknowledged only once the outcome is durably
+ * published to the results stream. Held messages are kept alive with in-progress acks; if this
+ * process dies, JetStream redelivers them after the ack wait and the next relay attaches to the
+ * same remote run, so "remote finished but outcome not yet published" loses nothing. The wait
+ * itself is a non-blocking long poll: no thread per held call.
+ */
+final class CallRelay implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CallRelay.class);
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+  private final NatsSettings settings;
+  private final JetStream jetStream;
+  private final RemoteRuns remoteRuns;
+  private final DeadLetters deadLetters;
+  private final Set<Held> held = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nats-relay-keepalive"));
+  private final ExecutorService io = Executors.newFixedThreadPool(2, daemon("nats-relay-io"));
+
+  private record Held(Message message, CallRequest request, String replySubject) {}
+
+  CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters) {
+    this.settings = settings;
+    this.jetStream = jetStream;
+    this.remoteRuns = remoteRuns;
+    this.deadLetters = deadLetters;
+    long every = Math.max(100, settings.ackWait().toMillis() / 3);
+    scheduler.scheduleWithFixedDelay(this::keepHeldMessagesAlive, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  int heldCalls() {
+    return held.size();
+  }
+
+  void onCall(Message message) {
+    CallRequest request;
+    String replySubject = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    try {
+      request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
+    } catch (RuntimeException undecodable) {
+      deadLetters.deadLetter(message, "calls", "undecodable call: " + undecodable.getMessage());
+      return;
+    }
+    if (replySubject == null || replySubject.isBlank()) {
+      deadLetters.deadLetter(message, "calls", "call " + request.callId() + " has no " + WireHeaders.REPLY_SUBJECT + " header");
+      return;
+    }
+    if (!settings.allowedWorkflowTypes().isEmpty() && !settings.allowedWorkflowTypes().contains(request.target().workflowType())) {
+      deadLetters.deadLetter(message, "calls",
+          "call " + request.callId() + " asks for workflow type " + request.target().workflowType() + ", which this relay may not start");
+      return;
+    }
+    WorkflowStub remoteRun;
+    try {
+      remoteRun = remoteRuns.startOrAttach(request);
+    } catch (RuntimeException unreachable) {
+      // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
+      log.warn("call {}: cannot start the remote run, will retry: {}", request.callId(), unreachable.toString());
+      message.nakWithDelay(RETRY_DELAY);
+      return;
+    }
+    Held call = new Held(message, request, replySubject);
+    held.add(call);
+    message.inProgress();
+    remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
+  }
+
+  void onCancel(Message message) {
+    try {
+      CallRequest request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
+      remoteRuns.requestCancel(request);
+      log.info("call {}: remote run cancel requested", request.callId());
+      message.ack();
+    } catch (IllegalArgumentException undecodable) {
+      deadLetters.deadLetter(message, "cancels", "undecodable cancel: " + undecodable.getMessage());
+    } catch (io.temporal.client.WorkflowNotFoundException gone) {
+      message.ack(); // nothing left to cancel
+    } catch (RuntimeException unreachable) {
+      log.warn("cannot cancel the remote run, will retry: {}", unreachable.toString());
+      message.nakWithDelay(RETRY_DELAY);
+    }
+  }
+
+  private void publishOutcome(Held call, JsonNode result, Throwable error) {
+    if (!held.contains(call)) {
+      return;
+    }
+    Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
+    if (outcome.isEmpty()) {
+      // lost track of the remote run (target cluster unreachable): let JetStream redeliver; the
+      // next delivery attaches to the same run
+      held.remove(call);
+      log.warn("call {}: lost track of the remote run, redelivering: {}", call.request().callId(),
+          RemoteOutcomes.unwrap(error).toString());
+      call.message().nakWithDelay(RETRY_DELAY);
+      return;
+    }
+    String callId = call.request().callId().value();
+    try {
+      Headers headers = new Headers();
+      headers.put(WireHeaders.CALL_ID, callId);
+      jetStream.publish(call.replySubject(), headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome.get())),
+          PublishOptions.builder().messageId("outcome:" + callId).build());
+      held.remove(call);
+      call.message().ack();
+      log.debug("call {}: outcome {} published", callId, outcome.get().kind());
+    } catch (Exception brokerDown) {
+      log.warn("call {}: cannot publish the outcome yet, will retry: {}", callId, brokerDown.toString());
+      scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void keepHeldMessagesAlive() {
+    for (Held call : held) {
+      try {
+        call.message().inProgress();
+      } catch (RuntimeException e) {
+        log.warn("call {}: in-progress ack failed: {}", call.request().callId(), e.toString());
+      }
+    }
+  }
+
+  /** Stops at once; held messages are redelivered to the next relay after the ack wait. */
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    io.shutdownNow();
+    held.clear();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

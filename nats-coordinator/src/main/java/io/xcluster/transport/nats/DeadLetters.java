@@ -1,0 +1,43 @@
+package io.xcluster.transport.nats;
+
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Moves a message that can never be processed to the dead-letter stream, with the reason, then drops it. */
+final class DeadLetters {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+  private final JetStream jetStream;
+  private final NatsSettings settings;
+
+  DeadLetters(JetStream jetStream, NatsSettings settings) {
+    this.jetStream = jetStream;
+    this.settings = settings;
+  }
+
+  /**
+   * Publishes {@code message} to {@code <prefix>.dlq.<kind>} with the reason and original subject,
+   * then terminates it. If the dead-letter publish fails the message is left for redelivery: it is
+   * never dropped without a trace.
+   */
+  void deadLetter(Message message, String kind, String reason) {
+    Headers headers = new Headers();
+    if (message.getHeaders() != null) {
+      message.getHeaders().forEach((key, values) -> values.forEach(v -> headers.add(key, v)));
+    }
+    headers.put(WireHeaders.DEAD_LETTER_REASON, reason);
+    headers.put(WireHeaders.ORIGINAL_SUBJECT, message.getSubject());
+    try {
+      jetStream.publish(settings.deadLetterSubject(kind), headers, message.getData());
+      message.term();
+      log.warn("dead-lettered a message from {}: {}", message.getSubject(), reason);
+    } catch (Exception e) {
+      log.error("could not dead-letter a message from {} ({}); it stays for redelivery: {}", message.getSubject(), reason, e.toString());
+      message.nakWithDelay(settings.ackWait());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.xcluster.transport.nats;
+
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.temporal.failure.ApplicationFailure;
+import io.nats.client.PublishOptions;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.spi.CrossClusterCallActivity;
+
+/**
+ * The calling side: hands the call to JetStream and returns once the publish is acknowledged
+ * (durable). The outcome comes back later as the {@code xcluster-call-outcome} signal.
+ */
+final class NatsCallActivity implements CrossClusterCallActivity {
+
+  static final String BROKER_UNAVAILABLE = "BrokerUnavailable";
+
+  private final JetStream jetStream;
+  private final NatsSettings settings;
+
+  NatsCallActivity(JetStream jetStream, NatsSettings settings) {
+    this.jetStream = jetStream;
+    this.settings = settings;
+  }
+
+  @Override
+  public CallOutcome call(CallRequest request) {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.CALL_ID, request.callId().value());
+    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
+    publish(settings.callsSubject(request.target().cluster()), headers, request, request.callId().value());
+    return null; // handed over: the outcome arrives as a signal
+  }
+
+  @Override
+  public void cancel(CallRequest request) {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.CALL_ID, request.callId().value());
+    publish(settings.cancelsSubject(request.target().cluster()), headers, request, "cancel:" + request.callId().value());
+  }
+
+  /** Publishes with {@code messageId} as {@code Nats-Msg-Id}; a broker outage fails retryably. */
+  private void publish(String subject, Headers headers, CallRequest request, String messageId) {
+    try {
+      PublishAck ack =
+          jetStream.publish(subject, headers, CallPayloads.toBytes(request), PublishOptions.builder().messageId(messageId).build());
+      if (ack.hasError()) {
+        throw ApplicationFailure.newFailure("JetStream rejected " + messageId + ": " + ack.getError(), BROKER_UNAVAILABLE);
+      }
+    } catch (ApplicationFailure failure) {
+      throw failure;
+    } catch (Exception e) {
+      throw ApplicationFailure.newFailure("cannot publish " + messageId + " to " + subject + ": " + e, BROKER_UNAVAILABLE);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.xcluster.transport.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.MessageConsumer;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.RemoteRuns;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One coordinator process: the calling side (publish activity on {@code nats-to-<target>} and the
+ * results consumer that signals callers), the target side (the relay that starts remote runs and
+ * publishes their outcomes), or both. Streams and durable consumers are created or updated at
+ * start-up; several processes may share the durable consumers.
+ */
+public final class NatsCoordinator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(NatsCoordinator.class);
+
+  private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
+  private CallRelay relay;
+
+  private NatsCoordinator() {}
+
+  /** Both sides in one process, with connections of its own to both clusters (tests, local stack). */
+  public static NatsCoordinator startBothSides(NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target) {
+    NatsCoordinator coordinator = new NatsCoordinator();
+    try {
+      ClusterConnection sourceConnection = ClusterConnection.open(source);
+      coordinator.stopOrder.push(sourceConnection::closeNow);
+      ClusterConnection targetConnection = ClusterConnection.open(target);
+      coordinator.stopOrder.push(targetConnection::closeNow);
+      coordinator.startTargetSide(settings, targetConnection);
+      coordinator.startCallingSide(settings, sourceConnection, target.name());
+      return coordinator;
+    } catch (RuntimeException e) {
+      coordinator.close();
+      throw e;
+    }
+  }
+
+  private void startCallingSide(NatsSettings settings, ClusterConnection source, String targetCluster) {
+    String name = source.endpoint().name();
+    Connection nats = connect(settings, "xcluster-" + name + "-calling-side");
+    JetStream jetStream = jetStream(nats);
+    WorkerFactory workers = source.newWorkerFactory();
+    workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings));
+    workers.start();
+    stopOrder.push(workers::shutdownNow);
+    OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings));
+    consume(nats, settings, settings.resultsStream(), name + "-outcomes", settings.resultsSubject(name), 1_000,
+        signaller::onMessage, new DeadLetters(jetStream, settings), "results");
+    log.info("NATS calling side up: {} publishes calls to {} and signals outcomes from {}",
+        NatsTransport.taskQueueFor(targetCluster), settings.callsSubject(targetCluster), settings.resultsSubject(name));
+  }
+
+  private void startTargetSide(NatsSettings settings, ClusterConnection target) {
+    String name = target.endpoint().name();
+    Connection nats = connect(settings, "xcluster-" + name + "-relay");
+    JetStream jetStream = jetStream(nats);
+    DeadLetters deadLetters = new DeadLetters(jetStream, settings);
+    relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters);
+    stopOrder.push(relay);
+    consume(nats, settings, settings.callsStream(), name + "-calls", settings.callsSubject(name), settings.maxHeldCalls(),
+        relay::onCall, deadLetters, "calls");
+    consume(nats, settings, settings.callsStream(), name + "-cancels", settings.cancelsSubject(name), 1_000,
+        relay::onCancel, deadLetters, "cancels");
+    log.info("NATS relay up: runs calls from {} on {}", settings.callsSubject(name), target.endpoint().address());
+  }
+
+  /** Calls the relay of this process holds open right now (0 without a target side). */
+  public int heldCalls() {
+    return relay == null ? 0 : relay.heldCalls();
+  }
+
+  private Connection connect(NatsSettings settings, String connectionName) {
+    Connection nats = NatsConnections.connect(settings.url(), connectionName);
+    stopOrder.push(nats::close);
+    try {
+      JetStreamTopology.ensure(nats, settings);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot set up the JetStream streams on " + settings.url() + ": " + e.getMessage(), e);
+    }
+    return nats;
+  }
+
+  private static JetStream jetStream(Connection nats) {
+    try {
+      return nats.jetStream();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("JetStream is not available on this NATS server (start it with -js): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A durable consumer whose handler failures are bounded: a message that keeps failing in
+   * unexpected ways is dead-lettered after {@link NatsSettings#maxDeliveries()} deliveries.
+   */
+  private void consume(Connection nats, NatsSettings settings, String stream, String durable, String subject, long maxAckPending,
+      Consumer<Message> handler, DeadLetters deadLetters, String kind) {
+    ConsumerConfiguration config =
+        ConsumerConfiguration.builder()
+            .durable(durable)
+            .filterSubject(subject)
+            .ackPolicy(AckPolicy.Explicit)
+            .ackWait(settings.ackWait())
+            .maxDeliver(-1)
+            .maxAckPending(maxAckPending)
+            .build();
+    try {
+      ConsumerContext consumer = nats.getStreamContext(stream).createOrUpdateConsumer(config);
+      MessageConsumer running =
+          consumer.consume(
+              message -> {
+                try {
+                  handler.accept(message);
+                } catch (RuntimeException unexpected) {
+                  if (message.metaData().deliveredCount() >= settings.maxDeliveries()) {
+                    deadLetters.deadLetter(message, kind, "failed " + settings.maxDeliveries() + " times: " + unexpected);
+                  } else {
+                    log.warn("message on {} failed, will be redelivered: {}", subject, unexpected.toString());
+                    message.nakWithDelay(settings.ackWait().dividedBy(3));
+                  }
+                }
+              });
+      stopOrder.push(running::stop);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the durable consumer " + durable + " on " + stream + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops at once, as SIGKILL would: held calls are redelivered to the next relay after the ack wait. */
+  public void kill() {
+    close();
+  }
+
+  @Override
+  public void close() {
+    while (!stopOrder.isEmpty()) {
+      try {
+        stopOrder.pop().close();
+      } catch (Exception e) {
+        log.debug("while stopping: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.xcluster.transport.nats;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The JetStream layout and limits the coordinator uses. Subjects are
+ * {@code <prefix>.calls.<targetCluster>}, {@code <prefix>.cancels.<targetCluster>},
+ * {@code <prefix>.results.<sourceCluster>} and {@code <prefix>.dlq.<kind>}, in three file-backed
+ * streams (calls and cancels; results; dead letters).
+ *
+ * @param url the NATS server, e.g. {@code nats://127.0.0.1:4222}
+ * @param prefix the subject prefix and stream name stem
+ * @param ackWait how long a delivered message may stay unacknowledged before redelivery; the
+ *     relay keeps held calls alive with in-progress acks at a third of this
+ * @param maxDeliveries deliveries after which a message that keeps failing is dead-lettered
+ * @param duplicateWindow JetStream's de-duplication window for {@code Nats-Msg-Id}
+ * @param maxHeldCalls how many calls the relay may hold open at once (consumer max ack pending)
+ * @param retention how long calls and results stay in their streams; must exceed the longest call
+ * @param allowedWorkflowTypes remote workflow types the relay may start; empty allows any
+ */
+public record NatsSettings(
+    String url,
+    String prefix,
+    Duration ackWait,
+    int maxDeliveries,
+    Duration duplicateWindow,
+    long maxHeldCalls,
+    Duration retention,
+    Set<String> allowedWorkflowTypes) {
+
+  public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
+
+  public NatsSettings {
+    if (url == null || !url.matches("(nats|tls)://[^\\s]+")) {
+      throw new IllegalArgumentException("NATS url '" + url + "' is not of the form nats://host:port");
+    }
+    if (prefix == null || !prefix.matches("[a-z][a-z0-9_-]*")) {
+      throw new IllegalArgumentException("NATS subject prefix '" + prefix + "' must be lower-case letters, digits, '-' or '_'");
+    }
+    Objects.requireNonNull(ackWait, "ackWait");
+    if (maxDeliveries < 1) {
+      throw new IllegalArgumentException("NATS maxDeliveries must be at least 1, was " + maxDeliveries);
+    }
+    Objects.requireNonNull(duplicateWindow, "duplicateWindow");
+    Objects.requireNonNull(retention, "retention");
+    allowedWorkflowTypes = allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
+  }
+
+  /** Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held calls, 30 days. */
+  public static NatsSettings defaults(String url) {
+    return new NatsSettings(url, "xcluster", Duration.ofSeconds(30), 5, Duration.ofMinutes(2), 20_000, Duration.ofDays(30), Set.of());
+  }
+
+  public NatsSettings withAckWait(Duration newAckWait) {
+    return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes);
+  }
+
+  public NatsSettings allowing(Set<String> workflowTypes) {
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes);
+  }
+
+  String callsStream() {
+    return prefix.toUpperCase().replace('-', '_') + "_CALLS";
+  }
+
+  String resultsStream() {
+    return prefix.toUpperCase().replace('-', '_') + "_RESULTS";
+  }
+
+  String deadLetterStream() {
+    return prefix.toUpperCase().replace('-', '_') + "_DLQ";
+  }
+
+  String callsSubject(String targetCluster) {
+    return prefix + ".calls." + targetCluster;
+  }
+
+  String cancelsSubject(String targetCluster) {
+    return prefix + ".cancels." + targetCluster;
+  }
+
+  String resultsSubject(String sourceCluster) {
+    return prefix + ".results." + sourceCluster;
+  }
+
+  String deadLetterSubject(String kind) {
+    return prefix + ".dlq." + kind;
+  }
+}

@@ -1,0 +1,16 @@
+package io.xcluster.transport.nats;
+
+/** Headers the coordinator puts on its messages (besides JetStream's {@code Nats-Msg-Id}). */
+final class WireHeaders {
+
+  /** The call id, also on results and dead letters, so a message can be traced without decoding it. */
+  static final String CALL_ID = "Xcluster-Call-Id";
+  /** Where the relay publishes the outcome of a call. */
+  static final String REPLY_SUBJECT = "Xcluster-Reply-Subject";
+  /** Why a message was dead-lettered. */
+  static final String DEAD_LETTER_REASON = "Xcluster-Dead-Letter-Reason";
+  /** The subject a dead letter was first published to. */
+  static final String ORIGINAL_SUBJECT = "Xcluster-Original-Subject";
+
+  private WireHeaders() {}
+}
