@@ -58,7 +58,7 @@ public abstract class TransportContractTest {
    */
   protected abstract CallRoute route();
 
-  private static final Duration REMOTE_TIMEOUT = Duration.ofMinutes(10);
+  protected static final Duration REMOTE_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration AWAIT = Duration.ofSeconds(90);
 
   private ContractClusters clusters;
@@ -243,11 +243,11 @@ public abstract class TransportContractTest {
 
   /** A caller workflow started on the source cluster. */
   protected record Caller(String workflowId, String remoteWorkflowId, WorkflowStub stub) {
-    CallOutcome outcome() {
+    public CallOutcome outcome() {
       return outcome(AWAIT);
     }
 
-    CallOutcome outcome(Duration wait) {
+    public CallOutcome outcome(Duration wait) {
       try {
         return stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, CallOutcome.class);
       } catch (java.util.concurrent.TimeoutException e) {
@@ -256,7 +256,8 @@ public abstract class TransportContractTest {
     }
   }
 
-  private Caller startCaller(String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
+  /** Starts a caller workflow that calls the remote once under {@code operation}. */
+  protected Caller startCaller(String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
     return startCaller(newCallerId(), operation, behaviour, remoteTimeout);
   }
 
@@ -296,7 +297,8 @@ public abstract class TransportContractTest {
     return stub;
   }
 
-  private static int executionsOf(String remoteId) {
+  /** How often the remote workflow with this id ran, counted on the target side. */
+  protected static int executionsOf(String remoteId) {
     return ExecutionLedger.InMemory.executionsOf(remoteId);
   }
 
@@ -350,11 +352,11 @@ public abstract class TransportContractTest {
         .orElse(0);
   }
 
-  private static void awaitCondition(String what, BooleanSupplier condition) {
+  protected static void awaitCondition(String what, BooleanSupplier condition) {
     awaitCondition(what, condition, AWAIT);
   }
 
-  private static void awaitCondition(String what, BooleanSupplier condition, Duration within) {
+  protected static void awaitCondition(String what, BooleanSupplier condition, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

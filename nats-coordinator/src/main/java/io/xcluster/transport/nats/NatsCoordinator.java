@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class NatsCoordinator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NatsCoordinator.class);
+  private static final java.time.Duration PULL_EXPIRY = java.time.Duration.ofSeconds(5);
 
   private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
   private CallRelay relay;
@@ -121,6 +123,8 @@ public final class NatsCoordinator implements AutoCloseable {
       ConsumerContext consumer = nats.getStreamContext(stream).createOrUpdateConsumer(config);
       MessageConsumer running =
           consumer.consume(
+              // short pull expiry: after a broker restart the consumer notices and resumes within seconds
+              ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).build(),
               message -> {
                 try {
                   handler.accept(message);

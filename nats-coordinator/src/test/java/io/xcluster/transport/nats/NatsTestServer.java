@@ -15,28 +15,58 @@ import java.util.stream.Stream;
  */
 final class NatsTestServer implements AutoCloseable {
 
-  private final NatsServerRunner runner;
+  private static final Path DEBIAN_BINARY = Path.of("/usr/sbin/nats-server");
+
   private final Path storeDir;
+  private NatsServerRunner runner;
+  private Integer port;
 
   NatsTestServer() {
     try {
       storeDir = Files.createTempDirectory("nats-js-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    start();
+  }
+
+  /** Whether a nats-server binary can be found; tests that need one skip (or, in CI, fail) without it. */
+  static boolean binaryAvailable() {
+    if (System.getenv("nats_server_path") != null || Files.isExecutable(DEBIAN_BINARY)) {
+      return true;
+    }
+    String path = System.getenv().getOrDefault("PATH", "");
+    return Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, "nats-server")));
+  }
+
+  private void start() {
+    try {
       NatsServerRunner.Builder builder =
           NatsServerRunner.builder()
               .jetstream(true)
+              .port(port)
               .customArgs(List.of("--addr", "127.0.0.1", "--store_dir", storeDir.toString()));
-      Path debian = Path.of("/usr/sbin/nats-server");
-      if (System.getenv("nats_server_path") == null && Files.isExecutable(debian)) {
-        builder.executablePath(debian);
+      if (System.getenv("nats_server_path") == null && Files.isExecutable(DEBIAN_BINARY)) {
+        builder.executablePath(DEBIAN_BINARY);
       }
       runner = builder.build();
+      port = runner.getPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start nats-server (install it: apt-get install nats-server): " + e.getMessage(), e);
     }
   }
 
   String url() {
-    return "nats://127.0.0.1:" + runner.getPort();
+    return "nats://127.0.0.1:" + port;
+  }
+
+  /** Stops the server; {@link #startAgain()} brings it back on the same port with the same JetStream store. */
+  void stop() throws Exception {
+    runner.close();
+  }
+
+  void startAgain() {
+    start();
   }
 
   @Override

@@ -1,23 +1,53 @@
 package io.xcluster.transport.nats;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.impl.Headers;
+import io.xcluster.port.call.CallId;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.contract.ContractRemoteWorkflow;
+import io.xcluster.port.contract.RemoteBehaviour;
 import io.xcluster.port.contract.TransportContractTest;
 import io.xcluster.port.spi.CallRoute;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
-/** The NATS coordinator passes the transport contract kit, unweakened, against a real nats-server. */
+/**
+ * The NATS coordinator passes the transport contract kit, unweakened, against a real nats-server;
+ * and what only a broker transport has: dead letters and a broker restart.
+ */
 class NatsTransportContractTest extends TransportContractTest {
 
   private NatsTestServer nats;
+  private NatsSettings settings;
 
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     if (nats == null) {
+      boolean available = NatsTestServer.binaryAvailable();
+      if (Boolean.getBoolean("xcluster.requireNats") && !available) {
+        throw new IllegalStateException("xcluster.requireNats is set but no nats-server binary was found");
+      }
+      assumeTrue(available, "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
       nats = new NatsTestServer();
+      // a short ack wait, so that calls held by a killed relay are redelivered within seconds
+      settings = NatsSettings.defaults(nats.url()).withAckWait(Duration.ofSeconds(2))
+          .allowing(Set.of(ContractRemoteWorkflow.TYPE));
     }
-    // a short ack wait, so that calls held by a killed relay are redelivered within seconds
-    NatsSettings settings = NatsSettings.defaults(nats.url()).withAckWait(Duration.ofSeconds(2));
     NatsCoordinator coordinator = NatsCoordinator.startBothSides(settings, source, target);
     return coordinator::kill;
   }
@@ -31,6 +61,100 @@ class NatsTransportContractTest extends TransportContractTest {
   void stopNats() throws Exception {
     if (nats != null) {
       nats.close();
+    }
+  }
+
+  @Test
+  void natsServerDownAndRestartedMidFlightLosesNoCall() throws Exception {
+    List<Caller> callers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      callers.add(startCaller("broker-restart", RemoteBehaviour.hold("r" + i, 2_000), REMOTE_TIMEOUT));
+    }
+    awaitCondition("some calls reached eu-west", () -> callers.stream().anyMatch(c -> executionsOf(c.remoteWorkflowId()) == 1));
+
+    nats.stop();
+    for (int i = 20; i < 25; i++) { // placed while the broker is down: their publish is retried
+      callers.add(startCaller("broker-restart", RemoteBehaviour.hold("r" + i, 0), REMOTE_TIMEOUT));
+    }
+    Thread.sleep(3_000);
+    nats.startAgain();
+
+    for (int i = 0; i < callers.size(); i++) {
+      assertEquals("done:r" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
+      assertEquals(1, executionsOf(callers.get(i).remoteWorkflowId()));
+    }
+  }
+
+  @Test
+  void undecodableCallIsDeadLetteredWithTheReasonAndTheStreamMovesOn() throws Exception {
+    publishRaw(settings.callsSubject("eu-west"), "{not json".getBytes(StandardCharsets.UTF_8), true);
+    MessageInfo dead = awaitDeadLetter("calls", "undecodable call");
+
+    assertEquals("{not json", new String(dead.getData(), StandardCharsets.UTF_8), "the dead letter keeps the original body");
+    assertEquals(settings.callsSubject("eu-west"), dead.getHeaders().getFirst(WireHeaders.ORIGINAL_SUBJECT));
+    Caller after = startCaller("after-poison", RemoteBehaviour.complete("ok"), REMOTE_TIMEOUT);
+    assertEquals("done:ok", after.outcome().resultOrThrow(String.class), "the poison message blocks nothing");
+  }
+
+  @Test
+  void callForAWorkflowTypeTheRelayMayNotStartIsDeadLettered() throws Exception {
+    CallRequest request =
+        new CallRequest(
+            new CallId("us-east", "intruder-" + UUID.randomUUID(), "op"),
+            new RemoteTarget("eu-west", "default", "DropTablesWorkflow", "anything", Duration.ofMinutes(1)),
+            CallPayloads.encode("x"));
+
+    publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), true);
+
+    awaitDeadLetter("calls", "asks for workflow type DropTablesWorkflow, which this relay may not start");
+  }
+
+  @Test
+  void callWithoutReplySubjectIsDeadLettered() throws Exception {
+    CallRequest request =
+        new CallRequest(
+            new CallId("us-east", "noreply-" + UUID.randomUUID(), "op"),
+            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, Duration.ofMinutes(1)),
+            CallPayloads.encode(RemoteBehaviour.complete("x")));
+
+    publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), false);
+
+    awaitDeadLetter("calls", "has no " + WireHeaders.REPLY_SUBJECT + " header");
+  }
+
+  @Test
+  void undecodableOutcomeIsDeadLettered() throws Exception {
+    publishRaw(settings.resultsSubject("us-east"), "[]".getBytes(StandardCharsets.UTF_8), false);
+
+    awaitDeadLetter("results", "undecodable outcome");
+  }
+
+  private void publishRaw(String subject, byte[] body, boolean withReply) throws Exception {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
+      Headers headers = new Headers();
+      if (withReply) {
+        headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject("us-east"));
+      }
+      connection.jetStream().publish(subject, headers, body);
+    }
+  }
+
+  private MessageInfo awaitDeadLetter(String kind, String reasonFragment) throws Exception {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-dlq-reader")) {
+      JetStreamManagement management = connection.jetStreamManagement();
+      MessageInfo[] found = new MessageInfo[1];
+      awaitCondition("a dead letter saying '" + reasonFragment + "'", () -> {
+        try {
+          MessageInfo last = management.getLastMessage(settings.deadLetterStream(), settings.deadLetterSubject(kind));
+          String reason = last.getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON);
+          found[0] = last;
+          return reason != null && reason.contains(reasonFragment);
+        } catch (Exception notYet) {
+          return false;
+        }
+      });
+      assertTrue(found[0].getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON).contains(reasonFragment));
+      return found[0];
     }
   }
 }
