@@ -52,7 +52,11 @@ public final class ClusterConnection implements AutoCloseable {
   }
 
   public WorkerFactory newWorkerFactory() {
-    return WorkerFactory.newInstance(client, WorkerFactoryOptions.getDefaultInstance());
+    return newWorkerFactory(WorkerFactoryOptions.getDefaultInstance());
+  }
+
+  public WorkerFactory newWorkerFactory(WorkerFactoryOptions options) {
+    return WorkerFactory.newInstance(client, options);
   }
 
   /** Drops the connection at once, as a killed process would. */

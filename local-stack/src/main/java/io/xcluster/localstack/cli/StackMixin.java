@@ -30,8 +30,13 @@ public final class StackMixin {
       description = "Share 0..1 of warehouse and carrier attempts that fail transiently and are retried (default: ${DEFAULT-VALUE}).")
   double warehouseFlakiness;
 
+  @Option(names = "--nats-url", defaultValue = "${env:XCLUSTER_NATS_URL}",
+      description = "NATS server for the nats transport (env XCLUSTER_NATS_URL); unset: start a local nats-server from PATH.")
+  String natsUrl;
+
   public StackOptions toOptions() {
     return new StackOptions(
-        usEastPort, euWestPort, transport, fulfillmentTimeout, new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L));
+        usEastPort, euWestPort, transport, fulfillmentTimeout, new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L),
+        natsUrl, false);
   }
 }

@@ -15,6 +15,12 @@ import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.transport.bridge.BridgeSettings;
 import io.xcluster.transport.bridge.BridgeTransport;
 import io.xcluster.transport.bridge.BridgeWorker;
+import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.transport.nats.NatsCoordinator;
+import io.xcluster.transport.nats.NatsSettings;
+import io.xcluster.transport.nats.NatsTransport;
+import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
+import java.util.Set;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
@@ -23,6 +29,7 @@ import java.util.function.Consumer;
  * Two independent embedded Temporal clusters on loopback — us-east and eu-west — with both
  * region workers and the selected transport: the whole system in one JVM, needing only a JDK.
  * This is a composition root: the one place besides the transports' own mains that names them.
+ * The NATS transport needs a nats-server binary (or {@code --nats-url}); the bridge needs nothing.
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -37,7 +44,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private ClusterConnection usEast;
   private ClusterConnection euWest;
   private BridgeWorker bridge;
-  private OrderWorkflowSettings orderSettings;
+  private NatsCoordinator nats;
+  private volatile OrderWorkflowSettings orderSettings;
 
   private EmbeddedStack(StackOptions options) {
     this.options = options;
@@ -86,24 +94,52 @@ public final class EmbeddedStack implements AutoCloseable {
             OrderWorkflowSettings.euWestFulfillment(EU_WEST, NAMESPACE, OrderWorkflowSettings.DEFAULT_REMOTE_EXECUTION_TIMEOUT),
             route,
             options.fulfillmentTimeout());
-    WorkerFactory orders = OrderServiceWorker.start(usEast, orderSettings, payments, notifications);
+    WorkerFactory orders = OrderServiceWorker.start(usEast, () -> orderSettings, payments, notifications);
     stopOrder.push(orders::shutdownNow);
     step.accept("workers up: orders on us-east, fulfillment on eu-west");
 
-    if (!withTransport) {
-      return;
+    if (withTransport) {
+      startTransports(route, step);
     }
-    startTransport(route);
-    step.accept("transport up: " + route.transport() + " on us-east queue " + route.taskQueue());
   }
 
-  private void startTransport(CallRoute route) {
-    if (!BridgeTransport.NAME.equals(route.transport())) {
-      throw new IllegalArgumentException(
-          CrossClusterTransports.SETTING + "=" + route.transport() + " has no embedded launcher in local-stack yet");
+  private void startTransports(CallRoute route, Consumer<String> step) {
+    boolean all = options.runAllTransports();
+    if (all || BridgeTransport.NAME.equals(route.transport())) {
+      bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()));
+      stopOrder.push(bridge::kill);
+      step.accept("transport up: bridge on us-east queue " + BridgeTransport.taskQueueFor(EU_WEST));
     }
-    bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()));
-    stopOrder.push(bridge::kill);
+    if (all || NatsTransport.NAME.equals(route.transport())) {
+      String url = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
+      NatsSettings settings = NatsSettings.defaults(url).allowing(Set.of(FulfillmentWorkflow.TYPE));
+      nats = NatsCoordinator.startBothSides(settings, usEast.endpoint(), euWest.endpoint());
+      stopOrder.push(nats::kill);
+      step.accept("transport up: nats via " + url + " on us-east queue " + NatsTransport.taskQueueFor(EU_WEST));
+    }
+  }
+
+  private String startLocalNats() {
+    if (!LocalNatsServer.binaryAvailable()) {
+      throw new IllegalArgumentException(
+          CrossClusterTransports.SETTING + "=nats needs a nats-server: install one (apt-get install nats-server, or"
+              + " go install github.com/nats-io/nats-server/v2@v2.10.29) or pass --nats-url");
+    }
+    LocalNatsServer server = new LocalNatsServer();
+    stopOrder.push(server);
+    return server.url();
+  }
+
+  /**
+   * Points new orders at {@code transport} — what flipping {@code XCLUSTER_TRANSPORT} and
+   * restarting the order workers does. Orders already placed finish on the transport recorded in
+   * their history. (The workers are not really restarted here: the embedded Java test server
+   * drops a workflow task that was matched to a stopping worker's poll, which real servers
+   * recover; the real-stack tier restarts real processes.)
+   */
+  public void switchTransport(String transport) {
+    CallRoute route = CrossClusterTransports.named(transport).routeTo(EU_WEST);
+    orderSettings = new OrderWorkflowSettings(US_EAST, orderSettings.fulfillment(), route, orderSettings.fulfillmentTimeout());
   }
 
   public ClusterConnection usEast() {

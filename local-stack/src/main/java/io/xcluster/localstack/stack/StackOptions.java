@@ -12,9 +12,18 @@ import java.util.Objects;
  * @param transport the cross-cluster transport for new orders, as {@code XCLUSTER_TRANSPORT} names it
  * @param fulfillmentTimeout how long an order waits for fulfillment before escalating
  * @param simulation the simulated warehouse's delays and failure injection
+ * @param natsUrl the NATS server for the NATS transport; null starts a local nats-server (from PATH)
+ * @param runAllTransports run every transport's process, not only the selected one, so the
+ *     selection can be flipped while orders are in flight
  */
 public record StackOptions(
-    int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation) {
+    int usEastPort,
+    int euWestPort,
+    String transport,
+    Duration fulfillmentTimeout,
+    SimulationSettings simulation,
+    String natsUrl,
+    boolean runAllTransports) {
 
   public static final int DEFAULT_US_EAST_PORT = 7233;
   public static final int DEFAULT_EU_WEST_PORT = 7234;
@@ -28,6 +37,11 @@ public record StackOptions(
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(fulfillmentTimeout, "fulfillmentTimeout");
     Objects.requireNonNull(simulation, "simulation");
+  }
+
+  /** The selected transport only, a local nats-server when that is NATS. */
+  public StackOptions(int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation) {
+    this(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, null, false);
   }
 
   private static void requirePort(String setting, int port) {

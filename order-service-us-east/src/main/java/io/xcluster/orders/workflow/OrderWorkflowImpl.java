@@ -27,6 +27,9 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
           .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .build();
 
+  /** Version marker of the change that records the transport when the order is placed. */
+  static final String ROUTE_CHOSEN_AT_PLACEMENT = "route-chosen-at-placement";
+
   private final PaymentActivities payments = Workflow.newActivityStub(PaymentActivities.class, LOCAL_ACTIVITIES);
   private final NotificationActivities notifications =
       Workflow.newActivityStub(NotificationActivities.class, LOCAL_ACTIVITIES);
@@ -48,6 +51,12 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     List<String> problems = order.problems();
     if (!problems.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("invalid order: " + String.join("; ", problems), INVALID_ORDER);
+    }
+    if (Workflow.getVersion(ROUTE_CHOSEN_AT_PLACEMENT, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // The transport is chosen when the order is placed, not when fulfillment is requested: an
+      // order placed before the flag flips goes through the transport it was placed under.
+      // (Executions from before this change chose at the call; replay keeps them that way.)
+      status = status.withTransport(crossCluster.route().transport());
     }
     try {
       return process(order);

@@ -52,6 +52,16 @@ class OrderWorkflowReplayTest {
     replay("histories/order-escalated-outcome-by-signal.json", "order-3");
   }
 
+  @Test
+  void completedOrderWithTheRouteChosenAtPlacementReplays() throws Exception {
+    replay("histories/order-completed-outcome-by-activity-v1.json", "order-1");
+  }
+
+  @Test
+  void escalatedOrderWithTheRouteChosenAtPlacementReplays() throws Exception {
+    replay("histories/order-escalated-outcome-by-signal-v1.json", "order-3");
+  }
+
   /** Replays under the recorded workflow id: call ids, and so outcome signals, are derived from it. */
   private void replay(String resource, String workflowId) throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {

@@ -160,8 +160,8 @@ class OrderWorkflowTest {
 
   /**
    * Records the histories {@link OrderWorkflowReplayTest} replays. Run after a workflow change
-   * that adds a {@code Workflow.getVersion} branch, to add histories of the new shape (never
-   * overwrite old ones: they stand for orders in flight):
+   * that adds a {@code Workflow.getVersion} branch, with the file names' version suffix raised, to
+   * add histories of the new shape (never overwrite old ones: they stand for orders in flight):
    * {@code ./mvnw -pl order-service-us-east test -Dtest=OrderWorkflowTest -Dxcluster.recordHistories=true}
    */
   @Test
@@ -170,10 +170,10 @@ class OrderWorkflowTest {
     Path dir = Path.of("src/test/resources/histories");
     Files.createDirectories(dir);
     shippedOrderIsConfirmedToTheCustomerAndCompletes();
-    Files.writeString(dir.resolve("order-completed-outcome-by-activity.json"), client.fetchHistory("order-1").toJson(true));
+    Files.writeString(dir.resolve("order-completed-outcome-by-activity-v1.json"), client.fetchHistory("order-1").toJson(true));
     env.close();
     noOutcomeWithin48HoursEscalatesAndALateOutcomeStillCompletesTheOrder();
-    Files.writeString(dir.resolve("order-escalated-outcome-by-signal.json"), client.fetchHistory("order-3").toJson(true));
+    Files.writeString(dir.resolve("order-escalated-outcome-by-signal-v1.json"), client.fetchHistory("order-3").toJson(true));
   }
 
   @Test

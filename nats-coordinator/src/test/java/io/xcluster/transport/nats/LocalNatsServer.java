@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 
 /**
  * A real {@code nats-server} with JetStream on a free loopback port and a throw-away store
- * directory. Finds the binary via {@code nats_server_path}, PATH, or Debian's /usr/sbin.
+ * directory, for tests and the local stack. Finds the binary via {@code nats_server_path}, PATH,
+ * or Debian's /usr/sbin; it never downloads one.
  */
-final class NatsTestServer implements AutoCloseable {
+public final class LocalNatsServer implements AutoCloseable {
 
   private static final Path DEBIAN_BINARY = Path.of("/usr/sbin/nats-server");
 
@@ -21,7 +22,7 @@ final class NatsTestServer implements AutoCloseable {
   private NatsServerRunner runner;
   private Integer port;
 
-  NatsTestServer() {
+  public LocalNatsServer() {
     try {
       storeDir = Files.createTempDirectory("nats-js-");
     } catch (IOException e) {
@@ -31,7 +32,7 @@ final class NatsTestServer implements AutoCloseable {
   }
 
   /** Whether a nats-server binary can be found; tests that need one skip (or, in CI, fail) without it. */
-  static boolean binaryAvailable() {
+  public static boolean binaryAvailable() {
     if (System.getenv("nats_server_path") != null || Files.isExecutable(DEBIAN_BINARY)) {
       return true;
     }
@@ -56,16 +57,16 @@ final class NatsTestServer implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "nats://127.0.0.1:" + port;
   }
 
   /** Stops the server; {@link #startAgain()} brings it back on the same port with the same JetStream store. */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     runner.close();
   }
 
-  void startAgain() {
+  public void startAgain() {
     start();
   }
 
