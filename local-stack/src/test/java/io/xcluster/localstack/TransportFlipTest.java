@@ -39,11 +39,7 @@ class TransportFlipTest {
 
   @Test
   void ordersInFlightFinishOnTheirTransportAfterTheFlagFlips() throws Exception {
-    boolean natsAvailable = LocalNatsServer.binaryAvailable();
-    if (Boolean.getBoolean("xcluster.requireNats") && !natsAvailable) {
-      throw new IllegalStateException("xcluster.requireNats is set but no nats-server binary was found");
-    }
-    assumeTrue(natsAvailable, "nats-server not found: the flip test needs it (apt-get install nats-server)");
+    assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found: the flip test needs it (apt-get install nats-server)");
 
     StackOptions options =
         new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ofSeconds(1), 0.0, 1L), null, true);

@@ -123,7 +123,7 @@ public final class EmbeddedStack implements AutoCloseable {
     if (!LocalNatsServer.binaryAvailable()) {
       throw new IllegalArgumentException(
           CrossClusterTransports.SETTING + "=nats needs a nats-server: install one (apt-get install nats-server, or"
-              + " go install github.com/nats-io/nats-server/v2@v2.10.29) or pass --nats-url");
+              + " go install github.com/nats-io/nats-server/v2@v2.15.2) or pass --nats-url");
     }
     LocalNatsServer server = new LocalNatsServer();
     stopOrder.push(server);

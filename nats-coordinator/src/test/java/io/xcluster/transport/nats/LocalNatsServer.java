@@ -40,6 +40,18 @@ public final class LocalNatsServer implements AutoCloseable {
     return Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, "nats-server")));
   }
 
+  /**
+   * For tests that need a nats-server: whether one is available, so they can skip without it —
+   * except where {@code XCLUSTER_REQUIRE_NATS=true} (CI), where a missing binary is an error.
+   */
+  public static boolean availableForTests() {
+    boolean available = binaryAvailable();
+    if (!available && "true".equals(System.getenv("XCLUSTER_REQUIRE_NATS"))) {
+      throw new IllegalStateException("XCLUSTER_REQUIRE_NATS=true but no nats-server binary was found on PATH or in /usr/sbin");
+    }
+    return available;
+  }
+
   private void start() {
     try {
       NatsServerRunner.Builder builder =

@@ -38,11 +38,7 @@ class NatsTransportContractTest extends TransportContractTest {
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     if (nats == null) {
-      boolean available = LocalNatsServer.binaryAvailable();
-      if (Boolean.getBoolean("xcluster.requireNats") && !available) {
-        throw new IllegalStateException("xcluster.requireNats is set but no nats-server binary was found");
-      }
-      assumeTrue(available, "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
+      assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
       nats = new LocalNatsServer();
       // a short ack wait, so that calls held by a killed relay are redelivered within seconds
       settings = NatsSettings.defaults(nats.url()).withAckWait(Duration.ofSeconds(2))
