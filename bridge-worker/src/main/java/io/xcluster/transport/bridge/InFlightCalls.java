@@ -7,6 +7,7 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.process.DaemonThreads;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.call.CallOutcome;
@@ -42,8 +43,8 @@ final class InFlightCalls implements AutoCloseable {
   private final ActivityCompletionClient completion;
   private final RemoteRuns remote;
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bridge-heartbeat"));
-  private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, daemon("bridge-io"));
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-heartbeat"));
+  private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, DaemonThreads.named("bridge-io"));
 
   /** One open call; {@code token} is its activity task token. */
   private static final class Call {
@@ -170,13 +171,5 @@ final class InFlightCalls implements AutoCloseable {
     scheduler.shutdownNow();
     io.shutdownNow();
     calls.clear();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -10,6 +10,7 @@ import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.contract.EmbeddedTemporalServer;
+import io.xcluster.port.process.StopSequence;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.transport.bridge.BridgeSettings;
@@ -21,8 +22,6 @@ import io.xcluster.transport.nats.NatsSettings;
 import io.xcluster.transport.nats.NatsTransport;
 import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
 import java.util.Set;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +36,7 @@ public final class EmbeddedStack implements AutoCloseable {
   public static final String EU_WEST = "eu-west";
   public static final String NAMESPACE = "default";
 
-  private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
+  private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final SimulatedPaymentGateway payments = new SimulatedPaymentGateway();
   private final SimulatedNotifier notifications = new SimulatedNotifier();
   private final StackOptions options;
@@ -76,18 +75,18 @@ public final class EmbeddedStack implements AutoCloseable {
     CallRoute route = CrossClusterTransports.named(options.transport()).routeTo(EU_WEST);
 
     EmbeddedTemporalServer usEastServer = EmbeddedTemporalServer.start(options.usEastPort());
-    stopOrder.push(usEastServer);
+    stopOrder.add(usEastServer);
     EmbeddedTemporalServer euWestServer = EmbeddedTemporalServer.start(options.euWestPort());
-    stopOrder.push(euWestServer);
+    stopOrder.add(euWestServer);
     step.accept("clusters up: us-east " + usEastServer.address() + ", eu-west " + euWestServer.address());
 
     usEast = ClusterConnection.open(ClusterEndpoint.loopback(US_EAST, usEastServer.port()));
-    stopOrder.push(usEast::closeNow);
+    stopOrder.add(usEast::closeNow);
     euWest = ClusterConnection.open(ClusterEndpoint.loopback(EU_WEST, euWestServer.port()));
-    stopOrder.push(euWest::closeNow);
+    stopOrder.add(euWest::closeNow);
 
     WorkerFactory fulfillment = FulfillmentServiceWorker.start(euWest, options.simulation());
-    stopOrder.push(fulfillment::shutdownNow);
+    stopOrder.add(fulfillment::shutdownNow);
     orderSettings =
         new OrderWorkflowSettings(
             US_EAST,
@@ -95,7 +94,7 @@ public final class EmbeddedStack implements AutoCloseable {
             route,
             options.fulfillmentTimeout());
     WorkerFactory orders = OrderServiceWorker.start(usEast, () -> orderSettings, payments, notifications);
-    stopOrder.push(orders::shutdownNow);
+    stopOrder.add(orders::shutdownNow);
     step.accept("workers up: orders on us-east, fulfillment on eu-west");
 
     if (withTransport) {
@@ -107,14 +106,14 @@ public final class EmbeddedStack implements AutoCloseable {
     boolean all = options.runAllTransports();
     if (all || BridgeTransport.NAME.equals(route.transport())) {
       bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()));
-      stopOrder.push(bridge::kill);
+      stopOrder.add(bridge::kill);
       step.accept("transport up: bridge on us-east queue " + BridgeTransport.taskQueueFor(EU_WEST));
     }
     if (all || NatsTransport.NAME.equals(route.transport())) {
       String url = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
       NatsSettings settings = NatsSettings.defaults(url).allowing(Set.of(FulfillmentWorkflow.TYPE));
       nats = NatsCoordinator.startBothSides(settings, usEast.endpoint(), euWest.endpoint());
-      stopOrder.push(nats::kill);
+      stopOrder.add(nats::kill);
       step.accept("transport up: nats via " + url + " on us-east queue " + NatsTransport.taskQueueFor(EU_WEST));
     }
   }
@@ -126,7 +125,7 @@ public final class EmbeddedStack implements AutoCloseable {
               + " go install github.com/nats-io/nats-server/v2@v2.15.2) or pass --nats-url");
     }
     LocalNatsServer server = new LocalNatsServer();
-    stopOrder.push(server);
+    stopOrder.add(server);
     return server.url();
   }
 
@@ -173,17 +172,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** Registers something to stop with the stack (before what was started earlier). */
   public void stopWithStack(AutoCloseable resource) {
-    stopOrder.push(resource);
+    stopOrder.add(resource);
   }
 
   @Override
   public void close() {
-    while (!stopOrder.isEmpty()) {
-      try {
-        stopOrder.pop().close();
-      } catch (Exception e) {
-        System.err.println("local-stack: while stopping: " + e);
-      }
-    }
+    stopOrder.close();
   }
 }

@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.process.DaemonThreads;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
@@ -41,8 +42,8 @@ final class CallRelay implements AutoCloseable {
   private final RemoteRuns remoteRuns;
   private final DeadLetters deadLetters;
   private final Set<Held> held = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("nats-relay-keepalive"));
-  private final ExecutorService io = Executors.newFixedThreadPool(2, daemon("nats-relay-io"));
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nats-relay-keepalive"));
+  private final ExecutorService io = Executors.newFixedThreadPool(2, DaemonThreads.named("nats-relay-io"));
 
   private record Held(Message message, CallRequest request, String replySubject) {}
 
@@ -153,13 +154,5 @@ final class CallRelay implements AutoCloseable {
     scheduler.shutdownNow();
     io.shutdownNow();
     held.clear();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -11,9 +11,8 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.process.StopSequence;
 import io.xcluster.port.remote.RemoteRuns;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,7 @@ public final class NatsCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsCoordinator.class);
   private static final java.time.Duration PULL_EXPIRY = java.time.Duration.ofSeconds(5);
 
-  private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
+  private final StopSequence stopOrder = new StopSequence(problem -> log.debug(problem));
   private CallRelay relay;
 
   private NatsCoordinator() {}
@@ -39,9 +38,9 @@ public final class NatsCoordinator implements AutoCloseable {
     NatsCoordinator coordinator = new NatsCoordinator();
     try {
       ClusterConnection sourceConnection = ClusterConnection.open(source);
-      coordinator.stopOrder.push(sourceConnection::closeNow);
+      coordinator.stopOrder.add(sourceConnection::closeNow);
       ClusterConnection targetConnection = ClusterConnection.open(target);
-      coordinator.stopOrder.push(targetConnection::closeNow);
+      coordinator.stopOrder.add(targetConnection::closeNow);
       coordinator.startTargetSide(settings, targetConnection);
       coordinator.startCallingSide(settings, sourceConnection, target.name());
       return coordinator;
@@ -58,7 +57,7 @@ public final class NatsCoordinator implements AutoCloseable {
     WorkerFactory workers = source.newWorkerFactory();
     workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings));
     workers.start();
-    stopOrder.push(workers::shutdownNow);
+    stopOrder.add(workers::shutdownNow);
     OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings));
     consume(nats, settings, settings.resultsStream(), name + "-outcomes", settings.resultsSubject(name), 1_000,
         signaller::onMessage, new DeadLetters(jetStream, settings), "results");
@@ -72,7 +71,7 @@ public final class NatsCoordinator implements AutoCloseable {
     JetStream jetStream = jetStream(nats);
     DeadLetters deadLetters = new DeadLetters(jetStream, settings);
     relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters);
-    stopOrder.push(relay);
+    stopOrder.add(relay);
     consume(nats, settings, settings.callsStream(), name + "-calls", settings.callsSubject(name), settings.maxHeldCalls(),
         relay::onCall, deadLetters, "calls");
     consume(nats, settings, settings.callsStream(), name + "-cancels", settings.cancelsSubject(name), 1_000,
@@ -87,7 +86,7 @@ public final class NatsCoordinator implements AutoCloseable {
 
   private Connection connect(NatsSettings settings, String connectionName) {
     Connection nats = NatsConnections.connect(settings.url(), connectionName);
-    stopOrder.push(nats::close);
+    stopOrder.add(nats::close);
     try {
       JetStreamTopology.ensure(nats, settings);
     } catch (Exception e) {
@@ -137,7 +136,7 @@ public final class NatsCoordinator implements AutoCloseable {
                   }
                 }
               });
-      stopOrder.push(running::stop);
+      stopOrder.add(running::stop);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create the durable consumer " + durable + " on " + stream + ": " + e.getMessage(), e);
     }
@@ -150,12 +149,6 @@ public final class NatsCoordinator implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!stopOrder.isEmpty()) {
-      try {
-        stopOrder.pop().close();
-      } catch (Exception e) {
-        log.debug("while stopping: {}", e.toString());
-      }
-    }
+    stopOrder.close();
   }
 }
