@@ -93,7 +93,7 @@ class OrdersAcrossClustersTest {
     PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8);
 
     List<OrderDemo.Placed> placed =
-        new OrderDemo(stack.usEast().client(), out, new PrintStream(new ByteArrayOutputStream())).run("t", 10, true, Duration.ofMinutes(1));
+        new OrderDemo(stack.orderPlacement(), out, new PrintStream(new ByteArrayOutputStream())).run("t", 10, true, Duration.ofMinutes(1));
 
     assertTrue(OrderDemo.allAsExpected(placed));
     assertEquals(2, placed.stream().filter(p -> p.status().state() == OrderState.FAILED).count(), "orders 5 and 10 ask for unknown SKUs");

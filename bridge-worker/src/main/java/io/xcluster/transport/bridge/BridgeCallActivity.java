@@ -8,6 +8,8 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.tracing.CallSpans;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * The bridge's side of the port: starts (or attaches to) the remote workflow on the activity
@@ -31,6 +33,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   @Override
   public CallOutcome call(CallRequest request) {
     requireOurTarget(request);
+    CallSpans.tag(Span.current(), request.callId(), request.target().cluster(), BridgeTransport.NAME);
     ActivityExecutionContext context = Activity.getExecutionContext();
     var remoteRun = remote.startOrAttach(request);
     context.doNotCompleteOnReturn();

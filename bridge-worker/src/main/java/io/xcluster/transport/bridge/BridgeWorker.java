@@ -4,6 +4,7 @@ import io.temporal.client.ActivityCompletionClient;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.tracing.ServiceTracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,13 @@ public final class BridgeWorker implements AutoCloseable {
   private final InFlightCalls inFlight;
   private final WorkerFactory workers;
 
-  private BridgeWorker(BridgeSettings settings, ClusterConnection source, ClusterConnection target) {
+  private BridgeWorker(BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing) {
     this.settings = settings;
     this.source = source;
     this.target = target;
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
     RemoteRuns starter = new RemoteRuns(target.client());
-    this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick());
+    this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
     this.workers = source.newWorkerFactory();
     workers
         .newWorker(settings.taskQueue())
@@ -41,15 +42,20 @@ public final class BridgeWorker implements AutoCloseable {
    * @throws io.xcluster.port.cluster.ClusterUnreachableException naming the cluster and address
    */
   public static BridgeWorker start(BridgeSettings settings) {
-    ClusterConnection target = ClusterConnection.open(settings.target(), settings.connectTimeout());
+    return start(settings, ServiceTracing.disabled());
+  }
+
+  /** As {@link #start(BridgeSettings)}, tracing as the {@code bridge-worker} service. */
+  public static BridgeWorker start(BridgeSettings settings, ServiceTracing tracing) {
+    ClusterConnection target = ClusterConnection.open(settings.target(), settings.connectTimeout(), tracing.temporalInterceptors());
     ClusterConnection source;
     try {
-      source = ClusterConnection.open(settings.source(), settings.connectTimeout());
+      source = ClusterConnection.open(settings.source(), settings.connectTimeout(), tracing.temporalInterceptors());
     } catch (RuntimeException e) {
       target.closeNow();
       throw e;
     }
-    BridgeWorker bridge = new BridgeWorker(settings, source, target);
+    BridgeWorker bridge = new BridgeWorker(settings, source, target, tracing);
     bridge.workers.start();
     log.info("bridge polling {} on {} ({}) for calls to {} ({})", settings.taskQueue(), settings.source().name(),
         settings.source().address(), settings.target().name(), settings.target().address());

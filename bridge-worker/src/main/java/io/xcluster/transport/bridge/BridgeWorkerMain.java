@@ -2,6 +2,7 @@ package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.tracing.ServiceTracing;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
 public final class BridgeWorkerMain implements Callable<Integer> {
 
   static final int EXIT_UNREACHABLE = 2;
+  /** The service name in traces (OTEL_TRACES_EXPORTER=otlp turns tracing on). */
+  public static final String SERVICE_NAME = "bridge-worker";
 
   @Option(names = "--source-cluster", defaultValue = "us-east", description = "Name of the calling cluster (default: ${DEFAULT-VALUE}).")
   String sourceCluster;
@@ -70,7 +73,7 @@ public final class BridgeWorkerMain implements Callable<Integer> {
     }
     BridgeWorker bridge;
     try {
-      bridge = BridgeWorker.start(settings);
+      bridge = BridgeWorker.start(settings, ServiceTracing.fromEnvironment(SERVICE_NAME));
     } catch (ClusterUnreachableException unreachable) {
       err.println("bridge-worker: " + unreachable.getMessage());
       return EXIT_UNREACHABLE;

@@ -8,6 +8,12 @@ import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.process.DaemonThreads;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.ServiceTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.call.CallOutcome;
@@ -41,6 +47,7 @@ final class InFlightCalls implements AutoCloseable {
   private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(200);
 
   private final ActivityCompletionClient completion;
+  private final Tracer tracer;
   private final RemoteRuns remote;
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-heartbeat"));
@@ -54,6 +61,8 @@ final class InFlightCalls implements AutoCloseable {
     volatile long nextHeartbeatNanos;
     volatile boolean cancelRequested;
     final AtomicBoolean heartbeatPending = new AtomicBoolean();
+    /** The activity's trace context: the outcome is reported on another thread, in the same trace. */
+    final Context traceContext = Context.current();
 
     Call(byte[] token, CallRequest request, Duration heartbeatEvery) {
       this.token = token;
@@ -63,9 +72,10 @@ final class InFlightCalls implements AutoCloseable {
     }
   }
 
-  InFlightCalls(ActivityCompletionClient completion, RemoteRuns remote, Duration tick) {
+  InFlightCalls(ActivityCompletionClient completion, RemoteRuns remote, Duration tick, ServiceTracing tracing) {
     this.completion = completion;
     this.remote = remote;
+    this.tracer = tracing.tracer("io.xcluster.transport.bridge");
     scheduler.scheduleWithFixedDelay(this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -86,8 +96,11 @@ final class InFlightCalls implements AutoCloseable {
       return; // given up on (the activity timed out or was completed elsewhere)
     }
     String callId = call.request.callId().value();
-    try {
+    Span span = tracer.spanBuilder("xcluster.bridge.report-outcome").setParent(call.traceContext).startSpan();
+    CallSpans.tag(span, call.request.callId(), call.request.target().cluster(), BridgeTransport.NAME);
+    try (Scope ignored = span.makeCurrent()) {
       Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
+      outcome.ifPresent(o -> span.setAttribute("xcluster.outcome", o.kind().name()));
       if (outcome.isEmpty()) {
         Throwable cause = RemoteOutcomes.unwrap(error);
         log.warn("call {}: lost track of the remote run ({}); the call will be retried", callId, cause.toString());
@@ -109,6 +122,8 @@ final class InFlightCalls implements AutoCloseable {
       // The calling cluster is unreachable: the activity will time out on its heartbeat and be
       // retried, and the retry reads the remote outcome again. Nothing is lost.
       log.warn("call {}: cannot report the outcome to the calling cluster: {}", callId, unreachable.toString());
+    } finally {
+      span.end();
     }
   }
 

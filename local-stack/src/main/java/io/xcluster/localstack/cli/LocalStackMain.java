@@ -74,7 +74,7 @@ public final class LocalStackMain implements Runnable {
       try (EmbeddedStack running = startStack(stack.toOptions())) {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<OrderDemo.Placed> results =
-            new OrderDemo(running.usEast().client(), System.out, System.err).run(runId, orders, withFailures, wait);
+            new OrderDemo(running.orderPlacement(), System.out, System.err).run(runId, orders, withFailures, wait);
         return OrderDemo.allAsExpected(results) ? 0 : 1;
       }
     }

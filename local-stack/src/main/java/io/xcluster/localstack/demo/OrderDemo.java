@@ -1,15 +1,12 @@
 package io.xcluster.localstack.demo;
 
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.xcluster.localstack.cli.Percentiles;
 import io.xcluster.localstack.cli.ProgressBar;
+import io.xcluster.orders.placement.OrderPlacement;
 import io.xcluster.orders.workflow.Order;
 import io.xcluster.orders.workflow.OrderLine;
 import io.xcluster.orders.workflow.OrderState;
 import io.xcluster.orders.workflow.OrderStatus;
-import io.xcluster.orders.workflow.OrderWorkflow;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,18 +26,21 @@ public final class OrderDemo {
   /** With failures on, every fifth order asks for a SKU eu-west does not stock: paid, refunded, FAILED. */
   static final int FAILURE_EVERY = 5;
 
-  private final WorkflowClient usEast;
+  /** Where the demo's trace links point; Jaeger's UI by default. */
+  static final String JAEGER_UI = System.getenv().getOrDefault("XCLUSTER_JAEGER_UI", "http://localhost:16686");
+
+  private final OrderPlacement placement;
   private final PrintStream out;
   private final PrintStream progress;
 
-  public OrderDemo(WorkflowClient usEast, PrintStream out, PrintStream progress) {
-    this.usEast = usEast;
+  public OrderDemo(OrderPlacement placement, PrintStream out, PrintStream progress) {
+    this.placement = placement;
     this.out = out;
     this.progress = progress;
   }
 
-  /** One placed order and what became of it. */
-  public record Placed(String orderId, OrderState expected, OrderStatus status, Duration latency, String error) {
+  /** One placed order and what became of it; {@code traceId} is null when tracing is off. */
+  public record Placed(String orderId, OrderState expected, OrderStatus status, Duration latency, String error, String traceId) {
     boolean asExpected() {
       return status != null && status.state() == expected;
     }
@@ -69,7 +69,7 @@ public final class OrderDemo {
       try {
         results.add(future.get(left, TimeUnit.NANOSECONDS));
       } catch (Exception e) {
-        results.add(new Placed("?", OrderState.COMPLETED, null, wait, "no result within " + wait + ": " + e));
+        results.add(new Placed("?", OrderState.COMPLETED, null, wait, "no result within " + wait + ": " + e, null));
       }
     }
     report(results);
@@ -77,16 +77,12 @@ public final class OrderDemo {
   }
 
   private CompletableFuture<Placed> place(Order order, OrderState expected) {
-    WorkflowStub stub =
-        usEast.newUntypedWorkflowStub(
-            OrderWorkflow.TYPE,
-            WorkflowOptions.newBuilder().setWorkflowId(order.orderId()).setTaskQueue(OrderWorkflow.TASK_QUEUE).build());
     long started = System.nanoTime();
-    stub.start(order);
-    return stub.getResultAsync(OrderStatus.class)
+    OrderPlacement.PlacedOrder placed = placement.place(order);
+    return placed.workflow().getResultAsync(OrderStatus.class)
         .handle((status, error) -> new Placed(
             order.orderId(), expected, status, Duration.ofNanos(System.nanoTime() - started),
-            error == null ? null : String.valueOf(error.getCause() != null ? error.getCause() : error)));
+            error == null ? null : String.valueOf(error.getCause() != null ? error.getCause() : error), placed.traceId()));
   }
 
   private void report(List<Placed> results) {
@@ -100,6 +96,9 @@ public final class OrderDemo {
               : placed.status().failureReason();
       out.printf("%-28s %-10s %6d ms  %s%s%n", placed.orderId(), state, placed.latency().toMillis(), detail,
           placed.asExpected() ? "" : "   <-- expected " + placed.expected());
+      if (placed.traceId() != null) {
+        out.printf("    trace %s  %s/trace/%s  (search: %s)%n", placed.traceId(), JAEGER_UI, placed.traceId(), searchLink(placed.orderId()));
+      }
       if (placed.status() != null) {
         byState.merge(placed.status().state(), 1, Integer::sum);
       }
@@ -110,6 +109,12 @@ public final class OrderDemo {
     out.printf("%d orders: %s; latency p50 %.0f ms, p99 %.0f ms; %s%n", results.size(), byState,
         percentiles.millis(50), percentiles.millis(99),
         unexpected == 0 ? "all as expected" : unexpected + " NOT as expected");
+  }
+
+  /** Jaeger's search for the order by its {@code order.id} tag. */
+  static String searchLink(String orderId) {
+    String tags = java.net.URLEncoder.encode("{\"order.id\":\"" + orderId + "\"}", java.nio.charset.StandardCharsets.UTF_8);
+    return JAEGER_UI + "/search?service=order-service-us-east&tags=" + tags;
   }
 
   public static boolean allAsExpected(List<Placed> results) {

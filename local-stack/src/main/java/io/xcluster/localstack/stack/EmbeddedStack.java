@@ -21,7 +21,12 @@ import io.xcluster.transport.nats.NatsCoordinator;
 import io.xcluster.transport.nats.NatsSettings;
 import io.xcluster.transport.nats.NatsTransport;
 import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import io.xcluster.orders.placement.OrderPlacement;
+import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
 
 /**
@@ -39,29 +44,55 @@ public final class EmbeddedStack implements AutoCloseable {
   private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final SimulatedPaymentGateway payments = new SimulatedPaymentGateway();
   private final SimulatedNotifier notifications = new SimulatedNotifier();
+  public static final String ORDER_SERVICE = "order-service-us-east";
+  public static final String FULFILLMENT_SERVICE = "fulfillment-service-eu-west";
+  public static final String BRIDGE_SERVICE = "bridge-worker";
+  public static final String NATS_SERVICE = "nats-coordinator";
+
   private final StackOptions options;
+  private final Function<String, ServiceTracing> tracingFor;
+  private final Map<String, ServiceTracing> tracings = new HashMap<>();
   private ClusterConnection usEast;
   private ClusterConnection euWest;
   private BridgeWorker bridge;
   private NatsCoordinator nats;
   private volatile OrderWorkflowSettings orderSettings;
 
-  private EmbeddedStack(StackOptions options) {
+  private EmbeddedStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
     this.options = options;
+    this.tracingFor = tracingFor;
   }
 
-  /** Starts everything, reporting each step to {@code step}; on failure stops what was started. */
+  /** The tracing of service {@code name}, created once and flushed when the stack stops. */
+  private ServiceTracing tracing(String name) {
+    return tracings.computeIfAbsent(name, n -> {
+      ServiceTracing tracing = tracingFor.apply(n);
+      stopOrder.add(tracing);
+      return tracing;
+    });
+  }
+
+  /**
+   * Starts everything, reporting each step to {@code step}; on failure stops what was started.
+   * Each service traces per the {@code OTEL_*} environment (off unless OTEL_TRACES_EXPORTER is set).
+   */
   public static EmbeddedStack start(StackOptions options, Consumer<String> step) {
-    return start(options, step, true);
+    return start(options, step, true, ServiceTracing::fromEnvironment);
+  }
+
+  /** As {@link #start}, with each service's tracing made by {@code tracingFor} from its service name. */
+  public static EmbeddedStack start(StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
+    return start(options, step, true, tracingFor);
   }
 
   /** As {@link #start}, but leaves the transport to the caller (who runs it in a process of its own). */
   public static EmbeddedStack startWithoutTransport(StackOptions options, Consumer<String> step) {
-    return start(options, step, false);
+    return start(options, step, false, ServiceTracing::fromEnvironment);
   }
 
-  private static EmbeddedStack start(StackOptions options, Consumer<String> step, boolean withTransport) {
-    EmbeddedStack stack = new EmbeddedStack(options);
+  private static EmbeddedStack start(
+      StackOptions options, Consumer<String> step, boolean withTransport, Function<String, ServiceTracing> tracingFor) {
+    EmbeddedStack stack = new EmbeddedStack(options, tracingFor);
     try {
       stack.startAll(step, withTransport);
       return stack;
@@ -80,9 +111,9 @@ public final class EmbeddedStack implements AutoCloseable {
     stopOrder.add(euWestServer);
     step.accept("clusters up: us-east " + usEastServer.address() + ", eu-west " + euWestServer.address());
 
-    usEast = ClusterConnection.open(ClusterEndpoint.loopback(US_EAST, usEastServer.port()));
+    usEast = ClusterConnection.open(ClusterEndpoint.loopback(US_EAST, usEastServer.port()), tracing(ORDER_SERVICE).temporalInterceptors());
     stopOrder.add(usEast::closeNow);
-    euWest = ClusterConnection.open(ClusterEndpoint.loopback(EU_WEST, euWestServer.port()));
+    euWest = ClusterConnection.open(ClusterEndpoint.loopback(EU_WEST, euWestServer.port()), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
     stopOrder.add(euWest::closeNow);
 
     WorkerFactory fulfillment = FulfillmentServiceWorker.start(euWest, options.simulation());
@@ -105,17 +136,32 @@ public final class EmbeddedStack implements AutoCloseable {
   private void startTransports(CallRoute route, Consumer<String> step) {
     boolean all = options.runAllTransports();
     if (all || BridgeTransport.NAME.equals(route.transport())) {
-      bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()));
-      stopOrder.add(bridge::kill);
+      startBridge();
       step.accept("transport up: bridge on us-east queue " + BridgeTransport.taskQueueFor(EU_WEST));
     }
     if (all || NatsTransport.NAME.equals(route.transport())) {
       String url = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
       NatsSettings settings = NatsSettings.defaults(url).allowing(Set.of(FulfillmentWorkflow.TYPE));
-      nats = NatsCoordinator.startBothSides(settings, usEast.endpoint(), euWest.endpoint());
+      nats = NatsCoordinator.startBothSides(settings, usEast.endpoint(), euWest.endpoint(), tracing(NATS_SERVICE));
       stopOrder.add(nats::kill);
       step.accept("transport up: nats via " + url + " on us-east queue " + NatsTransport.taskQueueFor(EU_WEST));
     }
+  }
+
+  private void startBridge() {
+    bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()), tracing(BRIDGE_SERVICE));
+    stopOrder.add(bridge::kill);
+  }
+
+  /** Kills the bridge process, as SIGKILL would, and starts a new one: open calls move to it. */
+  public void restartBridge() {
+    bridge.kill();
+    startBridge();
+  }
+
+  /** Places orders in us-east under the root span of each order's trace. */
+  public OrderPlacement orderPlacement() {
+    return new OrderPlacement(usEast.client(), tracing(ORDER_SERVICE));
   }
 
   private String startLocalNats() {

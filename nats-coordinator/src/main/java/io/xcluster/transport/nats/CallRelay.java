@@ -10,6 +10,14 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.process.DaemonThreads;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.NatsTraceContext;
+import io.xcluster.tracing.ServiceTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
@@ -45,9 +53,15 @@ final class CallRelay implements AutoCloseable {
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nats-relay-keepalive"));
   private final ExecutorService io = Executors.newFixedThreadPool(2, DaemonThreads.named("nats-relay-io"));
 
-  private record Held(Message message, CallRequest request, String replySubject) {}
+  /** A call whose outcome is awaited; {@code traceContext} is the relay span's, for the outcome message. */
+  private record Held(Message message, CallRequest request, String replySubject, Context traceContext) {}
 
-  CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters) {
+  private final ServiceTracing tracing;
+  private final Tracer tracer;
+
+  CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters, ServiceTracing tracing) {
+    this.tracing = tracing;
+    this.tracer = tracing.tracer("io.xcluster.transport.nats");
     this.settings = settings;
     this.jetStream = jetStream;
     this.remoteRuns = remoteRuns;
@@ -78,19 +92,30 @@ final class CallRelay implements AutoCloseable {
           "call " + request.callId() + " asks for workflow type " + request.target().workflowType() + ", which this relay may not start");
       return;
     }
-    WorkflowStub remoteRun;
-    try {
-      remoteRun = remoteRuns.startOrAttach(request);
-    } catch (RuntimeException unreachable) {
-      // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
-      log.warn("call {}: cannot start the remote run, will retry: {}", request.callId(), unreachable.toString());
-      message.nakWithDelay(RETRY_DELAY);
-      return;
+    Span span =
+        tracer.spanBuilder("xcluster.nats.relay-call")
+            .setSpanKind(SpanKind.CONSUMER)
+            .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
+            .startSpan();
+    CallSpans.tag(span, request.callId(), request.target().cluster(), NatsTransport.NAME);
+    try (Scope ignored = span.makeCurrent()) {
+      WorkflowStub remoteRun;
+      try {
+        remoteRun = remoteRuns.startOrAttach(request);
+      } catch (RuntimeException unreachable) {
+        // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
+        log.warn("call {}: cannot start the remote run, will retry: {}", request.callId(), unreachable.toString());
+        span.recordException(unreachable);
+        message.nakWithDelay(RETRY_DELAY);
+        return;
+      }
+      Held call = new Held(message, request, replySubject, Context.current());
+      held.add(call);
+      message.inProgress();
+      remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
+    } finally {
+      span.end();
     }
-    Held call = new Held(message, request, replySubject);
-    held.add(call);
-    message.inProgress();
-    remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
   }
 
   void onCancel(Message message) {
@@ -124,9 +149,13 @@ final class CallRelay implements AutoCloseable {
       return;
     }
     String callId = call.request().callId().value();
-    try {
+    Span span = tracer.spanBuilder("xcluster.nats.publish-outcome").setSpanKind(SpanKind.PRODUCER).setParent(call.traceContext()).startSpan();
+    CallSpans.tag(span, call.request().callId(), call.request().target().cluster(), NatsTransport.NAME);
+    span.setAttribute("xcluster.outcome", outcome.get().kind().name());
+    try (Scope ignored = span.makeCurrent()) {
       Headers headers = new Headers();
       headers.put(WireHeaders.CALL_ID, callId);
+      NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
       jetStream.publish(call.replySubject(), headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome.get())),
           PublishOptions.builder().messageId("outcome:" + callId).build());
       held.remove(call);
@@ -135,6 +164,8 @@ final class CallRelay implements AutoCloseable {
     } catch (Exception brokerDown) {
       log.warn("call {}: cannot publish the outcome yet, will retry: {}", callId, brokerDown.toString());
       scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      span.end();
     }
   }
 

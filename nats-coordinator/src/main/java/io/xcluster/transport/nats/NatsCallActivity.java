@@ -9,6 +9,11 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.NatsTraceContext;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 
 /**
  * The calling side: hands the call to JetStream and returns once the publish is acknowledged
@@ -20,17 +25,21 @@ final class NatsCallActivity implements CrossClusterCallActivity {
 
   private final JetStream jetStream;
   private final NatsSettings settings;
+  private final OpenTelemetry openTelemetry;
 
-  NatsCallActivity(JetStream jetStream, NatsSettings settings) {
+  NatsCallActivity(JetStream jetStream, NatsSettings settings, OpenTelemetry openTelemetry) {
     this.jetStream = jetStream;
     this.settings = settings;
+    this.openTelemetry = openTelemetry;
   }
 
   @Override
   public CallOutcome call(CallRequest request) {
+    CallSpans.tag(Span.current(), request.callId(), request.target().cluster(), NatsTransport.NAME);
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, request.callId().value());
     headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
+    NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     publish(settings.callsSubject(request.target().cluster()), headers, request, request.callId().value());
     return null; // handed over: the outcome arrives as a signal
   }
@@ -39,6 +48,7 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   public void cancel(CallRequest request) {
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, request.callId().value());
+    NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     publish(settings.cancelsSubject(request.target().cluster()), headers, request, "cancel:" + request.callId().value());
   }
 

@@ -13,6 +13,7 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.process.StopSequence;
 import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +36,20 @@ public final class NatsCoordinator implements AutoCloseable {
 
   /** Both sides in one process, with connections of its own to both clusters (tests, local stack). */
   public static NatsCoordinator startBothSides(NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target) {
+    return startBothSides(settings, source, target, ServiceTracing.disabled());
+  }
+
+  /** As above, tracing as the {@code nats-coordinator} service. */
+  public static NatsCoordinator startBothSides(
+      NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
     NatsCoordinator coordinator = new NatsCoordinator();
     try {
-      ClusterConnection sourceConnection = ClusterConnection.open(source);
+      ClusterConnection sourceConnection = ClusterConnection.open(source, tracing.temporalInterceptors());
       coordinator.stopOrder.add(sourceConnection::closeNow);
-      ClusterConnection targetConnection = ClusterConnection.open(target);
+      ClusterConnection targetConnection = ClusterConnection.open(target, tracing.temporalInterceptors());
       coordinator.stopOrder.add(targetConnection::closeNow);
-      coordinator.startTargetSide(settings, targetConnection);
-      coordinator.startCallingSide(settings, sourceConnection, target.name());
+      coordinator.startTargetSide(settings, targetConnection, tracing);
+      coordinator.startCallingSide(settings, sourceConnection, target.name(), tracing);
       return coordinator;
     } catch (RuntimeException e) {
       coordinator.close();
@@ -50,27 +57,27 @@ public final class NatsCoordinator implements AutoCloseable {
     }
   }
 
-  private void startCallingSide(NatsSettings settings, ClusterConnection source, String targetCluster) {
+  private void startCallingSide(NatsSettings settings, ClusterConnection source, String targetCluster, ServiceTracing tracing) {
     String name = source.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-calling-side");
     JetStream jetStream = jetStream(nats);
     WorkerFactory workers = source.newWorkerFactory();
-    workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings));
+    workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings, tracing.openTelemetry()));
     workers.start();
     stopOrder.add(workers::shutdownNow);
-    OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings));
+    OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings), tracing);
     consume(nats, settings, settings.resultsStream(), name + "-outcomes", settings.resultsSubject(name), 1_000,
         signaller::onMessage, new DeadLetters(jetStream, settings), "results");
     log.info("NATS calling side up: {} publishes calls to {} and signals outcomes from {}",
         NatsTransport.taskQueueFor(targetCluster), settings.callsSubject(targetCluster), settings.resultsSubject(name));
   }
 
-  private void startTargetSide(NatsSettings settings, ClusterConnection target) {
+  private void startTargetSide(NatsSettings settings, ClusterConnection target, ServiceTracing tracing) {
     String name = target.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-relay");
     JetStream jetStream = jetStream(nats);
     DeadLetters deadLetters = new DeadLetters(jetStream, settings);
-    relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters);
+    relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters, tracing);
     stopOrder.add(relay);
     consume(nats, settings, settings.callsStream(), name + "-calls", settings.callsSubject(name), settings.maxHeldCalls(),
         relay::onCall, deadLetters, "calls");

@@ -7,6 +7,12 @@ import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.NatsTraceContext;
+import io.xcluster.tracing.ServiceTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +28,12 @@ final class OutcomeSignaller {
 
   private final WorkflowClient callers;
   private final DeadLetters deadLetters;
+  private final ServiceTracing tracing;
 
-  OutcomeSignaller(WorkflowClient callers, DeadLetters deadLetters) {
+  OutcomeSignaller(WorkflowClient callers, DeadLetters deadLetters, ServiceTracing tracing) {
     this.callers = callers;
     this.deadLetters = deadLetters;
+    this.tracing = tracing;
   }
 
   void onMessage(Message message) {
@@ -38,7 +46,14 @@ final class OutcomeSignaller {
       deadLetters.deadLetter(message, "results", "undecodable outcome: " + undecodable.getMessage());
       return;
     }
-    try {
+    Span span =
+        tracing.tracer("io.xcluster.transport.nats").spanBuilder("xcluster.nats.signal-outcome")
+            .setSpanKind(SpanKind.CONSUMER)
+            .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
+            .startSpan();
+    CallSpans.tag(span, callId, "", NatsTransport.NAME);
+    span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
+    try (Scope ignored = span.makeCurrent()) {
       callers.newUntypedWorkflowStub(callId.sourceWorkflowId()).signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
       message.ack();
     } catch (WorkflowNotFoundException closed) {
@@ -47,6 +62,8 @@ final class OutcomeSignaller {
     } catch (RuntimeException unreachable) {
       log.warn("call {}: cannot signal the calling workflow, will retry: {}", callId, unreachable.toString());
       message.nakWithDelay(RETRY_DELAY);
+    } finally {
+      span.end();
     }
   }
 }

@@ -1,0 +1,131 @@
+package io.xcluster.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.orders.placement.OrderPlacement.PlacedOrder;
+import io.xcluster.orders.workflow.Order;
+import io.xcluster.orders.workflow.OrderLine;
+import io.xcluster.orders.workflow.OrderState;
+import io.xcluster.orders.workflow.OrderStatus;
+import io.xcluster.tracing.ServiceTracing;
+import io.xcluster.transport.nats.LocalNatsServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * "Where is order 42?": one order is one trace, from PlaceOrder in us-east through the transport
+ * and eu-west's activities and back to the confirmation — whichever transport carried it.
+ */
+@Timeout(180)
+class OneTracePerOrderTest {
+
+  private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+
+  private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+  private final Function<String, ServiceTracing> inMemory = name -> ServiceTracing.exportingTo(name, SimpleSpanProcessor.create(exporter));
+
+  @Test
+  void bridgedOrderIsOneTraceAcrossBothClusters() throws Exception {
+    assertOneTrace("bridge", EmbeddedStack.BRIDGE_SERVICE, SimulationSettings.INSTANT, false);
+  }
+
+  @Test
+  void natsOrderIsOneTraceAcrossBothClustersAndTheBroker() throws Exception {
+    assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
+    assertOneTrace("nats", EmbeddedStack.NATS_SERVICE, SimulationSettings.INSTANT, false);
+  }
+
+  @Test
+  void orderStaysOneTraceWhenTheBridgeIsKilledMidCall() throws Exception {
+    assertOneTrace("bridge", EmbeddedStack.BRIDGE_SERVICE, new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L), true);
+  }
+
+  private void assertOneTrace(String transport, String transportService, SimulationSettings simulation, boolean restartBridge)
+      throws Exception {
+    StackOptions options = new StackOptions(0, 0, transport, Duration.ofHours(48), simulation);
+    try (EmbeddedStack stack = EmbeddedStack.start(options, step -> {}, inMemory)) {
+      String orderId = "traced-" + transport + (restartBridge ? "-restart" : "");
+      PlacedOrder placed = stack.orderPlacement().place(new Order(orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
+      assertNotNull(placed.traceId(), "tracing is on, so the order has a trace id");
+      if (restartBridge) {
+        awaitTrue(() -> stack.bridge().inFlightCalls() == 1);
+        stack.restartBridge();
+      }
+
+      OrderStatus status = placed.workflow().getResult(120, TimeUnit.SECONDS, OrderStatus.class);
+      assertEquals(OrderState.COMPLETED, status.state());
+      awaitTrue(() -> spanNamed("RunActivity:SendShippingConfirmation", placed.traceId()) != null);
+
+      List<SpanData> spans = exporter.getFinishedSpanItems();
+      // The embedded Java test server drops signal headers (it never sets them on the
+      // WorkflowExecutionSignaled event), so a HandleSignal span cannot find its parent there;
+      // a real server keeps them. The signal's sender span (SignalWorkflow) is checked like any other.
+      Set<String> traceIdsOfThisOrder =
+          spans.stream().filter(s -> mentions(s, orderId) && !s.getName().startsWith("HandleSignal:"))
+              .map(SpanData::getTraceId).collect(Collectors.toSet());
+      assertEquals(Set.of(placed.traceId()), traceIdsOfThisOrder, () -> "every span of the order is in its one trace; strays: "
+          + spans.stream().filter(s -> mentions(s, orderId) && !s.getName().startsWith("HandleSignal:") && !s.getTraceId().equals(placed.traceId()))
+              .map(s -> s.getResource().getAttribute(SERVICE_NAME) + "/" + s.getName() + " parent=" + s.getParentSpanId()).toList());
+
+      List<SpanData> trace = spans.stream().filter(s -> s.getTraceId().equals(placed.traceId())).toList();
+      Set<String> services = trace.stream().map(s -> s.getResource().getAttribute(SERVICE_NAME)).collect(Collectors.toSet());
+      assertTrue(services.containsAll(Set.of(EmbeddedStack.ORDER_SERVICE, transportService, EmbeddedStack.FULFILLMENT_SERVICE)), services.toString());
+
+      List<String> shipToRoot = ancestry(spanNamed("RunActivity:Ship", placed.traceId()), trace);
+      assertEquals("PlaceOrder", shipToRoot.get(shipToRoot.size() - 1), "eu-west's shipping descends from the order's root span: " + shipToRoot);
+      assertTrue(shipToRoot.stream().anyMatch(s -> s.startsWith(transportService + "/")), "through the transport: " + shipToRoot);
+      assertTrue(shipToRoot.contains(EmbeddedStack.FULFILLMENT_SERVICE + "/RunWorkflow:FulfillmentWorkflow"), shipToRoot.toString());
+      List<String> confirmationToRoot = ancestry(spanNamed("RunActivity:SendShippingConfirmation", placed.traceId()), trace);
+      assertEquals("PlaceOrder", confirmationToRoot.get(confirmationToRoot.size() - 1), "and so does the confirmation back in us-east");
+    }
+  }
+
+  /** "service/span name" from {@code span} up to the root; the root by its bare name. */
+  private static List<String> ancestry(SpanData span, List<SpanData> trace) {
+    Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s, (a, b) -> a));
+    List<String> chain = new ArrayList<>();
+    for (SpanData current = span; current != null; current = byId.get(current.getParentSpanId())) {
+      boolean root = !current.getParentSpanContext().isValid();
+      chain.add(root ? current.getName() : current.getResource().getAttribute(SERVICE_NAME) + "/" + current.getName());
+    }
+    return chain;
+  }
+
+  private SpanData spanNamed(String name, String traceId) {
+    return exporter.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals(name) && s.getTraceId().equals(traceId))
+        .findFirst().orElse(null);
+  }
+
+  private static boolean mentions(SpanData span, String orderId) {
+    return span.getAttributes().asMap().values().stream().anyMatch(v -> String.valueOf(v).contains(orderId));
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 90 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
