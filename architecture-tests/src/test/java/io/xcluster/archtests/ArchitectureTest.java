@@ -28,6 +28,7 @@ public class ArchitectureTest {
   static final String FULFILLMENT = "io.xcluster.fulfillment..";
   static final String TRANSPORTS = "io.xcluster.transport..";
   static final String LOCAL_STACK = "io.xcluster.localstack..";
+  static final String TRACING = "io.xcluster.tracing..";
 
   @ArchTest
   static final ArchRule region_modules_never_depend_on_a_transport =
@@ -55,7 +56,13 @@ public class ArchitectureTest {
   @ArchTest
   static final ArchRule the_port_depends_on_nothing_of_ours =
       noClasses().that().resideInAPackage(PORT)
-          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK);
+          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING);
+
+  @ArchTest
+  static final ArchRule tracing_knows_only_the_port =
+      noClasses().that().resideInAPackage(TRACING)
+          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK)
+          .because("tracing is a cross-cutting concern added at the composition root");
 
   /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */
   static final DescribedPredicate<JavaClass> WORKFLOW_CODE =
