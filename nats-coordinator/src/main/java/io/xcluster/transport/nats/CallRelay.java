@@ -23,7 +23,7 @@ import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,12 +49,43 @@ final class CallRelay implements AutoCloseable {
   private final JetStream jetStream;
   private final RemoteRuns remoteRuns;
   private final DeadLetters deadLetters;
-  private final Set<Held> held = ConcurrentHashMap.newKeySet();
+  /** Held calls by stream sequence: a redelivery of a held call replaces its message, no second wait. */
+  private final Map<Long, Held> held = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nats-relay-keepalive"));
   private final ExecutorService io = Executors.newFixedThreadPool(2, DaemonThreads.named("nats-relay-io"));
 
   /** A call whose outcome is awaited; {@code traceContext} is the relay span's, for the outcome message. */
-  private record Held(Message message, CallRequest request, String replySubject, Context traceContext) {}
+  private static final class Held {
+    volatile Message message;
+    final long sequence;
+    final CallRequest request;
+    final String replySubject;
+    final Context traceContext;
+
+    Held(Message message, long sequence, CallRequest request, String replySubject, Context traceContext) {
+      this.message = message;
+      this.sequence = sequence;
+      this.request = request;
+      this.replySubject = replySubject;
+      this.traceContext = traceContext;
+    }
+
+    Message message() {
+      return message;
+    }
+
+    CallRequest request() {
+      return request;
+    }
+
+    String replySubject() {
+      return replySubject;
+    }
+
+    Context traceContext() {
+      return traceContext;
+    }
+  }
 
   private final ServiceTracing tracing;
   private final Tracer tracer;
@@ -92,6 +123,15 @@ final class CallRelay implements AutoCloseable {
           "call " + request.callId() + " asks for workflow type " + request.target().workflowType() + ", which this relay may not start");
       return;
     }
+    long sequence = message.metaData().streamSequence();
+    Held already = held.get(sequence);
+    if (already != null) {
+      // redelivered while we still wait for its outcome (keep-alives lost in a broker restart):
+      // ack the newest delivery later, do not attach a second time
+      already.message = message;
+      keepAlive(message, request);
+      return;
+    }
     Span span =
         tracer.spanBuilder("xcluster.nats.relay-call")
             .setSpanKind(SpanKind.CONSUMER)
@@ -109,10 +149,10 @@ final class CallRelay implements AutoCloseable {
         message.nakWithDelay(RETRY_DELAY);
         return;
       }
-      Held call = new Held(message, request, replySubject, Context.current());
-      held.add(call);
-      message.inProgress();
+      Held call = new Held(message, sequence, request, replySubject, Context.current());
+      held.put(sequence, call);
       remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
+      keepAlive(message, request);
     } finally {
       span.end();
     }
@@ -135,14 +175,14 @@ final class CallRelay implements AutoCloseable {
   }
 
   private void publishOutcome(Held call, JsonNode result, Throwable error) {
-    if (!held.contains(call)) {
+    if (held.get(call.sequence) != call) {
       return;
     }
     Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
     if (outcome.isEmpty()) {
       // lost track of the remote run (target cluster unreachable): let JetStream redeliver; the
       // next delivery attaches to the same run
-      held.remove(call);
+      held.remove(call.sequence, call);
       log.warn("call {}: lost track of the remote run, redelivering: {}", call.request().callId(),
           RemoteOutcomes.unwrap(error).toString());
       call.message().nakWithDelay(RETRY_DELAY);
@@ -158,7 +198,7 @@ final class CallRelay implements AutoCloseable {
       NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
       jetStream.publish(call.replySubject(), headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome.get())),
           PublishOptions.builder().messageId("outcome:" + callId).build());
-      held.remove(call);
+      held.remove(call.sequence, call);
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
     } catch (Exception brokerDown) {
@@ -170,12 +210,17 @@ final class CallRelay implements AutoCloseable {
   }
 
   private void keepHeldMessagesAlive() {
-    for (Held call : held) {
-      try {
-        call.message().inProgress();
-      } catch (RuntimeException e) {
-        log.warn("call {}: in-progress ack failed: {}", call.request().callId(), e.toString());
-      }
+    for (Held call : held.values()) {
+      keepAlive(call.message(), call.request());
+    }
+  }
+
+  /** An in-progress ack; a failure is only logged — the next round tries again, redelivery attaches. */
+  private static void keepAlive(Message message, CallRequest request) {
+    try {
+      message.inProgress();
+    } catch (RuntimeException e) {
+      log.warn("call {}: in-progress ack failed: {}", request.callId(), e.toString());
     }
   }
 

@@ -82,6 +82,23 @@ class NatsTransportContractTest extends TransportContractTest {
   }
 
   @Test
+  void callDeliveredAgainAfterItsOutcomeRunsTheRemoteOnce() throws Exception {
+    Caller caller = startCaller("redelivered", RemoteBehaviour.complete("once"), REMOTE_TIMEOUT);
+    assertEquals("done:once", caller.outcome().resultOrThrow(String.class));
+    CallRequest again =
+        new CallRequest(
+            CallId.parse(caller.remoteWorkflowId()),
+            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, REMOTE_TIMEOUT),
+            CallPayloads.encode(RemoteBehaviour.complete("once")));
+
+    // the same call again, as a new message (as after JetStream's duplicate window has passed)
+    long sequence = publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(again), true);
+
+    awaitCondition("the relay has processed the duplicate", () -> callsAckedThrough(sequence));
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()), "the duplicate attached to the closed run");
+  }
+
+  @Test
   void undecodableCallIsDeadLetteredWithTheReasonAndTheStreamMovesOn() throws Exception {
     publishRaw(settings.callsSubject("eu-west"), "{not json".getBytes(StandardCharsets.UTF_8), true);
     MessageInfo dead = awaitDeadLetter("calls", "undecodable call");
@@ -125,13 +142,23 @@ class NatsTransportContractTest extends TransportContractTest {
     awaitDeadLetter("results", "undecodable outcome");
   }
 
-  private void publishRaw(String subject, byte[] body, boolean withReply) throws Exception {
+  /** Publishes without a message id (so JetStream does not de-duplicate it); returns its stream sequence. */
+  private long publishRaw(String subject, byte[] body, boolean withReply) throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
       Headers headers = new Headers();
       if (withReply) {
         headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject("us-east"));
       }
-      connection.jetStream().publish(subject, headers, body);
+      return connection.jetStream().publish(subject, headers, body).getSeqno();
+    }
+  }
+
+  private boolean callsAckedThrough(long sequence) {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-inspector")) {
+      var info = connection.jetStreamManagement().getConsumerInfo(settings.callsStream(), "eu-west-calls");
+      return info.getAckFloor().getStreamSequence() >= sequence;
+    } catch (Exception e) {
+      return false;
     }
   }
 
