@@ -2,6 +2,7 @@ package io.xcluster.transport.bridge;
 
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.tracing.ServiceTracing;
@@ -16,6 +17,12 @@ import org.slf4j.LoggerFactory;
 public final class BridgeWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BridgeWorker.class);
+  /**
+   * Calls being started at once. A call holds its activity slot (and a thread) only while the
+   * remote start runs; waiting for the outcome holds neither, so this bounds the bridge's threads,
+   * not the calls it can hold open.
+   */
+  static final int START_CONCURRENCY = 32;
 
   private final BridgeSettings settings;
   private final ClusterConnection source;
@@ -32,7 +39,7 @@ public final class BridgeWorker implements AutoCloseable {
     this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
     this.workers = source.newWorkerFactory();
     workers
-        .newWorker(settings.taskQueue())
+        .newWorker(settings.taskQueue(), WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(START_CONCURRENCY).build())
         .registerActivitiesImplementations(new BridgeCallActivity(settings.target(), starter, inFlight));
   }
 

@@ -42,6 +42,9 @@ public final class BridgeWorkerMain implements Callable<Integer> {
   @Option(names = "--target-namespace", defaultValue = "default", description = "Namespace of the remote workflows (default: ${DEFAULT-VALUE}).")
   String targetNamespace;
 
+  @Option(names = "--task-queue", description = "Task queue to poll in the calling cluster (default: bridge-to-<target-cluster>).")
+  String taskQueue;
+
   @Option(names = "--connect-timeout", defaultValue = "PT10S", description = "How long to try each cluster at start-up, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
@@ -64,7 +67,7 @@ public final class BridgeWorkerMain implements Callable<Integer> {
           new BridgeSettings(
               new ClusterEndpoint(sourceCluster, sourceAddress, sourceNamespace),
               new ClusterEndpoint(targetCluster, targetAddress, targetNamespace),
-              null,
+              taskQueue,
               null,
               connectTimeout);
     } catch (IllegalArgumentException invalid) {

@@ -17,13 +17,18 @@ import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.transport.bridge.BridgeTransport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.transport.nats.NatsTransport;
+import io.xcluster.tracing.ServiceTracing;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.LinkedHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +51,12 @@ public final class BenchCommand implements Callable<Integer> {
   private static final String DEFAULT_QUEUE = "fulfillment";
   /** A fulfillment queue nobody polls until the in-flight count is taken: the calls stay open. */
   private static final String HELD_QUEUE = "fulfillment-held";
+  /** The queue of the bridge in its own process, measured apart from the in-JVM bridge. */
+  private static final String HELD_BRIDGE_QUEUE = "bridge-bench-to-eu-west";
+  private static final CallRoute HELD_ROUTE = new CallRoute(BridgeTransport.NAME, HELD_BRIDGE_QUEUE, BridgeTransport.HEARTBEAT_TIMEOUT, true);
+
+  @Option(names = "--tracing-overhead", description = "Also run a second stack with tracing on (spans dropped after batching) and compare the bridged p50.")
+  boolean tracingOverhead;
 
   @Mixin StackMixin stack;
 
@@ -65,33 +76,36 @@ public final class BenchCommand implements Callable<Integer> {
   private final StringWriter results = new StringWriter();
   private final PrintWriter out = new PrintWriter(new TeeWriter(results), true);
 
+  /** One way of having a fulfillment done, measured against the others. */
+  private record Variant(String name, WorkflowClient client, CallRoute route, String remoteQueue) {}
+
   @Override
   public Integer call() throws Exception {
     if (samples < 1 || warmup < 0 || inFlight < 0) {
       throw new IllegalArgumentException("--samples must be ≥ 1, --warmup and --in-flight ≥ 0");
     }
-    StackOptions options = stack.toOptions();
-    if (!BridgeTransport.NAME.equals(options.transport())) {
-      throw new IllegalArgumentException("bench measures the bridge for now; --transport " + options.transport() + " is not supported yet");
-    }
+    StackOptions base = stack.toOptions();
+    boolean withNats = base.natsUrl() != null || LocalNatsServer.binaryAvailable();
+    StackOptions options = new StackOptions(base.usEastPort(), base.euWestPort(), BridgeTransport.NAME, base.fulfillmentTimeout(),
+        base.simulation(), base.natsUrl(), withNats);
     Path bridgeLog = Files.createTempFile("bench-bridge-", ".log");
-    try (EmbeddedStack running = EmbeddedStack.startWithoutTransport(options, step -> System.err.println("bench: " + step));
-        BridgeProcess bridge = BridgeProcess.start(running.usEast().endpoint(), running.euWest().endpoint(), bridgeLog)) {
-      System.err.println("bench: bridge running as process " + bridge.pid() + ", log " + bridge.log());
-      // the baseline's fulfillment worker, in the calling cluster itself
-      WorkerFactory baseline = FulfillmentServiceWorker.start(running.usEast(), options.simulation());
-      running.stopWithStack(baseline::shutdownNow);
-      WorkerFactory probes = running.usEast().newWorkerFactory();
-      probes.newWorker(FulfillmentProbeWorkflow.TASK_QUEUE).registerWorkflowImplementationFactory(
-          FulfillmentProbeWorkflow.class,
-          () -> new FulfillmentProbeWorkflowImpl(EmbeddedStack.US_EAST, running.fulfillmentTarget(), running.orderSettings().route()));
-      probes.start();
-      running.stopWithStack(probes::shutdownNow);
+    try (EmbeddedStack running = EmbeddedStack.start(options, step -> System.err.println("bench: " + step), ServiceTracing::fromEnvironment);
+        EmbeddedStack traced = tracingOverhead ? startTracedStack(options) : null;
+        BridgeProcess bridge = BridgeProcess.start(running.usEast().endpoint(), running.euWest().endpoint(), HELD_BRIDGE_QUEUE, bridgeLog)) {
+      List<Variant> variants = new ArrayList<>();
+      variants.add(new Variant("IN_CLUSTER_CHILD", prepare(running), null, DEFAULT_QUEUE));
+      variants.add(new Variant("BRIDGE", running.usEast().client(), new BridgeTransport().routeTo(EmbeddedStack.EU_WEST), DEFAULT_QUEUE));
+      if (withNats) {
+        variants.add(new Variant("NATS", running.usEast().client(), new NatsTransport().routeTo(EmbeddedStack.EU_WEST), DEFAULT_QUEUE));
+      }
+      if (traced != null) {
+        variants.add(new Variant("BRIDGE_TRACED", prepare(traced), new BridgeTransport().routeTo(EmbeddedStack.EU_WEST), DEFAULT_QUEUE));
+      }
 
-      out.printf("bench: transport %s, %d samples per variant after %d warm-up, %s, Java %s, %d cores%n",
-          running.orderSettings().route().transport(), samples, warmup, "embedded clusters, bridge in its own JVM",
-          System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-      Map<ProbeVariant, Percentiles> latency = measureLatency(running.usEast().client());
+      out.printf("bench: %d samples per variant after %d warm-up; embedded clusters; transports in the benchmark's JVM%s; Java %s, %d cores%n",
+          samples, warmup, withNats ? "" : " (NATS skipped: no nats-server)", System.getProperty("java.version"),
+          Runtime.getRuntime().availableProcessors());
+      Map<String, Percentiles> latency = measureLatency(variants);
       printLatency(latency);
       if (inFlight > 0) {
         measureInFlight(running, bridge);
@@ -103,6 +117,25 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A second, identical stack whose services all trace (spans batched to an exporter that drops them). */
+  private static EmbeddedStack startTracedStack(StackOptions options) {
+    StackOptions freePorts = new StackOptions(0, 0, BridgeTransport.NAME, options.fulfillmentTimeout(), options.simulation());
+    return EmbeddedStack.start(freePorts, step -> System.err.println("bench (traced): " + step),
+        name -> ServiceTracing.exportingTo(name, BatchSpanProcessor.builder(SpanExporter.composite()).build()));
+  }
+
+  /** Adds the baseline's fulfillment worker (in us-east itself) and the probe worker to a stack; its us-east client. */
+  private static WorkflowClient prepare(EmbeddedStack running) {
+    WorkerFactory baseline = FulfillmentServiceWorker.start(running.usEast(), SimulationSettings.INSTANT);
+    running.stopWithStack(baseline::shutdownNow);
+    WorkerFactory probes = running.usEast().newWorkerFactory();
+    probes.newWorker(FulfillmentProbeWorkflow.TASK_QUEUE).registerWorkflowImplementationFactory(
+        FulfillmentProbeWorkflow.class, () -> new FulfillmentProbeWorkflowImpl(EmbeddedStack.US_EAST, running.fulfillmentTarget()));
+    probes.start();
+    running.stopWithStack(probes::shutdownNow);
+    return running.usEast().client();
+  }
+
   private void writeReport() throws Exception {
     String page = """
         # Benchmarks
@@ -111,12 +144,15 @@ public final class BenchCommand implements Callable<Integer> {
         on %s — do not edit by hand; run the command again.
 
         Machine: %d cores, %s %s, %s. Both clusters are embedded Java test servers in the benchmark's
-        JVM; the bridge runs in a JVM of its own (`BridgeWorkerMain`). Each round runs one fulfillment
-        per variant, alternating which goes first; warm-up rounds are not counted.
+        JVM, and so are the transports for the latency rounds; each round runs one fulfillment per
+        variant, rotating which goes first; warm-up rounds are not counted. The in-flight count uses a
+        bridge in a JVM of its own (`BridgeWorkerMain`), so its threads and heap are its alone.
 
         - `IN_CLUSTER_CHILD`: `FulfillmentWorkflow` as a child workflow in us-east itself — what the
           same work costs without crossing clusters (the baseline).
-        - `CROSS_CLUSTER`: the same `FulfillmentWorkflow` in eu-west through the port and the bridge.
+        - `BRIDGE`, `NATS`: the same `FulfillmentWorkflow` in eu-west through the port and that transport.
+        - `BRIDGE_TRACED` (with `--tracing-overhead`): `BRIDGE` on a second, identical stack whose
+          services all trace (spans batched, then dropped): the cost of instrumentation and propagation.
 
         %s""".formatted(java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.name"), System.getProperty("os.arch"), "Java " + System.getProperty("java.version"),
@@ -150,54 +186,50 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private Map<ProbeVariant, Percentiles> measureLatency(WorkflowClient client) throws Exception {
-    Map<ProbeVariant, List<Duration>> measured = new EnumMap<>(ProbeVariant.class);
-    ProbeVariant[] variants = ProbeVariant.values();
+  private Map<String, Percentiles> measureLatency(List<Variant> variants) throws Exception {
+    Map<String, List<Duration>> measured = new LinkedHashMap<>();
     ProgressBar bar = new ProgressBar(System.err, warmup + samples, "latency rounds");
     for (int round = 0; round < warmup + samples; round++) {
-      // alternate which variant goes first, so neither always runs on a warmer machine
-      List<ProbeVariant> order = new ArrayList<>(Arrays.asList(variants));
-      if (round % 2 == 1) {
-        Collections.reverse(order);
-      }
-      for (ProbeVariant variant : order) {
-        Duration took = runProbe(client, variant, DEFAULT_QUEUE, "lat-" + round);
+      // rotate which variant goes first, so that none always runs on a warmer machine
+      for (int i = 0; i < variants.size(); i++) {
+        Variant variant = variants.get((round + i) % variants.size());
+        Duration took = runProbe(variant, "lat-" + round);
         if (round >= warmup) {
-          measured.computeIfAbsent(variant, v -> new ArrayList<>()).add(took);
+          measured.computeIfAbsent(variant.name(), v -> new ArrayList<>()).add(took);
         }
       }
       bar.update(round + 1);
     }
-    Map<ProbeVariant, Percentiles> result = new EnumMap<>(ProbeVariant.class);
-    measured.forEach((variant, list) -> result.put(variant, new Percentiles(list)));
+    Map<String, Percentiles> result = new LinkedHashMap<>();
+    variants.forEach(v -> result.put(v.name(), new Percentiles(measured.get(v.name()))));
     return result;
   }
 
-  private static WorkflowStub startProbe(WorkflowClient client, ProbeVariant variant, String remoteQueue, String id) {
-    String workflowId = "bench-" + variant.name().toLowerCase() + "-" + id + "-" + System.nanoTime();
+  private static WorkflowStub startProbe(WorkflowClient client, CallRoute route, String remoteQueue, String id) {
+    String workflowId = "bench-" + (route == null ? "child" : route.transport()) + "-" + id + "-" + System.nanoTime();
     WorkflowStub stub = client.newUntypedWorkflowStub("FulfillmentProbeWorkflow",
         WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(FulfillmentProbeWorkflow.TASK_QUEUE).build());
-    stub.start(new ProbeRequest(variant, remoteQueue,
-        new FulfillmentRequest(workflowId, List.of(new OrderLine("SKU-001", 1)), "DE")));
+    stub.start(new ProbeRequest(route, remoteQueue, new FulfillmentRequest(workflowId, List.of(new OrderLine("SKU-001", 1)), "DE")));
     return stub;
   }
 
-  private static Duration runProbe(WorkflowClient client, ProbeVariant variant, String remoteQueue, String id)
-      throws Exception {
+  private static Duration runProbe(Variant variant, String id) throws Exception {
     long started = System.nanoTime();
-    startProbe(client, variant, remoteQueue, id).getResult(60, TimeUnit.SECONDS, String.class);
+    startProbe(variant.client(), variant.route(), variant.remoteQueue(), id).getResult(60, TimeUnit.SECONDS, String.class);
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
-  private void printLatency(Map<ProbeVariant, Percentiles> latency) {
-    Percentiles baseline = latency.get(ProbeVariant.IN_CLUSTER_CHILD);
+  private void printLatency(Map<String, Percentiles> latency) {
+    Percentiles baseline = latency.get("IN_CLUSTER_CHILD");
     out.println();
     out.println("| variant | n | p50 ms | p90 ms | p99 ms | p50 ratio to baseline |");
     out.println("|---|---|---|---|---|---|");
-    for (ProbeVariant variant : ProbeVariant.values()) {
-      Percentiles p = latency.get(variant);
-      out.printf("| %s | %d | %.1f | %.1f | %.1f | %.2f |%n", variant, p.count(), p.millis(50), p.millis(90),
-          p.millis(99), p.millis(50) / baseline.millis(50));
+    latency.forEach((name, p) -> out.printf("| %s | %d | %.1f | %.1f | %.1f | %.2f |%n", name, p.count(), p.millis(50), p.millis(90),
+        p.millis(99), p.millis(50) / baseline.millis(50)));
+    if (latency.containsKey("BRIDGE_TRACED")) {
+      out.printf("%nTracing overhead on the bridged fulfillment's p50: %.1f ms → %.1f ms (%+.0f%%), same run.%n",
+          latency.get("BRIDGE").millis(50), latency.get("BRIDGE_TRACED").millis(50),
+          100 * (latency.get("BRIDGE_TRACED").millis(50) / latency.get("BRIDGE").millis(50) - 1));
     }
   }
 
@@ -208,7 +240,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<WorkflowStub> held = new ArrayList<>(inFlight);
     System.err.println("bench: starting " + inFlight + " calls whose remote queue has no worker yet");
     for (int i = 0; i < inFlight; i++) {
-      held.add(startProbe(client, ProbeVariant.CROSS_CLUSTER, HELD_QUEUE, "held-" + i));
+      held.add(startProbe(client, HELD_ROUTE, HELD_QUEUE, "held-" + i));
     }
     awaitAllHeldByTheBridge(held);
     Thread.sleep(2_000); // let the heartbeat loop run a few rounds with everything open

@@ -31,13 +31,14 @@ final class BridgeProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static BridgeProcess start(ClusterEndpoint source, ClusterEndpoint target, Path log) throws IOException, InterruptedException {
+  static BridgeProcess start(ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Path log)
+      throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder builder =
         new ProcessBuilder(
             java.toString(), "-cp", System.getProperty("java.class.path"),
             "io.xcluster.transport.bridge.BridgeWorkerMain",
-            "--source-address", source.address(), "--target-address", target.address());
+            "--source-address", source.address(), "--target-address", target.address(), "--task-queue", taskQueue);
     builder.environment().put("XCLUSTER_LOG_LEVEL", "INFO");
     builder.redirectErrorStream(true);
     Process process = builder.start();

@@ -5,22 +5,21 @@ import io.temporal.workflow.Workflow;
 import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.fulfillment.workflow.Shipment;
 import io.xcluster.port.call.RemoteTarget;
-import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.workflow.CrossClusterClient;
 
 public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkflow {
 
+  private final String sourceCluster;
   private final RemoteTarget fulfillment;
-  private final CrossClusterClient crossCluster;
 
-  public FulfillmentProbeWorkflowImpl(String sourceCluster, RemoteTarget fulfillment, CallRoute route) {
+  public FulfillmentProbeWorkflowImpl(String sourceCluster, RemoteTarget fulfillment) {
+    this.sourceCluster = sourceCluster;
     this.fulfillment = fulfillment;
-    this.crossCluster = new CrossClusterClient(sourceCluster, () -> route);
   }
 
   @Override
   public String fulfil(ProbeRequest request) {
-    if (request.variant() == ProbeVariant.IN_CLUSTER_CHILD) {
+    if (request.route() == null) {
       FulfillmentWorkflow child =
           Workflow.newChildWorkflowStub(
               FulfillmentWorkflow.class,
@@ -31,6 +30,7 @@ public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkf
         new RemoteTarget(
             fulfillment.cluster(), fulfillment.namespace(), fulfillment.workflowType(), request.remoteTaskQueue(),
             fulfillment.executionTimeout());
+    CrossClusterClient crossCluster = new CrossClusterClient(sourceCluster, request::route);
     return crossCluster.call("fulfillment", target, request.fulfillment()).get()
         .resultOrThrow(Shipment.class)
         .trackingNumber();
