@@ -41,7 +41,12 @@ public final class RemoteRuns {
     }
   }
 
-  /** Requests cancellation of the call's remote run; idempotent. */
+  /** The call's existing remote run (running or closed), without starting one. */
+  public WorkflowStub attach(CallRequest request) {
+    return target.newUntypedWorkflowStub(request.callId().value(), Optional.empty(), Optional.of(request.target().workflowType()));
+  }
+
+  /** Requests cancellation of the call's remote run; idempotent. WorkflowNotFoundException if it never started. */
   public void requestCancel(CallRequest request) {
     target.newUntypedWorkflowStub(request.callId().value()).cancel();
   }

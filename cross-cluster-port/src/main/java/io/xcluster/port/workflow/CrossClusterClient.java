@@ -94,6 +94,14 @@ public final class CrossClusterClient {
         Workflow.newActivityStub(CrossClusterCallActivity.class, activityOptions(recorded, target));
     CancellationScope callerScope = CancellationScope.current();
     boolean[] handedOver = {false};
+    boolean[] cancelSent = {false};
+    Runnable cancelRemoteOnce =
+        () -> {
+          if (!cancelSent[0]) {
+            cancelSent[0] = true;
+            cancelRemote(transport, request);
+          }
+        };
     Async.function(transport::call, request)
         .handle(
             (returned, failure) -> {
@@ -110,10 +118,15 @@ public final class CrossClusterClient {
               } else if (failure == null) {
                 handedOver[0] = true; // the outcome arrives through CallOutcomeDelivery
                 if (callerScope.isCancelRequested()) {
-                  cancelRemote(transport, request);
+                  cancelRemoteOnce.run();
                 }
-              } else if (isCancellation(failure)) {
+              } else if (isCancellation(failure) && recorded.outcomeByActivity()) {
                 outcome.complete(CallOutcome.canceled());
+              } else if (isCancellation(failure)) {
+                // Canceled between attempts: an earlier attempt may have handed the call over
+                // without saying so. Cancel remotely; the transport reports CANCELED (or, if the
+                // remote run finished first, its real outcome) through CallOutcomeDelivery.
+                cancelRemoteOnce.run();
               } else if (callerScope.isCancelRequested()) {
                 // The transport died while canceling: Temporal does not retry a cancel-requested
                 // activity. Make sure the remote run is canceled, then read how it really ended.
@@ -127,7 +140,7 @@ public final class CrossClusterClient {
         .thenApply(
             reason -> {
               if (handedOver[0] && !outcome.isCompleted()) {
-                cancelRemote(transport, request);
+                cancelRemoteOnce.run();
               }
               return reason;
             });

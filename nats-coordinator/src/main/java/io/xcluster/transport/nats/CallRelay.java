@@ -90,7 +90,11 @@ final class CallRelay implements AutoCloseable {
   private final ServiceTracing tracing;
   private final Tracer tracer;
 
-  CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters, ServiceTracing tracing) {
+  private final CancelMarkers cancelMarkers;
+
+  CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters, ServiceTracing tracing,
+      CancelMarkers cancelMarkers) {
+    this.cancelMarkers = cancelMarkers;
     this.tracing = tracing;
     this.tracer = tracing.tracer("io.xcluster.transport.nats");
     this.settings = settings;
@@ -141,8 +145,20 @@ final class CallRelay implements AutoCloseable {
     try (Scope ignored = span.makeCurrent()) {
       WorkflowStub remoteRun;
       try {
-        remoteRun = remoteRuns.startOrAttach(request);
-      } catch (RuntimeException unreachable) {
+        if (cancelMarkers.isMarked(request.callId())) {
+          // the caller canceled before this call got here: never start it
+          if (!cancelOrReportCanceled(request, replySubject)) {
+            message.ack();
+            return;
+          }
+          remoteRun = remoteRuns.attach(request);
+        } else {
+          remoteRun = remoteRuns.startOrAttach(request);
+          if (cancelMarkers.isMarked(request.callId())) {
+            remoteRuns.requestCancel(request); // the cancel arrived while we were starting
+          }
+        }
+      } catch (Exception unreachable) {
         // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
         log.warn("call {}: cannot start the remote run, will retry: {}", request.callId(), unreachable.toString());
         span.recordException(unreachable);
@@ -159,19 +175,49 @@ final class CallRelay implements AutoCloseable {
   }
 
   void onCancel(Message message) {
+    CallRequest request;
     try {
-      CallRequest request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
-      remoteRuns.requestCancel(request);
-      log.info("call {}: remote run cancel requested", request.callId());
-      message.ack();
+      request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
     } catch (IllegalArgumentException undecodable) {
       deadLetters.deadLetter(message, "cancels", "undecodable cancel: " + undecodable.getMessage());
-    } catch (io.temporal.client.WorkflowNotFoundException gone) {
-      message.ack(); // nothing left to cancel
-    } catch (RuntimeException unreachable) {
+      return;
+    }
+    String replySubject = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    try {
+      cancelOrReportCanceled(request, replySubject);
+      message.ack();
+    } catch (Exception unreachable) {
       log.warn("cannot cancel the remote run, will retry: {}", unreachable.toString());
       message.nakWithDelay(RETRY_DELAY);
     }
+  }
+
+  /**
+   * Cancels the call's remote run; true if there is one (its outcome then follows as usual). If
+   * it never started — its call is late, or was never published — the cancel marker keeps it from
+   * starting, and CANCELED is published at once so the caller does not wait for a call that may
+   * never come.
+   */
+  private boolean cancelOrReportCanceled(CallRequest request, String replySubject) throws Exception {
+    try {
+      remoteRuns.requestCancel(request);
+      log.info("call {}: remote run cancel requested", request.callId());
+      return true;
+    } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
+      if (replySubject != null) {
+        publish(replySubject, request.callId().value(), CallOutcome.canceled());
+      }
+      log.info("call {}: canceled before it started; reported CANCELED", request.callId());
+      return false;
+    }
+  }
+
+  private void publish(String replySubject, String callId, CallOutcome outcome) throws Exception {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.CALL_ID, callId);
+    NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
+    jetStream.publish(replySubject, headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)),
+        PublishOptions.builder().messageId("outcome:" + callId).build());
   }
 
   private void publishOutcome(Held call, JsonNode result, Throwable error) {
@@ -193,11 +239,7 @@ final class CallRelay implements AutoCloseable {
     CallSpans.tag(span, call.request().callId(), call.request().target().cluster(), NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", outcome.get().kind().name());
     try (Scope ignored = span.makeCurrent()) {
-      Headers headers = new Headers();
-      headers.put(WireHeaders.CALL_ID, callId);
-      NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
-      jetStream.publish(call.replySubject(), headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome.get())),
-          PublishOptions.builder().messageId("outcome:" + callId).build());
+      publish(call.replySubject(), callId, outcome.get());
       held.remove(call.sequence, call);
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());

@@ -26,11 +26,13 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   private final JetStream jetStream;
   private final NatsSettings settings;
   private final OpenTelemetry openTelemetry;
+  private final CancelMarkers cancelMarkers;
 
-  NatsCallActivity(JetStream jetStream, NatsSettings settings, OpenTelemetry openTelemetry) {
+  NatsCallActivity(JetStream jetStream, NatsSettings settings, OpenTelemetry openTelemetry, CancelMarkers cancelMarkers) {
     this.jetStream = jetStream;
     this.settings = settings;
     this.openTelemetry = openTelemetry;
+    this.cancelMarkers = cancelMarkers;
   }
 
   @Override
@@ -44,10 +46,20 @@ final class NatsCallActivity implements CrossClusterCallActivity {
     return null; // handed over: the outcome arrives as a signal
   }
 
+  /**
+   * Marks the call canceled (durably, before anything else, so a call message still on its way
+   * cannot start the remote run afterwards), then asks the relay to cancel what may be running.
+   */
   @Override
   public void cancel(CallRequest request) {
+    try {
+      cancelMarkers.mark(request.callId());
+    } catch (Exception e) {
+      throw ApplicationFailure.newFailure("cannot mark " + request.callId() + " canceled: " + e, BROKER_UNAVAILABLE);
+    }
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, request.callId().value());
+    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     publish(settings.cancelsSubject(request.target().cluster()), headers, request, "cancel:" + request.callId().value());
   }

@@ -62,7 +62,7 @@ public final class NatsCoordinator implements AutoCloseable {
     Connection nats = connect(settings, "xcluster-" + name + "-calling-side");
     JetStream jetStream = jetStream(nats);
     WorkerFactory workers = source.newWorkerFactory();
-    workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings, tracing.openTelemetry()));
+    workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings, tracing.openTelemetry(), cancelMarkers(nats, settings)));
     workers.start();
     stopOrder.add(workers::shutdownNow);
     OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings), tracing);
@@ -77,7 +77,7 @@ public final class NatsCoordinator implements AutoCloseable {
     Connection nats = connect(settings, "xcluster-" + name + "-relay");
     JetStream jetStream = jetStream(nats);
     DeadLetters deadLetters = new DeadLetters(jetStream, settings);
-    relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters, tracing);
+    relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters, tracing, cancelMarkers(nats, settings));
     stopOrder.add(relay);
     consume(nats, settings, settings.callsStream(), name + "-calls", settings.callsSubject(name), settings.maxHeldCalls(),
         relay::onCall, deadLetters, "calls");
@@ -100,6 +100,14 @@ public final class NatsCoordinator implements AutoCloseable {
       throw new IllegalStateException("cannot set up the JetStream streams on " + settings.url() + ": " + e.getMessage(), e);
     }
     return nats;
+  }
+
+  private static CancelMarkers cancelMarkers(Connection nats, NatsSettings settings) {
+    try {
+      return CancelMarkers.open(nats, settings);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open the cancel-marker bucket on " + settings.url() + ": " + e.getMessage(), e);
+    }
   }
 
   private static JetStream jetStream(Connection nats) {

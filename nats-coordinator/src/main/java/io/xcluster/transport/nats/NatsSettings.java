@@ -73,6 +73,10 @@ public record NatsSettings(
     return prefix.toUpperCase().replace('-', '_') + "_DLQ";
   }
 
+  String cancelMarkerBucket() {
+    return prefix.toUpperCase().replace('-', '_') + "_CANCELED_CALLS";
+  }
+
   String callsSubject(String targetCluster) {
     return prefix + ".calls." + targetCluster;
   }

@@ -99,6 +99,42 @@ class NatsTransportContractTest extends TransportContractTest {
   }
 
   @Test
+  void cancelThatOvertakesItsCallKeepsTheRemoteFromEverStarting() throws Exception {
+    CallRequest late =
+        new CallRequest(
+            new CallId("us-east", "overtaken-" + UUID.randomUUID(), "op"),
+            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, REMOTE_TIMEOUT),
+            CallPayloads.encode(RemoteBehaviour.complete("never")));
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-canceller")) {
+      new NatsCallActivity(connection.jetStream(), settings, io.opentelemetry.api.OpenTelemetry.noop(),
+          CancelMarkers.open(connection, settings)).cancel(late);
+    }
+    MessageInfo canceled = awaitOutcome(late.callId());
+    assertTrue(new String(canceled.getData(), StandardCharsets.UTF_8).contains("CANCELED"), "the caller is told at once");
+
+    long sequence = publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(late), true);
+
+    awaitCondition("the relay has processed the late call", () -> callsAckedThrough(sequence));
+    assertEquals(0, executionsOf(late.callId().value()), "a canceled call never starts");
+  }
+
+  private MessageInfo awaitOutcome(CallId callId) throws Exception {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-results-reader")) {
+      MessageInfo[] found = new MessageInfo[1];
+      awaitCondition("an outcome for " + callId, () -> {
+        try {
+          MessageInfo last = connection.jetStreamManagement().getLastMessage(settings.resultsStream(), settings.resultsSubject("us-east"));
+          found[0] = last;
+          return callId.value().equals(last.getHeaders().getFirst(WireHeaders.CALL_ID));
+        } catch (Exception notYet) {
+          return false;
+        }
+      });
+      return found[0];
+    }
+  }
+
+  @Test
   void undecodableCallIsDeadLetteredWithTheReasonAndTheStreamMovesOn() throws Exception {
     publishRaw(settings.callsSubject("eu-west"), "{not json".getBytes(StandardCharsets.UTF_8), true);
     MessageInfo dead = awaitDeadLetter("calls", "undecodable call");

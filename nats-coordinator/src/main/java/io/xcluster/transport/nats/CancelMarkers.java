@@ -1,0 +1,49 @@
+package io.xcluster.transport.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import io.xcluster.port.call.CallId;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Durable "this call was canceled" markers (a JetStream key-value bucket), so a cancel that
+ * overtakes its call — they travel on separate consumers, and a call may be redelivered after an
+ * outage — still wins: the relay checks for a marker before and after it starts a remote run.
+ */
+final class CancelMarkers {
+
+  private final KeyValue bucket;
+
+  private CancelMarkers(KeyValue bucket) {
+    this.bucket = bucket;
+  }
+
+  /** Creates the bucket if missing (file storage, markers expire with the streams' retention). */
+  static CancelMarkers open(Connection connection, NatsSettings settings) throws Exception {
+    String name = settings.cancelMarkerBucket();
+    var management = connection.keyValueManagement();
+    if (!management.getBucketNames().contains(name)) {
+      management.create(
+          KeyValueConfiguration.builder().name(name).storageType(StorageType.File).ttl(settings.retention()).maxHistoryPerKey(1).build());
+    }
+    return new CancelMarkers(connection.keyValue(name));
+  }
+
+  void mark(CallId callId) throws Exception {
+    bucket.put(key(callId), "canceled".getBytes(StandardCharsets.UTF_8));
+  }
+
+  boolean isMarked(CallId callId) throws Exception {
+    KeyValueEntry entry = bucket.get(key(callId));
+    return entry != null && entry.getValue() != null;
+  }
+
+  /** KV keys allow only [-/_=.a-zA-Z0-9]; call ids contain ':'. */
+  private static String key(CallId callId) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(callId.value().getBytes(StandardCharsets.UTF_8));
+  }
+}
