@@ -87,13 +87,23 @@ class JaegerExportTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       data = JSON.readTree(jaeger.get(query)).get("data");
-      if (data != null && data.size() == 1 && servicesOf(data.get(0)).containsAll(services)) {
+      // Jaeger ingests asynchronously: wait until the last spans (the order's own run, which ends
+      // last, and the confirmation back in us-east) have arrived too
+      if (data != null && data.size() == 1 && servicesOf(data.get(0)).containsAll(services)
+          && operationsOf(data.get(0)).containsAll(Set.of("RunWorkflow:OrderWorkflow", "RunActivity:SendShippingConfirmation"))) {
         return data.get(0);
       }
       Thread.sleep(500);
     }
     assertTrue(data != null && data.size() == 1, "one trace for " + orderId + ", found " + (data == null ? 0 : data.size()));
-    throw new AssertionError("the trace of " + orderId + " lacks services: has " + servicesOf(data.get(0)) + ", needs " + services);
+    throw new AssertionError("the trace of " + orderId + " is incomplete: services " + servicesOf(data.get(0)) + " (needs " + services
+        + "), operations " + operationsOf(data.get(0)));
+  }
+
+  private static Set<String> operationsOf(JsonNode trace) {
+    Set<String> operations = new HashSet<>();
+    trace.get("spans").forEach(span -> operations.add(span.get("operationName").asText()));
+    return operations;
   }
 
   private static Set<String> servicesOf(JsonNode trace) {
