@@ -24,7 +24,7 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
       case AWAIT_RELEASE -> Workflow.await(() -> released);
       case COMPLETE -> { }
     }
-    return "done:" + behaviour.payload();
+    return "done:" + behaviour.payload().repeat(behaviour.resultRepeat());
   }
 
   @Override

@@ -44,6 +44,8 @@ final class CallRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CallRelay.class);
   private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+  /** Failure type for a remote outcome too large (or otherwise unfit) to publish. */
+  static final String OUTCOME_UNDELIVERABLE = "OutcomeUndeliverable";
 
   private final NatsSettings settings;
   private final JetStream jetStream;
@@ -192,6 +194,11 @@ final class CallRelay implements AutoCloseable {
     }
   }
 
+  private void retryLater(Held call, JsonNode result, Throwable error, Exception brokerDown) {
+    log.warn("call {}: cannot publish the outcome yet, will retry: {}", call.request().callId(), brokerDown.toString());
+    scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /**
    * Cancels the call's remote run; true if there is one (its outcome then follows as usual). If
    * it never started — its call is late, or was never published — the cancel marker keeps it from
@@ -243,9 +250,21 @@ final class CallRelay implements AutoCloseable {
       held.remove(call.sequence, call);
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
+    } catch (IllegalArgumentException unpublishable) {
+      // not an outage — the outcome itself cannot travel (e.g. larger than the server's max
+      // payload): tell the caller so, as a typed failure, instead of retrying forever
+      log.error("call {}: the outcome cannot be published ({}); reporting {}", callId, unpublishable.getMessage(), OUTCOME_UNDELIVERABLE);
+      try {
+        publish(call.replySubject(), callId, CallOutcome.failed(OUTCOME_UNDELIVERABLE,
+            "the remote run ended " + outcome.get().kind() + " but its outcome cannot be carried over NATS: " + unpublishable.getMessage(),
+            true));
+        held.remove(call.sequence, call);
+        call.message().ack();
+      } catch (Exception brokerDown) {
+        retryLater(call, result, error, brokerDown);
+      }
     } catch (Exception brokerDown) {
-      log.warn("call {}: cannot publish the outcome yet, will retry: {}", callId, brokerDown.toString());
-      scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      retryLater(call, result, error, brokerDown);
     } finally {
       span.end();
     }

@@ -22,6 +22,7 @@ import io.opentelemetry.context.Context;
 final class NatsCallActivity implements CrossClusterCallActivity {
 
   static final String BROKER_UNAVAILABLE = "BrokerUnavailable";
+  static final String CALL_UNDELIVERABLE = "CallUndeliverable";
 
   private final JetStream jetStream;
   private final NatsSettings settings;
@@ -74,6 +75,10 @@ final class NatsCallActivity implements CrossClusterCallActivity {
       }
     } catch (ApplicationFailure failure) {
       throw failure;
+    } catch (IllegalArgumentException unpublishable) {
+      // not an outage: this call can never travel (e.g. larger than the server's max payload)
+      throw ApplicationFailure.newNonRetryableFailure(
+          "call " + messageId + " cannot be carried over NATS: " + unpublishable.getMessage(), CALL_UNDELIVERABLE);
     } catch (Exception e) {
       throw ApplicationFailure.newFailure("cannot publish " + messageId + " to " + subject + ": " + e, BROKER_UNAVAILABLE);
     }

@@ -135,6 +135,29 @@ class NatsTransportContractTest extends TransportContractTest {
   }
 
   @Test
+  void callTooLargeForNatsFailsAtOnceInsteadOfBeingRetriedForever() {
+    String huge = "x".repeat(1_100_000); // over nats-server's default 1 MB max payload
+
+    Caller caller = startCaller("huge-call", RemoteBehaviour.complete(huge), REMOTE_TIMEOUT);
+
+    var failed = org.junit.jupiter.api.Assertions.assertThrows(
+        io.temporal.client.WorkflowFailedException.class, () -> caller.outcome());
+    assertTrue(String.valueOf(failed.getCause().getCause()).contains(NatsCallActivity.CALL_UNDELIVERABLE), String.valueOf(failed.getCause()));
+    assertEquals(0, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
+  void outcomeTooLargeForNatsArrivesAsATypedFailureInsteadOfBeingRetriedForever() {
+    // a small call whose result exceeds nats-server's default 1 MB max payload
+    Caller caller = startCaller("huge", RemoteBehaviour.completeRepeated("x", 1_100_000), REMOTE_TIMEOUT);
+
+    var outcome = caller.outcome();
+    assertEquals(io.xcluster.port.call.OutcomeKind.FAILED, outcome.kind(), outcome.describe());
+    assertEquals(CallRelay.OUTCOME_UNDELIVERABLE, outcome.failure().type());
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
   void undecodableCallIsDeadLetteredWithTheReasonAndTheStreamMovesOn() throws Exception {
     publishRaw(settings.callsSubject("eu-west"), "{not json".getBytes(StandardCharsets.UTF_8), true);
     MessageInfo dead = awaitDeadLetter("calls", "undecodable call");
