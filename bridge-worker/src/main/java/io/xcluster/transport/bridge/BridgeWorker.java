@@ -24,14 +24,12 @@ public final class BridgeWorker implements AutoCloseable {
    */
   static final int START_CONCURRENCY = 32;
 
-  private final BridgeSettings settings;
   private final ClusterConnection source;
   private final ClusterConnection target;
   private final InFlightCalls inFlight;
   private final WorkerFactory workers;
 
   private BridgeWorker(BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing) {
-    this.settings = settings;
     this.source = source;
     this.target = target;
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
@@ -67,10 +65,6 @@ public final class BridgeWorker implements AutoCloseable {
     log.info("bridge polling {} on {} ({}) for calls to {} ({})", settings.taskQueue(), settings.source().name(),
         settings.source().address(), settings.target().name(), settings.target().address());
     return bridge;
-  }
-
-  public BridgeSettings settings() {
-    return settings;
   }
 
   /** Calls this process holds open right now. */
