@@ -3,13 +3,17 @@
 # the Go module proxy) — never a download from a website. Each is skipped when already present:
 # on PATH, or in the cache ($XCLUSTER_TOOLS, default ~/.cache/xcluster-tools), keyed by version.
 #
-#   scripts/install-tools.sh [nats] [jaeger]      (no argument: all)
+#   scripts/install-tools.sh [nats] [jaeger] [temporal] [temporal-server]      (no argument: all)
 #
 # Prints the path of each tool as NAME=PATH on stdout (progress goes to stderr).
 set -euo pipefail
 
 TOOLS="${XCLUSTER_TOOLS:-$HOME/.cache/xcluster-tools}"
 JAEGER_VERSION=v1.76.0   # Jaeger v2 all-in-one (same commit as v2.13.0)
+# temporalio/cli v1.6+ has a replace directive in go.mod, so v1.5.1 is the newest `go install`able
+# CLI; it bundles server v1.29.1. The full server (for replication) is pinned to the same version.
+TEMPORAL_CLI_VERSION=v1.5.1
+TEMPORAL_SERVER_VERSION=v1.29.1
 # Jaeger's go.mod carries a replace directive, so `go install jaeger@version` refuses it; it is
 # built inside a throw-away module that repeats that directive instead.
 JAEGER_REPLACE="github.com/Shopify/sarama=github.com/Shopify/sarama@v1.33.0"
@@ -41,10 +45,7 @@ install_jaeger() {
   if [ -x "$target" ]; then
     echo "JAEGER=$target"; return
   fi
-  if ! command -v go >/dev/null 2>&1; then
-    say "Jaeger is built from the Go module proxy and needs Go 1.24+ on PATH (or put a jaeger v2 binary on PATH)"
-    exit 1
-  fi
+  require_go "Jaeger $JAEGER_VERSION" jaeger
   say "building Jaeger $JAEGER_VERSION from the Go module proxy into $target (a cold build takes several minutes)"
   local work
   work="$(mktemp -d)"
@@ -63,12 +64,53 @@ install_jaeger() {
   echo "JAEGER=$target"
 }
 
+require_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    say "$1 is built from the Go module proxy and needs Go 1.24+ on PATH (or put a '$2' binary on PATH)"
+    exit 1
+  fi
+}
+
+# go install into a versioned cache directory; skipped when the binary is already there.
+go_install_cached() {
+  local name="$1" module="$2" version="$3" binary="$4"
+  local dir="$TOOLS/$name-$version"
+  if [ -x "$dir/$binary" ]; then
+    echo "$dir/$binary"; return
+  fi
+  require_go "$name $version" "$binary"
+  say "building $name $version from the Go module proxy into $dir (a cold build takes several minutes)"
+  mkdir -p "$dir"
+  CGO_ENABLED=0 GOBIN="$dir.partial" go install -tags disable_grpc_modules "$module@$version" >&2
+  mv "$dir.partial/$(basename "$module")" "$dir/$binary"
+  rm -rf "$dir.partial"
+  say "$name built: $dir/$binary"
+  echo "$dir/$binary"
+}
+
+install_temporal() {
+  # A `temporal` already on PATH (brew, a package manager) is used as is.
+  if command -v temporal >/dev/null 2>&1; then
+    echo "TEMPORAL=$(command -v temporal)"; return
+  fi
+  echo "TEMPORAL=$(go_install_cached temporal-cli github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION" temporal)"
+}
+
+install_temporal_server() {
+  if command -v temporal-server >/dev/null 2>&1; then
+    echo "TEMPORAL_SERVER=$(command -v temporal-server)"; return
+  fi
+  echo "TEMPORAL_SERVER=$(go_install_cached temporal-server go.temporal.io/server/cmd/server "$TEMPORAL_SERVER_VERSION" temporal-server)"
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger temporal temporal-server)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     nats) install_nats ;;
     jaeger) install_jaeger ;;
-    *) say "unknown tool '$tool' (known: nats, jaeger)"; exit 2 ;;
+    temporal) install_temporal ;;
+    temporal-server) install_temporal_server ;;
+    *) say "unknown tool '$tool' (known: nats, jaeger, temporal, temporal-server)"; exit 2 ;;
   esac
 done

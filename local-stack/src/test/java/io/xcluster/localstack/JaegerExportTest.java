@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xcluster.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.demo.OrderDemo;
-import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.LocalJaeger;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.transport.nats.LocalNatsServer;
@@ -40,13 +40,13 @@ class JaegerExportTest {
 
   @Test
   void bridgedOrdersAreFoundInJaegerAsOneTraceEach() throws Exception {
-    assertOrdersInJaeger("bridge", EmbeddedStack.BRIDGE_SERVICE);
+    assertOrdersInJaeger("bridge", LocalStack.BRIDGE_SERVICE);
   }
 
   @Test
   void natsOrdersAreFoundInJaegerAsOneTraceEach() throws Exception {
     assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
-    assertOrdersInJaeger("nats", EmbeddedStack.NATS_SERVICE);
+    assertOrdersInJaeger("nats", LocalStack.NATS_SERVICE);
   }
 
   private void assertOrdersInJaeger(String transport, String transportService) throws Exception {
@@ -64,7 +64,7 @@ class JaegerExportTest {
           "otel.exporter.otlp.endpoint", jaeger.otlpEndpoint(),
           "otel.bsp.schedule.delay", "200");
       otel.forEach(System::setProperty);
-      try (EmbeddedStack stack = EmbeddedStack.start(
+      try (LocalStack stack = LocalStack.start(
           new StackOptions(0, 0, transport, Duration.ofHours(48), SimulationSettings.INSTANT), step -> {})) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         placed = new OrderDemo(stack.orderPlacement(), quiet, quiet).run("jg-" + transport, 3, false, Duration.ofMinutes(1));
@@ -73,7 +73,7 @@ class JaegerExportTest {
       }
 
       for (OrderDemo.Placed order : placed) {
-        JsonNode trace = awaitOneTrace(jaeger, order.orderId(), Set.of(EmbeddedStack.ORDER_SERVICE, transportService, EmbeddedStack.FULFILLMENT_SERVICE));
+        JsonNode trace = awaitOneTrace(jaeger, order.orderId(), Set.of(LocalStack.ORDER_SERVICE, transportService, LocalStack.FULFILLMENT_SERVICE));
         assertEquals(order.traceId(), trace.get("traceID").asText(), "Jaeger's trace is the one the demo printed");
         System.out.println("trace of " + order.orderId() + " (" + transport + "):\n" + waterfall(trace));
       }
@@ -82,7 +82,7 @@ class JaegerExportTest {
 
   private static JsonNode awaitOneTrace(LocalJaeger jaeger, String orderId, Set<String> services) throws Exception {
     String tags = URLEncoder.encode("{\"order.id\":\"" + orderId + "\"}", StandardCharsets.UTF_8);
-    String query = "/api/traces?service=" + EmbeddedStack.ORDER_SERVICE + "&tags=" + tags + "&limit=20";
+    String query = "/api/traces?service=" + LocalStack.ORDER_SERVICE + "&tags=" + tags + "&limit=20";
     JsonNode data = null;
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {

@@ -10,7 +10,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.xcluster.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.orders.placement.OrderPlacement.PlacedOrder;
 import io.xcluster.orders.workflow.Order;
@@ -44,24 +44,24 @@ class OneTracePerOrderTest {
 
   @Test
   void bridgedOrderIsOneTraceAcrossBothClusters() throws Exception {
-    assertOneTrace("bridge", EmbeddedStack.BRIDGE_SERVICE, SimulationSettings.INSTANT, false);
+    assertOneTrace("bridge", LocalStack.BRIDGE_SERVICE, SimulationSettings.INSTANT, false);
   }
 
   @Test
   void natsOrderIsOneTraceAcrossBothClustersAndTheBroker() throws Exception {
     assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
-    assertOneTrace("nats", EmbeddedStack.NATS_SERVICE, SimulationSettings.INSTANT, false);
+    assertOneTrace("nats", LocalStack.NATS_SERVICE, SimulationSettings.INSTANT, false);
   }
 
   @Test
   void orderStaysOneTraceWhenTheBridgeIsKilledMidCall() throws Exception {
-    assertOneTrace("bridge", EmbeddedStack.BRIDGE_SERVICE, new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L), true);
+    assertOneTrace("bridge", LocalStack.BRIDGE_SERVICE, new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L), true);
   }
 
   private void assertOneTrace(String transport, String transportService, SimulationSettings simulation, boolean restartBridge)
       throws Exception {
     StackOptions options = new StackOptions(0, 0, transport, Duration.ofHours(48), simulation);
-    try (EmbeddedStack stack = EmbeddedStack.start(options, step -> {}, inMemory)) {
+    try (LocalStack stack = LocalStack.start(options, step -> {}, inMemory)) {
       String orderId = "traced-" + transport + (restartBridge ? "-restart" : "");
       PlacedOrder placed = stack.orderPlacement().place(new Order(orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
       assertNotNull(placed.traceId(), "tracing is on, so the order has a trace id");
@@ -87,12 +87,12 @@ class OneTracePerOrderTest {
 
       List<SpanData> trace = spans.stream().filter(s -> s.getTraceId().equals(placed.traceId())).toList();
       Set<String> services = trace.stream().map(s -> s.getResource().getAttribute(SERVICE_NAME)).collect(Collectors.toSet());
-      assertTrue(services.containsAll(Set.of(EmbeddedStack.ORDER_SERVICE, transportService, EmbeddedStack.FULFILLMENT_SERVICE)), services.toString());
+      assertTrue(services.containsAll(Set.of(LocalStack.ORDER_SERVICE, transportService, LocalStack.FULFILLMENT_SERVICE)), services.toString());
 
       List<String> shipToRoot = ancestry(spanNamed("RunActivity:Ship", placed.traceId()), trace);
       assertEquals("PlaceOrder", shipToRoot.get(shipToRoot.size() - 1), "eu-west's shipping descends from the order's root span: " + shipToRoot);
       assertTrue(shipToRoot.stream().anyMatch(s -> s.startsWith(transportService + "/")), "through the transport: " + shipToRoot);
-      assertTrue(shipToRoot.contains(EmbeddedStack.FULFILLMENT_SERVICE + "/RunWorkflow:FulfillmentWorkflow"), shipToRoot.toString());
+      assertTrue(shipToRoot.contains(LocalStack.FULFILLMENT_SERVICE + "/RunWorkflow:FulfillmentWorkflow"), shipToRoot.toString());
       List<String> confirmationToRoot = ancestry(spanNamed("RunActivity:SendShippingConfirmation", placed.traceId()), trace);
       assertEquals("PlaceOrder", confirmationToRoot.get(confirmationToRoot.size() - 1), "and so does the confirmation back in us-east");
     }

@@ -11,7 +11,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.demo.OrderDemo;
-import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.orders.workflow.Order;
 import io.xcluster.orders.workflow.OrderLine;
@@ -34,12 +34,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class OrdersAcrossClustersTest {
 
-  private EmbeddedStack stack;
+  private LocalStack stack;
 
   @BeforeAll
   void startStack() {
     stack =
-        EmbeddedStack.start(
+        LocalStack.start(
             new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ZERO, 0.2, 3L)),
             step -> {});
   }

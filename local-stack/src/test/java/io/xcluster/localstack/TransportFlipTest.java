@@ -13,7 +13,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import io.xcluster.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.orders.workflow.Order;
 import io.xcluster.orders.workflow.OrderLine;
@@ -43,7 +43,7 @@ class TransportFlipTest {
 
     StackOptions options =
         new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ofSeconds(1), 0.0, 1L), null, true);
-    try (EmbeddedStack stack = EmbeddedStack.start(options, step -> {})) {
+    try (LocalStack stack = LocalStack.start(options, step -> {})) {
       WorkflowClient client = stack.usEast().client();
       List<CompletableFuture<OrderStatus>> onBridge = place(client, "flip-bridge-", 5);
       for (int i = 0; i < 5; i++) {
@@ -110,7 +110,7 @@ class TransportFlipTest {
   }
 
   /** Replays with a worker configured for the transport flipped to: recorded executions keep theirs. */
-  private static void assertReplays(List<WorkflowExecutionHistory> histories, EmbeddedStack stack) throws Exception {
+  private static void assertReplays(List<WorkflowExecutionHistory> histories, LocalStack stack) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker(OrderWorkflow.TASK_QUEUE);
       worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(stack.orderSettings()));

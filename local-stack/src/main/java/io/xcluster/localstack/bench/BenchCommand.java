@@ -12,7 +12,7 @@ import io.xcluster.fulfillment.workflow.OrderLine;
 import io.xcluster.localstack.cli.Percentiles;
 import io.xcluster.localstack.cli.ProgressBar;
 import io.xcluster.localstack.cli.StackMixin;
-import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.transport.bridge.BridgeTransport;
 import java.io.PrintWriter;
@@ -89,17 +89,17 @@ public final class BenchCommand implements Callable<Integer> {
     StackOptions options = new StackOptions(base.usEastPort(), base.euWestPort(), BridgeTransport.NAME, base.fulfillmentTimeout(),
         base.simulation(), base.natsUrl(), withNats);
     Path bridgeLog = Files.createTempFile("bench-bridge-", ".log");
-    try (EmbeddedStack running = EmbeddedStack.start(options, step -> System.err.println("bench: " + step), ServiceTracing::fromEnvironment);
-        EmbeddedStack traced = tracingOverhead ? startTracedStack(options) : null;
+    try (LocalStack running = LocalStack.start(options, step -> System.err.println("bench: " + step), ServiceTracing::fromEnvironment);
+        LocalStack traced = tracingOverhead ? startTracedStack(options) : null;
         BridgeProcess bridge = BridgeProcess.start(running.usEast().endpoint(), running.euWest().endpoint(), HELD_BRIDGE_QUEUE, bridgeLog)) {
       List<Variant> variants = new ArrayList<>();
       variants.add(new Variant("IN_CLUSTER_CHILD", prepare(running), null, DEFAULT_QUEUE));
-      variants.add(new Variant("BRIDGE", running.usEast().client(), new BridgeTransport().routeTo(EmbeddedStack.EU_WEST), DEFAULT_QUEUE));
+      variants.add(new Variant("BRIDGE", running.usEast().client(), new BridgeTransport().routeTo(LocalStack.EU_WEST), DEFAULT_QUEUE));
       if (withNats) {
-        variants.add(new Variant("NATS", running.usEast().client(), new NatsTransport().routeTo(EmbeddedStack.EU_WEST), DEFAULT_QUEUE));
+        variants.add(new Variant("NATS", running.usEast().client(), new NatsTransport().routeTo(LocalStack.EU_WEST), DEFAULT_QUEUE));
       }
       if (traced != null) {
-        variants.add(new Variant("BRIDGE_TRACED", prepare(traced), new BridgeTransport().routeTo(EmbeddedStack.EU_WEST), DEFAULT_QUEUE));
+        variants.add(new Variant("BRIDGE_TRACED", prepare(traced), new BridgeTransport().routeTo(LocalStack.EU_WEST), DEFAULT_QUEUE));
       }
 
       out.printf("bench: %d samples per variant after %d warm-up; embedded clusters; transports in the benchmark's JVM%s; Java %s, %d cores%n",
@@ -118,19 +118,19 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** A second, identical stack whose services all trace (spans batched to an exporter that drops them). */
-  private static EmbeddedStack startTracedStack(StackOptions options) {
+  private static LocalStack startTracedStack(StackOptions options) {
     StackOptions freePorts = new StackOptions(0, 0, BridgeTransport.NAME, options.fulfillmentTimeout(), options.simulation());
-    return EmbeddedStack.start(freePorts, step -> System.err.println("bench (traced): " + step),
+    return LocalStack.start(freePorts, step -> System.err.println("bench (traced): " + step),
         name -> ServiceTracing.exportingTo(name, BatchSpanProcessor.builder(SpanExporter.composite()).build()));
   }
 
   /** Adds the baseline's fulfillment worker (in us-east itself) and the probe worker to a stack; its us-east client. */
-  private static WorkflowClient prepare(EmbeddedStack running) {
+  private static WorkflowClient prepare(LocalStack running) {
     WorkerFactory baseline = FulfillmentServiceWorker.start(running.usEast(), SimulationSettings.INSTANT);
     running.stopWithStack(baseline::shutdownNow);
     WorkerFactory probes = running.usEast().newWorkerFactory();
     probes.newWorker(FulfillmentProbeWorkflow.TASK_QUEUE).registerWorkflowImplementationFactory(
-        FulfillmentProbeWorkflow.class, () -> new FulfillmentProbeWorkflowImpl(EmbeddedStack.US_EAST, running.fulfillmentTarget()));
+        FulfillmentProbeWorkflow.class, () -> new FulfillmentProbeWorkflowImpl(LocalStack.US_EAST, running.fulfillmentTarget()));
     probes.start();
     running.stopWithStack(probes::shutdownNow);
     return running.usEast().client();
@@ -233,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void measureInFlight(EmbeddedStack running, BridgeProcess bridge) throws Exception {
+  private void measureInFlight(LocalStack running, BridgeProcess bridge) throws Exception {
     int threadsIdle = bridge.liveThreads();
     long heapIdle = bridge.heapAfterGcBytes();
     WorkflowClient client = running.usEast().client();

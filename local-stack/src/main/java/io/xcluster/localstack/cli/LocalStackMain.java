@@ -1,7 +1,7 @@
 package io.xcluster.localstack.cli;
 
 import io.xcluster.localstack.demo.OrderDemo;
-import io.xcluster.localstack.stack.EmbeddedStack;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
 import java.time.Duration;
@@ -14,11 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code local-stack demo | serve | bench}: the system on two embedded clusters. */
+/** {@code local-stack demo | serve | bench}: the system on two clusters, embedded or real. */
 @Command(
     name = "local-stack",
     mixinStandardHelpOptions = true,
-    description = "Runs us-east and eu-west on two embedded Temporal clusters with a cross-cluster transport.",
+    description = "Runs us-east and eu-west on two Temporal clusters (embedded, or real servers with --stack real) with a cross-cluster transport.",
     subcommands = {LocalStackMain.Demo.class, LocalStackMain.Serve.class, io.xcluster.localstack.bench.BenchCommand.class})
 public final class LocalStackMain implements Runnable {
 
@@ -48,8 +48,8 @@ public final class LocalStackMain implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  static EmbeddedStack startStack(StackOptions options) {
-    return EmbeddedStack.start(options, step -> System.err.println("local-stack: " + step));
+  static LocalStack startStack(StackOptions options) {
+    return LocalStack.start(options, step -> System.err.println("local-stack: " + step));
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -71,7 +71,7 @@ public final class LocalStackMain implements Runnable {
       if (orders < 1) {
         throw new IllegalArgumentException("--orders must be at least 1, was " + orders);
       }
-      try (EmbeddedStack running = startStack(stack.toOptions())) {
+      try (LocalStack running = startStack(stack.toOptions())) {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<OrderDemo.Placed> results =
             new OrderDemo(running.orderPlacement(), System.out, System.err).run(runId, orders, withFailures, wait);
@@ -87,7 +87,7 @@ public final class LocalStackMain implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      EmbeddedStack running = startStack(stack.toOptions());
+      LocalStack running = startStack(stack.toOptions());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         running.close();

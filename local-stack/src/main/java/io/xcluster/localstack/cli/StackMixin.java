@@ -1,12 +1,23 @@
 package io.xcluster.localstack.cli;
 
 import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.StackOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The options every local-stack command shares: ports, transport, timeouts, simulation. */
 public final class StackMixin {
+
+  @Option(names = "--stack", defaultValue = "embedded", converter = ClusterKindConverter.class,
+      description = "embedded: in-process Temporal test servers, only a JDK needed (default). real: two `temporal server start-dev`"
+          + " processes and a nats-server, from PATH or scripts/install-tools.sh.")
+  ClusterKind clusters;
+
+  @Option(names = "--work-dir", defaultValue = ".local-stack",
+      description = "With --stack real: where the servers' databases, the JetStream store and all logs go; emptied at start (default: ${DEFAULT-VALUE}).")
+  Path workDir;
 
   @Option(names = "--us-east-port", defaultValue = "7233", description = "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int usEastPort;
@@ -37,6 +48,19 @@ public final class StackMixin {
   public StackOptions toOptions() {
     return new StackOptions(
         usEastPort, euWestPort, transport, fulfillmentTimeout, new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L),
-        natsUrl, false);
+        natsUrl, false, clusters, workDir);
+  }
+
+  /** Accepts {@code embedded} / {@code real} in any case, with one clear error otherwise. */
+  static final class ClusterKindConverter implements picocli.CommandLine.ITypeConverter<ClusterKind> {
+    @Override
+    public ClusterKind convert(String value) {
+      for (ClusterKind kind : ClusterKind.values()) {
+        if (kind.name().equalsIgnoreCase(value)) {
+          return kind;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a stack; use embedded or real");
+    }
   }
 }

@@ -1,11 +1,12 @@
 package io.xcluster.localstack.stack;
 
 import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to start the embedded stack.
+ * How to start the local stack.
  *
  * @param usEastPort loopback port of the us-east cluster's frontend (0: any free port)
  * @param euWestPort loopback port of the eu-west cluster's frontend (0: any free port)
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param natsUrl the NATS server for the NATS transport; null starts a local nats-server (from PATH)
  * @param runAllTransports run every transport's process, not only the selected one, so the
  *     selection can be flipped while orders are in flight
+ * @param clusters embedded (in-process) or real Temporal servers
+ * @param workDir where real servers keep their databases, broker store and logs
  */
 public record StackOptions(
     int usEastPort,
@@ -23,10 +26,13 @@ public record StackOptions(
     Duration fulfillmentTimeout,
     SimulationSettings simulation,
     String natsUrl,
-    boolean runAllTransports) {
+    boolean runAllTransports,
+    ClusterKind clusters,
+    Path workDir) {
 
   public static final int DEFAULT_US_EAST_PORT = 7233;
   public static final int DEFAULT_EU_WEST_PORT = 7234;
+  public static final Path DEFAULT_WORK_DIR = Path.of(".local-stack");
 
   public StackOptions {
     requirePort("--us-east-port", usEastPort);
@@ -37,11 +43,29 @@ public record StackOptions(
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(fulfillmentTimeout, "fulfillmentTimeout");
     Objects.requireNonNull(simulation, "simulation");
+    Objects.requireNonNull(clusters, "clusters");
+    Objects.requireNonNull(workDir, "workDir");
+  }
+
+  /** On embedded clusters. */
+  public StackOptions(
+      int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation, String natsUrl,
+      boolean runAllTransports) {
+    this(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, runAllTransports, ClusterKind.EMBEDDED, DEFAULT_WORK_DIR);
   }
 
   /** The selected transport only, a local nats-server when that is NATS. */
   public StackOptions(int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation) {
     this(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, null, false);
+  }
+
+  /** The same stack on real Temporal servers (and a real nats-server) keeping their files in {@code dir}. */
+  public StackOptions onRealServers(Path dir) {
+    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, runAllTransports, ClusterKind.REAL, dir);
+  }
+
+  public StackOptions withAllTransports() {
+    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, true, clusters, workDir);
   }
 
   private static void requirePort(String setting, int port) {

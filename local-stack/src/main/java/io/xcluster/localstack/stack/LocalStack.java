@@ -8,8 +8,6 @@ import io.xcluster.orders.worker.OrderServiceWorker;
 import io.xcluster.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.EmbeddedTemporalServer;
 import io.xcluster.port.process.StopSequence;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
@@ -30,12 +28,13 @@ import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
 
 /**
- * Two independent embedded Temporal clusters on loopback — us-east and eu-west — with both
- * region workers and the selected transport: the whole system in one JVM, needing only a JDK.
+ * Two independent Temporal clusters on loopback — us-east and eu-west, embedded in this JVM or
+ * real server processes — with both region workers and the selected transport. Embedded, the
+ * whole system runs in one JVM and needs only a JDK.
  * This is a composition root: the one place besides the transports' own mains that names them.
  * The NATS transport needs a nats-server binary (or {@code --nats-url}); the bridge needs nothing.
  */
-public final class EmbeddedStack implements AutoCloseable {
+public final class LocalStack implements AutoCloseable {
 
   public static final String US_EAST = "us-east";
   public static final String EU_WEST = "eu-west";
@@ -52,13 +51,16 @@ public final class EmbeddedStack implements AutoCloseable {
   private final StackOptions options;
   private final Function<String, ServiceTracing> tracingFor;
   private final Map<String, ServiceTracing> tracings = new HashMap<>();
+  private StackClusters clusters;
+  private String natsUrl;
+  private JetStreamServer jetStream;
   private ClusterConnection usEast;
   private ClusterConnection euWest;
   private BridgeWorker bridge;
   private NatsCoordinator nats;
   private volatile OrderWorkflowSettings orderSettings;
 
-  private EmbeddedStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
+  private LocalStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
     this.options = options;
     this.tracingFor = tracingFor;
   }
@@ -76,23 +78,23 @@ public final class EmbeddedStack implements AutoCloseable {
    * Starts everything, reporting each step to {@code step}; on failure stops what was started.
    * Each service traces per the {@code OTEL_*} environment (off unless OTEL_TRACES_EXPORTER is set).
    */
-  public static EmbeddedStack start(StackOptions options, Consumer<String> step) {
+  public static LocalStack start(StackOptions options, Consumer<String> step) {
     return start(options, step, true, ServiceTracing::fromEnvironment);
   }
 
   /** As {@link #start}, with each service's tracing made by {@code tracingFor} from its service name. */
-  public static EmbeddedStack start(StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
+  public static LocalStack start(StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
     return start(options, step, true, tracingFor);
   }
 
   /** As {@link #start}, but leaves the transport to the caller (who runs it in a process of its own). */
-  public static EmbeddedStack startWithoutTransport(StackOptions options, Consumer<String> step) {
+  public static LocalStack startWithoutTransport(StackOptions options, Consumer<String> step) {
     return start(options, step, false, ServiceTracing::fromEnvironment);
   }
 
-  private static EmbeddedStack start(
+  private static LocalStack start(
       StackOptions options, Consumer<String> step, boolean withTransport, Function<String, ServiceTracing> tracingFor) {
-    EmbeddedStack stack = new EmbeddedStack(options, tracingFor);
+    LocalStack stack = new LocalStack(options, tracingFor);
     try {
       stack.startAll(step, withTransport);
       return stack;
@@ -105,15 +107,15 @@ public final class EmbeddedStack implements AutoCloseable {
   private void startAll(Consumer<String> step, boolean withTransport) {
     CallRoute route = CrossClusterTransports.named(options.transport()).routeTo(EU_WEST);
 
-    EmbeddedTemporalServer usEastServer = EmbeddedTemporalServer.start(options.usEastPort());
-    stopOrder.add(usEastServer);
-    EmbeddedTemporalServer euWestServer = EmbeddedTemporalServer.start(options.euWestPort());
-    stopOrder.add(euWestServer);
-    step.accept("clusters up: us-east " + usEastServer.address() + ", eu-west " + euWestServer.address());
+    clusters = StackClusters.start(options);
+    stopOrder.add(clusters);
+    step.accept(options.clusters().name().toLowerCase() + " clusters up: us-east " + clusters.usEast().address()
+        + ", eu-west " + clusters.euWest().address()
+        + (options.clusters() == ClusterKind.REAL ? " (databases and logs in " + options.workDir().toAbsolutePath() + ")" : ""));
 
-    usEast = ClusterConnection.open(ClusterEndpoint.loopback(US_EAST, usEastServer.port()), tracing(ORDER_SERVICE).temporalInterceptors());
+    usEast = ClusterConnection.open(clusters.usEast(), tracing(ORDER_SERVICE).temporalInterceptors());
     stopOrder.add(usEast::closeNow);
-    euWest = ClusterConnection.open(ClusterEndpoint.loopback(EU_WEST, euWestServer.port()), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
+    euWest = ClusterConnection.open(clusters.euWest(), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
     stopOrder.add(euWest::closeNow);
 
     WorkerFactory fulfillment = FulfillmentServiceWorker.start(euWest, options.simulation());
@@ -128,6 +130,10 @@ public final class EmbeddedStack implements AutoCloseable {
     stopOrder.add(orders::shutdownNow);
     step.accept("workers up: orders on us-east, fulfillment on eu-west");
 
+    boolean all = options.runAllTransports();
+    if (all || NatsTransport.NAME.equals(route.transport())) {
+      natsUrl = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
+    }
     if (withTransport) {
       startTransports(route, step);
     }
@@ -140,11 +146,10 @@ public final class EmbeddedStack implements AutoCloseable {
       step.accept("transport up: bridge on us-east queue " + BridgeTransport.taskQueueFor(EU_WEST));
     }
     if (all || NatsTransport.NAME.equals(route.transport())) {
-      String url = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
-      NatsSettings settings = NatsSettings.defaults(url).allowing(Set.of(FulfillmentWorkflow.TYPE));
+      NatsSettings settings = NatsSettings.defaults(natsUrl).allowing(Set.of(FulfillmentWorkflow.TYPE));
       nats = NatsCoordinator.startBothSides(settings, usEast.endpoint(), euWest.endpoint(), tracing(NATS_SERVICE));
       stopOrder.add(nats::kill);
-      step.accept("transport up: nats via " + url + " on us-east queue " + NatsTransport.taskQueueFor(EU_WEST));
+      step.accept("transport up: nats via " + natsUrl + " on us-east queue " + NatsTransport.taskQueueFor(EU_WEST));
     }
   }
 
@@ -165,6 +170,10 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   private String startLocalNats() {
+    if (options.clusters() == ClusterKind.REAL) {
+      jetStream = clusters.startJetStream();
+      return jetStream.url();
+    }
     if (!LocalNatsServer.binaryAvailable()) {
       throw new IllegalArgumentException(
           CrossClusterTransports.SETTING + "=nats needs a nats-server: install one (apt-get install nats-server, or"
@@ -173,6 +182,23 @@ public final class EmbeddedStack implements AutoCloseable {
     LocalNatsServer server = new LocalNatsServer();
     stopOrder.add(server);
     return server.url();
+  }
+
+  /** The NATS server the stack uses (null when no NATS transport runs). */
+  public String natsUrl() {
+    return natsUrl;
+  }
+
+  /** The nats-server process the stack started beside real clusters, to restart it. */
+  public JetStreamServer jetStream() {
+    if (jetStream == null) {
+      throw new IllegalStateException("this stack started no nats-server of its own (embedded clusters, another transport, or --nats-url)");
+    }
+    return jetStream;
+  }
+
+  public StackClusters clusters() {
+    return clusters;
   }
 
   /**

@@ -1,0 +1,130 @@
+package io.xcluster.localstack.stack;
+
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.contract.EmbeddedTemporalServer;
+import io.xcluster.port.process.StopSequence;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The two independent clusters of the stack, us-east and eu-west, and — on real servers — the
+ * NATS broker beside them. Embedded or real, the rest of the stack sees only two endpoints.
+ */
+public final class StackClusters implements AutoCloseable {
+
+  private static final List<String> RUN_FILES = List.of("us-east.db", "eu-west.db", "jetstream");
+
+  private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
+  private final ClusterKind kind;
+  private final Path workDir;
+  private ClusterEndpoint usEast;
+  private ClusterEndpoint euWest;
+  private TemporalDevServer usEastServer;
+  private TemporalDevServer euWestServer;
+
+  private StackClusters(ClusterKind kind, Path workDir) {
+    this.kind = kind;
+    this.workDir = workDir;
+  }
+
+  /** Starts both clusters as {@code options} says; on failure stops what was started. */
+  public static StackClusters start(StackOptions options) {
+    StackClusters clusters = new StackClusters(options.clusters(), options.workDir());
+    try {
+      if (options.clusters() == ClusterKind.REAL) {
+        clusters.startReal(options);
+      } else {
+        clusters.startEmbedded(options);
+      }
+      return clusters;
+    } catch (RuntimeException e) {
+      clusters.close();
+      throw e;
+    }
+  }
+
+  private void startEmbedded(StackOptions options) {
+    EmbeddedTemporalServer usEastServer = EmbeddedTemporalServer.start(options.usEastPort());
+    stopOrder.add(usEastServer);
+    EmbeddedTemporalServer euWestServer = EmbeddedTemporalServer.start(options.euWestPort());
+    stopOrder.add(euWestServer);
+    usEast = ClusterEndpoint.loopback(LocalStack.US_EAST, usEastServer.port());
+    euWest = ClusterEndpoint.loopback(LocalStack.EU_WEST, euWestServer.port());
+  }
+
+  private void startReal(StackOptions options) {
+    forgetPreviousRun(workDir);
+    usEastServer = TemporalDevServer.start(LocalStack.US_EAST, options.usEastPort(), workDir);
+    stopOrder.add(usEastServer);
+    euWestServer = TemporalDevServer.start(LocalStack.EU_WEST, options.euWestPort(), workDir);
+    stopOrder.add(euWestServer);
+    usEast = usEastServer.endpoint();
+    euWest = euWestServer.endpoint();
+  }
+
+  /** A local stack starts empty: the previous run's databases, broker store and logs go. */
+  private static void forgetPreviousRun(Path workDir) {
+    try {
+      Files.createDirectories(workDir);
+      try (Stream<Path> files = Files.list(workDir)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          if (name.endsWith(".log") || RUN_FILES.stream().anyMatch(name::startsWith)) {
+            deleteRecursively(file);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the stack's working directory " + workDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    try (Stream<Path> tree = Files.walk(path)) {
+      for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Starts a nats-server beside real clusters, in the same working directory. */
+  JetStreamServer startJetStream() {
+    JetStreamServer server = JetStreamServer.start(workDir);
+    stopOrder.add(server);
+    return server;
+  }
+
+  public ClusterKind kind() {
+    return kind;
+  }
+
+  public ClusterEndpoint usEast() {
+    return usEast;
+  }
+
+  public ClusterEndpoint euWest() {
+    return euWest;
+  }
+
+  /** The eu-west server process, to stop and restart it (real clusters only). */
+  public TemporalDevServer euWestServer() {
+    if (euWestServer == null) {
+      throw new IllegalStateException("eu-west runs in-process on embedded clusters; only real clusters can be stopped and restarted");
+    }
+    return euWestServer;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  @Override
+  public void close() {
+    stopOrder.close();
+  }
+}

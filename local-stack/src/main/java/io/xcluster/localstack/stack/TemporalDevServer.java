@@ -1,0 +1,103 @@
+package io.xcluster.localstack.stack;
+
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.xcluster.localstack.process.LoopbackPorts;
+import io.xcluster.localstack.process.SupervisedProcess;
+import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Temporal server — the CLI's {@code temporal server start-dev} (server v1.29.1 inside) —
+ * as one independent cluster: its own SQLite file, frontend on a loopback port, no UI, no call
+ * home. Stopping and starting it again keeps its ports and its database, as a restarted
+ * production cluster would.
+ */
+public final class TemporalDevServer implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final ClusterEndpoint endpoint;
+  private final SupervisedProcess process;
+
+  private TemporalDevServer(ClusterEndpoint endpoint, SupervisedProcess process) {
+    this.endpoint = endpoint;
+    this.process = process;
+  }
+
+  /**
+   * Starts cluster {@code name} with its database and log in {@code workDir}; {@code port} 0
+   * picks a free frontend port.
+   */
+  public static TemporalDevServer start(String name, int port, Path workDir) {
+    Path binary = ToolBinary.TEMPORAL_CLI.require();
+    int frontend = port == 0 ? LoopbackPorts.free() : port;
+    ClusterEndpoint endpoint = ClusterEndpoint.loopback(name, frontend);
+    List<String> command =
+        List.of(
+            binary.toString(), "server", "start-dev",
+            "--ip", "127.0.0.1",
+            "--port", Integer.toString(frontend),
+            "--http-port", Integer.toString(LoopbackPorts.free()),
+            "--metrics-port", Integer.toString(LoopbackPorts.free()),
+            "--headless",
+            "--db-filename", workDir.resolve(name + ".db").toAbsolutePath().toString(),
+            "--namespace", endpoint.namespace(),
+            "--log-level", "warn",
+            "--dynamic-config-value", "frontend.enableServerVersionCheck=false");
+    SupervisedProcess process =
+        SupervisedProcess.start(
+            name + " Temporal server on " + endpoint.address(), command, Map.of("TEMPORAL_VERSION_CHECK_DISABLED", "1"),
+            workDir.resolve(name + "-temporal.log"), () -> answers(endpoint), START_TIMEOUT);
+    return new TemporalDevServer(endpoint, process);
+  }
+
+  /** Ready means: the frontend accepts connections and describes the namespace. */
+  private static boolean answers(ClusterEndpoint endpoint) {
+    if (!LoopbackPorts.accepting(Integer.parseInt(endpoint.address().substring(endpoint.address().indexOf(':') + 1)))) {
+      return false;
+    }
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address()).build());
+    try {
+      stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
+          .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(endpoint.namespace()).build());
+      return true;
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  public ClusterEndpoint endpoint() {
+    return endpoint;
+  }
+
+  public String address() {
+    return endpoint.address();
+  }
+
+  /** Stops the server gently (SIGTERM), as an operator would; {@link #startAgain()} brings it back. */
+  public void stop() {
+    process.stop(Duration.ofSeconds(20));
+  }
+
+  /** Starts it again on the same port and database file, waiting until it answers. */
+  public void startAgain() {
+    process.startAgain();
+  }
+
+  public Path logFile() {
+    return process.logFile();
+  }
+
+  @Override
+  public void close() {
+    process.stop();
+  }
+}
