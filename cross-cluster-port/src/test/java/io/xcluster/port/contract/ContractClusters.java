@@ -4,8 +4,9 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 
 /**
- * Two independent in-process Temporal servers on free loopback ports: the source ("us-east")
- * and the target ("eu-west") of the contract kit's calls.
+ * Two independent Temporal clusters: the source ("us-east") and the target ("eu-west") of the
+ * contract kit's calls. By default two in-process servers on free loopback ports; the real-stack
+ * tier passes real servers instead.
  */
 public final class ContractClusters implements AutoCloseable {
 
@@ -13,16 +14,30 @@ public final class ContractClusters implements AutoCloseable {
   public static final String TARGET = "eu-west";
   public static final String NAMESPACE = "default";
 
-  private final EmbeddedTemporalServer sourceServer;
-  private final EmbeddedTemporalServer targetServer;
   private final ClusterEndpoint source;
   private final ClusterEndpoint target;
+  private final AutoCloseable servers;
 
-  public ContractClusters() {
-    sourceServer = EmbeddedTemporalServer.start(0);
-    targetServer = EmbeddedTemporalServer.start(0);
-    source = ClusterEndpoint.loopback(SOURCE, sourceServer.port());
-    target = ClusterEndpoint.loopback(TARGET, targetServer.port());
+  /**
+   * @param servers stops both clusters' servers
+   */
+  public ContractClusters(ClusterEndpoint source, ClusterEndpoint target, AutoCloseable servers) {
+    this.source = source;
+    this.target = target;
+    this.servers = servers;
+  }
+
+  /** Two in-process Java test servers on free loopback ports. */
+  public static ContractClusters embedded() {
+    EmbeddedTemporalServer sourceServer = EmbeddedTemporalServer.start(0);
+    EmbeddedTemporalServer targetServer = EmbeddedTemporalServer.start(0);
+    return new ContractClusters(
+        ClusterEndpoint.loopback(SOURCE, sourceServer.port()),
+        ClusterEndpoint.loopback(TARGET, targetServer.port()),
+        () -> {
+          sourceServer.close();
+          targetServer.close();
+        });
   }
 
   public ClusterEndpoint source() {
@@ -43,7 +58,10 @@ public final class ContractClusters implements AutoCloseable {
 
   @Override
   public void close() {
-    sourceServer.close();
-    targetServer.close();
+    try {
+      servers.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the contract clusters: " + e.getMessage(), e);
+    }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -58,6 +59,11 @@ public abstract class TransportContractTest {
    */
   protected abstract CallRoute route();
 
+  /** The two clusters the kit runs on; two in-process test servers unless a subclass brings real ones. */
+  protected ContractClusters startClusters() {
+    return ContractClusters.embedded();
+  }
+
   protected static final Duration REMOTE_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration AWAIT = Duration.ofSeconds(90);
 
@@ -71,7 +77,7 @@ public abstract class TransportContractTest {
 
   @BeforeAll
   void startClustersWorkersAndTransport() {
-    clusters = new ContractClusters();
+    clusters = startClusters();
     source = clusters.connectSource();
     target = clusters.connectTarget();
 
@@ -201,6 +207,43 @@ public abstract class TransportContractTest {
     }
     awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
     assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
+  }
+
+  /**
+   * Whether the clusters time out a cancel-requested activity whose worker died. Real servers do;
+   * the embedded Java test server never does, so the next case runs on real servers only.
+   */
+  protected boolean serverTimesOutAbandonedActivities() {
+    return false;
+  }
+
+  @Test
+  void cancellingWhileTheTransportIsDownStillCancelsTheRemoteOnceItIsBack() {
+    assumeTrue(serverTimesOutAbandonedActivities(), "needs a server that times out an abandoned cancel-requested activity (real servers)");
+    Caller caller = startCaller("cancel-while-down", RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+    awaitCondition("the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
+
+    restartTransportAround(() -> {
+      caller.stub().cancel();
+      sleep(Duration.ofSeconds(5)); // past the route's heartbeat timeout: the dead transport's activity times out
+    });
+
+    awaitCondition(
+        "the remote workflow is canceled",
+        () -> remoteStatus(caller.remoteWorkflowId()) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
+    assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +35,13 @@ public final class SupervisedProcess implements AutoCloseable {
   private final List<String> command;
   private final Map<String, String> environment;
   private final Path logFile;
-  private final BooleanSupplier ready;
+  private final Predicate<SupervisedProcess> ready;
+  private volatile long logOffsetAtStart;
   private final Duration startTimeout;
   private volatile Process process;
 
   private SupervisedProcess(
-      String name, List<String> command, Map<String, String> environment, Path logFile, BooleanSupplier ready, Duration startTimeout) {
+      String name, List<String> command, Map<String, String> environment, Path logFile, Predicate<SupervisedProcess> ready, Duration startTimeout) {
     this.name = name;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
@@ -54,10 +55,11 @@ public final class SupervisedProcess implements AutoCloseable {
    *
    * @param name what the process is, for messages ("eu-west Temporal server")
    * @param ready the health check; called repeatedly until it answers true or the timeout passes
+   *     ({@link #logSinceStart()} lets it look for a line the program prints once it is up)
    * @throws IllegalStateException naming the log file when the process exits or is not ready in time
    */
   public static SupervisedProcess start(
-      String name, List<String> command, Map<String, String> environment, Path logFile, BooleanSupplier ready, Duration startTimeout) {
+      String name, List<String> command, Map<String, String> environment, Path logFile, Predicate<SupervisedProcess> ready, Duration startTimeout) {
     SupervisedProcess supervised = new SupervisedProcess(name, command, environment, logFile, ready, startTimeout);
     supervised.startAgain();
     return supervised;
@@ -70,6 +72,7 @@ public final class SupervisedProcess implements AutoCloseable {
     }
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
+      logOffsetAtStart = Files.exists(logFile) ? Files.size(logFile) : 0;
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(environment);
       process = builder.start();
@@ -95,7 +98,7 @@ public final class SupervisedProcess implements AutoCloseable {
 
   private boolean probe() {
     try {
-      return ready.getAsBoolean();
+      return ready.test(this);
     } catch (RuntimeException notYet) {
       return false;
     }
@@ -138,6 +141,18 @@ public final class SupervisedProcess implements AutoCloseable {
       }
     }
     ALIVE.remove(this);
+  }
+
+  /** What the process wrote to its log since it was last started. */
+  public String logSinceStart() {
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(logFile.toFile(), "r")) {
+      file.seek(Math.min(logOffsetAtStart, file.length()));
+      byte[] bytes = new byte[(int) (file.length() - file.getFilePointer())];
+      file.readFully(bytes);
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   public boolean isAlive() {

@@ -44,7 +44,7 @@ public final class JetStreamServer implements AutoCloseable {
             "--server_name", "xcluster-local");
     SupervisedProcess process =
         SupervisedProcess.start("nats-server on 127.0.0.1:" + port, command, Map.of(), workDir.resolve("nats-server.log"),
-            () -> healthy(monitoring), Duration.ofSeconds(30));
+            started -> healthy(monitoring), Duration.ofSeconds(30));
     return new JetStreamServer(port, process);
   }
 

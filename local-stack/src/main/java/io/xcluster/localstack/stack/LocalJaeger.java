@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.stream.Stream;
+import io.xcluster.localstack.process.ToolBinary;
 
 /**
  * A Jaeger v2 all-in-one (in-memory storage) on free loopback ports, from a local binary:
@@ -20,8 +20,6 @@ import java.util.stream.Stream;
  * built into the tool cache. It never downloads anything. Its log goes to a file.
  */
 public final class LocalJaeger implements AutoCloseable {
-
-  static final String VERSION = "v1.76.0";
 
   private final Process process;
   private final int otlpHttpPort;
@@ -37,19 +35,7 @@ public final class LocalJaeger implements AutoCloseable {
 
   /** The Jaeger binary to run, if there is one. */
   public static Optional<Path> binary() {
-    String configured = System.getenv("XCLUSTER_JAEGER");
-    if (configured != null && !configured.isBlank()) {
-      return Optional.of(Path.of(configured));
-    }
-    String path = System.getenv().getOrDefault("PATH", "");
-    Optional<Path> onPath =
-        Stream.of(path.split(java.io.File.pathSeparator)).map(dir -> Path.of(dir, "jaeger")).filter(Files::isExecutable).findFirst();
-    if (onPath.isPresent()) {
-      return onPath;
-    }
-    String tools = System.getenv().getOrDefault("XCLUSTER_TOOLS", System.getProperty("user.home") + "/.cache/xcluster-tools");
-    Path cached = Path.of(tools, "jaeger-" + VERSION, "jaeger");
-    return Files.isExecutable(cached) ? Optional.of(cached) : Optional.empty();
+    return ToolBinary.JAEGER.find();
   }
 
   public static LocalJaeger start() {

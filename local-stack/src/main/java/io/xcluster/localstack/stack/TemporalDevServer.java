@@ -50,11 +50,12 @@ public final class TemporalDevServer implements AutoCloseable {
             "--db-filename", workDir.resolve(name + ".db").toAbsolutePath().toString(),
             "--namespace", endpoint.namespace(),
             "--log-level", "warn",
-            "--dynamic-config-value", "frontend.enableServerVersionCheck=false");
+            "--dynamic-config-value", "frontend.enableServerVersionCheck=false",
+            "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal");
     SupervisedProcess process =
         SupervisedProcess.start(
             name + " Temporal server on " + endpoint.address(), command, Map.of("TEMPORAL_VERSION_CHECK_DISABLED", "1"),
-            workDir.resolve(name + "-temporal.log"), () -> answers(endpoint), START_TIMEOUT);
+            workDir.resolve(name + "-temporal.log"), started -> answers(endpoint), START_TIMEOUT);
     return new TemporalDevServer(endpoint, process);
   }
 

@@ -42,14 +42,38 @@ public final class NatsCoordinator implements AutoCloseable {
   /** As above, tracing as the {@code nats-coordinator} service. */
   public static NatsCoordinator startBothSides(
       NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
+    return start(settings, source, target, Side.BOTH, tracing, ClusterConnection.DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /** Which half of the coordinator a process runs; the halves may run in different processes and regions. */
+  public enum Side {
+    /** The calling cluster's half: the publish activity and the outcome signaller. */
+    CALLING,
+    /** The target cluster's half: the relay that runs calls as workflows there. */
+    TARGET,
+    BOTH
+  }
+
+  /**
+   * Starts {@code side}, connecting only to the cluster(s) that side needs.
+   *
+   * @throws io.xcluster.port.cluster.ClusterUnreachableException when a cluster does not answer within {@code connectTimeout}
+   */
+  public static NatsCoordinator start(
+      NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, Side side, ServiceTracing tracing,
+      java.time.Duration connectTimeout) {
     NatsCoordinator coordinator = new NatsCoordinator();
     try {
-      ClusterConnection sourceConnection = ClusterConnection.open(source, tracing.temporalInterceptors());
-      coordinator.stopOrder.add(sourceConnection::closeNow);
-      ClusterConnection targetConnection = ClusterConnection.open(target, tracing.temporalInterceptors());
-      coordinator.stopOrder.add(targetConnection::closeNow);
-      coordinator.startTargetSide(settings, targetConnection, tracing);
-      coordinator.startCallingSide(settings, sourceConnection, target.name(), tracing);
+      if (side != Side.CALLING) {
+        ClusterConnection targetConnection = ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
+        coordinator.stopOrder.add(targetConnection::closeNow);
+        coordinator.startTargetSide(settings, targetConnection, tracing);
+      }
+      if (side != Side.TARGET) {
+        ClusterConnection sourceConnection = ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
+        coordinator.stopOrder.add(sourceConnection::closeNow);
+        coordinator.startCallingSide(settings, sourceConnection, target.name(), tracing);
+      }
       return coordinator;
     } catch (RuntimeException e) {
       coordinator.close();

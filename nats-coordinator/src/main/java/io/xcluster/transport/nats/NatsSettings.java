@@ -57,11 +57,15 @@ public record NatsSettings(
     return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes);
   }
 
+  public NatsSettings withDuplicateWindow(Duration newWindow) {
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, newWindow, maxHeldCalls, retention, allowedWorkflowTypes);
+  }
+
   public NatsSettings allowing(Set<String> workflowTypes) {
     return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes);
   }
 
-  String callsStream() {
+  public String callsStream() {
     return prefix.toUpperCase().replace('-', '_') + "_CALLS";
   }
 
@@ -77,7 +81,7 @@ public record NatsSettings(
     return prefix.toUpperCase().replace('-', '_') + "_CANCELED_CALLS";
   }
 
-  String callsSubject(String targetCluster) {
+  public String callsSubject(String targetCluster) {
     return prefix + ".calls." + targetCluster;
   }
 

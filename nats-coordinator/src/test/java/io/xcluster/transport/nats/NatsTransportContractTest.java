@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The NATS coordinator passes the transport contract kit, unweakened, against a real nats-server;
  * and what only a broker transport has: dead letters and a broker restart.
  */
-class NatsTransportContractTest extends TransportContractTest {
+public class NatsTransportContractTest extends TransportContractTest {
 
   private LocalNatsServer nats;
   private NatsSettings settings;

@@ -1,0 +1,69 @@
+package io.xcluster.localstack.reliability;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What one fault-injection run counted: the evidence behind a row of {@code docs/reliability.md}.
+ * Fulfillments are counted on eu-west's side, from its visibility API: every run of the
+ * fulfillment workflow, grouped by workflow id (the call id).
+ *
+ * @param fault which fault was injected (e.g. {@code transport-killed})
+ * @param transport bridge or nats
+ * @param injection what exactly was done, in words
+ * @param ordersPlaced orders started on us-east
+ * @param ordersCompleted orders that reached their expected final state
+ * @param fulfillmentsExecuted distinct fulfillment workflow ids that ran on eu-west
+ * @param fulfillmentRuns all fulfillment runs on eu-west (more than executed = a call ran twice)
+ * @param duplicatesInjected duplicate starts or messages deliberately sent (0 for other faults)
+ * @param duplicated fulfillments that ran more than once
+ * @param lost orders that did not reach their final state, or whose fulfillment never ran
+ * @param ordersInFlightAtFault orders still running on us-east when the fault hit
+ * @param fulfillmentsInFlightAtFault fulfillment runs in progress on eu-west when the fault hit
+ * @param seconds wall time from the first order to the last completion
+ */
+public record FaultRecord(
+    String fault,
+    String transport,
+    String injection,
+    int ordersPlaced,
+    int ordersCompleted,
+    int fulfillmentsExecuted,
+    int fulfillmentRuns,
+    int duplicatesInjected,
+    int duplicated,
+    int lost,
+    int ordersInFlightAtFault,
+    int fulfillmentsInFlightAtFault,
+    long seconds) {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Where the real-stack tests leave their records, relative to the local-stack module. */
+  public static final Path DEFAULT_DIRECTORY = Path.of("target", "reliability");
+
+  public boolean passed() {
+    return lost == 0 && duplicated == 0 && ordersCompleted == ordersPlaced && fulfillmentRuns == fulfillmentsExecuted;
+  }
+
+  public void writeTo(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      JSON.writeValue(directory.resolve(fault + "-" + transport + ".json").toFile(), this);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the fault record to " + directory, e);
+    }
+  }
+
+  public static FaultRecord readFrom(Path file) {
+    try {
+      return JSON.readValue(file.toFile(), FaultRecord.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + " is not a fault record: " + e.getMessage(), e);
+    }
+  }
+}

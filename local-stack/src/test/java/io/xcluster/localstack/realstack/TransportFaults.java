@@ -1,0 +1,90 @@
+package io.xcluster.localstack.realstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.xcluster.localstack.reliability.FaultRecord;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.remote.RemoteRuns;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The faults every transport must survive on the real stack, each with at least {@value FaultDrill#MIN_IN_FLIGHT}
+ * orders in flight: pass means every order completed and every fulfillment ran exactly once on
+ * eu-west. Each transport's test class adds the faults only it can meet.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+abstract class TransportFaults {
+
+  /** bridge or nats. */
+  abstract String transport();
+
+  /** What the transport's process is called in the record. */
+  abstract String processName();
+
+  @Test
+  void transportProcessKilledWithSigkillMidFlightLosesAndDuplicatesNothing() {
+    try (FaultDrill drill = FaultDrill.start("transport-killed", transport())) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      drill.transportProcess().kill();
+      FaultDrill.pause(Duration.ofSeconds(5));
+      drill.transportProcess().startAgain();
+      assertPassed(drill.finish("SIGKILL to the " + processName() + " with a fifth of the fulfillments started; restarted 5 s later", 0));
+    }
+  }
+
+  @Test
+  void euWestServerDownFor30SecondsMidFlightLosesAndDuplicatesNothing() {
+    try (FaultDrill drill = FaultDrill.start("eu-west-down-30s", transport())) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      drill.stack().clusters().euWestServer().stop();
+      FaultDrill.pause(Duration.ofSeconds(30));
+      drill.stack().clusters().euWestServer().startAgain();
+      assertPassed(drill.finish("eu-west Temporal server stopped for 30 s, restarted on the same database file", 0));
+    }
+  }
+
+  @Test
+  void theSameStartSentTwiceRunsTheFulfillmentOnce() {
+    try (FaultDrill drill = FaultDrill.start("duplicate-start", transport())) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      int injected = sendEveryStartAgain(drill);
+      assertPassed(drill.finish("each order's remote start sent a second time, as a retry would, while the orders run", injected));
+    }
+  }
+
+  /**
+   * Sends each order's remote start again, with the same call id, as a retried transport would —
+   * while the orders run, each as soon as its call shows in its history (before or after the
+   * transport's own start reaches eu-west). Returns how many were sent.
+   */
+  static int sendEveryStartAgain(FaultDrill drill) {
+    RemoteRuns remote = new RemoteRuns(drill.stack().euWest().client());
+    Set<String> sent = new HashSet<>();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (sent.size() < FaultDrill.ORDERS && System.nanoTime() < deadline) {
+      for (CallRequest request : drill.callRequests()) {
+        if (sent.add(request.callId().value())) {
+          remote.startOrAttach(request);
+        }
+      }
+    }
+    assertEquals(FaultDrill.ORDERS, sent.size(), "every order's start sent again");
+    return sent.size();
+  }
+
+  static void assertPassed(FaultRecord record) {
+    assertEquals(record.ordersPlaced(), record.ordersCompleted(), "orders completed: " + record);
+    assertEquals(0, record.lost(), "lost: " + record);
+    assertEquals(0, record.duplicated(), "fulfillments that ran twice: " + record);
+    assertEquals(record.ordersPlaced(), record.fulfillmentsExecuted(), "fulfillments run: " + record);
+    assertEquals(record.fulfillmentsExecuted(), record.fulfillmentRuns(), "runs per fulfillment: " + record);
+  }
+}
