@@ -29,6 +29,7 @@ public class ArchitectureTest {
   static final String TRANSPORTS = "io.xcluster.transport..";
   static final String LOCAL_STACK = "io.xcluster.localstack..";
   static final String TRACING = "io.xcluster.tracing..";
+  static final String REPLICATION = "io.xcluster.replication..";
 
   @ArchTest
   static final ArchRule region_modules_never_depend_on_a_transport =
@@ -63,6 +64,12 @@ public class ArchitectureTest {
       noClasses().that().resideInAPackage(TRACING)
           .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK)
           .because("tracing is a cross-cutting concern added at the composition root");
+
+  @ArchTest
+  static final ArchRule replication_setup_stands_alone =
+      noClasses().that().resideInAPackage(REPLICATION)
+          .should().dependOnClassesThat().resideInAnyPackage(PORT, ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING)
+          .because("replication-setup operates any pair of Temporal clusters, not only this project's");
 
   /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */
   static final DescribedPredicate<JavaClass> WORKFLOW_CODE =

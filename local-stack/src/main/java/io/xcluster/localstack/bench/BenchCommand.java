@@ -165,7 +165,8 @@ public final class BenchCommand implements Callable<Integer> {
         - `BRIDGE_TRACED` (with `--tracing-overhead`): `BRIDGE` on a second, identical stack whose
           services all trace (spans batched, then dropped): the cost of instrumentation and propagation.
 
-        %s""".formatted(options.clusters() == ClusterKind.REAL ? "--stack real " : "", report, java.time.LocalDate.now(),
+        %s""".formatted(options.clusters() == ClusterKind.REAL ? "--stack real " : "",
+            Path.of("").toAbsolutePath().relativize(report.toAbsolutePath()), java.time.LocalDate.now(),
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
             "Java " + System.getProperty("java.version"), clustersInWords(options), results);
     Files.writeString(report, page);

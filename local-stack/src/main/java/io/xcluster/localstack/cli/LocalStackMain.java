@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Runs us-east and eu-west on two Temporal clusters (embedded, or real servers with --stack real) with a cross-cluster transport.",
     subcommands = {LocalStackMain.Demo.class, LocalStackMain.Serve.class, io.xcluster.localstack.bench.BenchCommand.class,
-        io.xcluster.localstack.reliability.ReliabilityReportCommand.class})
+        io.xcluster.localstack.reliability.ReliabilityReportCommand.class, ReplicationDrillCommand.class})
 public final class LocalStackMain implements Runnable {
 
   public static void main(String[] args) {

@@ -38,13 +38,19 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("--from " + from + " holds no fault records: run ./mvnw verify -Preal-stack first");
     }
-    Files.writeString(to, render(records));
+    Path drill = from.resolve("replication-drill.txt");
+    String drillReport = Files.exists(drill) ? Files.readString(drill) : null;
+    Path parent = to.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(to, render(records, drillReport));
     long failed = records.stream().filter(r -> !r.passed()).count();
     System.out.printf("%s: %d rows, %s%n", to, records.size(), failed == 0 ? "all passed" : failed + " FAILED");
     return failed == 0 ? 0 : 1;
   }
 
-  static String render(List<FaultRecord> records) {
+  static String render(List<FaultRecord> records, String drillReport) {
     StringBuilder md = new StringBuilder();
     md.append("""
         # Reliability record
@@ -69,10 +75,24 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
           r.ordersCompleted(), r.fulfillmentsExecuted(), r.fulfillmentRuns(), r.duplicatesInjected(), r.duplicated(), r.lost(), r.seconds(),
           r.passed() ? "pass" : "**FAIL**"));
     }
+    if (drillReport != null) {
+      md.append("""
+
+          ## Failover drill (namespace replication)
+
+          `replication-setup drill` in `ReplicationIT`, on two full Temporal servers (v1.29.1, SQLite)
+          linked for replication; procedure and meaning in [runbooks/failover.md](runbooks/failover.md):
+
+          ```
+          %s
+          ```
+          """.formatted(drillReport.strip()));
+    }
     md.append("""
 
         How to reproduce: `scripts/install-tools.sh temporal nats`, then
-        `./mvnw -B verify -Preal-stack -pl local-stack -am` (the fault tests are `*FaultIT`; logs of every
+        `./mvnw -B verify -Preal-stack -pl local-stack -am` (the fault tests are `*FaultIT`, the drill
+        `ReplicationIT`, which also needs `scripts/install-tools.sh temporal-server`; logs of every
         process stay under `local-stack/target/real-stack/<test>-<time>/`), then
         `java -jar local-stack/target/local-stack.jar reliability-report`.
         """);

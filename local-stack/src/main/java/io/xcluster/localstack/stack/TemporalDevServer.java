@@ -1,8 +1,6 @@
 package io.xcluster.localstack.stack;
 
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.xcluster.localstack.process.LoopbackPorts;
 import io.xcluster.localstack.process.SupervisedProcess;
 import io.xcluster.localstack.process.ToolBinary;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Temporal server — the CLI's {@code temporal server start-dev} (server v1.29.1 inside) —
@@ -61,18 +58,10 @@ public final class TemporalDevServer implements AutoCloseable {
 
   /** Ready means: the frontend accepts connections and describes the namespace. */
   private static boolean answers(ClusterEndpoint endpoint) {
-    if (!LoopbackPorts.accepting(Integer.parseInt(endpoint.address().substring(endpoint.address().indexOf(':') + 1)))) {
-      return false;
-    }
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address()).build());
-    try {
-      stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
-          .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(endpoint.namespace()).build());
+    return FrontendProbe.answers(endpoint.address(), frontend -> {
+      frontend.describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(endpoint.namespace()).build());
       return true;
-    } finally {
-      stubs.shutdownNow();
-    }
+    });
   }
 
   public ClusterEndpoint endpoint() {
