@@ -1,13 +1,19 @@
 package io.xcluster.localstack.bench;
 
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.NexusOperationOptions;
+import io.temporal.workflow.NexusServiceOptions;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.fulfillment.workflow.Shipment;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.workflow.CrossClusterClient;
 
 public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkflow {
+
+  /** The operation name in the call id: {@code us-east:<probe id>:fulfillment}. */
+  static final String OPERATION = "fulfillment";
 
   private final String sourceCluster;
   private final RemoteTarget fulfillment;
@@ -19,7 +25,15 @@ public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkf
 
   @Override
   public String fulfil(ProbeRequest request) {
-    if (request.route() == null) {
+    if (request.via() == ProbeVia.NEXUS) {
+      FulfillmentNexusService peer =
+          Workflow.newNexusServiceStub(FulfillmentNexusService.class,
+              NexusServiceOptions.newBuilder().setEndpoint(NexusPeer.ENDPOINT)
+                  .setOperationOptions(NexusOperationOptions.newBuilder().setScheduleToCloseTimeout(Duration.ofMinutes(10)).build())
+                  .build());
+      return peer.fulfil(request.fulfillment()).trackingNumber();
+    }
+    if (request.via() == ProbeVia.CHILD) {
       FulfillmentWorkflow child =
           Workflow.newChildWorkflowStub(
               FulfillmentWorkflow.class,
@@ -31,7 +45,7 @@ public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkf
             fulfillment.cluster(), fulfillment.namespace(), fulfillment.workflowType(), request.remoteTaskQueue(),
             fulfillment.executionTimeout());
     CrossClusterClient crossCluster = new CrossClusterClient(sourceCluster, request::route);
-    return crossCluster.call("fulfillment", target, request.fulfillment()).get()
+    return crossCluster.call(OPERATION, target, request.fulfillment()).get()
         .resultOrThrow(Shipment.class)
         .trackingNumber();
   }

@@ -4,7 +4,7 @@ import io.xcluster.fulfillment.workflow.FulfillmentRequest;
 import io.xcluster.port.spi.CallRoute;
 
 /**
- * One benchmark fulfillment: in-cluster as a child ({@code route} null) or across clusters
- * through {@code route} to eu-west's {@code remoteTaskQueue}.
+ * One benchmark fulfillment: as a child, as a Nexus operation, or across clusters through
+ * {@code route} (null otherwise) to eu-west's {@code remoteTaskQueue}.
  */
-public record ProbeRequest(CallRoute route, String remoteTaskQueue, FulfillmentRequest fulfillment) {}
+public record ProbeRequest(ProbeVia via, CallRoute route, String remoteTaskQueue, FulfillmentRequest fulfillment) {}

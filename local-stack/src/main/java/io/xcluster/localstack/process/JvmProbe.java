@@ -49,6 +49,29 @@ public final class JvmProbe {
     return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
   }
 
+  /**
+   * Live threads of JVM {@code pid} by pool, from a jcmd thread dump: each thread's name with its
+   * trailing number dropped ("grpc-default-executor-12" counts as "grpc-default-executor"); the
+   * biggest pools first. Empty when jcmd is not available.
+   */
+  public static java.util.Map<String, Long> threadsByPool(long pid) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      return java.util.Map.of();
+    }
+    java.util.Map<String, Long> pools = new java.util.HashMap<>();
+    for (String line : run(jcmd.toString(), Long.toString(pid), "Thread.print").split("\n")) {
+      if (line.startsWith("\"")) {
+        String name = line.substring(1, line.indexOf('"', 1));
+        pools.merge(name.replaceAll("[-#\\s]*\\d+$", ""), 1L, Long::sum);
+      }
+    }
+    java.util.Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+    pools.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
+  }
+
   private static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

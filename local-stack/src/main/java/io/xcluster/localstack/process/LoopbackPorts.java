@@ -15,7 +15,6 @@ public final class LoopbackPorts {
   /** A port that was free a moment ago (for programs that must be told their port up front). */
   public static int free() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * One external program of the local stack (a Temporal server, nats-server, a transport JVM):
  * started with its output appended to a log file, health-checked before use, stopped gently or
  * killed, and started again with the same command. Every process still alive when the JVM exits
- * — normally, on Ctrl-C, or after a failed test — is killed by a shutdown hook, so nothing
- * outlives the stack.
+ * — normally, on Ctrl-C, or after a failed test — is killed by a shutdown hook. (A JVM that is
+ * itself SIGKILLed runs no hook: its children live on until stopped by hand.)
  */
 public final class SupervisedProcess implements AutoCloseable {
 
@@ -82,7 +82,7 @@ public final class SupervisedProcess implements AutoCloseable {
     ALIVE.add(this);
     long started = System.nanoTime();
     long deadline = started + startTimeout.toNanos();
-    while (!probe()) {
+    while (!probe() || !process.isAlive()) {
       if (!process.isAlive()) {
         ALIVE.remove(this);
         throw new IllegalStateException(name + " exited at start-up with code " + process.exitValue() + "; see " + logFile);
@@ -177,12 +177,13 @@ public final class SupervisedProcess implements AutoCloseable {
     stop();
   }
 
-  private static void sleep(Duration duration) {
+  private void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a process to become ready", e);
+      kill(); // nobody will get a handle to stop it
+      throw new IllegalStateException("interrupted while waiting for " + name + " to become ready", e);
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * A real {@code nats-server} with JetStream and a file store under the stack's working directory,
- * on loopback ports; ready once its health endpoint reports JetStream up. Stopping and starting
+ * on loopback ports; ready once its health endpoint reports healthy (JetStream's streams and
+ * consumers recovered from the store, after a restart too). Stopping and starting
  * it again keeps the port and the store — a broker restart, not a new broker.
  */
 public final class JetStreamServer implements AutoCloseable {
@@ -51,7 +52,7 @@ public final class JetStreamServer implements AutoCloseable {
   private static boolean healthy(int monitoringPort) {
     try {
       HttpResponse<String> response =
-          HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + "/healthz?js-enabled-only=true"))
+          HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + "/healthz"))
               .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200;
     } catch (IOException e) {

@@ -17,7 +17,10 @@ import java.util.stream.Stream;
  */
 public final class StackClusters implements AutoCloseable {
 
-  private static final List<String> RUN_FILES = List.of("us-east.db", "eu-west.db", "jetstream");
+  /** What a run leaves in its working directory; nothing else there is touched. */
+  private static final List<String> RUN_FILES =
+      List.of("us-east.db", "eu-west.db", "jetstream", "us-east-temporal.log", "eu-west-temporal.log", "nats-server.log",
+          "bridge.log", "nats-coordinator.log");
 
   private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final ClusterKind kind;
@@ -67,14 +70,14 @@ public final class StackClusters implements AutoCloseable {
     euWest = euWestServer.endpoint();
   }
 
-  /** A local stack starts empty: the previous run's databases, broker store and logs go. */
+  /** A local stack starts empty: the previous run's databases, broker store and logs go (only those). */
   private static void forgetPreviousRun(Path workDir) {
     try {
       Files.createDirectories(workDir);
       try (Stream<Path> files = Files.list(workDir)) {
         for (Path file : files.toList()) {
           String name = file.getFileName().toString();
-          if (name.endsWith(".log") || RUN_FILES.stream().anyMatch(name::startsWith)) {
+          if (RUN_FILES.stream().anyMatch(name::startsWith)) {
             deleteRecursively(file);
           }
         }
@@ -117,6 +120,14 @@ public final class StackClusters implements AutoCloseable {
       throw new IllegalStateException("eu-west runs in-process on embedded clusters; only real clusters can be stopped and restarted");
     }
     return euWestServer;
+  }
+
+  /** The us-east server process (real clusters only). */
+  public TemporalDevServer usEastServer() {
+    if (usEastServer == null) {
+      throw new IllegalStateException("us-east runs in-process on embedded clusters");
+    }
+    return usEastServer;
   }
 
   public Path workDir() {

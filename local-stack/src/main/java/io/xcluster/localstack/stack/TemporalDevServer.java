@@ -35,6 +35,11 @@ public final class TemporalDevServer implements AutoCloseable {
   public static TemporalDevServer start(String name, int port, Path workDir) {
     Path binary = ToolBinary.TEMPORAL_CLI.require();
     int frontend = port == 0 ? LoopbackPorts.free() : port;
+    if (port != 0 && LoopbackPorts.accepting(port)) {
+      // else the health check would happily talk to whatever already listens there
+      throw new IllegalStateException("127.0.0.1:" + port + " is already in use (another Temporal server?): stop it, or pick"
+          + " another port (0 = any free port) for the " + name + " cluster");
+    }
     ClusterEndpoint endpoint = ClusterEndpoint.loopback(name, frontend);
     List<String> command =
         List.of(
@@ -80,6 +85,10 @@ public final class TemporalDevServer implements AutoCloseable {
   /** Starts it again on the same port and database file, waiting until it answers. */
   public void startAgain() {
     process.startAgain();
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public Path logFile() {

@@ -1,5 +1,6 @@
 package io.xcluster.localstack.stack;
 
+import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.localstack.process.JvmProbe;
 import io.xcluster.localstack.process.SupervisedProcess;
 import io.xcluster.port.cluster.ClusterEndpoint;
@@ -26,12 +27,18 @@ public final class TransportProcess implements AutoCloseable {
   /** A bridge process polling {@code taskQueue} on {@code source}, starting calls on {@code target}. */
   public static TransportProcess bridge(ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Path workDir) {
     return start("bridge", "io.xcluster.transport.bridge.BridgeWorkerMain", "bridge polling", workDir,
-        "--source-address", source.address(), "--target-address", target.address(), "--task-queue", taskQueue);
+        "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
+        "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace(),
+        "--task-queue", taskQueue);
   }
 
   /** A NATS coordinator process running both sides between {@code source} and {@code target}. */
   public static TransportProcess natsCoordinator(ClusterEndpoint source, ClusterEndpoint target, String natsUrl, Path workDir, String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--nats-url", natsUrl, "--source-address", source.address(), "--target-address", target.address()));
+    List<String> args = new ArrayList<>(List.of("--nats-url", natsUrl,
+        "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
+        "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace(),
+        // as in the in-process stack: the relay starts fulfillments and nothing else
+        "--allow-workflow-type", FulfillmentWorkflow.TYPE));
     args.addAll(List.of(extraArgs));
     return start("nats-coordinator", "io.xcluster.transport.nats.NatsCoordinatorMain", "nats coordinator up", workDir, args.toArray(String[]::new));
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * orders in flight: pass means every order completed and every fulfillment ran exactly once on
  * eu-west. Each transport's test class adds the faults only it can meet.
  */
-@Timeout(value = 15, unit = TimeUnit.MINUTES)
+@Timeout(value = 25, unit = TimeUnit.MINUTES)
 abstract class TransportFaults {
 
   /** bridge or nats. */
@@ -67,17 +67,18 @@ abstract class TransportFaults {
    */
   static int sendEveryStartAgain(FaultDrill drill) {
     RemoteRuns remote = new RemoteRuns(drill.stack().euWest().client());
-    Set<String> sent = new HashSet<>();
+    Set<String> sentForOrders = new HashSet<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (sent.size() < FaultDrill.ORDERS && System.nanoTime() < deadline) {
-      for (CallRequest request : drill.callRequests()) {
-        if (sent.add(request.callId().value())) {
-          remote.startOrAttach(request);
-        }
+    while (sentForOrders.size() < FaultDrill.ORDERS && System.nanoTime() < deadline) {
+      for (CallRequest request : drill.callRequests(sentForOrders)) {
+        remote.startOrAttach(request);
+        // counted only once sent; the call id names its order
+        drill.orderIds().stream().filter(id -> request.callId().value().contains(id)).findFirst().ifPresent(sentForOrders::add);
       }
+      FaultDrill.pause(Duration.ofMillis(250));
     }
-    assertEquals(FaultDrill.ORDERS, sent.size(), "every order's start sent again");
-    return sent.size();
+    assertEquals(FaultDrill.ORDERS, sentForOrders.size(), "every order's start sent again");
+    return sentForOrders.size();
   }
 
   static void assertPassed(FaultRecord record) {

@@ -44,13 +44,13 @@ public final class ClusterAdmin implements AutoCloseable {
   private final OperatorServiceStubs operatorService;
   private final ClusterIdentity identity;
 
-  private ClusterAdmin(String address, WorkflowServiceStubs workflowService, OperatorServiceStubs operatorService) {
+  private ClusterAdmin(String address, WorkflowServiceStubs workflowService, OperatorServiceStubs operatorService, Duration deadline) {
     this.address = address;
     this.workflowService = workflowService;
     this.operatorService = operatorService;
     this.identity = call("describe the cluster", () -> {
       GetClusterInfoResponse info =
-          workflowService.blockingStub().withDeadlineAfter(RPC_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          workflowService.blockingStub().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
               .getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
       return new ClusterIdentity(info.getClusterName(), address, info.getInitialFailoverVersion(), info.getFailoverVersionIncrement(),
           info.getServerVersion());
@@ -68,22 +68,31 @@ public final class ClusterAdmin implements AutoCloseable {
     }
     WorkflowServiceStubs workflowService =
         WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-    OperatorServiceStubs operatorService =
-        OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder().setTarget(address)
-            // without a scope this SDK version fails to build the operator stubs (NPE in its metrics interceptor)
-            .setMetricsScope(new com.uber.m3.tally.NoopScope()).validateAndBuildWithDefaults());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return new ClusterAdmin(address, workflowService, operatorService);
-      } catch (ReplicationException e) {
-        if (e.kind() != ReplicationException.Kind.UNREACHABLE || System.nanoTime() > deadline) {
-          workflowService.shutdownNow();
-          operatorService.shutdownNow();
-          throw e;
+    OperatorServiceStubs operatorService = null;
+    try {
+      operatorService =
+          OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder().setTarget(address)
+              // without a scope this SDK version fails to build the operator stubs (NPE in its metrics interceptor)
+              .setMetricsScope(new com.uber.m3.tally.NoopScope()).validateAndBuildWithDefaults());
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        // each attempt may use what is left of the timeout, never more than one RPC deadline
+        Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(200)));
+        try {
+          return new ClusterAdmin(address, workflowService, operatorService, left.compareTo(RPC_DEADLINE) < 0 ? left : RPC_DEADLINE);
+        } catch (ReplicationException e) {
+          if (e.kind() != ReplicationException.Kind.UNREACHABLE || System.nanoTime() > deadline) {
+            throw e;
+          }
+          sleep(Duration.ofMillis(250));
         }
-        sleep(Duration.ofMillis(250));
       }
+    } catch (RuntimeException e) {
+      workflowService.shutdownNow();
+      if (operatorService != null) {
+        operatorService.shutdownNow();
+      }
+      throw e;
     }
   }
 

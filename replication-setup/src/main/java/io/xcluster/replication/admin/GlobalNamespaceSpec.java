@@ -19,6 +19,9 @@ public record GlobalNamespaceSpec(String name, String activeCluster, List<String
     }
     Objects.requireNonNull(activeCluster, "activeCluster");
     clusters = List.copyOf(clusters);
+    if (clusters.stream().distinct().count() != clusters.size()) {
+      throw new IllegalArgumentException("--clusters names a cluster twice: " + clusters);
+    }
     if (clusters.size() < 2) {
       throw new IllegalArgumentException("--clusters must name at least two clusters to replicate between, was " + clusters);
     }

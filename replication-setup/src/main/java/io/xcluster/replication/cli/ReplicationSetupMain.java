@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
  * Temporal namespace replication between two clusters, one command per step.
  *
  * <p>Exit codes: 0 done; 1 a cluster refused (namespace exists, standby rejects the write) or the
- * drill left workflows unfinished; 2 invalid request or usage; 3 a cluster did not answer.
+ * drill left workflows unfinished; 2 invalid request or usage; 3 a cluster did not answer; 70 a
+ * bug in this tool (with its stack trace).
  */
 @Command(
     name = "replication-setup",
@@ -42,6 +43,7 @@ public final class ReplicationSetupMain implements Runnable {
   static final int EXIT_REJECTED = 1;
   static final int EXIT_INVALID = 2;
   static final int EXIT_UNREACHABLE = 3;
+  static final int EXIT_INTERNAL = 70;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -63,7 +65,10 @@ public final class ReplicationSetupMain implements Runnable {
         cmd.getErr().println("replication-setup: " + invalid.getMessage());
         return EXIT_INVALID;
       }
-      throw e;
+      // anything else is a bug here, not an answer from a cluster: say so, with the trace to report
+      cmd.getErr().println("replication-setup: unexpected error (a bug in replication-setup): " + e);
+      e.printStackTrace(cmd.getErr());
+      return EXIT_INTERNAL;
     });
     return commandLine.execute(args);
   }
@@ -135,7 +140,7 @@ public final class ReplicationSetupMain implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Registers a global namespace on the master cluster and waits until every replica has it.")
+        description = "Registers a global namespace on the master cluster; with --replica-address, waits until those replicas have it.")
     static final class Create implements Callable<Integer> {
       @ParentCommand Namespace parent;
       @Mixin Connection connection;

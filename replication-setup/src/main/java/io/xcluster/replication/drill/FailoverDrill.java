@@ -3,7 +3,7 @@ package io.xcluster.replication.drill;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.replication.admin.ClusterAdmin;
 import io.xcluster.replication.admin.GlobalNamespaceSpec;
@@ -61,34 +61,48 @@ public final class FailoverDrill {
     WorkflowClient onB = client(b);
     WorkerFactory workersOnA = startWorkers(onA);
     WorkerFactory workersOnB = null;
+    String runId = Long.toString(System.currentTimeMillis(), 36);
+    String failoverProbe = "drill-" + runId + "-failover-probe";
+    String failbackProbe = "drill-" + runId + "-failback-probe";
     try {
-      String runId = Long.toString(System.currentTimeMillis(), 36);
-      Map<String, Long> startedAt = startWorkflows(onA, runId);
-      List<Duration> lags = awaitReplication(onB, startedAt);
+      ReplicationWatch watch = new ReplicationWatch(onB);
+      Map<String, Long> startedAt;
+      try {
+        startedAt = startWorkflows(onA, runId, watch);
+        await("all workflows readable on " + b.name(), watch::allSeen);
+      } finally {
+        watch.close();
+      }
 
-      progress.accept("failing " + namespace + " over to " + b.name() + " (request sent to " + b.name() + ")");
-      long failoverStarted = System.nanoTime();
-      b.failover(namespace, b.name());
-      await("failover: " + b.name() + " accepts writes", () -> accepted(onB, "drill-" + runId + "-failover-probe"));
-      Duration failoverTime = Duration.ofNanos(System.nanoTime() - failoverStarted);
-      progress.accept(b.name() + " accepts writes " + failoverTime.toMillis() + " ms after the request; moving the workers");
-
+      // A planned failover drains the old active side first: with A's workers still running,
+      // A could write progress that B then overrides at its higher failover version.
+      progress.accept("stopping the workers on " + a.name() + ", then failing " + namespace + " over to " + b.name()
+          + " (request sent to " + b.name() + ")");
       workersOnA.shutdown();
       workersOnA.awaitTermination(30, TimeUnit.SECONDS);
+      long failoverStarted = System.nanoTime();
+      b.failover(namespace, b.name());
+      await("failover: " + b.name() + " accepts writes", () -> takesWrites(b, onB, failoverProbe));
+      Duration failoverTime = Duration.ofNanos(System.nanoTime() - failoverStarted);
+      progress.accept(b.name() + " accepts writes " + failoverTime.toMillis() + " ms after the request; workers now on " + b.name());
       workersOnB = startWorkers(onB);
 
-      List<String> unfinished = finishAll(onB, startedAt);
-      progress.accept("failing back to " + a.name());
+      List<String> unfinished = finishAll(onB, startedAt.keySet());
+      finish(onB, failoverProbe);
+
+      progress.accept("stopping the workers on " + b.name() + ", then failing back to " + a.name());
+      workersOnB.shutdown();
+      workersOnB.awaitTermination(30, TimeUnit.SECONDS);
       long failbackStarted = System.nanoTime();
       a.failover(namespace, a.name());
-      await("failback: " + a.name() + " accepts writes", () -> accepted(onA, "drill-" + runId + "-failback-probe"));
+      await("failback: " + a.name() + " accepts writes", () -> takesWrites(a, onA, failbackProbe));
       Duration failbackTime = Duration.ofNanos(System.nanoTime() - failbackStarted);
-      finishProbe(onA, "drill-" + runId + "-failover-probe");
-      finishProbe(onA, "drill-" + runId + "-failback-probe");
+      workersOnA = startWorkers(onA);
+      finish(onA, failbackProbe);
 
-      List<Duration> sorted = lags.stream().sorted().toList();
+      List<Duration> lags = watch.lags().stream().sorted().toList();
       return new DrillReport(namespace, a.name(), b.name(), startedAt.size(), startedAt.size() - unfinished.size(),
-          sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), failoverTime, failbackTime, unfinished);
+          lags.get(lags.size() / 2), lags.get(lags.size() - 1), failoverTime, failbackTime, unfinished);
     } finally {
       workersOnA.shutdownNow();
       if (workersOnB != null) {
@@ -123,75 +137,65 @@ public final class FailoverDrill {
     return factory;
   }
 
-  private Map<String, Long> startWorkflows(WorkflowClient onA, String runId) {
+  private Map<String, Long> startWorkflows(WorkflowClient onA, String runId, ReplicationWatch watch) {
     Map<String, Long> startedAt = new LinkedHashMap<>();
     for (int i = 1; i <= settings.workflows(); i++) {
       String id = "drill-" + runId + "-" + i;
-      WorkflowStub stub = onA.newUntypedWorkflowStub(DrillWorkflow.TYPE,
-          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TASK_QUEUE).build());
       // a namespace registered a moment ago reaches every service's cache within seconds
-      await("start " + id + " on " + a.name(), () -> {
-        stub.start();
-        return true;
-      });
-      startedAt.put(id, System.nanoTime());
+      await("start " + id + " on " + a.name(), () -> started(onA, id));
+      long now = System.nanoTime();
+      startedAt.put(id, now);
+      watch.watch(id, now);
     }
     progress.accept(settings.workflows() + " workflows started on " + a.name() + "; waiting until " + b.name() + " can read them");
     return startedAt;
   }
 
-  /** Polls B until every workflow is readable there; the lag of each, from its start on A. */
-  private List<Duration> awaitReplication(WorkflowClient onB, Map<String, Long> startedAt) {
-    Map<String, Long> pending = new LinkedHashMap<>(startedAt);
-    List<Duration> lags = new ArrayList<>();
-    await("all workflows readable on " + b.name(), () -> {
-      pending.entrySet().removeIf(entry -> {
-        if (!readable(onB, entry.getKey())) {
-          return false;
-        }
-        lags.add(Duration.ofNanos(System.nanoTime() - entry.getValue()));
-        return true;
-      });
-      return pending.isEmpty();
-    });
-    return lags;
-  }
-
-  private static boolean readable(WorkflowClient client, String workflowId) {
+  /** Starts drill workflow {@code id}; a start that already happened (a retried, ambiguous RPC) counts. */
+  private static boolean started(WorkflowClient client, String id) {
     try {
-      client.newUntypedWorkflowStub(workflowId).describe();
-      return true;
-    } catch (RuntimeException notThereYet) {
-      return false;
+      client.newUntypedWorkflowStub(DrillWorkflow.TYPE, WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TASK_QUEUE).build()).start();
+    } catch (WorkflowExecutionAlreadyStarted startedByAnEarlierAttempt) {
+      // fine: the first attempt reached the server
     }
+    return true;
   }
 
   /**
-   * Whether {@code client}'s cluster takes a write now: starting a probe workflow succeeds there
-   * only once it is active (standbys refuse writes, they do not forward them).
+   * Whether {@code cluster} is active for the namespace by its own account and takes a write: the
+   * start of a probe workflow succeeds there. Both, because under {@code selected-apis-forwarding}
+   * a standby would forward the start to the old active cluster and seem to accept it.
    */
-  private static boolean accepted(WorkflowClient client, String probeId) {
+  private boolean takesWrites(ClusterAdmin cluster, WorkflowClient client, String probeId) {
+    if (!cluster.describe(settings.namespace()).activeCluster().equals(cluster.name())) {
+      return false;
+    }
     try {
-      client.newUntypedWorkflowStub(DrillWorkflow.TYPE, WorkflowOptions.newBuilder().setWorkflowId(probeId).setTaskQueue(TASK_QUEUE).build()).start();
-      return true;
-    } catch (io.temporal.client.WorkflowExecutionAlreadyStarted startedByAnEarlierAttempt) {
-      return true;
+      return started(client, probeId);
     } catch (RuntimeException standby) {
       return false;
     }
   }
 
-  /** Probes are workflows too: finish them, so the drill leaves nothing running. */
-  private void finishProbe(WorkflowClient active, String probeId) {
-    await("finish probe " + probeId, () -> {
-      active.newUntypedWorkflowStub(probeId).signal(DrillWorkflow.FINISH);
+  /** Finishes a drill workflow on the active cluster and waits for it, so the drill leaves nothing running. */
+  private void finish(WorkflowClient active, String id) {
+    await("finish " + id, () -> {
+      active.newUntypedWorkflowStub(id).signal(DrillWorkflow.FINISH);
       return true;
+    });
+    await(id + " finished", () -> {
+      try {
+        active.newUntypedWorkflowStub(id).getResult(5, TimeUnit.SECONDS, Integer.class);
+        return true;
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        return false;
+      }
     });
   }
 
   /** Signals every workflow to finish on B and waits for each; the ids of those that did not finish. */
-  private List<String> finishAll(WorkflowClient onB, Map<String, Long> startedAt) {
-    for (String id : startedAt.keySet()) {
+  private List<String> finishAll(WorkflowClient onB, java.util.Set<String> ids) {
+    for (String id : ids) {
       await("signal " + id + " on " + b.name(), () -> {
         onB.newUntypedWorkflowStub(id).signal(DrillWorkflow.FINISH);
         return true;
@@ -199,14 +203,16 @@ public final class FailoverDrill {
     }
     List<String> unfinished = new ArrayList<>();
     long deadline = System.nanoTime() + settings.timeout().toNanos();
-    for (String id : startedAt.keySet()) {
+    for (String id : ids) {
       try {
-        onB.newUntypedWorkflowStub(id).getResult(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS, Integer.class);
+        // at least a second each: a workflow that finished long ago must not time out because an earlier one was slow
+        long wait = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
+        onB.newUntypedWorkflowStub(id).getResult(wait, TimeUnit.NANOSECONDS, Integer.class);
       } catch (Exception e) {
         unfinished.add(id + " (" + e.getClass().getSimpleName() + ")");
       }
     }
-    progress.accept((startedAt.size() - unfinished.size()) + " / " + startedAt.size() + " workflows finished on " + b.name());
+    progress.accept((ids.size() - unfinished.size()) + " / " + ids.size() + " workflows finished on " + b.name());
     return unfinished;
   }
 

@@ -1,0 +1,25 @@
+package io.xcluster.localstack.bench;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.fulfillment.worker.FulfillmentServiceWorker;
+import io.xcluster.localstack.stack.LocalStack;
+
+/** The probe side of the benchmark on a stack. */
+final class BenchRunProbes {
+
+  private BenchRunProbes() {}
+
+  /** Adds the baseline's fulfillment worker (in us-east itself) and the probe worker; the us-east client. */
+  static WorkflowClient prepare(LocalStack stack) {
+    WorkerFactory baseline = FulfillmentServiceWorker.start(stack.usEast(), SimulationSettings.INSTANT);
+    stack.stopWithStack(baseline::shutdownNow);
+    WorkerFactory probes = stack.usEast().newWorkerFactory();
+    probes.newWorker(FulfillmentProbeWorkflow.TASK_QUEUE).registerWorkflowImplementationFactory(
+        FulfillmentProbeWorkflow.class, () -> new FulfillmentProbeWorkflowImpl(LocalStack.US_EAST, stack.fulfillmentTarget()));
+    probes.start();
+    stack.stopWithStack(probes::shutdownNow);
+    return stack.usEast().client();
+  }
+}
