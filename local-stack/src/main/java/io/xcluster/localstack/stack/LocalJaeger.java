@@ -2,8 +2,6 @@ package io.xcluster.localstack.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import io.xcluster.localstack.process.LoopbackPorts;
 import io.xcluster.localstack.process.ToolBinary;
 
 /**
@@ -44,9 +43,9 @@ public final class LocalJaeger implements AutoCloseable {
             "no Jaeger binary: run scripts/install-tools.sh jaeger, put jaeger on PATH, or set XCLUSTER_JAEGER"));
     try {
       Path workDir = Files.createTempDirectory("jaeger-");
-      int otlp = freePort();
-      int query = freePort();
-      int queryGrpc = freePort();
+      int otlp = LoopbackPorts.free();
+      int query = LoopbackPorts.free();
+      int queryGrpc = LoopbackPorts.free();
       Path config = workDir.resolve("jaeger.yaml");
       Files.writeString(config, """
           service:
@@ -125,12 +124,6 @@ public final class LocalJaeger implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("Jaeger did not answer on " + queryUrl() + " within 60 s; see " + workDir.resolve("jaeger.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   @Override
