@@ -28,10 +28,13 @@ public final class BridgeWorker implements AutoCloseable {
   private final ClusterConnection target;
   private final InFlightCalls inFlight;
   private final WorkerFactory workers;
+  private final boolean ownsConnections;
 
-  private BridgeWorker(BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing) {
+  private BridgeWorker(
+      BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing, boolean ownsConnections) {
     this.source = source;
     this.target = target;
+    this.ownsConnections = ownsConnections;
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
     RemoteRuns starter = new RemoteRuns(target.client());
     this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
@@ -60,7 +63,18 @@ public final class BridgeWorker implements AutoCloseable {
       target.closeNow();
       throw e;
     }
-    BridgeWorker bridge = new BridgeWorker(settings, source, target, tracing);
+    return started(new BridgeWorker(settings, source, target, tracing, true), settings);
+  }
+
+  /**
+   * Starts polling on connections the caller owns and closes after this bridge: a service
+   * process that connected with its own retry loop.
+   */
+  public static BridgeWorker start(BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing) {
+    return started(new BridgeWorker(settings, source, target, tracing, false), settings);
+  }
+
+  private static BridgeWorker started(BridgeWorker bridge, BridgeSettings settings) {
     bridge.workers.start();
     log.info("bridge polling {} on {} ({}) for calls to {} ({})", settings.taskQueue(), settings.source().name(),
         settings.source().address(), settings.target().name(), settings.target().address());
@@ -76,8 +90,10 @@ public final class BridgeWorker implements AutoCloseable {
   public void kill() {
     workers.shutdownNow();
     inFlight.close();
-    source.closeNow();
-    target.closeNow();
+    if (ownsConnections) {
+      source.closeNow();
+      target.closeNow();
+    }
   }
 
   /**
@@ -89,7 +105,9 @@ public final class BridgeWorker implements AutoCloseable {
     workers.shutdown();
     workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     inFlight.close();
-    source.close();
-    target.close();
+    if (ownsConnections) {
+      source.close();
+      target.close();
+    }
   }
 }

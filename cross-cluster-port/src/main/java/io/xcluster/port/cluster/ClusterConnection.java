@@ -1,5 +1,10 @@
 package io.xcluster.port.cluster;
 
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.interceptors.WorkerInterceptor;
@@ -9,6 +14,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 
 /**
  * A live connection to one cluster: the one place where endpoint → service stubs →
@@ -38,12 +44,41 @@ public final class ClusterConnection implements AutoCloseable {
 
   /** Connects and health-checks, or fails with one {@link ClusterUnreachableException} naming the address. */
   public static ClusterConnection open(ClusterEndpoint endpoint, Duration connectTimeout, ConnectionInterceptors interceptors) {
-    WorkflowServiceStubsOptions options =
-        WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address()).build();
+    WorkflowServiceStubsOptions options = stubsOptions(endpoint);
     try {
       return new ClusterConnection(endpoint, WorkflowServiceStubs.newConnectedServiceStubs(options, connectTimeout), interceptors);
     } catch (RuntimeException e) {
       throw new ClusterUnreachableException(endpoint, e);
+    }
+  }
+
+  private static WorkflowServiceStubsOptions stubsOptions(ClusterEndpoint endpoint) {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address());
+    ClusterTls tls = endpoint.tls();
+    if (tls != null) {
+      options.setSslContext(sslContext(endpoint.name(), tls));
+      if (tls.serverName() != null) {
+        options.setChannelInitializer(channel -> channel.overrideAuthority(tls.serverName()));
+      }
+    }
+    return options.build();
+  }
+
+  private static SslContext sslContext(String cluster, ClusterTls tls) {
+    try {
+      SslContextBuilder builder = GrpcSslContexts.forClient();
+      if (tls.serverCaCert() != null) {
+        builder.trustManager(tls.serverCaCert().toFile());
+      } else if (tls.skipHostVerification()) {
+        builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+      }
+      if (tls.mutual()) {
+        builder.keyManager(tls.clientCert().toFile(), tls.clientKey().toFile());
+      }
+      return builder.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cluster " + cluster + ": the TLS files cannot be used ("
+          + e.getMessage() + "); the certificate must be PEM and the key PKCS#8 PEM", e);
     }
   }
 
@@ -74,6 +109,15 @@ public final class ClusterConnection implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(interceptors.worker().toArray(new WorkerInterceptor[0]))
             .build());
+  }
+
+  /** Whether the frontend answers its health check now; for readiness probes. */
+  public boolean isServing() {
+    try {
+      return stubs.healthCheck().getStatus() == HealthCheckResponse.ServingStatus.SERVING;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Drops the connection at once, as a killed process would. */

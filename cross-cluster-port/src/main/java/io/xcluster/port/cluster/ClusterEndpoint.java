@@ -1,7 +1,14 @@
 package io.xcluster.port.cluster;
 
-/** Where one region's Temporal cluster is reached: a name for messages, its frontend address, the namespace. */
-public record ClusterEndpoint(String name, String address, String namespace) {
+/**
+ * Where one region's Temporal cluster is reached: a name for messages, its frontend address, the
+ * namespace, and TLS ({@code null}: plaintext, as on a loopback dev server).
+ */
+public record ClusterEndpoint(String name, String address, String namespace, ClusterTls tls) {
+
+  public ClusterEndpoint(String name, String address, String namespace) {
+    this(name, address, namespace, null);
+  }
 
   public ClusterEndpoint {
     if (name == null || name.isBlank()) {
@@ -14,6 +21,16 @@ public record ClusterEndpoint(String name, String address, String namespace) {
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException("cluster " + name + ": namespace must not be blank");
     }
+  }
+
+  public ClusterEndpoint withTls(ClusterTls newTls) {
+    return new ClusterEndpoint(name, address, namespace, newTls);
+  }
+
+  /** For logs: {@code us-east (127.0.0.1:7233, namespace default, mTLS)}. */
+  public String describe() {
+    String security = tls == null ? "plaintext" : tls.mutual() ? "mTLS" : "TLS";
+    return name + " (" + address + ", namespace " + namespace + ", " + security + ")";
   }
 
   public static ClusterEndpoint loopback(String name, int port) {

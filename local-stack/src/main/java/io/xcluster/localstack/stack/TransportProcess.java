@@ -29,7 +29,7 @@ public final class TransportProcess implements AutoCloseable {
     return start("bridge", "io.xcluster.transport.bridge.BridgeWorkerMain", "bridge polling", workDir,
         "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
         "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace(),
-        "--task-queue", taskQueue);
+        "--task-queue", taskQueue, "--http-port", "0");
   }
 
   /** A NATS coordinator process running both sides between {@code source} and {@code target}. */
@@ -38,7 +38,7 @@ public final class TransportProcess implements AutoCloseable {
         "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
         "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace(),
         // as in the in-process stack: the relay starts fulfillments and nothing else
-        "--allow-workflow-type", FulfillmentWorkflow.TYPE));
+        "--allow-workflow-type", FulfillmentWorkflow.TYPE, "--http-port", "0"));
     args.addAll(List.of(extraArgs));
     return start("nats-coordinator", "io.xcluster.transport.nats.NatsCoordinatorMain", "nats coordinator up", workDir, args.toArray(String[]::new));
   }

@@ -3,6 +3,7 @@ package io.xcluster.transport.nats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.xcluster.runtime.config.NatsAccess;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -11,11 +12,26 @@ final class NatsConnections {
 
   private NatsConnections() {}
 
-  /** Connects, or fails with one line naming the URL. */
+  /** Connects without credentials or TLS, or fails with one line naming the URL. */
   static Connection connect(String url, String name) {
+    return connect(new NatsAccess(url, null, null, null, null), name);
+  }
+
+  /** Connects with {@code access}'s credentials and TLS, or fails with one line naming the URL. */
+  static Connection connect(NatsAccess access, String name) {
+    String url = access.url();
+    Options.Builder builder = Options.builder().servers(url.split(","));
+    if (access.credentials() != null) {
+      builder.authHandler(Nats.credentials(access.credentials().toString()));
+    }
+    if (access.user() != null) {
+      builder.userInfo(access.user(), access.password());
+    }
+    if (access.tls() != null) {
+      builder.sslContext(access.sslContext());
+    }
     Options options =
-        Options.builder()
-            .server(url)
+        builder
             .connectionName(name)
             .connectionTimeout(Duration.ofSeconds(5))
             .maxReconnects(-1)
@@ -25,7 +41,7 @@ final class NatsConnections {
     try {
       return Nats.connect(options);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot reach NATS at " + url + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot reach NATS at " + access.describe() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);

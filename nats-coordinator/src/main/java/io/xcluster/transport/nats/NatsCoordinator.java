@@ -31,6 +31,7 @@ public final class NatsCoordinator implements AutoCloseable {
 
   private final StopSequence stopOrder = new StopSequence(problem -> log.debug(problem));
   private CallRelay relay;
+  private final java.util.List<Connection> natsConnections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private NatsCoordinator() {}
 
@@ -62,23 +63,64 @@ public final class NatsCoordinator implements AutoCloseable {
   public static NatsCoordinator start(
       NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, Side side, ServiceTracing tracing,
       java.time.Duration connectTimeout) {
-    NatsCoordinator coordinator = new NatsCoordinator();
+    ClusterConnection targetConnection = null;
+    ClusterConnection sourceConnection = null;
     try {
       if (side != Side.CALLING) {
-        ClusterConnection targetConnection = ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
-        coordinator.stopOrder.add(targetConnection::closeNow);
-        coordinator.startTargetSide(settings, targetConnection, tracing);
+        targetConnection = ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
       }
       if (side != Side.TARGET) {
-        ClusterConnection sourceConnection = ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
-        coordinator.stopOrder.add(sourceConnection::closeNow);
-        coordinator.startCallingSide(settings, sourceConnection, target.name(), tracing);
+        sourceConnection = ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
       }
-      return coordinator;
     } catch (RuntimeException e) {
-      coordinator.close();
+      if (targetConnection != null) {
+        targetConnection.closeNow();
+      }
       throw e;
     }
+    // registered first, so they close last: after the workers and consumers that use them
+    NatsCoordinator coordinator = new NatsCoordinator();
+    if (targetConnection != null) {
+      coordinator.stopOrder.add(targetConnection::closeNow);
+    }
+    if (sourceConnection != null) {
+      coordinator.stopOrder.add(sourceConnection::closeNow);
+    }
+    return coordinator.startSides(settings, sourceConnection, targetConnection, target.name(), tracing);
+  }
+
+  /**
+   * Starts the side(s) whose connection is given, on connections the caller owns (and closes
+   * after this coordinator): a service process that connected with its own retry loop.
+   *
+   * @param source the calling cluster, or null for the target side only
+   * @param target the target cluster, or null for the calling side only
+   * @param targetCluster the target cluster's name (the calling side publishes to its subject)
+   */
+  public static NatsCoordinator start(
+      NatsSettings settings, ClusterConnection source, ClusterConnection target, String targetCluster, ServiceTracing tracing) {
+    return new NatsCoordinator().startSides(settings, source, target, targetCluster, tracing);
+  }
+
+  private NatsCoordinator startSides(
+      NatsSettings settings, ClusterConnection source, ClusterConnection target, String targetCluster, ServiceTracing tracing) {
+    try {
+      if (target != null) {
+        startTargetSide(settings, target, tracing);
+      }
+      if (source != null) {
+        startCallingSide(settings, source, targetCluster, tracing);
+      }
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Whether every NATS connection of this coordinator is connected now; for readiness probes. */
+  public boolean natsConnected() {
+    return !natsConnections.isEmpty() && natsConnections.stream().allMatch(c -> c.getStatus() == Connection.Status.CONNECTED);
   }
 
   private void startCallingSide(NatsSettings settings, ClusterConnection source, String targetCluster, ServiceTracing tracing) {
@@ -116,8 +158,9 @@ public final class NatsCoordinator implements AutoCloseable {
   }
 
   private Connection connect(NatsSettings settings, String connectionName) {
-    Connection nats = NatsConnections.connect(settings.url(), connectionName);
+    Connection nats = NatsConnections.connect(settings.access(), connectionName);
     stopOrder.add(nats::close);
+    natsConnections.add(nats);
     try {
       JetStreamTopology.ensure(nats, settings);
     } catch (Exception e) {

@@ -1,108 +1,123 @@
 package io.xcluster.transport.nats;
 
-import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.runtime.cli.ServiceCommandLine;
+import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.cli.TwoClusterOptions;
+import io.xcluster.runtime.config.ConfigException;
+import io.xcluster.runtime.config.NatsAccess;
+import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
+import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs one NATS coordinator process — the calling side, the target side, or both — until SIGTERM / Ctrl-C. */
 @Command(
     name = "nats-coordinator",
     mixinStandardHelpOptions = true,
-    description = "Carries cross-cluster calls over JetStream: publishes calls from the calling cluster's queue,"
-        + " runs them as workflows on the target cluster, and signals the outcomes back.")
+    sortOptions = false,
+    description = {
+        "Carries cross-cluster calls over JetStream: publishes calls from the calling cluster's queue,"
+            + " runs them as workflows on the target cluster, and signals the outcomes back.",
+        "NATS: NATS_URL, NATS_CREDS or NATS_USER/NATS_PASSWORD, and TLS as PEM files NATS_CA, NATS_CERT, NATS_KEY"
+            + " (the last two for mutual TLS). Clusters come from Temporal profiles named after them"
+            + " (TEMPORAL_CONFIG_FILE), then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
+        ""})
 public final class NatsCoordinatorMain implements Callable<Integer> {
 
-  static final int EXIT_UNREACHABLE = 2;
-  /** The service name in traces (OTEL_TRACES_EXPORTER=otlp turns tracing on). */
+  /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "nats-coordinator";
 
-  @Option(names = "--side", defaultValue = "both", converter = SideConverter.class,
-      description = "calling (next to the calling cluster), target (next to the target cluster) or both (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--side", defaultValue = "${env:XCLUSTER_NATS_SIDE:-both}", converter = SideConverter.class,
+      description = "calling (next to the calling cluster), target (next to the target cluster) or both"
+          + " (env XCLUSTER_NATS_SIDE, default: ${DEFAULT-VALUE}).")
   NatsCoordinator.Side side;
 
-  @Option(names = "--nats-url", defaultValue = "${env:XCLUSTER_NATS_URL:-nats://127.0.0.1:4222}",
-      description = "NATS server with JetStream (env XCLUSTER_NATS_URL, default: ${DEFAULT-VALUE}).")
+  @Option(names = "--nats-url", description = "NATS server(s) with JetStream; overrides NATS_URL (default: " + NatsAccess.DEFAULT_URL + ").")
   String natsUrl;
 
-  @Option(names = "--source-cluster", defaultValue = "us-east", description = "Name of the calling cluster (default: ${DEFAULT-VALUE}).")
-  String sourceCluster;
+  @Mixin TwoClusterOptions clusters;
 
-  @Option(names = "--source-address", defaultValue = "${env:XCLUSTER_SOURCE_ADDRESS:-127.0.0.1:7233}",
-      description = "Frontend host:port of the calling cluster (env XCLUSTER_SOURCE_ADDRESS, default: ${DEFAULT-VALUE}).")
-  String sourceAddress;
-
-  @Option(names = "--source-namespace", defaultValue = "default", description = "Namespace of the calling workflows (default: ${DEFAULT-VALUE}).")
-  String sourceNamespace;
-
-  @Option(names = "--target-cluster", defaultValue = "eu-west", description = "Name of the target cluster (default: ${DEFAULT-VALUE}).")
-  String targetCluster;
-
-  @Option(names = "--target-address", defaultValue = "${env:XCLUSTER_TARGET_ADDRESS:-127.0.0.1:7234}",
-      description = "Frontend host:port of the target cluster (env XCLUSTER_TARGET_ADDRESS, default: ${DEFAULT-VALUE}).")
-  String targetAddress;
-
-  @Option(names = "--target-namespace", defaultValue = "default", description = "Namespace of the remote workflows (default: ${DEFAULT-VALUE}).")
-  String targetNamespace;
-
-  @Option(names = "--allow-workflow-type", split = ",",
-      description = "Remote workflow types the relay may start, comma-separated (default: any).")
+  @Option(names = "--allow-workflow-type", split = ",", defaultValue = "${env:XCLUSTER_ALLOWED_WORKFLOW_TYPES}",
+      description = "Remote workflow types the relay may start, comma-separated (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: any).")
   Set<String> allowedWorkflowTypes;
 
-  @Option(names = "--duplicate-window", defaultValue = "PT2M",
-      description = "JetStream de-duplication window of the call streams, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--duplicate-window", defaultValue = "${env:XCLUSTER_NATS_DUPLICATE_WINDOW:-PT2M}",
+      description = "JetStream de-duplication window of the call streams, ISO-8601 (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
 
-  @Option(names = "--connect-timeout", defaultValue = "PT10S", description = "How long to try each cluster at start-up, ISO-8601 (default: ${DEFAULT-VALUE}).")
-  Duration connectTimeout;
+  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8083}",
+      description = "Port of /healthz and /readyz, 0 for any free port (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
+  int httpPort;
 
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  @Mixin ServiceOptions service;
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   static int run(String... args) {
-    return new CommandLine(new NatsCoordinatorMain()).execute(args);
+    return ServiceCommandLine.execute(SERVICE_NAME, new NatsCoordinatorMain(), args);
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    PrintWriter err = new PrintWriter(System.err, true);
+    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+    NatsAccess access = NatsAccess.fromEnvironment(natsUrl, start.env());
     NatsSettings settings;
-    ClusterEndpoint source;
-    ClusterEndpoint target;
     try {
-      settings = NatsSettings.defaults(natsUrl).withDuplicateWindow(duplicateWindow).allowing(allowedWorkflowTypes);
-      source = new ClusterEndpoint(sourceCluster, sourceAddress, sourceNamespace);
-      target = new ClusterEndpoint(targetCluster, targetAddress, targetNamespace);
+      settings = NatsSettings.defaults(access).withDuplicateWindow(duplicateWindow).allowing(allowedWorkflowTypes);
     } catch (IllegalArgumentException invalid) {
-      err.println("nats-coordinator: " + invalid.getMessage());
-      return CommandLine.ExitCode.USAGE;
+      throw new ConfigException(invalid.getMessage());
     }
-    NatsCoordinator coordinator;
-    try {
-      coordinator = NatsCoordinator.start(settings, source, target, side, ServiceTracing.fromEnvironment(SERVICE_NAME), connectTimeout);
-    } catch (ClusterUnreachableException | IllegalStateException unreachable) {
-      err.println("nats-coordinator: " + unreachable.getMessage());
-      return EXIT_UNREACHABLE;
+    if (access.tls() != null) {
+      access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
     }
-    LoggerFactory.getLogger(NatsCoordinatorMain.class).info("nats coordinator up: side {}, {} -> {} via {}",
-        side.name().toLowerCase(), source.address(), target.address(), settings.url());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      coordinator.close();
-      stopped.countDown();
-    }, "nats-coordinator-shutdown"));
-    stopped.await();
-    return CommandLine.ExitCode.OK;
+    ResolvedCluster source = clusters.source(start.profiles());
+    ResolvedCluster target = clusters.target(start.profiles());
+    ServiceProcess process = start.run(httpPort).process();
+    ServiceTracing tracing = ServiceTracing.fromEnvironment(SERVICE_NAME);
+    process.onStop(tracing);
+    ClusterConnection targetConnection = null;
+    ClusterConnection sourceConnection = null;
+    if (side != NatsCoordinator.Side.CALLING) {
+      process.log().info("target cluster from {}", target.origin());
+      targetConnection = process.connect(target.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
+    }
+    if (side != NatsCoordinator.Side.TARGET) {
+      process.log().info("calling cluster from {}", source.origin());
+      sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
+    }
+    NatsCoordinator coordinator = startCoordinator(process, settings, sourceConnection, targetConnection, target, tracing);
+    process.onStop(coordinator);
+    process.health().require("nats " + access.url(), coordinator::natsConnected);
+    process.log().info("nats coordinator up: side {}, {} -> {} via {}", side.name().toLowerCase(),
+        source.endpoint().address(), target.endpoint().address(), access.describe());
+    process.runUntilStopped();
+    return 0;
+  }
+
+  /** NATS down at start-up is retried like a cluster that is down: the process stays live and not ready. */
+  private static NatsCoordinator startCoordinator(ServiceProcess process, NatsSettings settings, ClusterConnection source,
+      ClusterConnection target, ResolvedCluster targetCluster, ServiceTracing tracing) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return NatsCoordinator.start(settings, source, target, targetCluster.endpoint().name(), tracing);
+      } catch (IllegalStateException unreachable) {
+        if (process.health().isStopping()) {
+          throw new ServiceProcess.StopRequestedException();
+        }
+        process.log().warn("{} (attempt {}); trying again in 5 s — not ready until it answers", unreachable.getMessage(), attempt);
+        Thread.sleep(5_000);
+      }
+    }
   }
 
   /** Accepts calling / target / both in any case, with one clear error otherwise. */

@@ -1,5 +1,6 @@
 package io.xcluster.transport.nats;
 
+import io.xcluster.runtime.config.NatsAccess;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.Set;
  * @param maxHeldCalls how many calls the relay may hold open at once (consumer max ack pending)
  * @param retention how long calls and results stay in their streams; must exceed the longest call
  * @param allowedWorkflowTypes remote workflow types the relay may start; empty allows any
+ * @param access credentials and TLS for the connection (the URL in it is {@code url})
  */
 public record NatsSettings(
     String url,
@@ -28,7 +30,8 @@ public record NatsSettings(
     Duration duplicateWindow,
     long maxHeldCalls,
     Duration retention,
-    Set<String> allowedWorkflowTypes) {
+    Set<String> allowedWorkflowTypes,
+    NatsAccess access) {
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
@@ -46,23 +49,36 @@ public record NatsSettings(
     Objects.requireNonNull(duplicateWindow, "duplicateWindow");
     Objects.requireNonNull(retention, "retention");
     allowedWorkflowTypes = allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
+    access = access == null ? new NatsAccess(url, null, null, null, null) : access;
+    if (!access.url().equals(url)) {
+      throw new IllegalArgumentException("NATS url '" + url + "' differs from the access settings' '" + access.url() + "'");
+    }
   }
 
   /** Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held calls, 30 days. */
   public static NatsSettings defaults(String url) {
-    return new NatsSettings(url, "xcluster", Duration.ofSeconds(30), 5, Duration.ofMinutes(2), 20_000, Duration.ofDays(30), Set.of());
+    return new NatsSettings(url, "xcluster", Duration.ofSeconds(30), 5, Duration.ofMinutes(2), 20_000, Duration.ofDays(30), Set.of(), null);
+  }
+
+  /** The defaults, reaching NATS with {@code access} (credentials, TLS). */
+  public static NatsSettings defaults(NatsAccess access) {
+    return defaults(access.url()).withAccess(access);
+  }
+
+  public NatsSettings withAccess(NatsAccess newAccess) {
+    return new NatsSettings(newAccess.url(), prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, newAccess);
   }
 
   public NatsSettings withAckWait(Duration newAckWait) {
-    return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes);
+    return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, access);
   }
 
   public NatsSettings withDuplicateWindow(Duration newWindow) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, newWindow, maxHeldCalls, retention, allowedWorkflowTypes);
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, newWindow, maxHeldCalls, retention, allowedWorkflowTypes, access);
   }
 
   public NatsSettings allowing(Set<String> workflowTypes) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes);
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes, access);
   }
 
   public String callsStream() {

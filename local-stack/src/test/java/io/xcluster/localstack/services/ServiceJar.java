@@ -1,0 +1,111 @@
+package io.xcluster.localstack.services;
+
+import io.xcluster.localstack.process.LoopbackPorts;
+import io.xcluster.localstack.process.SupervisedProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One of the project's runnable jars, started as a user would: {@code java -jar <module>.jar},
+ * configured by environment and flags, ready when its {@code /readyz} answers 200.
+ */
+final class ServiceJar implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final SupervisedProcess process;
+  private final int httpPort;
+
+  private ServiceJar(SupervisedProcess process, int httpPort) {
+    this.process = process;
+    this.httpPort = httpPort;
+  }
+
+  /** The jar the reactor built for {@code module}; the README's test command builds it before this module's tests. */
+  static Path jarOf(String module) {
+    Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build the service jars first (./mvnw verify, or ./mvnw -DskipTests package)");
+    }
+    return jar;
+  }
+
+  static ServiceJar start(String module, String instance, Path workDir, Map<String, String> env, String... args) {
+    int port = LoopbackPorts.free();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jarOf(module).toString(), "--http-port", String.valueOf(port)));
+    command.addAll(List.of(args));
+    Map<String, String> environment = new HashMap<>(env);
+    environment.put("XCLUSTER_SHUTDOWN_GRACE", "20s");
+    SupervisedProcess process = SupervisedProcess.start(instance, command, environment, workDir.resolve(instance + ".log"),
+        started -> get(port, "/readyz").statusCode() == 200, Duration.ofSeconds(90));
+    return new ServiceJar(process, port);
+  }
+
+  static HttpResponse<String> get(int port, String path) {
+    return send(port, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+  }
+
+  static HttpResponse<String> send(int port, HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      return new Unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  int httpPort() {
+    return httpPort;
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + httpPort + path);
+  }
+
+  /** SIGTERM, then wait for the process to drain and exit. */
+  void stop() {
+    process.stop(Duration.ofSeconds(40));
+  }
+
+  /** SIGKILL: no draining. */
+  void kill() {
+    process.kill();
+  }
+
+  void startAgain() {
+    process.startAgain();
+  }
+
+  String log() {
+    return process.logSinceStart();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  /** A connection that failed, as a response the readiness predicate can look at. */
+  private record Unreachable(Exception cause) implements HttpResponse<String> {
+    @Override public int statusCode() { return -1; }
+    @Override public HttpRequest request() { return null; }
+    @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+    @Override public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
+    @Override public String body() { return cause.toString(); }
+    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
+    @Override public URI uri() { return null; }
+    @Override public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+  }
+}

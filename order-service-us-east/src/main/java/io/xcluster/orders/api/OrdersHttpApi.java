@@ -1,0 +1,270 @@
+package io.xcluster.orders.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.xcluster.orders.placement.OrderPlacement;
+import io.xcluster.orders.workflow.Order;
+import io.xcluster.orders.workflow.OrderStatus;
+import io.xcluster.runtime.http.ServiceHttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The order service's HTTP API (docs/openapi.yaml): {@code POST /orders}, {@code GET /orders/{id}},
+ * {@code POST /orders/{id}/cancel}. Every error is {@code application/problem+json} naming what was wrong.
+ */
+public final class OrdersHttpApi implements HttpHandler {
+
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  static final String REQUEST_FINGERPRINT_MEMO = "request-sha256";
+
+  private static final Logger log = LoggerFactory.getLogger(OrdersHttpApi.class);
+  private static final Pattern ORDER = Pattern.compile("/orders/([A-Za-z0-9._:-]{1,200})");
+  private static final Pattern CANCEL = Pattern.compile("/orders/([A-Za-z0-9._:-]{1,200})/cancel");
+  private static final ObjectMapper STRICT_JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final WorkflowClient usEast;
+  private final OrderPlacement placement;
+
+  public OrdersHttpApi(WorkflowClient usEast, OrderPlacement placement) {
+    this.usEast = usEast;
+    this.placement = placement;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      Matcher cancel = CANCEL.matcher(path);
+      Matcher order = ORDER.matcher(path);
+      if (path.equals("/orders") || path.equals("/orders/")) {
+        if (method.equals("POST")) {
+          placeOrder(exchange);
+        } else {
+          methodNotAllowed(exchange, "POST");
+        }
+      } else if (cancel.matches()) {
+        if (method.equals("POST")) {
+          cancelOrder(exchange, cancel.group(1));
+        } else {
+          methodNotAllowed(exchange, "POST");
+        }
+      } else if (order.matches()) {
+        if (method.equals("GET")) {
+          orderStatus(exchange, order.group(1));
+        } else {
+          methodNotAllowed(exchange, "GET");
+        }
+      } else {
+        problem(exchange, Problem.of(404, "not-found", "No such resource", "no route for " + path + "; see docs/openapi.yaml"));
+      }
+    } catch (WorkflowServiceException | io.grpc.StatusRuntimeException unavailable) {
+      // a cluster outage is the client's cue to retry, never a verdict on the order
+      log.warn("us-east did not answer for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), unavailable.getMessage());
+      exchange.getResponseHeaders().set("Retry-After", "5");
+      problem(exchange, Problem.of(503, "cluster-unavailable", "The order cluster did not answer",
+          "us-east did not answer; retry the same request (with the same Idempotency-Key) shortly"));
+    }
+  }
+
+  private void placeOrder(HttpExchange exchange) throws IOException {
+    String key = exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
+    if (key != null && (key.isBlank() || key.length() > OrderIds.MAX_KEY_LENGTH)) {
+      problem(exchange, Problem.of(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+          IDEMPOTENCY_KEY + " must be 1 to " + OrderIds.MAX_KEY_LENGTH + " characters"));
+      return;
+    }
+    byte[] body = readBody(exchange);
+    if (body == null) {
+      return;
+    }
+    PlaceOrderRequest request;
+    try {
+      request = STRICT_JSON.readValue(body, PlaceOrderRequest.class);
+    } catch (JsonProcessingException invalid) {
+      problem(exchange, jsonProblem(invalid));
+      return;
+    }
+    if (request == null) {
+      problem(exchange, Problem.invalidOrder(List.of(new Problem.FieldError("$", "the body must be a JSON object"))));
+      return;
+    }
+    if (request.lines() != null && request.lines().contains(null)) {
+      problem(exchange, Problem.invalidOrder(List.of(new Problem.FieldError("lines[" + request.lines().indexOf(null) + "]", "must be an object with sku and quantity"))));
+      return;
+    }
+    String orderId = key == null ? OrderIds.fresh() : OrderIds.forIdempotencyKey(key);
+    Order order = request.toOrder(orderId);
+    List<Problem.FieldError> errors = new ArrayList<>();
+    for (String problem : order.problems()) {
+      int colon = problem.indexOf(':');
+      int space = problem.indexOf(' ');
+      int split = colon > 0 && (space < 0 || colon < space) ? colon : space;
+      errors.add(new Problem.FieldError(problem.substring(0, split), problem.substring(split + 1).strip()));
+    }
+    if (!errors.isEmpty()) {
+      problem(exchange, Problem.invalidOrder(errors));
+      return;
+    }
+    String fingerprint = OrderIds.fingerprint(STRICT_JSON.writeValueAsBytes(request));
+    try {
+      OrderPlacement.PlacedOrder placed = placement.place(order, Map.of(REQUEST_FINGERPRINT_MEMO, fingerprint));
+      log.info("order {} placed (trace {})", orderId, placed.traceId());
+      accepted(exchange, orderId, placed.traceId(), false);
+    } catch (WorkflowExecutionAlreadyStarted existing) {
+      WorkflowExecutionDescription first = usEast.newUntypedWorkflowStub(orderId).describe();
+      String firstFingerprint = (String) first.getMemo(REQUEST_FINGERPRINT_MEMO, String.class);
+      if (!fingerprint.equals(firstFingerprint)) {
+        problem(exchange, Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused for a different order",
+            "order " + orderId + " was placed with this " + IDEMPOTENCY_KEY + " and a different body; use a new key for a new order"));
+        return;
+      }
+      log.info("order {} requested again with the same {}: answering with the order placed first", orderId, IDEMPOTENCY_KEY);
+      accepted(exchange, orderId, (String) first.getMemo(OrderPlacement.TRACE_ID_MEMO, String.class), true);
+    }
+  }
+
+  private void orderStatus(HttpExchange exchange, String orderId) throws IOException {
+    try {
+      OrderStatus status = usEast.newUntypedWorkflowStub(orderId).query("status", OrderStatus.class);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("orderId", status.orderId());
+      body.put("state", status.state());
+      body.put("transport", status.transport());
+      body.put("carrier", status.carrier());
+      body.put("trackingNumber", status.trackingNumber());
+      body.put("failureReason", status.failureReason());
+      body.put("statusUrl", statusUrl(orderId));
+      ServiceHttpServer.respond(exchange, 200, body);
+    } catch (WorkflowNotFoundException missing) {
+      problem(exchange, notFound(orderId));
+    }
+  }
+
+  private void cancelOrder(HttpExchange exchange, String orderId) throws IOException {
+    WorkflowStub workflow = usEast.newUntypedWorkflowStub(orderId);
+    WorkflowExecutionStatus state;
+    try {
+      state = workflow.describe().getStatus();
+    } catch (WorkflowNotFoundException missing) {
+      problem(exchange, notFound(orderId));
+      return;
+    }
+    if (state != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      OrderStatus status = workflow.query("status", OrderStatus.class);
+      problem(exchange, Problem.of(409, "order-closed", "The order can no longer be canceled",
+          "order " + orderId + " is already " + status.state()));
+      return;
+    }
+    try {
+      workflow.cancel("canceled through the order API");
+    } catch (WorkflowNotFoundException closedMeanwhile) {
+      problem(exchange, Problem.of(409, "order-closed", "The order can no longer be canceled", "order " + orderId + " closed meanwhile"));
+      return;
+    }
+    log.info("order {} cancel requested", orderId);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("orderId", orderId);
+    body.put("statusUrl", statusUrl(orderId));
+    exchange.getResponseHeaders().set("Location", statusUrl(orderId));
+    ServiceHttpServer.respond(exchange, 202, body);
+  }
+
+  private static void accepted(HttpExchange exchange, String orderId, String traceId, boolean replayed) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("orderId", orderId);
+    body.put("statusUrl", statusUrl(orderId));
+    body.put("traceId", traceId);
+    exchange.getResponseHeaders().set("Location", statusUrl(orderId));
+    if (replayed) {
+      exchange.getResponseHeaders().set("Idempotent-Replayed", "true");
+    }
+    ServiceHttpServer.respond(exchange, 202, body);
+  }
+
+  private static String statusUrl(String orderId) {
+    return URI.create("/orders/" + orderId).toString();
+  }
+
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (type != null && !type.toLowerCase().startsWith("application/json")) {
+      problem(exchange, Problem.of(415, "unsupported-media-type", "Unsupported media type",
+          "Content-Type must be application/json, was " + type));
+      return null;
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        problem(exchange, Problem.of(413, "body-too-large", "Request body too large", "an order may be at most " + MAX_BODY_BYTES + " bytes"));
+        return null;
+      }
+      return body;
+    }
+  }
+
+  private static Problem jsonProblem(JsonProcessingException invalid) {
+    if (invalid instanceof UnrecognizedPropertyException unknown) {
+      return Problem.invalidOrder(List.of(new Problem.FieldError(path(unknown), "unknown field; known fields are "
+          + "customerId, lines, amountCents, currency, destinationCountry")));
+    }
+    if (invalid instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      return Problem.invalidOrder(List.of(new Problem.FieldError(path(mapping), "has the wrong type: " + invalid.getOriginalMessage())));
+    }
+    String where = invalid.getLocation() == null ? "" : " at line " + invalid.getLocation().getLineNr() + ", column " + invalid.getLocation().getColumnNr();
+    return Problem.of(400, "malformed-json", "The body is not valid JSON", "malformed JSON" + where + ": " + invalid.getOriginalMessage());
+  }
+
+  /** {@code lines[0].quantity} from Jackson's reference path. */
+  private static String path(JsonMappingException mapping) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference step : mapping.getPath()) {
+      if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      } else {
+        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
+      }
+    }
+    return path.length() == 0 ? "$" : path.toString();
+  }
+
+  private static Problem notFound(String orderId) {
+    return Problem.of(404, "order-not-found", "No such order", "there is no order " + orderId);
+  }
+
+  private static void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
+    exchange.getResponseHeaders().set("Allow", allowed);
+    problem(exchange, Problem.of(405, "method-not-allowed", "Method not allowed",
+        exchange.getRequestMethod() + " is not supported here; use " + allowed));
+  }
+
+  private static void problem(HttpExchange exchange, Problem problem) throws IOException {
+    ServiceHttpServer.respond(exchange, problem.status(), Problem.CONTENT_TYPE, problem);
+  }
+}

@@ -1,0 +1,122 @@
+package io.xcluster.orders.service;
+
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.orders.api.OrdersHttpApi;
+import io.xcluster.orders.notification.SimulatedNotifier;
+import io.xcluster.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.orders.placement.OrderPlacement;
+import io.xcluster.orders.worker.OrderServiceWorker;
+import io.xcluster.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.runtime.cli.HomeClusterOptions;
+import io.xcluster.runtime.cli.ServiceCommandLine;
+import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.config.ConfigException;
+import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
+import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceStart;
+import io.xcluster.tracing.ServiceTracing;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs us-east's order service until SIGTERM / Ctrl-C: the {@code OrderWorkflow} worker and the
+ * order HTTP API. The transport is chosen here, by name, from the transports on the class path;
+ * the region's code only knows the port.
+ */
+@Command(
+    name = "order-service-us-east",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Runs OrderWorkflow (payment, fulfillment in another region, confirmation or escalation) and the order HTTP API:"
+            + " POST /orders, GET /orders/{id}, POST /orders/{id}/cancel (docs/openapi.yaml), plus /healthz and /readyz.",
+        "The cluster comes from the Temporal profile named after it (TEMPORAL_CONFIG_FILE), then TEMPORAL_ADDRESS,"
+            + " TEMPORAL_NAMESPACE and TEMPORAL_TLS_*, then the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
+        ""})
+public final class OrderServiceMain implements Callable<Integer> {
+
+  /** The service name in traces and logs. */
+  public static final String SERVICE_NAME = "order-service-us-east";
+  public static final String CLUSTER = "us-east";
+
+  @Option(names = "--cluster", defaultValue = "${env:XCLUSTER_CLUSTER:-" + CLUSTER + "}",
+      description = "This region's cluster name (first part of call ids) and the Temporal profile read for it"
+          + " (env XCLUSTER_CLUSTER, default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Mixin HomeClusterOptions home;
+
+  @Option(names = "--transport", defaultValue = "${env:" + CrossClusterTransports.SETTING + ":-bridge}",
+      description = "Cross-cluster transport for new orders: bridge or nats; orders in flight keep theirs"
+          + " (env " + CrossClusterTransports.SETTING + ", default: ${DEFAULT-VALUE}).")
+  String transport;
+
+  @Option(names = "--target-cluster", defaultValue = "${env:XCLUSTER_TARGET_CLUSTER:-eu-west}",
+      description = "Cluster that fulfils orders (env XCLUSTER_TARGET_CLUSTER, default: ${DEFAULT-VALUE}).")
+  String targetCluster;
+
+  @Option(names = "--target-namespace", defaultValue = "${env:XCLUSTER_TARGET_NAMESPACE:-default}",
+      description = "Namespace of the fulfillment workflows there (env XCLUSTER_TARGET_NAMESPACE, default: ${DEFAULT-VALUE}).")
+  String targetNamespace;
+
+  @Option(names = "--fulfillment-timeout", defaultValue = "${env:XCLUSTER_FULFILLMENT_TIMEOUT:-48h}",
+      description = "How long an order waits for its fulfillment before it escalates (env XCLUSTER_FULFILLMENT_TIMEOUT, default: ${DEFAULT-VALUE}).")
+  Duration fulfillmentTimeout;
+
+  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8080}",
+      description = "Port of the order API, /healthz and /readyz, 0 for any free port (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Mixin ServiceOptions service;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    return ServiceCommandLine.execute(SERVICE_NAME, new OrderServiceMain(), args);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+    ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
+    OrderWorkflowSettings settings = workflowSettings();
+    ServiceStart.Running running = start.run(httpPort);
+    ServiceProcess process = running.process();
+    ServiceTracing tracing = ServiceTracing.fromEnvironment(SERVICE_NAME);
+    process.onStop(tracing);
+    process.log().info("cluster from {}; new orders go to {} through {} (queue {})",
+        region.origin(), targetCluster, settings.route().transport(), settings.route().taskQueue());
+    ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
+    WorkerFactory workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
+    process.drainOnStop("order worker", workers);
+    process.log().info("order API on /orders");
+    // the API is routed last: an order is accepted only once the worker that runs it is polling
+    running.http().route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing)));
+    process.runUntilStopped();
+    return 0;
+  }
+
+  private OrderWorkflowSettings workflowSettings() {
+    CallRoute route;
+    try {
+      route = CrossClusterTransports.named(transport).routeTo(targetCluster);
+    } catch (IllegalArgumentException unknown) {
+      throw ConfigException.invalid("--transport / " + CrossClusterTransports.SETTING, transport,
+          "not a transport on the class path; available: " + String.join(", ", CrossClusterTransports.available().keySet()));
+    }
+    if (fulfillmentTimeout.isNegative() || fulfillmentTimeout.isZero()) {
+      throw ConfigException.invalid("--fulfillment-timeout / XCLUSTER_FULFILLMENT_TIMEOUT", fulfillmentTimeout, "must be positive");
+    }
+    return new OrderWorkflowSettings(cluster,
+        OrderWorkflowSettings.euWestFulfillment(targetCluster, targetNamespace, OrderWorkflowSettings.DEFAULT_REMOTE_EXECUTION_TIMEOUT),
+        route, fulfillmentTimeout);
+  }
+}

@@ -1,0 +1,81 @@
+package io.xcluster.runtime.cli;
+
+import io.xcluster.runtime.config.ConfigException;
+import io.xcluster.runtime.lifecycle.ServiceProcess;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Runs a service's picocli command so that every configuration error ends the process with one
+ * line on stderr — the setting (flag, and environment variable where it came from one), the value
+ * and what is wrong — and exit code 2, never a stack trace from deep inside a client.
+ */
+public final class ServiceCommandLine {
+
+  public static final int EXIT_CONFIG = 2;
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+
+  private ServiceCommandLine() {}
+
+  public static int execute(String service, Object command, String... args) {
+    PrintWriter err = new PrintWriter(System.err, true);
+    CommandLine commandLine = new CommandLine(command);
+    commandLine.registerConverter(Duration.class, ServiceCommandLine::duration);
+    commandLine.setParameterExceptionHandler((problem, ignored) -> {
+      err.println(service + ": " + describe(problem));
+      err.println("Run '" + service + " --help' for every setting.");
+      return EXIT_CONFIG;
+    });
+    commandLine.setExecutionExceptionHandler((problem, line, parsed) -> {
+      if (problem instanceof ConfigException) {
+        err.println(service + ": " + problem.getMessage());
+        return EXIT_CONFIG;
+      }
+      if (problem instanceof ServiceProcess.StopRequestedException) {
+        return CommandLine.ExitCode.OK;
+      }
+      throw problem;
+    });
+    return commandLine.execute(args);
+  }
+
+  /** ISO-8601 ({@code PT10S}) or the short form operators type ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 48h}, {@code 7d}). */
+  static Duration duration(String value) {
+    Matcher shortForm = SHORT_DURATION.matcher(value.trim());
+    if (shortForm.matches()) {
+      long amount = Long.parseLong(shortForm.group(1));
+      return switch (shortForm.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+    }
+    try {
+      return Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; use e.g. 500ms, 10s, 5m, 48h, 7d or ISO-8601 PT10S");
+    }
+  }
+
+  /** picocli's message, plus the environment variable when the bad value came from one. */
+  static String describe(CommandLine.ParameterException problem) {
+    String message = problem.getMessage();
+    ArgSpec spec = problem.getArgSpec();
+    if (spec instanceof OptionSpec option && option.defaultValue() != null) {
+      Matcher env = ENV_DEFAULT.matcher(option.defaultValue());
+      if (env.find() && System.getenv(env.group(1)) != null && !problem.getCommandLine().getParseResult().hasMatchedOption(option)) {
+        return message + " (from environment variable " + env.group(1) + ")";
+      }
+    }
+    return message;
+  }
+}

@@ -1,0 +1,79 @@
+package io.xcluster.runtime.http;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Liveness and readiness of one process. Live while the process runs; ready once every named
+ * check passes (a cluster answers its health check, NATS is connected) and until shutdown begins,
+ * so a load balancer stops sending work before the workers drain.
+ */
+public final class ServiceHealth {
+
+  /** Checks run at most this often; probes arrive every few seconds from every kubelet. */
+  private static final Duration CHECK_CACHE = Duration.ofSeconds(1);
+
+  private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
+  private volatile boolean started;
+  private volatile boolean stopping;
+  private volatile long checkedAtNanos;
+  private volatile Map<String, Boolean> lastResults = Map.of();
+
+  /** Adds a readiness check, e.g. {@code "cluster us-east"}. */
+  public void require(String name, BooleanSupplier check) {
+    checks.put(name, check);
+  }
+
+  /** Everything is set up; readiness now depends on the checks only. */
+  public void started() {
+    started = true;
+  }
+
+  /** Shutdown began: not ready from now on. */
+  public void stopping() {
+    stopping = true;
+  }
+
+  public boolean isStopping() {
+    return stopping;
+  }
+
+  /** The state as the readiness endpoint reports it. */
+  public Readiness readiness() {
+    if (stopping) {
+      return new Readiness(false, "stopping", lastResults);
+    }
+    if (!started) {
+      return new Readiness(false, "starting", run());
+    }
+    Map<String, Boolean> results = run();
+    boolean ready = results.values().stream().allMatch(Boolean::booleanValue);
+    return new Readiness(ready, ready ? "ready" : "a dependency is down", results);
+  }
+
+  private synchronized Map<String, Boolean> run() {
+    long now = System.nanoTime();
+    if (now - checkedAtNanos < CHECK_CACHE.toNanos() && lastResults.size() == checks.size()) {
+      return lastResults;
+    }
+    Map<String, Boolean> results = new LinkedHashMap<>();
+    checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+      boolean up;
+      try {
+        up = entry.getValue().getAsBoolean();
+      } catch (RuntimeException e) {
+        up = false;
+      }
+      results.put(entry.getKey(), up);
+    });
+    lastResults = Map.copyOf(results);
+    checkedAtNanos = now;
+    return results;
+  }
+
+  /** @param checks each check's name and whether it passed */
+  public record Readiness(boolean ready, String status, Map<String, Boolean> checks) {}
+}

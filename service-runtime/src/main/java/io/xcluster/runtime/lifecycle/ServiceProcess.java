@@ -1,0 +1,134 @@
+package io.xcluster.runtime.lifecycle;
+
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.port.cluster.ConnectionInterceptors;
+import io.xcluster.port.process.StopSequence;
+import io.xcluster.runtime.http.ServiceHealth;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one service process: connect to its clusters (retrying while they are down, so the
+ * process stays live and reports not-ready instead of crash-looping), then run until SIGTERM, and
+ * on SIGTERM stop in order — not ready at once, workers stop polling and finish the activity and
+ * workflow tasks they hold (up to the grace period), then connections close.
+ */
+public final class ServiceProcess {
+
+  /** Pause between connection attempts while a cluster is down. */
+  static final Duration RETRY_PAUSE = Duration.ofSeconds(5);
+
+  private final String name;
+  private final Duration shutdownGrace;
+  private final Logger log;
+  private final ServiceHealth health = new ServiceHealth();
+  private final StopSequence stops;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopRequested;
+
+  public ServiceProcess(String name, Duration shutdownGrace) {
+    this.name = name;
+    this.shutdownGrace = shutdownGrace;
+    this.log = LoggerFactory.getLogger(name);
+    this.stops = new StopSequence(problem -> log.warn(problem));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, name + "-shutdown"));
+  }
+
+  public ServiceHealth health() {
+    return health;
+  }
+
+  public Logger log() {
+    return log;
+  }
+
+  /**
+   * Connects to {@code endpoint}, trying again every few seconds while it does not answer; the
+   * connection becomes a readiness check and is closed last on stop.
+   *
+   * @throws StopRequestedException when SIGTERM arrives before the cluster answers
+   */
+  public ClusterConnection connect(ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
+    health.require("cluster " + endpoint.name(), () -> false);
+    for (int attempt = 1; ; attempt++) {
+      if (stopRequested) {
+        throw new StopRequestedException();
+      }
+      try {
+        ClusterConnection connection = ClusterConnection.open(endpoint, attemptTimeout, interceptors);
+        health.require("cluster " + endpoint.name(), connection::isServing);
+        onStop(connection);
+        log.info("connected to cluster {}", endpoint.describe());
+        return connection;
+      } catch (ClusterUnreachableException unreachable) {
+        log.warn("{} (attempt {}); trying again in {} s — not ready until it answers", unreachable.getMessage(), attempt, RETRY_PAUSE.toSeconds());
+        sleep(RETRY_PAUSE);
+      }
+    }
+  }
+
+  /** Registers {@code step} to run on stop, before everything registered earlier. */
+  public synchronized void onStop(AutoCloseable step) {
+    stops.add(step);
+  }
+
+  /**
+   * On stop, {@code workers} stop polling and finish what they hold, for up to the grace period;
+   * what is still running then is cut off (Temporal retries it elsewhere: nothing is lost).
+   */
+  public void drainOnStop(String what, WorkerFactory workers) {
+    onStop(() -> {
+      long start = System.nanoTime();
+      workers.shutdown();
+      workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+      if (workers.isTerminated()) {
+        log.info("{} drained in {} ms", what, (System.nanoTime() - start) / 1_000_000);
+      } else {
+        log.warn("{} still busy after the {} s grace period; stopping now, Temporal retries the unfinished tasks",
+            what, shutdownGrace.toSeconds());
+        workers.shutdownNow();
+      }
+    });
+  }
+
+  /** Everything is up: reports ready and blocks until the process is told to stop. */
+  public void runUntilStopped() throws InterruptedException {
+    health.started();
+    log.info("{} ready", name);
+    stopped.await();
+  }
+
+  private void stop() {
+    stopRequested = true;
+    health.stopping();
+    log.info("stop requested: not ready any more; draining (grace {} s)", shutdownGrace.toSeconds());
+    long start = System.nanoTime();
+    synchronized (this) {
+      stops.close();
+    }
+    log.info("{} stopped in {} ms", name, (System.nanoTime() - start) / 1_000_000);
+    stopped.countDown();
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StopRequestedException();
+    }
+  }
+
+  /** SIGTERM arrived while the process was still starting. */
+  public static final class StopRequestedException extends RuntimeException {
+    public StopRequestedException() {
+      super("stopped while starting");
+    }
+  }
+}

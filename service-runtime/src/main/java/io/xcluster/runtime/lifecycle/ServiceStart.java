@@ -1,0 +1,66 @@
+package io.xcluster.runtime.lifecycle;
+
+import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.config.ConfigException;
+import io.xcluster.runtime.config.TemporalProfiles;
+import io.xcluster.runtime.http.ServiceHttpServer;
+import io.xcluster.runtime.logging.ServiceLogging;
+import java.util.Map;
+
+/**
+ * The start of every service's {@code main}, in two steps so that bad configuration stops the
+ * process before it binds a port or dials a cluster: {@link #configure} (logs, profiles), then
+ * {@link #run} (the process and its HTTP server).
+ */
+public final class ServiceStart {
+
+  private final String service;
+  private final ServiceOptions options;
+  private final Map<String, String> env;
+  private final TemporalProfiles profiles;
+
+  private ServiceStart(String service, ServiceOptions options, Map<String, String> env, TemporalProfiles profiles) {
+    this.service = service;
+    this.options = options;
+    this.env = env;
+    this.profiles = profiles;
+  }
+
+  /** Sets up logging and reads the Temporal profiles; throws {@link ConfigException} on bad settings. */
+  public static ServiceStart configure(String service, ServiceOptions options) {
+    Map<String, String> env = System.getenv();
+    ServiceLogging.configure(env);
+    if (options.shutdownGrace.isNegative()) {
+      throw ConfigException.invalid("--shutdown-grace / XCLUSTER_SHUTDOWN_GRACE", options.shutdownGrace, "must not be negative");
+    }
+    if (options.connectTimeout.isNegative() || options.connectTimeout.isZero()) {
+      throw ConfigException.invalid("--connect-timeout / XCLUSTER_CONNECT_TIMEOUT", options.connectTimeout, "must be positive");
+    }
+    return new ServiceStart(service, options, env, TemporalProfiles.load(options.temporalConfigFile, env));
+  }
+
+  public TemporalProfiles profiles() {
+    return profiles;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** Starts the process (SIGTERM handling) and its HTTP server on {@code httpPort}; health is served from here on. */
+  public Running run(int httpPort) {
+    if (httpPort < 0 || httpPort > 65_535) {
+      throw ConfigException.invalid("--http-port / XCLUSTER_HTTP_PORT", httpPort, "not a port number (0-65535, 0 = any free port)");
+    }
+    ServiceProcess process = new ServiceProcess(service, options.shutdownGrace);
+    ServiceHttpServer http = ServiceHttpServer.start(options.httpHost, httpPort, process.health(),
+        "--http-host / XCLUSTER_HTTP_HOST", "--http-port / XCLUSTER_HTTP_PORT");
+    process.onStop(http);
+    process.log().info("{} starting; health on http://{}:{}/healthz and /readyz; Temporal profiles from {}",
+        service, options.httpHost, http.port(), profiles.file() == null ? "built-in defaults (no profile file)" : profiles.file());
+    return new Running(process, http);
+  }
+
+  /** A started process and its HTTP server. */
+  public record Running(ServiceProcess process, ServiceHttpServer http) {}
+}
