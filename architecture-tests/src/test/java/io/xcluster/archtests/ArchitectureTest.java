@@ -25,11 +25,13 @@ public class ArchitectureTest {
 
   static final String PORT = "io.xcluster.port..";
   static final String ORDERS = "io.xcluster.orders..";
-  static final String FULFILLMENT = "io.xcluster.fulfillment..";
+  /** eu-west's region and every fork of it (scripts/fork-region.sh puts a fork in io.xcluster.<region>.fulfillment). */
+  static final String FULFILLMENT = "io.xcluster..fulfillment..";
   static final String TRANSPORTS = "io.xcluster.transport..";
   static final String LOCAL_STACK = "io.xcluster.localstack..";
   static final String TRACING = "io.xcluster.tracing..";
   static final String REPLICATION = "io.xcluster.replication..";
+  static final String RUNTIME = "io.xcluster.runtime..";
 
   @ArchTest
   static final ArchRule region_modules_never_depend_on_a_transport =
@@ -57,7 +59,13 @@ public class ArchitectureTest {
   @ArchTest
   static final ArchRule the_port_depends_on_nothing_of_ours =
       noClasses().that().resideInAPackage(PORT)
-          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING);
+          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME);
+
+  @ArchTest
+  static final ArchRule the_service_runtime_knows_only_the_port =
+      noClasses().that().resideInAPackage(RUNTIME)
+          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING, REPLICATION)
+          .because("every process shares it, so it can name none of them");
 
   @ArchTest
   static final ArchRule tracing_knows_only_the_port =
@@ -68,7 +76,7 @@ public class ArchitectureTest {
   @ArchTest
   static final ArchRule replication_setup_stands_alone =
       noClasses().that().resideInAPackage(REPLICATION)
-          .should().dependOnClassesThat().resideInAnyPackage(PORT, ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING)
+          .should().dependOnClassesThat().resideInAnyPackage(PORT, ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
           .because("replication-setup operates any pair of Temporal clusters, not only this project's");
 
   /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */

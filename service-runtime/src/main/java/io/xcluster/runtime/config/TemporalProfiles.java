@@ -60,6 +60,10 @@ public final class TemporalProfiles {
       throw ConfigException.invalid(setting, named, "no such readable file");
     }
     try {
+      if (Files.isReadable(Path.of(path)) && !Files.readString(Path.of(path)).contains("profile")) {
+        // a file without profiles: envconfig 1.38 fails on it with a NullPointerException
+        return new TemporalProfiles(Map.of(), path, env);
+      }
       ClientConfig config = ClientConfig.load(LoadClientConfigOptions.newBuilder()
           .setConfigFilePath(path).setStrictConfigFile(true).setEnvOverrides(env).build());
       return new TemporalProfiles(config.getProfiles(), path != null && Files.exists(Path.of(path)) ? path : null, env);

@@ -1,0 +1,70 @@
+package io.xcluster.runtime.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xcluster.runtime.config.ConfigException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class ServiceHttpServerTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static HttpResponse<String> get(ServiceHttpServer server, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void readyOnlyOnceStartedWithEveryCheckUpAndNotAnyMoreWhenStopping() throws Exception {
+    ServiceHealth health = new ServiceHealth();
+    AtomicBoolean clusterUp = new AtomicBoolean(true);
+    health.require("cluster us-east", clusterUp::get);
+    try (ServiceHttpServer server = ServiceHttpServer.start("127.0.0.1", 0, health, "--http-host", "--http-port")) {
+      HttpResponse<String> starting = get(server, "/readyz");
+      assertEquals(503, starting.statusCode());
+      assertTrue(starting.body().contains("\"status\":\"starting\""), starting.body());
+
+      health.started();
+      HttpResponse<String> ready = get(server, "/readyz");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals("{\"status\":\"ready\",\"checks\":{\"cluster us-east\":\"up\"}}", ready.body());
+
+      clusterUp.set(false);
+      Thread.sleep(1_100); // checks are cached for a second
+      HttpResponse<String> down = get(server, "/readyz");
+      assertEquals(503, down.statusCode());
+      assertTrue(down.body().contains("\"cluster us-east\":\"down\""), down.body());
+
+      health.stopping();
+      assertEquals(503, get(server, "/readyz").statusCode());
+      assertEquals(200, get(server, "/healthz").statusCode(), "a draining process is still alive");
+    }
+  }
+
+  @Test
+  void healthEndpointsAnswerOnlyGet() throws Exception {
+    try (ServiceHttpServer server = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
+      HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(405, post.statusCode());
+      assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
+    }
+  }
+
+  @Test
+  void aPortInUseStopsStartUpNamingTheSetting() {
+    try (ServiceHttpServer first = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
+      ConfigException taken = assertThrows(ConfigException.class,
+          () -> ServiceHttpServer.start("127.0.0.1", first.port(), new ServiceHealth(), "--http-host", "--http-port"));
+
+      assertTrue(taken.getMessage().startsWith("--http-port='" + first.port() + "': cannot listen on 127.0.0.1:" + first.port()), taken.getMessage());
+    }
+  }
+}
