@@ -340,7 +340,8 @@ Next steps:
 EOF
 [ -z "$callers" ] || printf '     The calling side names the %s queue "%s" in:\n%s\n' "$src_region" "$old_queue" "$callers"
 cat <<EOF
-  4. architecture-tests: select $new_pkg.. in the region rules (ArchitectureTest) and add $to as a
-     test dependency (plus a dependencyManagement entry in the root pom.xml) — see docs/fork-a-region.md.
+  4. architecture-tests: its region rules already select $new_pkg.. (pattern io.xcluster..fulfillment..);
+     add $to as its test dependency (plus a dependencyManagement entry in the root pom.xml) so they see it,
+     and widen the regions' slice rule — see docs/fork-a-region.md.
   5. Replace the simulations with your region's systems, and review the "check by hand" lines above.
 EOF

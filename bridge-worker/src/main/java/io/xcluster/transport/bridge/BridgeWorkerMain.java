@@ -48,14 +48,14 @@ public final class BridgeWorkerMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
     BridgeSettings settings = new BridgeSettings(source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout);
-    ServiceProcess process = start.run(httpPort).process();
-    ServiceTracing tracing = ServiceTracing.fromEnvironment(SERVICE_NAME);
-    process.onStop(tracing);
+    ServiceStart.Running running = start.run(httpPort);
+    ServiceProcess process = running.process();
+    ServiceTracing tracing = running.tracing();
     process.log().info("calling cluster from {}; target cluster from {}", source.origin(), target.origin());
     ClusterConnection targetConnection = process.connect(target.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     ClusterConnection sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());

@@ -4,7 +4,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.interceptors.WorkerInterceptor;
@@ -44,7 +43,7 @@ public final class ClusterConnection implements AutoCloseable {
 
   /** Connects and health-checks, or fails with one {@link ClusterUnreachableException} naming the address. */
   public static ClusterConnection open(ClusterEndpoint endpoint, Duration connectTimeout, ConnectionInterceptors interceptors) {
-    WorkflowServiceStubsOptions options = stubsOptions(endpoint);
+    WorkflowServiceStubsOptions options = stubsOptions(endpoint); // bad TLS files: IllegalArgumentException, not "unreachable"
     try {
       return new ClusterConnection(endpoint, WorkflowServiceStubs.newConnectedServiceStubs(options, connectTimeout), interceptors);
     } catch (RuntimeException e) {
@@ -64,13 +63,23 @@ public final class ClusterConnection implements AutoCloseable {
     return options.build();
   }
 
+  /**
+   * Builds the TLS context {@code endpoint} would use, without connecting, so unusable certificate
+   * or key files stop start-up at once.
+   *
+   * @throws IllegalArgumentException saying what is wrong with the files
+   */
+  public static void checkTls(ClusterEndpoint endpoint) {
+    if (endpoint.tls() != null) {
+      sslContext(endpoint.name(), endpoint.tls());
+    }
+  }
+
   private static SslContext sslContext(String cluster, ClusterTls tls) {
     try {
       SslContextBuilder builder = GrpcSslContexts.forClient();
       if (tls.serverCaCert() != null) {
         builder.trustManager(tls.serverCaCert().toFile());
-      } else if (tls.skipHostVerification()) {
-        builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
       }
       if (tls.mutual()) {
         builder.keyManager(tls.clientCert().toFile(), tls.clientKey().toFile());

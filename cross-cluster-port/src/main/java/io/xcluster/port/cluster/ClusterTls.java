@@ -11,9 +11,8 @@ import java.nio.file.Path;
  * @param clientCert client certificate chain for mTLS, or null
  * @param clientKey the client certificate's private key (PKCS#8 PEM), or null
  * @param serverName the name expected in the frontend's certificate when it differs from the address host, or null
- * @param skipHostVerification trust any server certificate (test clusters only)
  */
-public record ClusterTls(Path serverCaCert, Path clientCert, Path clientKey, String serverName, boolean skipHostVerification) {
+public record ClusterTls(Path serverCaCert, Path clientCert, Path clientKey, String serverName) {
 
   public ClusterTls {
     if ((clientCert == null) != (clientKey == null)) {
@@ -29,7 +28,7 @@ public record ClusterTls(Path serverCaCert, Path clientCert, Path clientKey, Str
 
   /** TLS with the JVM's trust store and no client certificate. */
   public static ClusterTls serverOnly() {
-    return new ClusterTls(null, null, null, null, false);
+    return new ClusterTls(null, null, null, null);
   }
 
   public boolean mutual() {

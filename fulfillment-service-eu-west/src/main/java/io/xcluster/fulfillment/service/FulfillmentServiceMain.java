@@ -70,18 +70,19 @@ public final class FulfillmentServiceMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7234");
-    SimulationSettings simulation;
-    try {
-      simulation = new SimulationSettings(stepDelay, failureRate, System.nanoTime());
-    } catch (IllegalArgumentException invalid) {
+    if (stepDelay.isNegative()) {
+      throw ConfigException.invalid("--simulated-step-delay / XCLUSTER_SIMULATED_STEP_DELAY", stepDelay, "must not be negative");
+    }
+    if (!(failureRate >= 0 && failureRate <= 1)) {
       throw ConfigException.invalid("--simulated-failure-rate / XCLUSTER_SIMULATED_FAILURE_RATE", failureRate, "must be within 0..1");
     }
-    ServiceProcess process = start.run(httpPort).process();
-    ServiceTracing tracing = ServiceTracing.fromEnvironment(SERVICE_NAME);
-    process.onStop(tracing);
+    SimulationSettings simulation = new SimulationSettings(stepDelay, failureRate, System.nanoTime());
+    ServiceStart.Running running = start.run(httpPort);
+    ServiceProcess process = running.process();
+    ServiceTracing tracing = running.tracing();
     process.log().info("cluster from {}", region.origin());
     ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     WorkerFactory workers = FulfillmentServiceWorker.start(connection, simulation, taskQueue);

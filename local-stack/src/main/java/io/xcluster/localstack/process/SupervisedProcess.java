@@ -74,6 +74,9 @@ public final class SupervisedProcess implements AutoCloseable {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       logOffsetAtStart = Files.exists(logFile) ? Files.size(logFile) : 0;
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      // what the caller's shell exports for its own Temporal CLI, NATS CLI or services must not
+      // reconfigure the processes of the stack: they get exactly the settings given here
+      builder.environment().keySet().removeIf(SupervisedProcess::isServiceSetting);
       builder.environment().putAll(environment);
       process = builder.start();
     } catch (IOException e) {
@@ -102,6 +105,11 @@ public final class SupervisedProcess implements AutoCloseable {
     } catch (RuntimeException notYet) {
       return false;
     }
+  }
+
+  static boolean isServiceSetting(String variable) {
+    return variable.startsWith("TEMPORAL_") || variable.startsWith("NATS_") || variable.startsWith("OTEL_")
+        || (variable.startsWith("XCLUSTER_") && !variable.equals("XCLUSTER_LOG_LEVEL"));
   }
 
   /** Asks the process to end (SIGTERM) and waits up to {@code grace}; then kills it. */

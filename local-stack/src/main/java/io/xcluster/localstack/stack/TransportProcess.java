@@ -48,8 +48,16 @@ public final class TransportProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
+    // an empty profile file: a developer's ~/.config/temporalio/temporal.toml must not add TLS or keys here
+    Path noProfiles = workDir.resolve("no-temporal-profiles.toml");
+    try {
+      java.nio.file.Files.writeString(noProfiles, "# the transport processes of the stack take their clusters from flags\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     SupervisedProcess process =
-        SupervisedProcess.start(name + " process", command, Map.of("XCLUSTER_LOG_LEVEL", "INFO"), workDir.resolve(name + ".log"),
+        SupervisedProcess.start(name + " process", command, Map.of("XCLUSTER_LOG_LEVEL", "INFO", "TEMPORAL_CONFIG_FILE", noProfiles.toString()),
+            workDir.resolve(name + ".log"),
             started -> started.logSinceStart().contains(readyLine), Duration.ofSeconds(60));
     return new TransportProcess(process);
   }

@@ -68,23 +68,26 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
     NatsAccess access = NatsAccess.fromEnvironment(natsUrl, start.env());
     NatsSettings settings;
     try {
-      settings = NatsSettings.defaults(access).withDuplicateWindow(duplicateWindow).allowing(allowedWorkflowTypes);
+      settings = NatsSettings.defaults(access).withDuplicateWindow(duplicateWindow);
     } catch (IllegalArgumentException invalid) {
-      throw new ConfigException(invalid.getMessage());
+      throw ConfigException.invalid("--duplicate-window / XCLUSTER_NATS_DUPLICATE_WINDOW", duplicateWindow, invalid.getMessage());
+    }
+    if (allowedWorkflowTypes != null) {
+      settings = settings.allowing(allowedWorkflowTypes.stream().map(String::trim).filter(type -> !type.isEmpty()).collect(java.util.stream.Collectors.toSet()));
     }
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
     }
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
-    ServiceProcess process = start.run(httpPort).process();
-    ServiceTracing tracing = ServiceTracing.fromEnvironment(SERVICE_NAME);
-    process.onStop(tracing);
+    ServiceStart.Running running = start.run(httpPort);
+    ServiceProcess process = running.process();
+    ServiceTracing tracing = running.tracing();
     ClusterConnection targetConnection = null;
     ClusterConnection sourceConnection = null;
     if (side != NatsCoordinator.Side.CALLING) {
@@ -97,7 +100,7 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
     }
     NatsCoordinator coordinator = startCoordinator(process, settings, sourceConnection, targetConnection, target, tracing);
     process.onStop(coordinator);
-    process.health().require("nats " + access.url(), coordinator::natsConnected);
+    process.health().require("nats", coordinator::natsConnected);
     process.log().info("nats coordinator up: side {}, {} -> {} via {}", side.name().toLowerCase(),
         source.endpoint().address(), target.endpoint().address(), access.describe());
     process.runUntilStopped();
@@ -106,7 +109,7 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
 
   /** NATS down at start-up is retried like a cluster that is down: the process stays live and not ready. */
   private static NatsCoordinator startCoordinator(ServiceProcess process, NatsSettings settings, ClusterConnection source,
-      ClusterConnection target, ResolvedCluster targetCluster, ServiceTracing tracing) throws InterruptedException {
+      ClusterConnection target, ResolvedCluster targetCluster, ServiceTracing tracing) {
     for (int attempt = 1; ; attempt++) {
       try {
         return NatsCoordinator.start(settings, source, target, targetCluster.endpoint().name(), tracing);
@@ -115,7 +118,11 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
           throw new ServiceProcess.StopRequestedException();
         }
         process.log().warn("{} (attempt {}); trying again in 5 s — not ready until it answers", unreachable.getMessage(), attempt);
-        Thread.sleep(5_000);
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException stopped) {
+          throw new ServiceProcess.StopRequestedException();
+        }
       }
     }
   }

@@ -57,6 +57,18 @@ class NatsMutualTlsTest {
         .skipConnectValidate()
         .build();
     url = "tls://127.0.0.1:" + port;
+    // the runner does not wait for a TLS-only server: wait for its port, so a refusal below is the server's answer
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try (java.net.Socket probe = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+        break;
+      } catch (java.io.IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("nats-server did not listen on " + port + " within 10 s");
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   @AfterEach

@@ -8,7 +8,9 @@ import java.util.UUID;
 
 /**
  * Order ids, which are also the order workflows' ids. With an {@code Idempotency-Key} the id is
- * derived from the key, so a retried request finds the order the first one placed; without, it is random.
+ * derived from the customer and the key, so a retried request finds the order the first one placed;
+ * without, it is random. The id stays taken for the namespace's retention period after the order
+ * closes; a key retried later than that places a new order.
  */
 final class OrderIds {
 
@@ -16,8 +18,9 @@ final class OrderIds {
 
   private OrderIds() {}
 
-  static String forIdempotencyKey(String key) {
-    return "ord-" + UUID.nameUUIDFromBytes(("idempotency-key:" + key).getBytes(StandardCharsets.UTF_8));
+  /** Keys are scoped by customer: two customers that happen to pick the same key get two orders. */
+  static String forIdempotencyKey(String customerId, String key) {
+    return "ord-" + UUID.nameUUIDFromBytes(("idempotency-key:" + String.valueOf(customerId).length() + ":" + customerId + ":" + key).getBytes(StandardCharsets.UTF_8));
   }
 
   static String fresh() {

@@ -12,10 +12,13 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.xcluster.orders.placement.OrderPlacement;
+import io.grpc.Status;
 import io.xcluster.orders.workflow.Order;
+import io.xcluster.orders.workflow.OrderWorkflow;
 import io.xcluster.orders.workflow.OrderStatus;
 import io.xcluster.runtime.http.ServiceHttpServer;
 import java.io.IOException;
@@ -25,6 +28,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -39,6 +49,8 @@ public final class OrdersHttpApi implements HttpHandler {
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final int MAX_BODY_BYTES = 64 * 1024;
   static final String REQUEST_FINGERPRINT_MEMO = "request-sha256";
+  static final int API_THREADS = 16;
+  static final int API_QUEUE = 200;
 
   private static final Logger log = LoggerFactory.getLogger(OrdersHttpApi.class);
   private static final Pattern ORDER = Pattern.compile("/orders/([A-Za-z0-9._:-]{1,200})");
@@ -50,46 +62,112 @@ public final class OrdersHttpApi implements HttpHandler {
 
   private final WorkflowClient usEast;
   private final OrderPlacement placement;
+  private final BooleanSupplier stopping;
+  private final ExecutorService workers;
 
-  public OrdersHttpApi(WorkflowClient usEast, OrderPlacement placement) {
+  /** @param stopping true once the process is shutting down: new orders are then refused with 503 */
+  public OrdersHttpApi(WorkflowClient usEast, OrderPlacement placement, BooleanSupplier stopping) {
     this.usEast = usEast;
     this.placement = placement;
+    this.stopping = stopping;
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(API_THREADS, API_THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(API_QUEUE), runnable -> {
+      Thread thread = new Thread(runnable, "orders-api-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
+  /**
+   * Requests run on the API's own bounded pool, so slow calls to us-east (the SDK retries an
+   * unavailable cluster for up to a minute) never starve the health endpoints' threads; when the
+   * pool is full, the client is told to retry at once.
+   */
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String method = exchange.getRequestMethod();
-      Matcher cancel = CANCEL.matcher(path);
-      Matcher order = ORDER.matcher(path);
-      if (path.equals("/orders") || path.equals("/orders/")) {
-        if (method.equals("POST")) {
-          placeOrder(exchange);
-        } else {
-          methodNotAllowed(exchange, "POST");
-        }
-      } else if (cancel.matches()) {
-        if (method.equals("POST")) {
-          cancelOrder(exchange, cancel.group(1));
-        } else {
-          methodNotAllowed(exchange, "POST");
-        }
-      } else if (order.matches()) {
-        if (method.equals("GET")) {
-          orderStatus(exchange, order.group(1));
-        } else {
-          methodNotAllowed(exchange, "GET");
-        }
-      } else {
-        problem(exchange, Problem.of(404, "not-found", "No such resource", "no route for " + path + "; see docs/openapi.yaml"));
+    try {
+      workers.execute(() -> serve(exchange));
+    } catch (RejectedExecutionException busy) {
+      try (exchange) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        problem(exchange, Problem.of(503, "busy", "Too many requests in progress", "retry the same request shortly"));
       }
-    } catch (WorkflowServiceException | io.grpc.StatusRuntimeException unavailable) {
-      // a cluster outage is the client's cue to retry, never a verdict on the order
-      log.warn("us-east did not answer for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), unavailable.getMessage());
+    }
+  }
+
+  private void serve(HttpExchange exchange) {
+    try {
+      route(exchange);
+    } catch (WorkflowServiceException | io.grpc.StatusRuntimeException failed) {
+      if (isOutage(failed)) {
+        // a cluster outage is the client's cue to retry, never a verdict on the order
+        log.warn("us-east did not answer for {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), failed.getMessage());
+        exchange.getResponseHeaders().set("Retry-After", "5");
+        answerIfUnanswered(exchange, Problem.of(503, "cluster-unavailable", "The order cluster did not answer",
+            "us-east did not answer; retry the same request (with the same Idempotency-Key) shortly"));
+      } else {
+        log.error("us-east refused {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), failed);
+        answerIfUnanswered(exchange, Problem.of(500, "internal", "Internal error", "us-east refused the request: " + failed.getMessage()));
+      }
+    } catch (IOException | RuntimeException unexpected) {
+      log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), unexpected);
+      answerIfUnanswered(exchange, Problem.of(500, "internal", "Internal error", "the request failed; see the service's log"));
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    Matcher cancel = CANCEL.matcher(path);
+    Matcher order = ORDER.matcher(path);
+    if (stopping.getAsBoolean() && method.equals("POST")) {
       exchange.getResponseHeaders().set("Retry-After", "5");
-      problem(exchange, Problem.of(503, "cluster-unavailable", "The order cluster did not answer",
-          "us-east did not answer; retry the same request (with the same Idempotency-Key) shortly"));
+      problem(exchange, Problem.of(503, "stopping", "This instance is shutting down", "retry the same request; another instance will take it"));
+    } else if (path.equals("/orders") || path.equals("/orders/")) {
+      if (method.equals("POST")) {
+        placeOrder(exchange);
+      } else {
+        methodNotAllowed(exchange, "POST");
+      }
+    } else if (cancel.matches()) {
+      if (method.equals("POST")) {
+        cancelOrder(exchange, cancel.group(1));
+      } else {
+        methodNotAllowed(exchange, "POST");
+      }
+    } else if (order.matches()) {
+      if (method.equals("GET")) {
+        orderStatus(exchange, order.group(1));
+      } else {
+        methodNotAllowed(exchange, "GET");
+      }
+    } else {
+      problem(exchange, Problem.of(404, "not-found", "No such resource", "no route for " + path + "; see docs/openapi.yaml"));
+    }
+  }
+
+  /** Unavailable, overloaded or too slow: worth retrying. Anything else is not an outage. */
+  private static boolean isOutage(RuntimeException failed) {
+    Throwable cause = failed;
+    while (cause != null && !(cause instanceof io.grpc.StatusRuntimeException)) {
+      cause = cause.getCause();
+    }
+    if (cause == null) {
+      return false;
+    }
+    Status.Code code = ((io.grpc.StatusRuntimeException) cause).getStatus().getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.RESOURCE_EXHAUSTED;
+  }
+
+  private static void answerIfUnanswered(HttpExchange exchange, Problem problem) {
+    if (exchange.getResponseCode() == -1) {
+      try {
+        problem(exchange, problem);
+      } catch (IOException clientGone) {
+        log.debug("could not answer {}: {}", exchange.getRequestURI(), clientGone.toString());
+      }
     }
   }
 
@@ -119,7 +197,7 @@ public final class OrdersHttpApi implements HttpHandler {
       problem(exchange, Problem.invalidOrder(List.of(new Problem.FieldError("lines[" + request.lines().indexOf(null) + "]", "must be an object with sku and quantity"))));
       return;
     }
-    String orderId = key == null ? OrderIds.fresh() : OrderIds.forIdempotencyKey(key);
+    String orderId = key == null ? OrderIds.fresh() : OrderIds.forIdempotencyKey(request.customerId(), key);
     Order order = request.toOrder(orderId);
     List<Problem.FieldError> errors = new ArrayList<>();
     for (String problem : order.problems()) {
@@ -164,22 +242,37 @@ public final class OrdersHttpApi implements HttpHandler {
       ServiceHttpServer.respond(exchange, 200, body);
     } catch (WorkflowNotFoundException missing) {
       problem(exchange, notFound(orderId));
+    } catch (WorkflowQueryException unanswered) {
+      if (!isOrder(usEast.newUntypedWorkflowStub(orderId).describe())) {
+        problem(exchange, notFound(orderId));
+      } else {
+        log.warn("the status query of order {} failed: {}", orderId, unanswered.getMessage());
+        problem(exchange, Problem.of(502, "status-unavailable", "The order's status could not be read",
+            "the order worker did not answer the status query; retry shortly"));
+      }
     }
+  }
+
+  private static boolean isOrder(WorkflowExecutionDescription description) {
+    return OrderWorkflow.TYPE.equals(description.getWorkflowType());
   }
 
   private void cancelOrder(HttpExchange exchange, String orderId) throws IOException {
     WorkflowStub workflow = usEast.newUntypedWorkflowStub(orderId);
-    WorkflowExecutionStatus state;
+    WorkflowExecutionDescription description;
     try {
-      state = workflow.describe().getStatus();
+      description = workflow.describe();
     } catch (WorkflowNotFoundException missing) {
       problem(exchange, notFound(orderId));
       return;
     }
-    if (state != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      OrderStatus status = workflow.query("status", OrderStatus.class);
+    if (!isOrder(description)) {
+      problem(exchange, notFound(orderId));
+      return;
+    }
+    if (description.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       problem(exchange, Problem.of(409, "order-closed", "The order can no longer be canceled",
-          "order " + orderId + " is already " + status.state()));
+          "order " + orderId + " is already " + finalState(workflow, description.getStatus())));
       return;
     }
     try {
@@ -194,6 +287,15 @@ public final class OrdersHttpApi implements HttpHandler {
     body.put("statusUrl", statusUrl(orderId));
     exchange.getResponseHeaders().set("Location", statusUrl(orderId));
     ServiceHttpServer.respond(exchange, 202, body);
+  }
+
+  /** The order's own final state when its worker answers; the workflow's status otherwise. */
+  private static String finalState(WorkflowStub workflow, WorkflowExecutionStatus status) {
+    try {
+      return workflow.query("status", OrderStatus.class).state().name();
+    } catch (RuntimeException noAnswer) {
+      return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    }
   }
 
   private static void accepted(HttpExchange exchange, String orderId, String traceId, boolean replayed) throws IOException {

@@ -84,14 +84,13 @@ public final class OrderServiceMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
     OrderWorkflowSettings settings = workflowSettings();
     ServiceStart.Running running = start.run(httpPort);
     ServiceProcess process = running.process();
-    ServiceTracing tracing = ServiceTracing.fromEnvironment(SERVICE_NAME);
-    process.onStop(tracing);
+    ServiceTracing tracing = running.tracing();
     process.log().info("cluster from {}; new orders go to {} through {} (queue {})",
         region.origin(), targetCluster, settings.route().transport(), settings.route().taskQueue());
     ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
@@ -99,7 +98,7 @@ public final class OrderServiceMain implements Callable<Integer> {
     process.drainOnStop("order worker", workers);
     process.log().info("order API on /orders");
     // the API is routed last: an order is accepted only once the worker that runs it is polling
-    running.http().route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing)));
+    running.http().route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
     process.runUntilStopped();
     return 0;
   }

@@ -53,7 +53,7 @@ class OrdersHttpApiTest {
         new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), true), Duration.ofHours(48));
     workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
     http = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
-    http.route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), ServiceTracing.disabled())));
+    http.route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), ServiceTracing.disabled()), () -> false));
   }
 
   @AfterAll
@@ -184,5 +184,32 @@ class OrdersHttpApiTest {
 
     assertEquals("DELETE is not supported here; use POST", method.path("detail").asText());
     assertEquals("Content-Type must be application/json, was text/plain", media.path("detail").asText());
+  }
+
+  @Test
+  void twoConcurrentRequestsWithTheSameKeyPlaceOneOrder() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> post("/orders", "application/json", "double-click", ORDER));
+      var second = pool.submit(() -> post("/orders", "application/json", "double-click", ORDER));
+
+      HttpResponse<String> a = first.get();
+      HttpResponse<String> b = second.get();
+
+      assertEquals(202, a.statusCode(), a.body());
+      assertEquals(202, b.statusCode(), b.body());
+      assertEquals(JSON.readTree(a.body()).path("orderId"), JSON.readTree(b.body()).path("orderId"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWorkflowThatIsNotAnOrderIsNotFoundThroughTheOrderApi() throws Exception {
+    String otherId = "not-an-order-" + System.nanoTime();
+    connection.client().newUntypedWorkflowStub("SomethingElse",
+        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(otherId).setTaskQueue("nobody-polls").build()).start();
+
+    problemOf(post("/orders/" + otherId + "/cancel", null, null, ""), 404);
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Runs a service's picocli command so that every configuration error ends the process with one
  * line on stderr — the setting (flag, and environment variable where it came from one), the value
- * and what is wrong — and exit code 2, never a stack trace from deep inside a client.
+ * and what is wrong; a malformed flag adds a second line pointing at {@code --help} — and exit
+ * code 2, never a stack trace from deep inside a client.
  */
 public final class ServiceCommandLine {
 
@@ -38,7 +39,7 @@ public final class ServiceCommandLine {
         err.println(service + ": " + problem.getMessage());
         return EXIT_CONFIG;
       }
-      if (problem instanceof ServiceProcess.StopRequestedException) {
+      if (problem instanceof ServiceProcess.StopRequestedException || problem instanceof InterruptedException) {
         return CommandLine.ExitCode.OK;
       }
       throw problem;

@@ -25,9 +25,19 @@ public record NatsAccess(String url, Path credentials, String user, String passw
   public static NatsAccess fromEnvironment(String urlFlag, Map<String, String> env) {
     String urlSetting = urlFlag != null && !urlFlag.isBlank() ? "--nats-url" : URL;
     String url = urlFlag != null && !urlFlag.isBlank() ? urlFlag : env.getOrDefault(URL, DEFAULT_URL);
+    url = String.join(",", java.util.Arrays.stream(url.split(",")).map(String::trim).toList());
+    if (url.contains("@")) {
+      // never echo it: the part before @ is a secret
+      throw new ConfigException(urlSetting + " holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead");
+    }
     for (String server : url.split(",")) {
-      if (!server.trim().matches("(nats|tls)://[^\\s/]+:\\d{1,5}")) {
+      if (!server.matches("(nats|tls)://[^\\s/]+:\\d{1,5}")) {
         throw ConfigException.invalid(urlSetting, url, "not of the form nats://host:port or tls://host:port (comma-separated for a cluster)");
+      }
+    }
+    for (String unsupported : new String[] {"NATS_NKEY", "NATS_TOKEN", "NATS_JWT"}) {
+      if (env.containsKey(unsupported)) {
+        throw new ConfigException(unsupported + " is set, but only NATS_CREDS (a credentials file) and NATS_USER / NATS_PASSWORD are supported");
       }
     }
     Path credentials = file(env, "NATS_CREDS");

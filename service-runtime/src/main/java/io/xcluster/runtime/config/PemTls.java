@@ -91,7 +91,12 @@ public record PemTls(Path ca, Path cert, Path key, String[] settings) {
     if (start < 0 || end < start) {
       throw ConfigException.invalid(settings[2], key, "holds no '-----BEGIN PRIVATE KEY-----' block");
     }
-    byte[] der = Base64.getMimeDecoder().decode(pem.substring(start + "-----BEGIN PRIVATE KEY-----".length(), end));
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(pem.substring(start + "-----BEGIN PRIVATE KEY-----".length(), end));
+    } catch (IllegalArgumentException notBase64) {
+      throw ConfigException.invalid(settings[2], key, "the key block is not valid base64");
+    }
     for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
       try {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));

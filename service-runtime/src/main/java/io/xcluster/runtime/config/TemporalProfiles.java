@@ -4,6 +4,7 @@ import io.temporal.envconfig.ClientConfig;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.ClientConfigTLS;
 import io.temporal.envconfig.LoadClientConfigOptions;
+import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterTls;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Cluster connections the way Temporal's CLI and SDKs configure them
@@ -29,6 +31,7 @@ public final class TemporalProfiles {
   static final List<String> OVERRIDES = List.of(
       "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_TLS", "TEMPORAL_TLS_CLIENT_CERT_PATH", "TEMPORAL_TLS_CLIENT_KEY_PATH",
       "TEMPORAL_TLS_SERVER_CA_CERT_PATH", "TEMPORAL_TLS_SERVER_NAME", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION");
+  private static final List<String> TWO_CLUSTER_REFUSED = java.util.stream.Stream.concat(OVERRIDES.stream(), java.util.stream.Stream.of(PROFILE)).toList();
   private static final List<String> UNSUPPORTED = List.of(
       "TEMPORAL_API_KEY", "TEMPORAL_TLS_CLIENT_CERT_DATA", "TEMPORAL_TLS_CLIENT_KEY_DATA", "TEMPORAL_TLS_SERVER_CA_CERT_DATA");
 
@@ -65,7 +68,8 @@ public final class TemporalProfiles {
         return new TemporalProfiles(Map.of(), path, env);
       }
       ClientConfig config = ClientConfig.load(LoadClientConfigOptions.newBuilder()
-          .setConfigFilePath(path).setStrictConfigFile(true).setEnvOverrides(env).build());
+          // strict (unknown keys are errors) for a file named on purpose; the CLI's default file may hold keys for newer tools
+          .setConfigFilePath(path).setStrictConfigFile(named != null && !named.isBlank()).setEnvOverrides(env).build());
       return new TemporalProfiles(config.getProfiles(), path != null && Files.exists(Path.of(path)) ? path : null, env);
     } catch (IOException | RuntimeException e) {
       throw ConfigException.invalid(named != null ? setting : "Temporal config file", path, "cannot be read as Temporal profiles: " + oneLine(e));
@@ -112,7 +116,7 @@ public final class TemporalProfiles {
    * {@code TEMPORAL_*} overrides are refused here (see the class comment).
    */
   public ResolvedCluster oneOfTwo(String cluster, String defaultAddress, String addressFlag, String namespaceFlag, String flagPrefix) {
-    for (String name : OVERRIDES) {
+    for (String name : TWO_CLUSTER_REFUSED) {
       if (env.containsKey(name)) {
         throw new ConfigException(name + " is set, but this process connects to two clusters and cannot tell which one it means;"
             + " set it in the cluster's profile ([profile." + cluster + "] in " + (file == null ? "the file named by " + CONFIG_FILE : file)
@@ -171,6 +175,9 @@ public final class TemporalProfiles {
         draft.setIfPresent("TEMPORAL_TLS_SERVER_NAME", tls.getServerName(), "tls.server_name in " + where);
         if (tls.isDisableHostVerification() != null) {
           draft.set("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION", tls.isDisableHostVerification().toString(), "tls.disable_host_verification in " + where);
+        }
+        if (tls.isDisabled() != null && tls.isDisabled()) {
+          draft.values.put("TEMPORAL_TLS", new String[] {"false", "tls.disabled in " + where});
         }
       }
       return draft;
@@ -239,23 +246,37 @@ public final class TemporalProfiles {
       if (namespace.isBlank()) {
         throw ConfigException.invalid(setting("TEMPORAL_NAMESPACE"), namespace, "cluster " + cluster + ": namespace must not be blank");
       }
-      Path ca = file("TEMPORAL_TLS_SERVER_CA_CERT_PATH");
-      Path cert = file("TEMPORAL_TLS_CLIENT_CERT_PATH");
-      Path key = file("TEMPORAL_TLS_CLIENT_KEY_PATH");
+      if (flagValue("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION")) {
+        throw ConfigException.invalid(setting("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"), "true",
+            "cluster " + cluster + ": not supported, it would trust any certificate; set the server CA (server_ca_cert_path)"
+                + " and, when the certificate names another host, server_name");
+      }
       String serverName = value("TEMPORAL_TLS_SERVER_NAME");
-      boolean skipVerification = flagValue("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION");
-      boolean tlsAsked = values.containsKey("TEMPORAL_TLS") ? flagValue("TEMPORAL_TLS") : ca != null || cert != null || serverName != null;
+      boolean tlsAsked = values.containsKey("TEMPORAL_TLS")
+          ? flagValue("TEMPORAL_TLS")
+          : Stream.of("TEMPORAL_TLS_SERVER_CA_CERT_PATH", "TEMPORAL_TLS_CLIENT_CERT_PATH", "TEMPORAL_TLS_CLIENT_KEY_PATH", "TEMPORAL_TLS_SERVER_NAME")
+              .anyMatch(k -> value(k) != null && !value(k).isBlank());
       ClusterTls tls = null;
       if (tlsAsked) {
+        Path ca = file("TEMPORAL_TLS_SERVER_CA_CERT_PATH");
+        Path cert = file("TEMPORAL_TLS_CLIENT_CERT_PATH");
+        Path key = file("TEMPORAL_TLS_CLIENT_KEY_PATH");
         if ((cert == null) != (key == null)) {
           String missing = cert == null ? "TEMPORAL_TLS_CLIENT_CERT_PATH" : "TEMPORAL_TLS_CLIENT_KEY_PATH";
           String given = cert == null ? "TEMPORAL_TLS_CLIENT_KEY_PATH" : "TEMPORAL_TLS_CLIENT_CERT_PATH";
           throw ConfigException.invalid(setting(given), value(given),
               "cluster " + cluster + ": mTLS needs both a client certificate and its key; " + missing + " (or its profile setting) is missing");
         }
-        tls = new ClusterTls(ca, cert, key, serverName == null || serverName.isBlank() ? null : serverName, skipVerification);
+        tls = new ClusterTls(ca, cert, key, serverName == null || serverName.isBlank() ? null : serverName);
       }
-      return new ResolvedCluster(new ClusterEndpoint(cluster, address, namespace, tls), origin);
+      ClusterEndpoint endpoint = new ClusterEndpoint(cluster, address, namespace, tls);
+      try {
+        ClusterConnection.checkTls(endpoint);
+      } catch (IllegalArgumentException unusable) {
+        String key = value("TEMPORAL_TLS_CLIENT_KEY_PATH") != null ? "TEMPORAL_TLS_CLIENT_KEY_PATH" : "TEMPORAL_TLS_SERVER_CA_CERT_PATH";
+        throw ConfigException.invalid(setting(key), value(key), unusable.getMessage());
+      }
+      return new ResolvedCluster(endpoint, origin);
     }
   }
 }

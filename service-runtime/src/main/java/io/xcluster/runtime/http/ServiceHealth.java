@@ -25,11 +25,13 @@ public final class ServiceHealth {
   /** Adds a readiness check, e.g. {@code "cluster us-east"}. */
   public void require(String name, BooleanSupplier check) {
     checks.put(name, check);
+    checkedAtNanos = 0; // a replaced check is asked afresh, not answered from the cache
   }
 
   /** Everything is set up; readiness now depends on the checks only. */
   public void started() {
     started = true;
+    checkedAtNanos = 0;
   }
 
   /** Shutdown began: not ready from now on. */

@@ -102,7 +102,7 @@ public final class ServiceHttpServer implements AutoCloseable {
   }
 
   private static boolean allowGet(HttpExchange exchange) throws IOException {
-    if (exchange.getRequestMethod().equals("GET") || exchange.getRequestMethod().equals("HEAD")) {
+    if (exchange.getRequestMethod().equals("GET")) {
       return true;
     }
     exchange.getResponseHeaders().set("Allow", "GET");

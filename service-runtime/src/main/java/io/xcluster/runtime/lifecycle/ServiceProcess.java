@@ -31,12 +31,18 @@ public final class ServiceProcess {
   private final StopSequence stops;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopRequested;
+  private volatile Thread mainThread;
 
   public ServiceProcess(String name, Duration shutdownGrace) {
     this.name = name;
     this.shutdownGrace = shutdownGrace;
     this.log = LoggerFactory.getLogger(name);
     this.stops = new StopSequence(problem -> log.warn(problem));
+  }
+
+  /** From here on SIGTERM stops this process in order; {@code main} is woken if it is still connecting. */
+  public void handleSigterm() {
+    mainThread = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, name + "-shutdown"));
   }
 
@@ -66,6 +72,8 @@ public final class ServiceProcess {
         onStop(connection);
         log.info("connected to cluster {}", endpoint.describe());
         return connection;
+      } catch (IllegalArgumentException unusableTls) {
+        throw new io.xcluster.runtime.config.ConfigException(unusableTls.getMessage(), unusableTls);
       } catch (ClusterUnreachableException unreachable) {
         log.warn("{} (attempt {}); trying again in {} s — not ready until it answers", unreachable.getMessage(), attempt, RETRY_PAUSE.toSeconds());
         sleep(RETRY_PAUSE);
@@ -73,8 +81,16 @@ public final class ServiceProcess {
     }
   }
 
-  /** Registers {@code step} to run on stop, before everything registered earlier. */
+  /** Registers {@code step} to run on stop, before everything registered earlier; after stop began, runs it now. */
   public synchronized void onStop(AutoCloseable step) {
+    if (stopRequested) {
+      try {
+        step.close();
+      } catch (Exception e) {
+        log.warn("while stopping: {}", e.toString());
+      }
+      throw new StopRequestedException();
+    }
     stops.add(step);
   }
 
@@ -98,15 +114,31 @@ public final class ServiceProcess {
   }
 
   /** Everything is up: reports ready and blocks until the process is told to stop. */
-  public void runUntilStopped() throws InterruptedException {
+  public void runUntilStopped() {
     health.started();
     log.info("{} ready", name);
-    stopped.await();
+    boolean interrupted = Thread.interrupted();
+    while (stopped.getCount() > 0) {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        interrupted = true; // stop() wakes main; keep waiting until the stop sequence has run
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void stop() {
-    stopRequested = true;
+    synchronized (this) {
+      stopRequested = true;
+    }
     health.stopping();
+    Thread main = mainThread;
+    if (main != null) {
+      main.interrupt(); // a main thread still connecting gives up; one waiting in runUntilStopped is not affected
+    }
     log.info("stop requested: not ready any more; draining (grace {} s)", shutdownGrace.toSeconds());
     long start = System.nanoTime();
     synchronized (this) {

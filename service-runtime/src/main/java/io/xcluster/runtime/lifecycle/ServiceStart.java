@@ -5,6 +5,7 @@ import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles;
 import io.xcluster.runtime.http.ServiceHttpServer;
 import io.xcluster.runtime.logging.ServiceLogging;
+import io.xcluster.tracing.ServiceTracing;
 import java.util.Map;
 
 /**
@@ -18,12 +19,14 @@ public final class ServiceStart {
   private final ServiceOptions options;
   private final Map<String, String> env;
   private final TemporalProfiles profiles;
+  private final ServiceTracing tracing;
 
-  private ServiceStart(String service, ServiceOptions options, Map<String, String> env, TemporalProfiles profiles) {
+  private ServiceStart(String service, ServiceOptions options, Map<String, String> env, TemporalProfiles profiles, ServiceTracing tracing) {
     this.service = service;
     this.options = options;
     this.env = env;
     this.profiles = profiles;
+    this.tracing = tracing;
   }
 
   /** Sets up logging and reads the Temporal profiles; throws {@link ConfigException} on bad settings. */
@@ -36,7 +39,14 @@ public final class ServiceStart {
     if (options.connectTimeout.isNegative() || options.connectTimeout.isZero()) {
       throw ConfigException.invalid("--connect-timeout / XCLUSTER_CONNECT_TIMEOUT", options.connectTimeout, "must be positive");
     }
-    return new ServiceStart(service, options, env, TemporalProfiles.load(options.temporalConfigFile, env));
+    TemporalProfiles profiles = TemporalProfiles.load(options.temporalConfigFile, env);
+    ServiceTracing tracing;
+    try {
+      tracing = ServiceTracing.fromEnvironment(service);
+    } catch (RuntimeException badOtelSetting) {
+      throw new ConfigException("OpenTelemetry settings (OTEL_*) are invalid: " + badOtelSetting.getMessage(), badOtelSetting);
+    }
+    return new ServiceStart(service, options, env, profiles, tracing);
   }
 
   public TemporalProfiles profiles() {
@@ -55,12 +65,14 @@ public final class ServiceStart {
     ServiceProcess process = new ServiceProcess(service, options.shutdownGrace);
     ServiceHttpServer http = ServiceHttpServer.start(options.httpHost, httpPort, process.health(),
         "--http-host / XCLUSTER_HTTP_HOST", "--http-port / XCLUSTER_HTTP_PORT");
+    process.handleSigterm();
+    process.onStop(tracing);
     process.onStop(http);
     process.log().info("{} starting; health on http://{}:{}/healthz and /readyz; Temporal profiles from {}",
         service, options.httpHost, http.port(), profiles.file() == null ? "built-in defaults (no profile file)" : profiles.file());
-    return new Running(process, http);
+    return new Running(process, http, tracing);
   }
 
-  /** A started process and its HTTP server. */
-  public record Running(ServiceProcess process, ServiceHttpServer http) {}
+  /** A started process, its HTTP server, and its tracing (flushed last on stop). */
+  public record Running(ServiceProcess process, ServiceHttpServer http, ServiceTracing tracing) {}
 }

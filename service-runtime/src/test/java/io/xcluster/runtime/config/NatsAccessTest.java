@@ -81,4 +81,12 @@ class NatsAccessTest {
     assertNull(access.sslContext());
     assertEquals(NatsAccess.DEFAULT_URL + " (plaintext, no credentials)", access.describe());
   }
+
+  @Test
+  void credentialsInTheUrlAreRefusedWithoutRepeatingThem() {
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "nats://svc:hunter2@nats:4222")));
+
+    assertEquals("NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead", refused.getMessage());
+  }
 }

@@ -147,4 +147,36 @@ class TemporalProfilesTest {
     assertTrue(refused.getMessage().startsWith("TEMPORAL_API_KEY is set"), refused.getMessage());
     assertTrue(!refused.getMessage().contains("secret"));
   }
+
+  @Test
+  void skippingHostVerificationIsRefusedBecauseItWouldTrustAnyCertificate() throws Exception {
+    Path file = profiles("[profile.us-east]\naddress = \"x:7233\"\n[profile.us-east.tls]\ndisable_host_verification = true\n");
+
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> TemporalProfiles.load(file.toString(), Map.of()).single("us-east", "127.0.0.1:7233", null, null));
+
+    assertTrue(refused.getMessage().startsWith("tls.disable_host_verification in [profile.us-east] of " + file + "='true'"), refused.getMessage());
+  }
+
+  @Test
+  void aCertificateFileThatIsNotPemStopsStartUpNamingTheSetting() throws Exception {
+    TestCertificates certs = TestCertificates.createIn(dir.resolve("pki"));
+    Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
+
+    ConfigException unusable = assertThrows(ConfigException.class, () -> TemporalProfiles.load(profiles("").toString(), Map.of(
+        "TEMPORAL_TLS_CLIENT_CERT_PATH", garbage.toString(), "TEMPORAL_TLS_CLIENT_KEY_PATH", certs.clientKey().toString()))
+        .single("us-east", "127.0.0.1:7233", null, null));
+
+    assertTrue(unusable.getMessage().startsWith("TEMPORAL_TLS_CLIENT_KEY_PATH='" + certs.clientKey() + "': cluster us-east: the TLS files cannot be used"),
+        unusable.getMessage());
+  }
+
+  @Test
+  void temporalProfileIsRefusedInAProcessWithTwoClusters() throws Exception {
+    TemporalProfiles loaded = TemporalProfiles.load(profiles("").toString(), Map.of("TEMPORAL_PROFILE", "prod"));
+
+    ConfigException refused = assertThrows(ConfigException.class, () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target"));
+
+    assertTrue(refused.getMessage().startsWith("TEMPORAL_PROFILE is set, but this process connects to two clusters"), refused.getMessage());
+  }
 }
