@@ -62,7 +62,7 @@ public class ArchitectureTest {
           .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME);
 
   @ArchTest
-  static final ArchRule the_service_runtime_knows_only_the_port =
+  static final ArchRule the_service_runtime_names_no_service =
       noClasses().that().resideInAPackage(RUNTIME)
           .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, REPLICATION)
           .because("every process shares it, so it can name none of them");

@@ -102,8 +102,13 @@ public final class BridgeWorker implements AutoCloseable {
    */
   @Override
   public void close() {
+    close(java.time.Duration.ofSeconds(10));
+  }
+
+  /** As {@link #close()}, letting remote starts in progress finish for up to {@code grace}. */
+  public void close(java.time.Duration grace) {
     workers.shutdown();
-    workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    workers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     inFlight.close();
     if (ownsConnections) {
       source.close();

@@ -3,6 +3,7 @@ package io.xcluster.transport.bridge;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.ServiceCommandLine;
 import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bridge-worker",
     mixinStandardHelpOptions = true,
+    versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {
         "Polls the calling cluster's bridge queue and runs the calls as workflows on the target cluster.",
@@ -59,7 +61,8 @@ public final class BridgeWorkerMain implements Callable<Integer> {
     process.log().info("calling cluster from {}; target cluster from {}", source.origin(), target.origin());
     ClusterConnection targetConnection = process.connect(target.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     ClusterConnection sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
-    process.onStop(BridgeWorker.start(settings, sourceConnection, targetConnection, tracing));
+    BridgeWorker bridge = BridgeWorker.start(settings, sourceConnection, targetConnection, tracing);
+    process.onStop(() -> bridge.close(service.shutdownGrace));
     process.runUntilStopped();
     return 0;
   }

@@ -8,6 +8,7 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.HomeClusterOptions;
 import io.xcluster.runtime.cli.ServiceCommandLine;
 import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "fulfillment-service-eu-west",
     mixinStandardHelpOptions = true,
+    versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {
         "Runs FulfillmentWorkflow (pick and pack, ship) and its activities on this region's cluster.",

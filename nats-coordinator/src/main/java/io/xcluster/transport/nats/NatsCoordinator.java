@@ -31,6 +31,7 @@ public final class NatsCoordinator implements AutoCloseable {
 
   private final StopSequence stopOrder = new StopSequence(problem -> log.debug(problem));
   private CallRelay relay;
+  private volatile java.time.Duration drainGrace = java.time.Duration.ofSeconds(10);
   private final java.util.List<Connection> natsConnections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private NatsCoordinator() {}
@@ -130,7 +131,12 @@ public final class NatsCoordinator implements AutoCloseable {
     WorkerFactory workers = source.newWorkerFactory();
     workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings, tracing.openTelemetry(), cancelMarkers(nats, settings)));
     workers.start();
-    stopOrder.add(workers::shutdownNow);
+    stopOrder.add(() -> {
+      // the publish activity is short: let the ones running finish, Temporal retries any cut off
+      workers.shutdown();
+      workers.awaitTermination(drainGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      workers.shutdownNow();
+    });
     OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings), tracing);
     consume(nats, settings, settings.resultsStream(), name + "-outcomes", settings.resultsSubject(name), 1_000,
         signaller::onMessage, new DeadLetters(jetStream, settings), "results");
@@ -226,6 +232,12 @@ public final class NatsCoordinator implements AutoCloseable {
 
   /** Stops at once, as SIGKILL would: held calls are redelivered to the next relay after the ack wait. */
   public void kill() {
+    close();
+  }
+
+  /** Stops, letting running publish activities finish for up to {@code grace}. */
+  public void close(java.time.Duration grace) {
+    drainGrace = grace;
     close();
   }
 

@@ -3,6 +3,7 @@ package io.xcluster.transport.nats;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.ServiceCommandLine;
 import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.NatsAccess;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "nats-coordinator",
     mixinStandardHelpOptions = true,
+    versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {
         "Carries cross-cluster calls over JetStream: publishes calls from the calling cluster's queue,"
@@ -49,8 +51,8 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       description = "Remote workflow types the relay may start, comma-separated (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: any).")
   Set<String> allowedWorkflowTypes;
 
-  @Option(names = "--duplicate-window", defaultValue = "${env:XCLUSTER_NATS_DUPLICATE_WINDOW:-PT2M}",
-      description = "JetStream de-duplication window of the call streams, ISO-8601 (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
+  @Option(names = "--duplicate-window", defaultValue = "${env:XCLUSTER_NATS_DUPLICATE_WINDOW:-2m}",
+      description = "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
 
   @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8083}",
@@ -83,8 +85,9 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
     }
-    ResolvedCluster source = clusters.source(start.profiles());
-    ResolvedCluster target = clusters.target(start.profiles());
+    // only the cluster(s) this side talks to must be configured: a calling side need not see eu-west's TLS files
+    ResolvedCluster source = side != NatsCoordinator.Side.TARGET ? clusters.source(start.profiles()) : null;
+    ResolvedCluster target = side != NatsCoordinator.Side.CALLING ? clusters.target(start.profiles()) : null;
     ServiceStart.Running running = start.run(httpPort);
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
@@ -98,21 +101,22 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       process.log().info("calling cluster from {}", source.origin());
       sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     }
-    NatsCoordinator coordinator = startCoordinator(process, settings, sourceConnection, targetConnection, target, tracing);
-    process.onStop(coordinator);
+    NatsCoordinator coordinator = startCoordinator(process, settings, sourceConnection, targetConnection, clusters.targetCluster, tracing);
+    process.onStop(() -> coordinator.close(service.shutdownGrace));
     process.health().require("nats", coordinator::natsConnected);
     process.log().info("nats coordinator up: side {}, {} -> {} via {}", side.name().toLowerCase(),
-        source.endpoint().address(), target.endpoint().address(), access.describe());
+        source == null ? clusters.sourceCluster : source.endpoint().address(),
+        target == null ? clusters.targetCluster : target.endpoint().address(), access.describe());
     process.runUntilStopped();
     return 0;
   }
 
   /** NATS down at start-up is retried like a cluster that is down: the process stays live and not ready. */
   private static NatsCoordinator startCoordinator(ServiceProcess process, NatsSettings settings, ClusterConnection source,
-      ClusterConnection target, ResolvedCluster targetCluster, ServiceTracing tracing) {
+      ClusterConnection target, String targetCluster, ServiceTracing tracing) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return NatsCoordinator.start(settings, source, target, targetCluster.endpoint().name(), tracing);
+        return NatsCoordinator.start(settings, source, target, targetCluster, tracing);
       } catch (IllegalStateException unreachable) {
         if (process.health().isStopping()) {
           throw new ServiceProcess.StopRequestedException();

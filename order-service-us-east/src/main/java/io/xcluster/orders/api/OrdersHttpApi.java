@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -336,11 +337,33 @@ public final class OrdersHttpApi implements HttpHandler {
       return Problem.invalidOrder(List.of(new Problem.FieldError(path(unknown), "unknown field; known fields are "
           + "customerId, lines, amountCents, currency, destinationCountry")));
     }
-    if (invalid instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      return Problem.invalidOrder(List.of(new Problem.FieldError(path(mapping), "has the wrong type: " + invalid.getOriginalMessage())));
+    if (invalid instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+      String expected = mismatch.getTargetType() == null ? "another type" : typeName(mismatch.getTargetType());
+      String problem = invalid.getOriginalMessage().startsWith("Cannot map `null`") || invalid.getOriginalMessage().startsWith("Cannot map null")
+          ? "is missing" : "must be " + expected;
+      return Problem.invalidOrder(List.of(new Problem.FieldError(path(mismatch), problem)));
+    }
+    if (invalid instanceof MismatchedInputException) {
+      return Problem.invalidOrder(List.of(new Problem.FieldError("$", "the body must be one JSON object (see docs/openapi.yaml)")));
     }
     String where = invalid.getLocation() == null ? "" : " at line " + invalid.getLocation().getLineNr() + ", column " + invalid.getLocation().getColumnNr();
-    return Problem.of(400, "malformed-json", "The body is not valid JSON", "malformed JSON" + where + ": " + invalid.getOriginalMessage());
+    String reason = invalid.getOriginalMessage();
+    int technical = reason.indexOf(" (");
+    return Problem.of(400, "malformed-json", "The body is not valid JSON",
+        "malformed JSON" + where + ": " + (technical > 0 ? reason.substring(0, technical) : reason));
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    return "an object";
   }
 
   /** {@code lines[0].quantity} from Jackson's reference path. */

@@ -13,6 +13,7 @@ import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.runtime.cli.HomeClusterOptions;
 import io.xcluster.runtime.cli.ServiceCommandLine;
 import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "order-service-us-east",
     mixinStandardHelpOptions = true,
+    versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {
         "Runs OrderWorkflow (payment, fulfillment in another region, confirmation or escalation) and the order HTTP API:"

@@ -21,7 +21,8 @@ public final class ServiceCommandLine {
 
   public static final int EXIT_CONFIG = 2;
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+  /** Each option's help names its variable as "(env NAME": picocli has interpolated the default away by now. */
+  private static final Pattern ENV_IN_HELP = Pattern.compile("\\(env ([A-Z0-9_]+)");
 
   private ServiceCommandLine() {}
 
@@ -71,8 +72,8 @@ public final class ServiceCommandLine {
   static String describe(CommandLine.ParameterException problem) {
     String message = problem.getMessage();
     ArgSpec spec = problem.getArgSpec();
-    if (spec instanceof OptionSpec option && option.defaultValue() != null) {
-      Matcher env = ENV_DEFAULT.matcher(option.defaultValue());
+    if (spec instanceof OptionSpec option) {
+      Matcher env = ENV_IN_HELP.matcher(String.join(" ", option.description()));
       if (env.find() && System.getenv(env.group(1)) != null && !problem.getCommandLine().getParseResult().hasMatchedOption(option)) {
         return message + " (from environment variable " + env.group(1) + ")";
       }

@@ -15,13 +15,13 @@ public final class ServiceOptions {
           + " (env TEMPORAL_CONFIG_FILE, default: ~/.config/temporalio/temporal.toml when it exists).")
   public String temporalConfigFile;
 
-  @Option(names = "--connect-timeout", defaultValue = "${env:XCLUSTER_CONNECT_TIMEOUT:-PT10S}",
-      description = "How long each connection attempt to a cluster may take, ISO-8601; attempts repeat until it answers"
+  @Option(names = "--connect-timeout", defaultValue = "${env:XCLUSTER_CONNECT_TIMEOUT:-10s}",
+      description = "How long each connection attempt to a cluster may take, e.g. 10s or PT10S; attempts repeat until it answers"
           + " (env XCLUSTER_CONNECT_TIMEOUT, default: ${DEFAULT-VALUE}).")
   public Duration connectTimeout;
 
-  @Option(names = "--shutdown-grace", defaultValue = "${env:XCLUSTER_SHUTDOWN_GRACE:-PT30S}",
-      description = "On SIGTERM, how long workers may finish the tasks they hold, ISO-8601; keep it below the pod's"
+  @Option(names = "--shutdown-grace", defaultValue = "${env:XCLUSTER_SHUTDOWN_GRACE:-30s}",
+      description = "On SIGTERM, how long workers may finish the tasks they hold, e.g. 30s; keep it below the pod's"
           + " terminationGracePeriodSeconds (env XCLUSTER_SHUTDOWN_GRACE, default: ${DEFAULT-VALUE}).")
   public Duration shutdownGrace;
 }

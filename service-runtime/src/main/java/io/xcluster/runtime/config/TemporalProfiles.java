@@ -120,7 +120,7 @@ public final class TemporalProfiles {
       if (env.containsKey(name)) {
         throw new ConfigException(name + " is set, but this process connects to two clusters and cannot tell which one it means;"
             + " set it in the cluster's profile ([profile." + cluster + "] in " + (file == null ? "the file named by " + CONFIG_FILE : file)
-            + ") or use --source-address / --target-address");
+            + ") or use the --source-* / --target-* flags");
       }
     }
     Draft draft = Draft.from(cluster, cluster, profiles.get(cluster), file, defaultAddress);

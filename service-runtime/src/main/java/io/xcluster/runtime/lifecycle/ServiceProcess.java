@@ -75,6 +75,9 @@ public final class ServiceProcess {
       } catch (IllegalArgumentException unusableTls) {
         throw new io.xcluster.runtime.config.ConfigException(unusableTls.getMessage(), unusableTls);
       } catch (ClusterUnreachableException unreachable) {
+        if (stopRequested) {
+          throw new StopRequestedException();
+        }
         log.warn("{} (attempt {}); trying again in {} s — not ready until it answers", unreachable.getMessage(), attempt, RETRY_PAUSE.toSeconds());
         sleep(RETRY_PAUSE);
       }

@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs of a service process, to stdout: {@code XCLUSTER_LOG_FORMAT=text} (default, one readable
- * line per event) or {@code json} (one JSON object per line, for a log pipeline). Set in code, not
+ * line per event) or {@code json} (one JSON object per line, for a log pipeline), at
+ * {@code XCLUSTER_LOG_LEVEL} (default INFO). Set in code, not
  * by a {@code logback.xml}, so a service jar and the local-stack jar that contains it do not fight
  * over one file.
  */
 public final class ServiceLogging {
 
   public static final String FORMAT = "XCLUSTER_LOG_FORMAT";
+  public static final String LEVEL = "XCLUSTER_LOG_LEVEL";
 
   private ServiceLogging() {}
 
@@ -29,6 +31,13 @@ public final class ServiceLogging {
     if (!format.equals("text") && !format.equals("json")) {
       throw ConfigException.invalid(FORMAT, format, "must be text or json");
     }
+    String levelName = env.getOrDefault(LEVEL, "INFO").toUpperCase(java.util.Locale.ROOT);
+    if (!java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(levelName)) {
+      throw ConfigException.invalid(LEVEL, env.get(LEVEL), "must be TRACE, DEBUG, INFO, WARN or ERROR");
+    }
+    // libraries that log through java.util.logging (OpenTelemetry's exporters) go through the same appender
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     Encoder<ILoggingEvent> encoder;
@@ -54,7 +63,7 @@ public final class ServiceLogging {
     console.setEncoder(encoder);
     console.start();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.INFO);
+    root.setLevel(Level.toLevel(levelName));
     root.addAppender(console);
     // the SDK's and gRPC's own chatter at INFO says nothing an operator acts on
     context.getLogger("io.grpc").setLevel(Level.WARN);
