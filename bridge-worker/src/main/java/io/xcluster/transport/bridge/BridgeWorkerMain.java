@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
         ""})
 public final class BridgeWorkerMain implements Callable<Integer> {
 
+  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  public static final int HTTP_PORT = 8082;
   /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "bridge-worker";
 
@@ -35,9 +37,6 @@ public final class BridgeWorkerMain implements Callable<Integer> {
   @Option(names = "--task-queue", description = "Task queue to poll in the calling cluster (default: bridge-to-<target-cluster>).")
   String taskQueue;
 
-  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8082}",
-      description = "Port of /healthz and /readyz, 0 for any free port (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
-  int httpPort;
 
   @Mixin ServiceOptions service;
 
@@ -46,7 +45,7 @@ public final class BridgeWorkerMain implements Callable<Integer> {
   }
 
   static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, new BridgeWorkerMain(), args);
+    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new BridgeWorkerMain(), args);
   }
 
   @Override
@@ -55,7 +54,7 @@ public final class BridgeWorkerMain implements Callable<Integer> {
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
     BridgeSettings settings = new BridgeSettings(source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout);
-    ServiceStart.Running running = start.run(httpPort);
+    ServiceStart.Running running = start.run(service.httpPort);
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
     process.log().info("calling cluster from {}; target cluster from {}", source.origin(), target.origin());

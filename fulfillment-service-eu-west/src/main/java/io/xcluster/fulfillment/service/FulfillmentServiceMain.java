@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
         ""})
 public final class FulfillmentServiceMain implements Callable<Integer> {
 
+  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  public static final int HTTP_PORT = 8081;
   /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "fulfillment-service-eu-west";
   /** This region's cluster, by default: its profile name and the name other regions call it by. */
@@ -57,9 +59,6 @@ public final class FulfillmentServiceMain implements Callable<Integer> {
           + " (env XCLUSTER_SIMULATED_FAILURE_RATE, default: ${DEFAULT-VALUE}).")
   double failureRate;
 
-  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8081}",
-      description = "Port of /healthz and /readyz, 0 for any free port (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
-  int httpPort;
 
   @Mixin ServiceOptions service;
 
@@ -68,7 +67,7 @@ public final class FulfillmentServiceMain implements Callable<Integer> {
   }
 
   static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, new FulfillmentServiceMain(), args);
+    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new FulfillmentServiceMain(), args);
   }
 
   @Override
@@ -82,7 +81,7 @@ public final class FulfillmentServiceMain implements Callable<Integer> {
       throw ConfigException.invalid("--simulated-failure-rate / XCLUSTER_SIMULATED_FAILURE_RATE", failureRate, "must be within 0..1");
     }
     SimulationSettings simulation = new SimulationSettings(stepDelay, failureRate, System.nanoTime());
-    ServiceStart.Running running = start.run(httpPort);
+    ServiceStart.Running running = start.run(service.httpPort);
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
     process.log().info("cluster from {}", region.origin());

@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
         ""})
 public final class NatsCoordinatorMain implements Callable<Integer> {
 
+  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  public static final int HTTP_PORT = 8083;
   /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "nats-coordinator";
 
@@ -55,9 +57,6 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       description = "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
 
-  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8083}",
-      description = "Port of /healthz and /readyz, 0 for any free port (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
-  int httpPort;
 
   @Mixin ServiceOptions service;
 
@@ -66,7 +65,7 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
   }
 
   static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, new NatsCoordinatorMain(), args);
+    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new NatsCoordinatorMain(), args);
   }
 
   @Override
@@ -88,7 +87,7 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
     // only the cluster(s) this side talks to must be configured: a calling side need not see eu-west's TLS files
     ResolvedCluster source = side != NatsCoordinator.Side.TARGET ? clusters.source(start.profiles()) : null;
     ResolvedCluster target = side != NatsCoordinator.Side.CALLING ? clusters.target(start.profiles()) : null;
-    ServiceStart.Running running = start.run(httpPort);
+    ServiceStart.Running running = start.run(service.httpPort);
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
     ClusterConnection targetConnection = null;

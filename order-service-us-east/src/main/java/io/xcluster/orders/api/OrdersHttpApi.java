@@ -79,6 +79,17 @@ public final class OrdersHttpApi implements HttpHandler {
     });
   }
 
+  /** Answers every request with 503 "starting" until the real API replaces it (the worker must poll first). */
+  public static HttpHandler starting() {
+    return exchange -> {
+      try (exchange) {
+        exchange.getResponseHeaders().set("Retry-After", "5");
+        problem(exchange, Problem.of(503, "starting", "The order service is starting",
+            "not connected to us-east yet; retry shortly (GET /readyz says when)"));
+      }
+    };
+  }
+
   /**
    * Requests run on the API's own bounded pool, so slow calls to us-east (the SDK retries an
    * unavailable cluster for up to a minute) never starve the health endpoints' threads; when the

@@ -19,7 +19,9 @@ import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
+import com.sun.net.httpserver.HttpHandler;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +45,8 @@ import picocli.CommandLine.Option;
         ""})
 public final class OrderServiceMain implements Callable<Integer> {
 
+  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  public static final int HTTP_PORT = 8080;
   /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "order-service-us-east";
   public static final String CLUSTER = "us-east";
@@ -71,9 +75,6 @@ public final class OrderServiceMain implements Callable<Integer> {
       description = "How long an order waits for its fulfillment before it escalates (env XCLUSTER_FULFILLMENT_TIMEOUT, default: ${DEFAULT-VALUE}).")
   Duration fulfillmentTimeout;
 
-  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-8080}",
-      description = "Port of the order API, /healthz and /readyz, 0 for any free port (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
-  int httpPort;
 
   @Mixin ServiceOptions service;
 
@@ -82,7 +83,7 @@ public final class OrderServiceMain implements Callable<Integer> {
   }
 
   static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, new OrderServiceMain(), args);
+    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new OrderServiceMain(), args);
   }
 
   @Override
@@ -90,17 +91,19 @@ public final class OrderServiceMain implements Callable<Integer> {
     ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
     OrderWorkflowSettings settings = workflowSettings();
-    ServiceStart.Running running = start.run(httpPort);
+    ServiceStart.Running running = start.run(service.httpPort);
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
     process.log().info("cluster from {}; new orders go to {} through {} (queue {})",
         region.origin(), targetCluster, settings.route().transport(), settings.route().taskQueue());
+    // /orders answers 503 "starting" (problem+json) until the worker that runs orders is polling
+    AtomicReference<HttpHandler> api = new AtomicReference<>(OrdersHttpApi.starting());
+    running.http().route("/orders", exchange -> api.get().handle(exchange));
     ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     WorkerFactory workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
     process.drainOnStop("order worker", workers);
     process.log().info("order API on /orders");
-    // the API is routed last: an order is accepted only once the worker that runs it is polling
-    running.http().route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
+    api.set(new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
     process.runUntilStopped();
     return 0;
   }

@@ -26,7 +26,9 @@ public final class ServiceCommandLine {
 
   private ServiceCommandLine() {}
 
-  public static int execute(String service, Object command, String... args) {
+  /** Runs {@code command}, whose {@link ServiceOptions} default to {@code defaultHttpPort}. */
+  public static int execute(String service, int defaultHttpPort, Object command, String... args) {
+    System.setProperty(ServiceOptions.DEFAULT_PORT_PROPERTY, String.valueOf(defaultHttpPort));
     PrintWriter err = new PrintWriter(System.err, true);
     CommandLine commandLine = new CommandLine(command);
     commandLine.registerConverter(Duration.class, ServiceCommandLine::duration);

@@ -6,6 +6,14 @@ import picocli.CommandLine.Option;
 /** Settings every service process has: where its health (and API) server listens, timeouts, the profile file. */
 public final class ServiceOptions {
 
+  /** Set by {@link ServiceCommandLine} to the service's own default port before the flags are parsed. */
+  static final String DEFAULT_PORT_PROPERTY = "xcluster.http.default-port";
+
+  @Option(names = "--http-port", defaultValue = "${env:XCLUSTER_HTTP_PORT:-${sys:" + DEFAULT_PORT_PROPERTY + "}}",
+      description = "Port of the HTTP server (health endpoints, and the API where there is one), 0 for any free port"
+          + " (env XCLUSTER_HTTP_PORT, default: ${DEFAULT-VALUE}).")
+  public int httpPort;
+
   @Option(names = "--http-host", defaultValue = "${env:XCLUSTER_HTTP_HOST:-127.0.0.1}",
       description = "Address the HTTP server (health endpoints, API) binds; 0.0.0.0 in a container (env XCLUSTER_HTTP_HOST, default: ${DEFAULT-VALUE}).")
   public String httpHost;
