@@ -52,14 +52,15 @@ final class ServiceJar implements AutoCloseable {
   }
 
   static HttpResponse<String> get(int port, String path) {
-    return send(port, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
   }
 
-  static HttpResponse<String> send(int port, HttpRequest.Builder request) {
+  /** @throws java.io.UncheckedIOException when nothing answers (the readiness check takes that as "not yet") */
+  static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      return new Unreachable(e);
+      throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -95,17 +96,5 @@ final class ServiceJar implements AutoCloseable {
   @Override
   public void close() {
     process.close();
-  }
-
-  /** A connection that failed, as a response the readiness predicate can look at. */
-  private record Unreachable(Exception cause) implements HttpResponse<String> {
-    @Override public int statusCode() { return -1; }
-    @Override public HttpRequest request() { return null; }
-    @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-    @Override public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
-    @Override public String body() { return cause.toString(); }
-    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-    @Override public URI uri() { return null; }
-    @Override public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
   }
 }

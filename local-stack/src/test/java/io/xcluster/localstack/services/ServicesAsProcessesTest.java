@@ -253,7 +253,7 @@ class ServicesAsProcessesTest {
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }
-    return ServiceJar.send(service.httpPort(), request);
+    return ServiceJar.send(request);
   }
 
   private <T extends AutoCloseable> T started(T resource) {

@@ -100,7 +100,12 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       process.log().info("calling cluster from {}", source.origin());
       sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     }
-    NatsCoordinator coordinator = startCoordinator(process, settings, sourceConnection, targetConnection, clusters.targetCluster, tracing);
+    // NATS down at start-up is retried like a cluster that is down (NatsCoordinator says so with IllegalStateException)
+    NatsSettings coordinatorSettings = settings;
+    ClusterConnection callingSide = sourceConnection;
+    ClusterConnection targetSide = targetConnection;
+    NatsCoordinator coordinator = process.retryWhileUnreachable(
+        () -> NatsCoordinator.start(coordinatorSettings, callingSide, targetSide, clusters.targetCluster, tracing), IllegalStateException.class);
     process.onStop(() -> coordinator.close(service.shutdownGrace));
     process.health().require("nats", coordinator::natsConnected);
     process.log().info("nats coordinator up: side {}, {} -> {} via {}", side.name().toLowerCase(),
@@ -108,26 +113,6 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
         target == null ? clusters.targetCluster : target.endpoint().address(), access.describe());
     process.runUntilStopped();
     return 0;
-  }
-
-  /** NATS down at start-up is retried like a cluster that is down: the process stays live and not ready. */
-  private static NatsCoordinator startCoordinator(ServiceProcess process, NatsSettings settings, ClusterConnection source,
-      ClusterConnection target, String targetCluster, ServiceTracing tracing) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return NatsCoordinator.start(settings, source, target, targetCluster, tracing);
-      } catch (IllegalStateException unreachable) {
-        if (process.health().isStopping()) {
-          throw new ServiceProcess.StopRequestedException();
-        }
-        process.log().warn("{} (attempt {}); trying again in 5 s — not ready until it answers", unreachable.getMessage(), attempt);
-        try {
-          Thread.sleep(5_000);
-        } catch (InterruptedException stopped) {
-          throw new ServiceProcess.StopRequestedException();
-        }
-      }
-    }
   }
 
   /** Accepts calling / target / both in any case, with one clear error otherwise. */

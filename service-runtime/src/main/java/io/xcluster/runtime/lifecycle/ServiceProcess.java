@@ -10,6 +10,7 @@ import io.xcluster.runtime.http.ServiceHealth;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,23 +63,41 @@ public final class ServiceProcess {
    */
   public ClusterConnection connect(ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
     health.require("cluster " + endpoint.name(), () -> false);
-    for (int attempt = 1; ; attempt++) {
+    ClusterConnection connection = retryWhileUnreachable(() -> {
+      try {
+        return ClusterConnection.open(endpoint, attemptTimeout, interceptors);
+      } catch (IllegalArgumentException unusableTls) {
+        throw new io.xcluster.runtime.config.ConfigException(unusableTls.getMessage(), unusableTls);
+      }
+    }, ClusterUnreachableException.class);
+    health.require("cluster " + endpoint.name(), connection::isServing);
+    onStop(connection);
+    log.info("connected to cluster {}", endpoint.describe());
+    return connection;
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, every few seconds while it fails with {@code unreachable}
+   * (logged, one line per attempt): a dependency that is down at start-up keeps the process live and
+   * not ready rather than crash-looping.
+   *
+   * @throws StopRequestedException when SIGTERM arrives first
+   */
+  public <T> T retryWhileUnreachable(Supplier<T> attempt, Class<? extends RuntimeException> unreachable) {
+    for (int tried = 1; ; tried++) {
       if (stopRequested) {
         throw new StopRequestedException();
       }
       try {
-        ClusterConnection connection = ClusterConnection.open(endpoint, attemptTimeout, interceptors);
-        health.require("cluster " + endpoint.name(), connection::isServing);
-        onStop(connection);
-        log.info("connected to cluster {}", endpoint.describe());
-        return connection;
-      } catch (IllegalArgumentException unusableTls) {
-        throw new io.xcluster.runtime.config.ConfigException(unusableTls.getMessage(), unusableTls);
-      } catch (ClusterUnreachableException unreachable) {
+        return attempt.get();
+      } catch (RuntimeException failed) {
+        if (!unreachable.isInstance(failed)) {
+          throw failed;
+        }
         if (stopRequested) {
           throw new StopRequestedException();
         }
-        log.warn("{} (attempt {}); trying again in {} s — not ready until it answers", unreachable.getMessage(), attempt, RETRY_PAUSE.toSeconds());
+        log.warn("{} (attempt {}); trying again in {} s — not ready until it answers", failed.getMessage(), tried, RETRY_PAUSE.toSeconds());
         sleep(RETRY_PAUSE);
       }
     }
