@@ -25,7 +25,7 @@ Copies a region module to a new region and registers it in the root pom.xml, e.g
   --from <module>      the module to copy (default $DEFAULT_FROM); its name must end in
                        -service-<region>, which tells the source region
   --package <package>  the new root Java package (default: the source's root package with the
-                       region inserted, io.xcluster.fulfillment -> io.xcluster.apsouth.fulfillment)
+                       region segment replaced, io.xcluster.region.euwest.fulfillment -> io.xcluster.region.apsouth.fulfillment)
   --dry-run            do all the work in a scratch directory, print what would change, touch nothing
   -h, --help           this text
 

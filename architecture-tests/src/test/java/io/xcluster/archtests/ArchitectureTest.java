@@ -24,9 +24,11 @@ import java.util.UUID;
 public class ArchitectureTest {
 
   static final String PORT = "io.xcluster.port..";
-  static final String ORDERS = "io.xcluster.orders..";
-  /** eu-west's region and every fork of it (scripts/fork-region.sh puts a fork in io.xcluster.<region>.fulfillment). */
-  static final String FULFILLMENT = "io.xcluster..fulfillment..";
+  /**
+   * Region code: every region module and every fork of one lives in io.xcluster.region.<region>.<service>
+   * (us-east's orders, eu-west's fulfillment; scripts/fork-region.sh replaces the region segment).
+   */
+  static final String REGIONS = "io.xcluster.region..";
   static final String TRANSPORTS = "io.xcluster.transport..";
   static final String LOCAL_STACK = "io.xcluster.localstack..";
   static final String TRACING = "io.xcluster.tracing..";
@@ -35,13 +37,13 @@ public class ArchitectureTest {
 
   @ArchTest
   static final ArchRule region_modules_never_depend_on_a_transport =
-      noClasses().that().resideInAnyPackage(ORDERS, FULFILLMENT)
+      noClasses().that().resideInAPackage(REGIONS)
           .should().dependOnClassesThat().resideInAPackage(TRANSPORTS)
           .because("a region only knows the port; the transport is chosen by configuration at the composition root");
 
   @ArchTest
   static final ArchRule regions_share_a_wire_format_never_code =
-      slices().matching("io.xcluster.(orders|fulfillment)..").namingSlices("region $1")
+      slices().matching("io.xcluster.region.(*).(*)..").namingSlices("region $1, service $2")
           .should().notDependOnEachOther()
           .because("us-east and eu-west are deployed and released independently");
 
@@ -53,30 +55,30 @@ public class ArchitectureTest {
   @ArchTest
   static final ArchRule transports_never_depend_on_region_internals =
       noClasses().that().resideInAPackage(TRANSPORTS)
-          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, LOCAL_STACK)
+          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, LOCAL_STACK)
           .because("a transport carries any workflow type: it must not know which");
 
   @ArchTest
   static final ArchRule the_port_depends_on_nothing_of_ours =
       noClasses().that().resideInAPackage(PORT)
-          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME);
+          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME);
 
   @ArchTest
   static final ArchRule the_service_runtime_names_no_service =
       noClasses().that().resideInAPackage(RUNTIME)
-          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, REPLICATION)
+          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, REPLICATION)
           .because("every process shares it, so it can name none of them");
 
   @ArchTest
   static final ArchRule tracing_knows_only_the_port =
       noClasses().that().resideInAPackage(TRACING)
-          .should().dependOnClassesThat().resideInAnyPackage(ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, RUNTIME)
+          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, RUNTIME)
           .because("tracing is a cross-cutting concern added at the composition root");
 
   @ArchTest
   static final ArchRule replication_setup_stands_alone =
       noClasses().that().resideInAPackage(REPLICATION)
-          .should().dependOnClassesThat().resideInAnyPackage(PORT, ORDERS, FULFILLMENT, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
+          .should().dependOnClassesThat().resideInAnyPackage(PORT, REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
           .because("replication-setup operates any pair of Temporal clusters, not only this project's");
 
   /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */

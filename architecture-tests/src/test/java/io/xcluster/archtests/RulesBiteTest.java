@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
-import io.xcluster.orders.archfixture.ClockReadingWorkflowImpl;
-import io.xcluster.orders.archfixture.RegionCodeNamingABridgeClass;
+import io.xcluster.region.useast.orders.archfixture.ClockReadingWorkflowImpl;
+import io.xcluster.region.useast.orders.archfixture.RegionCodeNamingABridgeClass;
 import io.xcluster.transport.bridge.BridgeTransport;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class RulesBiteTest {
   @Test
   void workflowReadingTheWallClockIsCaught() {
     JavaClasses classes =
-        new ClassFileImporter().importClasses(ClockReadingWorkflowImpl.class, io.xcluster.orders.archfixture.ClockReadingWorkflow.class);
+        new ClassFileImporter().importClasses(ClockReadingWorkflowImpl.class, io.xcluster.region.useast.orders.archfixture.ClockReadingWorkflow.class);
 
     EvaluationResult result = ArchitectureTest.workflow_code_calls_nothing_non_deterministic.evaluate(classes);
 
@@ -45,7 +45,7 @@ class RulesBiteTest {
 
   @Test
   void theRealCodeHasWorkflowImplementationsToCheck() {
-    JavaClasses ours = new ClassFileImporter().importPackages("io.xcluster.orders.workflow", "io.xcluster.fulfillment.workflow");
+    JavaClasses ours = new ClassFileImporter().importPackages("io.xcluster.region.useast.orders.workflow", "io.xcluster.region.euwest.fulfillment.workflow");
 
     assertFalse(ours.stream().filter(ArchitectureTest.WORKFLOW_CODE::test).toList().isEmpty());
   }

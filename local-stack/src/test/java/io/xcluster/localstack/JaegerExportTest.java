@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.demo.OrderDemo;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.LocalJaeger;

@@ -1,6 +1,6 @@
 package io.xcluster.localstack;
 
-import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.process.ToolBinary;
 import io.xcluster.localstack.stack.StackOptions;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.xcluster.localstack.bench;
 
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
-import io.xcluster.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.fulfillment.worker.FulfillmentServiceWorker;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
 import io.xcluster.localstack.stack.LocalStack;
 
 /** The probe side of the benchmark on a stack. */

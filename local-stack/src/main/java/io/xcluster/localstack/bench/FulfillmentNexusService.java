@@ -2,8 +2,8 @@ package io.xcluster.localstack.bench;
 
 import io.nexusrpc.Operation;
 import io.nexusrpc.Service;
-import io.xcluster.fulfillment.workflow.FulfillmentRequest;
-import io.xcluster.fulfillment.workflow.Shipment;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
+import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
 
 /** Fulfillment as a Nexus service: what a team would expose to another namespace of the same cluster. */
 @Service

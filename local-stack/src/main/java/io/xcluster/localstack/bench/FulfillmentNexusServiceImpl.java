@@ -6,9 +6,9 @@ import io.nexusrpc.handler.ServiceImpl;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.nexus.Nexus;
 import io.temporal.nexus.WorkflowRunOperation;
-import io.xcluster.fulfillment.workflow.FulfillmentRequest;
-import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
-import io.xcluster.fulfillment.workflow.Shipment;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
 
 /** Runs each {@code fulfil} operation as a FulfillmentWorkflow in the handler's namespace, keyed by the operation's request id. */
 @ServiceImpl(service = FulfillmentNexusService.class)

@@ -5,8 +5,8 @@ import io.temporal.workflow.NexusOperationOptions;
 import io.temporal.workflow.NexusServiceOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
-import io.xcluster.fulfillment.workflow.Shipment;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.workflow.CrossClusterClient;
 

@@ -1,6 +1,6 @@
 package io.xcluster.localstack.bench;
 
-import io.xcluster.fulfillment.workflow.FulfillmentRequest;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
 import io.xcluster.port.spi.CallRoute;
 
 /**

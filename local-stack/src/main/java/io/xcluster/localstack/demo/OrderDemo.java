@@ -2,11 +2,11 @@ package io.xcluster.localstack.demo;
 
 import io.xcluster.localstack.cli.Percentiles;
 import io.xcluster.localstack.cli.ProgressBar;
-import io.xcluster.orders.placement.OrderPlacement;
-import io.xcluster.orders.workflow.Order;
-import io.xcluster.orders.workflow.OrderLine;
-import io.xcluster.orders.workflow.OrderState;
-import io.xcluster.orders.workflow.OrderStatus;
+import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.workflow.Order;
+import io.xcluster.region.useast.orders.workflow.OrderLine;
+import io.xcluster.region.useast.orders.workflow.OrderState;
+import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.xcluster.localstack.stack;
 
 import io.temporal.worker.WorkerFactory;
-import io.xcluster.fulfillment.worker.FulfillmentServiceWorker;
-import io.xcluster.orders.notification.SimulatedNotifier;
-import io.xcluster.orders.payment.SimulatedPaymentGateway;
-import io.xcluster.orders.worker.OrderServiceWorker;
-import io.xcluster.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
+import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
+import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.process.StopSequence;
@@ -18,12 +18,12 @@ import io.xcluster.transport.nats.LocalNatsServer;
 import io.xcluster.transport.nats.NatsCoordinator;
 import io.xcluster.transport.nats.NatsSettings;
 import io.xcluster.transport.nats.NatsTransport;
-import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import io.xcluster.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
 

@@ -1,6 +1,6 @@
 package io.xcluster.localstack.stack;
 
-import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

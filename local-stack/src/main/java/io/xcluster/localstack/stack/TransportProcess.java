@@ -1,6 +1,6 @@
 package io.xcluster.localstack.stack;
 
-import io.xcluster.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.localstack.process.JvmProbe;
 import io.xcluster.localstack.process.SupervisedProcess;
 import io.xcluster.port.cluster.ClusterEndpoint;

@@ -54,8 +54,8 @@ class ForkRegionScriptTest {
   private static final String SOURCE_MODULE = "fulfillment-service-eu-west";
   private static final String REGION = "ap-south";
   private static final String FORKED_MODULE = "fulfillment-service-ap-south";
-  private static final String SOURCE_PACKAGE = "io.xcluster.fulfillment";
-  private static final String FORKED_PACKAGE = "io.xcluster.apsouth.fulfillment";
+  private static final String SOURCE_PACKAGE = "io.xcluster.region.euwest.fulfillment";
+  private static final String FORKED_PACKAGE = "io.xcluster.region.apsouth.fulfillment";
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(1);
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(12);
 

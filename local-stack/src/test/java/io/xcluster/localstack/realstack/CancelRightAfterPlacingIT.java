@@ -3,12 +3,12 @@ package io.xcluster.localstack.realstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.temporal.client.WorkflowStub;
-import io.xcluster.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
-import io.xcluster.orders.workflow.Order;
-import io.xcluster.orders.workflow.OrderLine;
-import io.xcluster.orders.workflow.OrderStatus;
+import io.xcluster.region.useast.orders.workflow.Order;
+import io.xcluster.region.useast.orders.workflow.OrderLine;
+import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

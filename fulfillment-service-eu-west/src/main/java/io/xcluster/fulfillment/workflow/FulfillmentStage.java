@@ -1,9 +1,0 @@
-package io.xcluster.fulfillment.workflow;
-
-/** Where a fulfillment is, as the {@code stage} query reports it. */
-public enum FulfillmentStage {
-  RECEIVED,
-  PICKING_AND_PACKING,
-  SHIPPING,
-  SHIPPED
-}

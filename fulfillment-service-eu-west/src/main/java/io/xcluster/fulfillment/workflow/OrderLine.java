@@ -1,4 +1,0 @@
-package io.xcluster.fulfillment.workflow;
-
-/** One line of what to ship: a stock-keeping unit and how many. */
-public record OrderLine(String sku, int quantity) {}

@@ -1,0 +1,31 @@
+package io.xcluster.region.euwest.fulfillment.worker;
+
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.region.euwest.fulfillment.shipping.SimulatedCarrier;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulatedWarehouse;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflowImpl;
+import io.xcluster.port.cluster.ClusterConnection;
+
+/** Registers eu-west's workflow and activities on the {@code fulfillment} queue of a connected cluster. */
+public final class FulfillmentServiceWorker {
+
+  private FulfillmentServiceWorker() {}
+
+  /** Registers and starts the worker; the caller owns (and shuts down) the returned factory. */
+  public static WorkerFactory start(ClusterConnection euWest, SimulationSettings simulation) {
+    return start(euWest, simulation, FulfillmentWorkflow.TASK_QUEUE);
+  }
+
+  /** As {@link #start(ClusterConnection, SimulationSettings)}, on another task queue (benchmarks, tests). */
+  public static WorkerFactory start(ClusterConnection euWest, SimulationSettings simulation, String taskQueue) {
+    WorkerFactory factory = euWest.newWorkerFactory();
+    Worker worker = factory.newWorker(taskQueue);
+    worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new SimulatedWarehouse(simulation), new SimulatedCarrier(simulation));
+    factory.start();
+    return factory;
+  }
+}

@@ -1,0 +1,61 @@
+package io.xcluster.region.euwest.fulfillment.workflow;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Workflow;
+import io.xcluster.region.euwest.fulfillment.shipping.ShippingActivities;
+import io.xcluster.region.euwest.fulfillment.warehouse.PackedParcel;
+import io.xcluster.region.euwest.fulfillment.warehouse.WarehouseActivities;
+import java.time.Duration;
+
+public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
+
+  private static final ActivityOptions WAREHOUSE_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofMillis(200))
+                  .setMaximumInterval(Duration.ofSeconds(10))
+                  .build())
+          .build();
+
+  private final WarehouseActivities warehouse =
+      Workflow.newActivityStub(WarehouseActivities.class, WAREHOUSE_OPTIONS);
+  private final ShippingActivities shipping = Workflow.newActivityStub(ShippingActivities.class, WAREHOUSE_OPTIONS);
+
+  private FulfillmentStage stage = FulfillmentStage.RECEIVED;
+
+  @Override
+  public Shipment fulfill(FulfillmentRequest request) {
+    stage = FulfillmentStage.PICKING_AND_PACKING;
+    PackedParcel parcel = asBusinessFailure(() -> warehouse.pickAndPack(request));
+    stage = FulfillmentStage.SHIPPING;
+    Shipment shipment = asBusinessFailure(() -> shipping.ship(parcel, request.destinationCountry()));
+    stage = FulfillmentStage.SHIPPED;
+    return shipment;
+  }
+
+  @Override
+  public FulfillmentStage stage() {
+    return stage;
+  }
+
+  /**
+   * Fails the workflow with the activity's own failure type and message (e.g. {@code UnknownSku}),
+   * so the caller in the other cluster gets a failure it can act on instead of a wrapped one.
+   */
+  private static <T> T asBusinessFailure(Functions.Func<T> step) {
+    try {
+      return step.apply();
+    } catch (ActivityFailure failure) {
+      if (failure.getCause() instanceof ApplicationFailure cause) {
+        throw ApplicationFailure.newNonRetryableFailure(cause.getOriginalMessage(), cause.getType());
+      }
+      throw failure;
+    }
+  }
+}

@@ -1,4 +1,0 @@
-package io.xcluster.orders.payment;
-
-/** Proof of a charge, needed to refund it. */
-public record PaymentReceipt(String orderId, String paymentId, long amountCents, String currency) {}

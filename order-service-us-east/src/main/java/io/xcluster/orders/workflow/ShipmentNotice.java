@@ -1,4 +1,0 @@
-package io.xcluster.orders.workflow;
-
-/** us-east's view of eu-west's {@code FulfillmentWorkflow} result (the fields it needs). */
-public record ShipmentNotice(String orderId, String carrier, String trackingNumber) {}

@@ -1,0 +1,37 @@
+package io.xcluster.region.useast.orders.notification;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A simulated mailer and pager: logs and remembers what it sent. Replace when forking. */
+public final class SimulatedNotifier implements NotificationActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(SimulatedNotifier.class);
+
+  private final Map<String, String> confirmations = new ConcurrentHashMap<>();
+  private final Map<String, String> escalations = new ConcurrentHashMap<>();
+
+  @Override
+  public void sendShippingConfirmation(String orderId, String carrier, String trackingNumber) {
+    confirmations.put(orderId, trackingNumber);
+    log.debug("order {} shipped with {} as {}", orderId, carrier, trackingNumber);
+  }
+
+  @Override
+  public void escalate(String orderId, String reason) {
+    escalations.put(orderId, reason);
+    log.warn("order {} escalated to operations: {}", orderId, reason);
+  }
+
+  /** The tracking number confirmed for {@code orderId}, or null. */
+  public String confirmationFor(String orderId) {
+    return confirmations.get(orderId);
+  }
+
+  /** The escalation reason for {@code orderId}, or null. */
+  public String escalationFor(String orderId) {
+    return escalations.get(orderId);
+  }
+}

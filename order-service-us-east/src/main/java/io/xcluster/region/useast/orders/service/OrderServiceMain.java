@@ -1,0 +1,126 @@
+package io.xcluster.region.useast.orders.service;
+
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.region.useast.orders.api.OrdersHttpApi;
+import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
+import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.runtime.cli.HomeClusterOptions;
+import io.xcluster.runtime.cli.ServiceCommandLine;
+import io.xcluster.runtime.cli.ServiceOptions;
+import io.xcluster.runtime.cli.ServiceVersion;
+import io.xcluster.runtime.config.ConfigException;
+import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
+import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceStart;
+import io.xcluster.tracing.ServiceTracing;
+import com.sun.net.httpserver.HttpHandler;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs us-east's order service until SIGTERM / Ctrl-C: the {@code OrderWorkflow} worker and the
+ * order HTTP API. The transport is chosen here, by name, from the transports on the class path;
+ * the region's code only knows the port.
+ */
+@Command(
+    name = "order-service-us-east",
+    mixinStandardHelpOptions = true,
+    versionProvider = ServiceVersion.class,
+    sortOptions = false,
+    description = {
+        "Runs OrderWorkflow (payment, fulfillment in another region, confirmation or escalation) and the order HTTP API:"
+            + " POST /orders, GET /orders/{id}, POST /orders/{id}/cancel (docs/openapi.yaml), plus /healthz and /readyz.",
+        "The cluster comes from the Temporal profile named after it (TEMPORAL_CONFIG_FILE), then TEMPORAL_ADDRESS,"
+            + " TEMPORAL_NAMESPACE and TEMPORAL_TLS_*, then the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
+        ""})
+public final class OrderServiceMain implements Callable<Integer> {
+
+  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  public static final int HTTP_PORT = 8080;
+  /** The service name in traces and logs. */
+  public static final String SERVICE_NAME = "order-service-us-east";
+  public static final String CLUSTER = "us-east";
+
+  @Option(names = "--cluster", defaultValue = "${env:XCLUSTER_CLUSTER:-" + CLUSTER + "}",
+      description = "This region's cluster name (first part of call ids) and the Temporal profile read for it"
+          + " (env XCLUSTER_CLUSTER, default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Mixin HomeClusterOptions home;
+
+  @Option(names = "--transport", defaultValue = "${env:" + CrossClusterTransports.SETTING + ":-bridge}",
+      description = "Cross-cluster transport for new orders: bridge or nats; orders in flight keep theirs"
+          + " (env " + CrossClusterTransports.SETTING + ", default: ${DEFAULT-VALUE}).")
+  String transport;
+
+  @Option(names = "--target-cluster", defaultValue = "${env:XCLUSTER_TARGET_CLUSTER:-eu-west}",
+      description = "Cluster that fulfils orders (env XCLUSTER_TARGET_CLUSTER, default: ${DEFAULT-VALUE}).")
+  String targetCluster;
+
+  @Option(names = "--target-namespace", defaultValue = "${env:XCLUSTER_TARGET_NAMESPACE:-default}",
+      description = "Namespace of the fulfillment workflows there (env XCLUSTER_TARGET_NAMESPACE, default: ${DEFAULT-VALUE}).")
+  String targetNamespace;
+
+  @Option(names = "--fulfillment-timeout", defaultValue = "${env:XCLUSTER_FULFILLMENT_TIMEOUT:-48h}",
+      description = "How long an order waits for its fulfillment before it escalates (env XCLUSTER_FULFILLMENT_TIMEOUT, default: ${DEFAULT-VALUE}).")
+  Duration fulfillmentTimeout;
+
+
+  @Mixin ServiceOptions service;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new OrderServiceMain(), args);
+  }
+
+  @Override
+  public Integer call() {
+    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+    ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
+    OrderWorkflowSettings settings = workflowSettings();
+    ServiceStart.Running running = start.run(service.httpPort);
+    ServiceProcess process = running.process();
+    ServiceTracing tracing = running.tracing();
+    process.log().info("cluster from {}; new orders go to {} through {} (queue {})",
+        region.origin(), targetCluster, settings.route().transport(), settings.route().taskQueue());
+    // /orders answers 503 "starting" (problem+json) until the worker that runs orders is polling
+    AtomicReference<HttpHandler> api = new AtomicReference<>(OrdersHttpApi.starting());
+    running.http().route("/orders", exchange -> api.get().handle(exchange));
+    ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
+    WorkerFactory workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
+    process.drainOnStop("order worker", workers);
+    process.log().info("order API on /orders");
+    api.set(new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
+    process.runUntilStopped();
+    return 0;
+  }
+
+  private OrderWorkflowSettings workflowSettings() {
+    CallRoute route;
+    try {
+      route = CrossClusterTransports.named(transport).routeTo(targetCluster);
+    } catch (IllegalArgumentException unknown) {
+      throw ConfigException.invalid("--transport / " + CrossClusterTransports.SETTING, transport,
+          "not a transport on the class path; available: " + String.join(", ", CrossClusterTransports.available().keySet()));
+    }
+    if (fulfillmentTimeout.isNegative() || fulfillmentTimeout.isZero()) {
+      throw ConfigException.invalid("--fulfillment-timeout / XCLUSTER_FULFILLMENT_TIMEOUT", fulfillmentTimeout, "must be positive");
+    }
+    return new OrderWorkflowSettings(cluster,
+        OrderWorkflowSettings.euWestFulfillment(targetCluster, targetNamespace, OrderWorkflowSettings.DEFAULT_REMOTE_EXECUTION_TIMEOUT),
+        route, fulfillmentTimeout);
+  }
+}

@@ -1,0 +1,40 @@
+package io.xcluster.region.useast.orders.worker;
+
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.region.useast.orders.notification.NotificationActivities;
+import io.xcluster.region.useast.orders.payment.PaymentActivities;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowImpl;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.port.cluster.ClusterConnection;
+import java.util.function.Supplier;
+
+/** Registers us-east's workflow and activities on the {@code orders} queue of a connected cluster. */
+public final class OrderServiceWorker {
+
+  private OrderServiceWorker() {}
+
+  /** Registers and starts the worker; the caller owns (and shuts down) the returned factory. */
+  public static WorkerFactory start(
+      ClusterConnection usEast, OrderWorkflowSettings settings, PaymentActivities payments, NotificationActivities notifications) {
+    return start(usEast, () -> settings, payments, notifications);
+  }
+
+  /**
+   * As above, with settings read anew for each workflow instance the worker creates (a
+   * configuration reload); each execution records what it used, so changes affect new orders only.
+   */
+  public static WorkerFactory start(
+      ClusterConnection usEast,
+      Supplier<OrderWorkflowSettings> settings,
+      PaymentActivities payments,
+      NotificationActivities notifications) {
+    WorkerFactory factory = usEast.newWorkerFactory();
+    Worker worker = factory.newWorker(OrderWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(settings.get()));
+    worker.registerActivitiesImplementations(payments, notifications);
+    factory.start();
+    return factory;
+  }
+}

@@ -1,0 +1,165 @@
+package io.xcluster.region.useast.orders.workflow;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.xcluster.region.useast.orders.notification.NotificationActivities;
+import io.xcluster.region.useast.orders.payment.PaymentActivities;
+import io.xcluster.region.useast.orders.payment.PaymentReceipt;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.workflow.CrossClusterClient;
+import java.time.Duration;
+import java.util.List;
+
+public final class OrderWorkflowImpl implements OrderWorkflow {
+
+  private static final ActivityOptions LOCAL_ACTIVITIES =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
+          // a charge in progress when the order is canceled finishes, so its receipt can be refunded
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
+  /** Version marker of the change that records the transport when the order is placed. */
+  static final String ROUTE_CHOSEN_AT_PLACEMENT = "route-chosen-at-placement";
+
+  private final PaymentActivities payments = Workflow.newActivityStub(PaymentActivities.class, LOCAL_ACTIVITIES);
+  private final NotificationActivities notifications =
+      Workflow.newActivityStub(NotificationActivities.class, LOCAL_ACTIVITIES);
+  private final OrderWorkflowSettings settings;
+  private final CrossClusterClient crossCluster;
+
+  private OrderStatus status;
+  private PaymentReceipt receipt;
+  private Promise<CallOutcome> fulfillment;
+
+  public OrderWorkflowImpl(OrderWorkflowSettings settings) {
+    this.settings = settings;
+    this.crossCluster = new CrossClusterClient(settings.sourceCluster(), settings::route);
+  }
+
+  @Override
+  public OrderStatus placeOrder(Order order) {
+    status = OrderStatus.received(order.orderId());
+    List<String> problems = order.problems();
+    if (!problems.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("invalid order: " + String.join("; ", problems), INVALID_ORDER);
+    }
+    if (Workflow.getVersion(ROUTE_CHOSEN_AT_PLACEMENT, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // The transport is chosen when the order is placed, not when fulfillment is requested: an
+      // order placed before the flag flips goes through the transport it was placed under.
+      // (Executions from before this change chose at the call; replay keeps them that way.)
+      status = status.withTransport(crossCluster.route().transport());
+    }
+    try {
+      return process(order);
+    } catch (RuntimeException e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      // Canceled, wherever it hit us: compensate outside the canceled scope, then end canceled.
+      // (Temporal closes a cancel-requested workflow as CANCELED whatever it returns, so the
+      // status query is where a parcel that shipped anyway shows up as COMPLETED.)
+      Workflow.newDetachedCancellationScope(this::compensateCancellation).run();
+      throw e instanceof CanceledFailure canceled ? canceled : new CanceledFailure("order canceled");
+    }
+  }
+
+  @Override
+  public OrderStatus status() {
+    return status;
+  }
+
+  private OrderStatus process(Order order) {
+    status = status.withState(OrderState.CHARGING_PAYMENT);
+    try {
+      receipt = payments.charge(order.orderId(), order.customerId(), order.amountCents(), order.currency());
+    } catch (ActivityFailure declined) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw declined;
+      }
+      status = status.failed("payment: " + reasonOf(declined));
+      return status;
+    }
+
+    status = status.withState(OrderState.FULFILLING);
+    Duration fulfillmentTimeout = Workflow.sideEffect(Duration.class, settings::fulfillmentTimeout);
+    fulfillment =
+        crossCluster.call(
+            FULFILLMENT_OPERATION,
+            settings.fulfillment(),
+            new FulfillmentOrder(order.orderId(), order.lines(), order.destinationCountry()));
+    status = status.withTransport(crossCluster.route().transport());
+
+    if (!Workflow.await(fulfillmentTimeout, fulfillment::isCompleted)) {
+      status = status.withState(OrderState.ESCALATED);
+      notifications.escalate(
+          order.orderId(), "no fulfillment outcome from " + settings.fulfillment().cluster() + " within " + fulfillmentTimeout);
+      // keep waiting: the remote run's own execution timeout guarantees an outcome eventually
+      Workflow.await(fulfillment::isCompleted);
+    }
+    return settle(order.orderId(), outcomeOrTransportFailure());
+  }
+
+  private OrderStatus settle(String orderId, CallOutcome outcome) {
+    if (outcome.isCompleted()) {
+      ShipmentNotice shipment = outcome.resultOrThrow(ShipmentNotice.class);
+      notifications.sendShippingConfirmation(orderId, shipment.carrier(), shipment.trackingNumber());
+      status = status.shipped(shipment.carrier(), shipment.trackingNumber());
+      return status;
+    }
+    String reason = "fulfillment " + outcome.describe();
+    payments.refund(receipt, reason);
+    status = status.failed(reason);
+    return status;
+  }
+
+  /** The fulfillment outcome; a call the transport gave up on (a deployment error) counts as FAILED. */
+  private CallOutcome outcomeOrTransportFailure() {
+    try {
+      return fulfillment.get();
+    } catch (ActivityFailure transportGaveUp) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw transportGaveUp;
+      }
+      ApplicationFailure cause =
+          transportGaveUp.getCause() instanceof ApplicationFailure application ? application : null;
+      return CallOutcome.failed(
+          cause == null ? "TransportFailure" : cause.getType(),
+          cause == null ? transportGaveUp.getMessage() : cause.getOriginalMessage(),
+          true);
+    }
+  }
+
+  /**
+   * Runs in a detached scope after a cancel: waits until the port confirms the remote fulfillment
+   * ended (it cancels it), so that a parcel that shipped meanwhile is confirmed, not refunded.
+   */
+  private void compensateCancellation() {
+    if (fulfillment != null) {
+      CallOutcome outcome = outcomeOrTransportFailure();
+      if (outcome.isCompleted()) {
+        settle(status.orderId(), outcome);
+        return;
+      }
+    }
+    if (receipt != null) {
+      payments.refund(receipt, "order canceled");
+    }
+    status = status.withState(OrderState.CANCELED);
+  }
+
+  private static String reasonOf(ActivityFailure failure) {
+    if (failure.getCause() instanceof ApplicationFailure cause) {
+      return cause.getType() + ": " + cause.getOriginalMessage();
+    }
+    return failure.getMessage();
+  }
+}

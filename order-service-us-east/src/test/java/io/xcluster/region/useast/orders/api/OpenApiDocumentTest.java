@@ -1,0 +1,47 @@
+package io.xcluster.region.useast.orders.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/openapi.yaml and the API agree: every route and every problem type the code can answer is documented. */
+class OpenApiDocumentTest {
+
+  private static final Path DOCUMENT = Path.of("..", "docs", "openapi.yaml");
+  private static final Path API_SOURCE = Path.of("src", "main", "java", "io", "xcluster", "orders", "api");
+
+  @Test
+  void everyRouteIsDocumented() throws Exception {
+    String document = Files.readString(DOCUMENT);
+
+    for (String path : new String[] {"/orders:", "/orders/{orderId}:", "/orders/{orderId}/cancel:", "/healthz:", "/readyz:"}) {
+      assertTrue(document.contains("\n  " + path), path + " is missing from " + DOCUMENT);
+    }
+  }
+
+  @Test
+  void everyProblemTypeTheCodeAnswersIsListedInTheDocument() throws Exception {
+    Set<String> answered = new TreeSet<>();
+    Matcher slug = Pattern.compile("Problem\\.of\\(\\d{3}, \"([a-z-]+)\"|TYPE_PREFIX \\+ \"([a-z-]+)\"").matcher(
+        Files.readString(API_SOURCE.resolve("OrdersHttpApi.java")) + Files.readString(API_SOURCE.resolve("Problem.java")));
+    while (slug.find()) {
+      answered.add(slug.group(1) != null ? slug.group(1) : slug.group(2));
+    }
+    Set<String> documented = new TreeSet<>();
+    Matcher listed = Pattern.compile(Pattern.quote(Problem.TYPE_PREFIX) + "([a-z-]+)").matcher(Files.readString(DOCUMENT));
+    while (listed.find()) {
+      documented.add(listed.group(1));
+    }
+
+    assertTrue(answered.size() >= 10, "the scan found too few problem types to mean anything: " + answered);
+    answered.removeAll(documented);
+    assertEquals(Set.of(), answered, "problem types the API answers but docs/openapi.yaml does not list");
+  }
+}

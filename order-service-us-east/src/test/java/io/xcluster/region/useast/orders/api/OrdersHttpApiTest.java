@@ -1,0 +1,215 @@
+package io.xcluster.region.useast.orders.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
+import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.contract.EmbeddedTemporalServer;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.runtime.http.ServiceHealth;
+import io.xcluster.runtime.http.ServiceHttpServer;
+import io.xcluster.tracing.ServiceTracing;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order API against an embedded us-east with the order worker running; no transport polls,
+ * so placed orders wait in FULFILLING, which is all these cases need.
+ */
+class OrdersHttpApiTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String ORDER =
+      "{\"customerId\":\"c-1\",\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":2}],\"amountCents\":4200,\"currency\":\"USD\",\"destinationCountry\":\"DE\"}";
+
+  private static EmbeddedTemporalServer usEast;
+  private static ClusterConnection connection;
+  private static WorkerFactory workers;
+  private static ServiceHttpServer http;
+
+  @BeforeAll
+  static void startOrderService() {
+    usEast = EmbeddedTemporalServer.start(0);
+    connection = ClusterConnection.open(ClusterEndpoint.loopback("us-east", usEast.port()));
+    OrderWorkflowSettings settings = new OrderWorkflowSettings("us-east",
+        OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
+        new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), true), Duration.ofHours(48));
+    workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
+    http = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
+    http.route("/orders", new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), ServiceTracing.disabled()), () -> false));
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    workers.shutdownNow();
+    connection.closeNow();
+    usEast.close();
+  }
+
+  private static HttpResponse<String> post(String path, String contentType, String key, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode problemOf(HttpResponse<String> response, int status) throws Exception {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(Problem.CONTENT_TYPE, response.headers().firstValue("Content-Type").orElse(""));
+    JsonNode problem = JSON.readTree(response.body());
+    assertEquals(status, problem.path("status").asInt());
+    return problem;
+  }
+
+  @Test
+  void aPlacedOrderIsAcceptedWithItsIdStatusUrlAndThenReportsItsState() throws Exception {
+    HttpResponse<String> placed = post("/orders", "application/json", null, ORDER);
+
+    assertEquals(202, placed.statusCode(), placed.body());
+    String orderId = JSON.readTree(placed.body()).path("orderId").asText();
+    assertTrue(orderId.startsWith("ord-"), orderId);
+    assertEquals("/orders/" + orderId, placed.headers().firstValue("Location").orElse(""));
+    JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
+    assertEquals(orderId, status.path("orderId").asText());
+    assertTrue(status.path("state").asText().matches("RECEIVED|CHARGING_PAYMENT|FULFILLING"), status.toString());
+  }
+
+  @Test
+  void theSameIdempotencyKeyAndBodyGiveTheSameOrderNotASecondOne() throws Exception {
+    HttpResponse<String> first = post("/orders", "application/json", "checkout-42", ORDER);
+    HttpResponse<String> again = post("/orders", "application/json", "checkout-42", ORDER);
+    HttpResponse<String> other = post("/orders", "application/json", "checkout-43", ORDER);
+
+    assertEquals(202, first.statusCode(), first.body());
+    assertEquals(202, again.statusCode(), again.body());
+    String orderId = JSON.readTree(first.body()).path("orderId").asText();
+    assertEquals(orderId, JSON.readTree(again.body()).path("orderId").asText());
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    assertNotEquals(orderId, JSON.readTree(other.body()).path("orderId").asText());
+  }
+
+  @Test
+  void anIdempotencyKeyReusedForADifferentOrderIsRefused() throws Exception {
+    post("/orders", "application/json", "checkout-77", ORDER);
+
+    JsonNode problem = problemOf(post("/orders", "application/json", "checkout-77", ORDER.replace("4200", "9900")), 422);
+
+    assertTrue(problem.path("detail").asText().contains("a different body"), problem.toString());
+  }
+
+  @Test
+  void malformedJsonIsA400SayingWhere() throws Exception {
+    JsonNode problem = problemOf(post("/orders", "application/json", null, "{\"customerId\": \"c-1\","), 400);
+
+    assertEquals("The body is not valid JSON", problem.path("title").asText());
+    assertTrue(problem.path("detail").asText().startsWith("malformed JSON at line 1, column"), problem.toString());
+  }
+
+  @Test
+  void everyInvalidFieldIsNamed() throws Exception {
+    String invalid = "{\"customerId\":\"\",\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":0}],\"amountCents\":-5,\"currency\":\"dollars\"}";
+
+    JsonNode problem = problemOf(post("/orders", "application/json", null, invalid), 400);
+
+    assertEquals("[{\"field\":\"customerId\",\"problem\":\"is missing\"},"
+        + "{\"field\":\"lines[0].quantity\",\"problem\":\"must be positive, was 0\"},"
+        + "{\"field\":\"amountCents\",\"problem\":\"must be positive, was -5\"},"
+        + "{\"field\":\"currency\",\"problem\":\"must be an ISO 4217 code such as USD, was dollars\"}]", problem.path("errors").toString());
+  }
+
+  @Test
+  void aFieldOfTheWrongTypeOrAnUnknownFieldIsNamed() throws Exception {
+    JsonNode wrongType = problemOf(post("/orders", "application/json", null, ORDER.replace("\"quantity\":2", "\"quantity\":\"two\"")), 400);
+    JsonNode unknown = problemOf(post("/orders", "application/json", null, ORDER.replace("\"currency\"", "\"curency\"")), 400);
+
+    assertEquals("lines[0].quantity", wrongType.path("errors").get(0).path("field").asText(), wrongType.toString());
+    assertEquals("curency", unknown.path("errors").get(0).path("field").asText(), unknown.toString());
+  }
+
+  @Test
+  void anUnknownOrderIs404ForStatusAndCancel() throws Exception {
+    problemOf(get("/orders/ord-nope"), 404);
+    problemOf(post("/orders/ord-nope/cancel", null, null, ""), 404);
+  }
+
+  @Test
+  void aRunningOrderCanBeCanceledAndEndsCanceled() throws Exception {
+    String orderId = JSON.readTree(post("/orders", "application/json", null, ORDER).body()).path("orderId").asText();
+
+    HttpResponse<String> cancel = post("/orders/" + orderId + "/cancel", null, null, "");
+
+    assertEquals(202, cancel.statusCode(), cancel.body());
+    String state = "";
+    for (int i = 0; i < 100 && !state.equals("CANCELED"); i++) {
+      Thread.sleep(100);
+      state = JSON.readTree(get("/orders/" + orderId).body()).path("state").asText();
+    }
+    assertEquals("CANCELED", state);
+    JsonNode again = problemOf(post("/orders/" + orderId + "/cancel", null, null, ""), 409);
+    assertEquals("order " + orderId + " is already CANCELED", again.path("detail").asText());
+  }
+
+  @Test
+  void wrongMethodsAndMediaTypesAreNamed() throws Exception {
+    JsonNode method = problemOf(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/orders")).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString()), 405);
+    JsonNode media = problemOf(post("/orders", "text/plain", null, ORDER), 415);
+
+    assertEquals("DELETE is not supported here; use POST", method.path("detail").asText());
+    assertEquals("Content-Type must be application/json, was text/plain", media.path("detail").asText());
+  }
+
+  @Test
+  void twoConcurrentRequestsWithTheSameKeyPlaceOneOrder() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> post("/orders", "application/json", "double-click", ORDER));
+      var second = pool.submit(() -> post("/orders", "application/json", "double-click", ORDER));
+
+      HttpResponse<String> a = first.get();
+      HttpResponse<String> b = second.get();
+
+      assertEquals(202, a.statusCode(), a.body());
+      assertEquals(202, b.statusCode(), b.body());
+      assertEquals(JSON.readTree(a.body()).path("orderId"), JSON.readTree(b.body()).path("orderId"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWorkflowThatIsNotAnOrderIsNotFoundThroughTheOrderApi() throws Exception {
+    String otherId = "not-an-order-" + System.nanoTime();
+    connection.client().newUntypedWorkflowStub("SomethingElse",
+        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(otherId).setTaskQueue("nobody-polls").build()).start();
+
+    problemOf(post("/orders/" + otherId + "/cancel", null, null, ""), 404);
+  }
+}

@@ -1,0 +1,73 @@
+package io.xcluster.region.useast.orders.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.xcluster.port.spi.CallRoute;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Orders in flight must survive a new worker build: recorded histories replay against today's
+ * code. The worker here is configured with another transport, queue and timeout on purpose —
+ * recorded executions must keep the route and timeout they recorded.
+ */
+class OrderWorkflowReplayTest {
+
+  private TestWorkflowEnvironment env;
+  private Worker worker;
+
+  @BeforeEach
+  void workerConfiguredDifferentlyFromTheRecording() {
+    env = TestWorkflowEnvironment.newInstance();
+    OrderWorkflowSettings flipped =
+        new OrderWorkflowSettings(
+            "us-east",
+            OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(7)),
+            new CallRoute("some-other-transport", "other-transport-to-eu-west", Duration.ofSeconds(5), false),
+            Duration.ofHours(1));
+    worker = env.newWorker(OrderWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(flipped));
+  }
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  @Test
+  void completedOrderWhoseOutcomeCameFromTheActivityReplays() throws Exception {
+    replay("histories/order-completed-outcome-by-activity.json", "order-1");
+  }
+
+  @Test
+  void escalatedOrderWhoseOutcomeCameAsASignalReplays() throws Exception {
+    replay("histories/order-escalated-outcome-by-signal.json", "order-3");
+  }
+
+  @Test
+  void completedOrderWithTheRouteChosenAtPlacementReplays() throws Exception {
+    replay("histories/order-completed-outcome-by-activity-v1.json", "order-1");
+  }
+
+  @Test
+  void escalatedOrderWithTheRouteChosenAtPlacementReplays() throws Exception {
+    replay("histories/order-escalated-outcome-by-signal-v1.json", "order-3");
+  }
+
+  /** Replays under the recorded workflow id: call ids, and so outcome signals, are derived from it. */
+  private void replay(String resource, String workflowId) throws Exception {
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+      assertNotNull(in, resource);
+      String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(json, workflowId), worker);
+    }
+  }
+}
