@@ -92,8 +92,9 @@ to="${from%"$src_region"}$region"
 ! grep -q "<module>$to</module>" "$root/pom.xml" || fail "$to is already a <module> of $root/pom.xml: remove that line first"
 
 # ---------------------------------------------------------------- names
-camel() { perl -e '$_ = shift; s/-([a-z0-9])/\u$1/g; print' "$1"; }   # ap-south -> apSouth
-pascal() { perl -e '$_ = shift; s/-([a-z0-9])/\u$1/g; print ucfirst' "$1"; }   # ap-south -> ApSouth
+text_work() { perl "$root/scripts/lib/fork-region.pl" "$@"; }   # the Perl: names, packages, rewrite, poms
+camel() { text_work camel "$1"; }   # ap-south -> apSouth
+pascal() { text_work pascal "$1"; }   # ap-south -> ApSouth
 upper() { echo "$1" | tr 'a-z-' 'A-Z_'; }   # ap-south -> AP_SOUTH
 ident() { echo "${1//-/}"; }   # ap-south -> apsouth (a package segment)
 
@@ -112,20 +113,14 @@ legal_package() {
 src_java="$root/$from/src/main/java"
 [ -d "$src_java" ] || fail "$from has no src/main/java to take the Java package from"
 src_pkg="$({ grep -rh --include='*.java' -E '^[[:space:]]*package[[:space:]]' "$src_java" || true; } \
-  | perl -ne 's/^\s*package\s+//; s/\s*;.*//s; my @s = split /\./;
-              if (!defined $p) { $p = [@s]; next }
-              my $i = 0; $i++ while $i < @$p && $i < @s && $p->[$i] eq $s[$i]; splice @$p, $i;
-              END { print join ".", @{ $p || [] } }')"
+  | text_work common-package)"
 [ -n "$src_pkg" ] || fail "the classes in $from/src/main/java share no root Java package to rename: fork it by hand"
 
 if [ -n "$package" ]; then
   legal_package "$package" || usage_error "--package '$package' is not a legal Java package name (lowercase segments, no keywords)"
   new_pkg="$package"
 else
-  new_pkg="$(perl -e 'my ($pkg, $old, $new) = @ARGV; my @s = split /\./, $pkg; my $done = 0;
-                      for (@s) { if ($_ eq $old) { $_ = $new; $done = 1 } }
-                      splice @s, (@s >= 3 ? 2 : scalar @s), 0, $new unless $done;
-                      print join ".", @s' "$src_pkg" "$(ident "$src_region")" "$(ident "$region")")"
+  new_pkg="$(text_work fork-package "$src_pkg" "$(ident "$src_region")" "$(ident "$region")")"
   legal_package "$new_pkg" || usage_error "region '$region' makes the Java package '$new_pkg', which is not legal: pass --package"
 fi
 [ "$new_pkg" != "$src_pkg" ] || usage_error "--package must differ from the source's package $src_pkg"
@@ -170,8 +165,7 @@ for dir in "$stage"/src/*/java "$stage"/src/*/resources; do
   moved+=("${dir#"$stage/"}")
 done
 
-# rename files and directories, rewrite text files; prints "R<TAB>old<TAB>new", "W<TAB>file<TAB>count",
-# and "C<TAB>file:line: text" for lines to check by hand
+# rename files and directories, rewrite text files (fork-region.pl rewrite says how it reports)
 export FORK_SRC_PKG="$src_pkg" FORK_NEW_PKG="$new_pkg" FORK_SRC_MODULE="$from" FORK_NEW_MODULE="$to"
 export FORK_SRC_REGION="$src_region" FORK_NEW_REGION="$region"
 FORK_SRC_UPPER="$(upper "$src_region")" FORK_NEW_UPPER="$(upper "$region")"
@@ -180,125 +174,24 @@ FORK_SRC_PASCAL="$(pascal "$src_region")" FORK_NEW_PASCAL="$(pascal "$region")"
 FORK_SRC_ABBREV="$(upper "${src_region%%-*}")"
 export FORK_SRC_UPPER FORK_NEW_UPPER FORK_SRC_CAMEL FORK_NEW_CAMEL FORK_SRC_PASCAL FORK_NEW_PASCAL FORK_SRC_ABBREV
 export FORK_OLD_QUEUE="$old_queue" FORK_NEW_QUEUE="$new_queue" FORK_STAGE="$stage"
-# shellcheck disable=SC2016
-REWRITE='
-use strict;
-use warnings;
-my %e = map { $_ => $ENV{"FORK_$_"} } qw(SRC_PKG NEW_PKG SRC_MODULE NEW_MODULE SRC_REGION NEW_REGION SRC_UPPER
-  NEW_UPPER SRC_CAMEL NEW_CAMEL SRC_PASCAL NEW_PASCAL SRC_ABBREV OLD_QUEUE NEW_QUEUE STAGE);
-(my $src_path = $e{SRC_PKG}) =~ tr{.}{/};
-(my $new_path = $e{NEW_PKG}) =~ tr{.}{/};
+report="$(find "$stage" -mindepth 1 -print0 | text_work rewrite)"
 
-sub class_names {    # fully qualified names and resource paths: everywhere, histories included
-  my ($t) = @_;
-  my $n = 0;
-  $n += ($$t =~ s/(?<![\w.])\Q$e{SRC_PKG}\E(?!\w)/$e{NEW_PKG}/g);
-  $n += ($$t =~ s{(?<![\w/])\Q$src_path\E(?!\w)}{$new_path}g);
-  return $n;
-}
-sub region_names {    # the module, cluster and identifiers named after the region
-  my ($t) = @_;
-  my $n = 0;
-  $n += ($$t =~ s/(?<![\w-])\Q$e{SRC_MODULE}\E(?![\w-])/$e{NEW_MODULE}/g);
-  $n += ($$t =~ s/(?<![A-Za-z0-9])\Q$e{SRC_REGION}\E(?![A-Za-z0-9])/$e{NEW_REGION}/g);
-  $n += ($$t =~ s/(?<![A-Za-z0-9])\Q$e{SRC_UPPER}\E(?![A-Za-z0-9])/$e{NEW_UPPER}/g);
-  $n += ($$t =~ s/(?<![A-Za-z0-9])\Q$e{SRC_CAMEL}\E(?![a-z0-9])/$e{NEW_CAMEL}/g);
-  $n += ($$t =~ s/(?<![A-Z0-9])\Q$e{SRC_PASCAL}\E(?![a-z0-9])/$e{NEW_PASCAL}/g);
-  return $n;
-}
-sub queue_names {    # the task queue: its constant, and where comments and docs call it a queue
-  my ($t) = @_;
-  return 0 unless length $e{OLD_QUEUE};
-  my ($old, $new, $n) = ($e{OLD_QUEUE}, $e{NEW_QUEUE}, 0);
-  $n += ($$t =~ s/(TASK_QUEUE\s*=\s*")\Q$old\E(")/$1$new$2/g);
-  $n += ($$t =~ s/(\{\@code\s+)\Q$old\E(\}\s+(?:task\s+)?queue)/$1$new$2/g);
-  $n += ($$t =~ s/(queue\s+`)\Q$old\E(`)/$1$new$2/g);
-  $n += ($$t =~ s/(`)\Q$old\E(`\s+(?:task\s+)?queue)/$1$new$2/g);
-  return $n;
-}
-
-my @paths = do { local $/ = "\0"; map { chomp; $_ } <STDIN> };
-# deepest first, so a renamed directory never hides a path below it
-for my $path (sort { length($b) <=> length($a) } @paths) {
-  my ($dir, $base) = $path =~ m{^(.*)/([^/]+)$} or next;
-  my $renamed = $base;
-  class_names(\$renamed);
-  region_names(\$renamed);
-  next if $renamed eq $base;
-  die "cannot rename $path: $dir/$renamed exists\n" if -e "$dir/$renamed";
-  rename $path, "$dir/$renamed" or die "cannot rename $path: $!\n";
-  (my $old = $path) =~ s{^\Q$e{STAGE}\E/}{};
-  (my $new = "$dir/$renamed") =~ s{^\Q$e{STAGE}\E/}{};
-  print "R\t$old\t$new\n";
-}
-
-my @files;
-my @todo = ($e{STAGE});
-while (my $d = shift @todo) {
-  opendir my $h, $d or die "cannot list $d: $!\n";
-  for my $name (sort grep { $_ ne "." && $_ ne ".." } readdir $h) {
-    my $p = "$d/$name";
-    if (-d $p && !-l $p) { push @todo, $p } elsif (-f $p) { push @files, $p }
-  }
-}
-for my $file (sort @files) {
-  next unless -T $file || -z $file;
-  (my $rel = $file) =~ s{^\Q$e{STAGE}\E/}{};
-  open my $in, "<:raw", $file or die "cannot read $file: $!\n";
-  my $text = do { local $/; <$in> };
-  close $in;
-  my $n = class_names(\$text);
-  if ($rel !~ m{(^|/)histories/}) {    # recorded histories are facts: only class names change there
-    $n += queue_names(\$text);
-    $n += region_names(\$text);
-  }
-  if ($rel eq "pom.xml") {
-    my $before = $text;
-    $text =~ s{(</parent>.*?<artifactId>)[^<]*(</artifactId>)}{$1$e{NEW_MODULE}$2}s;    # even if it differed from the directory
-    $n++ if $text ne $before;
-    if ($text =~ m{<description>(.*?)</description>}s) {
-      $n += ($text =~ s{<description>}{<description>$e{NEW_REGION} region (forked from $e{SRC_MODULE}): }) unless $1 =~ /\Q$e{NEW_REGION}\E/;
-    } else {
-      $n += ($text =~ s{(</parent>.*?</artifactId>\n)}{$1  <description>$e{NEW_REGION} region, forked from $e{SRC_MODULE}.</description>\n}s);
-    }
-  }
-  if ($n) {
-    open my $out, ">:raw", $file or die "cannot write $file: $!\n";
-    print $out $text;
-    close $out or die "cannot write $file: $!\n";
-    print "W\t$rel\t$n\n";
-  }
-  next if $rel =~ m{(^|/)histories/};
-  my $line = 0;
-  for (split /\n/, $text) {
-    $line++;
-    my $hit = /\Q$e{SRC_PKG}\E(?!\w)/
-      || /(?<![A-Za-z0-9])\Q$e{SRC_ABBREV}\E(?![A-Za-z0-9])/
-      || /\Q$e{SRC_REGION}\E|\Q$e{SRC_CAMEL}\E|\Q$e{SRC_PASCAL}\E|\Q$e{SRC_UPPER}\E/i
-      || (length $e{OLD_QUEUE} && /"\Q$e{OLD_QUEUE}\E"/);
-    next unless $hit;
-    (my $shown = $_) =~ s/^\s+//;
-    $shown = substr($shown, 0, 110) . " ..." if length $shown > 114;
-    print "C\t$rel:$line: $shown\n";
-  }
-}
-'
-report="$(find "$stage" -mindepth 1 -print0 | perl -e "$REWRITE")"
-
-# the root pom: the new module right after the one it was forked from
+# the root pom: the new module right after the one it was forked from; architecture-tests: the
+# fork as a test dependency, so the ArchUnit rules analyse it (a module off their class path is
+# never checked)
 new_root_pom="$scratch/pom.xml"
-FORK_ROOT_POM="$root/pom.xml" perl -e '
-  my ($from, $to) = @ARGV;
-  open my $in, "<:raw", $ENV{FORK_ROOT_POM} or die "cannot read root pom.xml: $!\n";
-  my $pom = do { local $/; <$in> };
-  $pom =~ s{^([ \t]*)<module>\Q$from\E</module>[ \t]*\r?\n}{$&$1<module>$to</module>\n}m
-    or $pom =~ s{<module>\Q$from\E</module>}{$&<module>$to</module>}
-    or die "no <module>$from</module> in the root pom.xml\n";
-  print $pom;' "$from" "$to" > "$new_root_pom"
+text_work register-module "$root/pom.xml" "$from" "$to" > "$new_root_pom"
+arch_pom="$root/architecture-tests/pom.xml"
+new_arch_pom=""
+if [ -f "$arch_pom" ]; then
+  new_arch_pom="$scratch/architecture-tests-pom.xml"
+  text_work add-test-dependency "$arch_pom" "$from" "$to" > "$new_arch_pom"
+fi
 
 if ! $dry_run; then
   mv "$stage" "$root/$to"
   cat "$new_root_pom" > "$root/pom.xml"
+  [ -z "$new_arch_pom" ] || cat "$new_arch_pom" > "$arch_pom"
 fi
 
 # ---------------------------------------------------------------- what was done, and what is left
@@ -307,6 +200,11 @@ if $dry_run; then files="$(find "$stage" -type f | wc -l)"; else files="$(find "
 echo "$PROG: $did $from -> $to (region $src_region -> $region)$($dry_run && echo ', dry run: nothing written')"
 echo "  module      $to/ ($((files)) files; target/ not copied)"
 echo "  root pom    <module>$to</module> after <module>$from</module>"
+if [ -n "$new_arch_pom" ]; then
+  echo "  archunit    architecture-tests/pom.xml: $to as a test dependency (its rules analyse the fork)"
+else
+  echo "  archunit    no architecture-tests/pom.xml in $root: nothing registered for the ArchUnit rules"
+fi
 echo "  package     $src_pkg -> $new_pkg (moved in ${moved[*]:-no source set})"
 if [ -n "$old_queue" ]; then
   echo "  task queue  $queue_class.TASK_QUEUE \"$old_queue\" -> \"$new_queue\""
@@ -323,6 +221,11 @@ rewritten="$(printf '%s\n' "$report" | sed -n 's/^W\t\(.*\)\t\(.*\)$/    \1 (\2)
 check="$(printf '%s\n' "$report" | sed -n 's/^C\t/    /p')"
 [ -z "$check" ] || printf '  check by hand (left as is, may still be about %s):\n%s\n' "$src_region" "$check"
 
+if [[ "$new_pkg" =~ ^io\.xcluster\.region\.[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* ]]; then
+  arch_note="the region rules select $new_pkg.. (pattern io.xcluster.region.<region>.<service>..)"
+else
+  arch_note="$new_pkg is not io.xcluster.region.<region>.<service>: the region rules do not see it (pass --package)"
+fi
 callers=""
 if [ -n "$old_queue" ]; then
   # a literal naming the old queue beside RemoteTarget or "queue" (the same word may be an operation name elsewhere)
@@ -340,8 +243,6 @@ Next steps:
 EOF
 [ -z "$callers" ] || printf '     The calling side names the %s queue "%s" in:\n%s\n' "$src_region" "$old_queue" "$callers"
 cat <<EOF
-  4. architecture-tests: its region rules already select $new_pkg.. (pattern io.xcluster..fulfillment..);
-     add $to as its test dependency (plus a dependencyManagement entry in the root pom.xml) so they see it,
-     and widen the regions' slice rule — see docs/fork-a-region.md.
+  4. ArchUnit: $arch_note
   5. Replace the simulations with your region's systems, and review the "check by hand" lines above.
 EOF

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -19,7 +20,13 @@ import java.time.ZonedDateTime;
 import java.util.Random;
 import java.util.UUID;
 
-/** The architecture, as rules: each field's name is a sentence about the system. */
+/**
+ * The architecture, as rules: each field's name is a sentence about the system.
+ *
+ * <p>Every package pattern is a constant here, and {@code RulePackagesSelectClassesTest} checks that
+ * each selects real classes, so a renamed package cannot leave a rule checking nothing. Every
+ * {@code @ArchTest} rule has a fixture that breaks it in {@code RulesBiteTest}.
+ */
 @AnalyzeClasses(packages = "io.xcluster", importOptions = ImportOption.DoNotIncludeTests.class)
 public class ArchitectureTest {
 
@@ -29,7 +36,12 @@ public class ArchitectureTest {
    * (us-east's orders, eu-west's fulfillment; scripts/fork-region.sh replaces the region segment).
    */
   static final String REGIONS = "io.xcluster.region..";
+  /** One slice per region and service: io.xcluster.region.useast.orders, ...euwest.fulfillment, a fork's. */
+  static final String REGION_SLICES = "io.xcluster.region.(*).(*)..";
   static final String TRANSPORTS = "io.xcluster.transport..";
+  static final String TRANSPORT_SLICES = "io.xcluster.transport.(*)..";
+  /** The port's workflow-side client: runs inside workflows, so the determinism rule covers it. */
+  static final String PORT_WORKFLOW = "io.xcluster.port.workflow..";
   static final String LOCAL_STACK = "io.xcluster.localstack..";
   static final String TRACING = "io.xcluster.tracing..";
   static final String REPLICATION = "io.xcluster.replication..";
@@ -43,14 +55,15 @@ public class ArchitectureTest {
 
   @ArchTest
   static final ArchRule regions_share_a_wire_format_never_code =
-      slices().matching("io.xcluster.region.(*).(*)..").namingSlices("region $1, service $2")
+      slices().matching(REGION_SLICES).namingSlices("region $1, service $2")
           .should().notDependOnEachOther()
           .because("us-east and eu-west are deployed and released independently");
 
   @ArchTest
   static final ArchRule transports_never_depend_on_each_other =
-      slices().matching("io.xcluster.transport.(*)..").namingSlices("transport $1")
-          .should().notDependOnEachOther();
+      slices().matching(TRANSPORT_SLICES).namingSlices("transport $1")
+          .should().notDependOnEachOther()
+          .because("a transport is one module behind the port: adding or removing one touches no other");
 
   @ArchTest
   static final ArchRule transports_never_depend_on_region_internals =
@@ -61,7 +74,8 @@ public class ArchitectureTest {
   @ArchTest
   static final ArchRule the_port_depends_on_nothing_of_ours =
       noClasses().that().resideInAPackage(PORT)
-          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME);
+          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
+          .because("regions and transports meet only in the port, so it cannot know either");
 
   @ArchTest
   static final ArchRule the_service_runtime_names_no_service =
@@ -85,7 +99,7 @@ public class ArchitectureTest {
   static final DescribedPredicate<JavaClass> WORKFLOW_CODE =
       DescribedPredicate.<JavaClass>describe(
           "workflow implementations or workflow-side port code",
-          c -> c.getPackageName().startsWith("io.xcluster.port.workflow")
+          c -> PackageMatcher.of(PORT_WORKFLOW).matches(c.getPackageName())
               || c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(WorkflowInterface.class)));
 
   @ArchTest

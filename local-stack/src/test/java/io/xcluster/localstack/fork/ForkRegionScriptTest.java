@@ -56,6 +56,8 @@ class ForkRegionScriptTest {
   private static final String FORKED_MODULE = "fulfillment-service-ap-south";
   private static final String SOURCE_PACKAGE = "io.xcluster.region.euwest.fulfillment";
   private static final String FORKED_PACKAGE = "io.xcluster.region.apsouth.fulfillment";
+  /** Copied without its module: the script registers the fork there; the copy's build leaves it out. */
+  private static final String ARCHITECTURE_TESTS_POM = "architecture-tests/pom.xml";
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(1);
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(12);
 
@@ -104,6 +106,9 @@ class ForkRegionScriptTest {
     assertTrue(
         linesMatching(copy.resolve(SOURCE_MODULE), Pattern.compile("^package " + Pattern.quote(SOURCE_PACKAGE) + "[.;]")).size() > 0,
         "the source module is left as it was");
+    assertTrue(isTestDependency(copy.resolve(ARCHITECTURE_TESTS_POM), FORKED_MODULE),
+        "the fork is not a test dependency of architecture-tests, so the ArchUnit rules would not see it:\n"
+            + Files.readString(copy.resolve(ARCHITECTURE_TESTS_POM)));
 
     // only the fork's tests run; the modules it needs are compiled and packaged, their tests skipped by the pattern
     List<String> build = new ArrayList<>(List.of(
@@ -175,7 +180,10 @@ class ForkRegionScriptTest {
   @Test
   void dryRunSaysWhatItWouldDoAndWritesNothing(@TempDir Path temp) throws Exception {
     Path copy = smallCopy(temp);
+    Files.createDirectories(copy.resolve(ARCHITECTURE_TESTS_POM).getParent());
+    Files.copy(repository.resolve(ARCHITECTURE_TESTS_POM), copy.resolve(ARCHITECTURE_TESTS_POM));
     String rootPom = Files.readString(copy.resolve("pom.xml"));
+    String architectureTestsPom = Files.readString(copy.resolve(ARCHITECTURE_TESTS_POM));
 
     Run run = runScript(copy, temp, "--dry-run", REGION);
 
@@ -185,6 +193,8 @@ class ForkRegionScriptTest {
     assertTrue(run.output.contains("\"fulfillment\" -> \"fulfillment-" + REGION + "\""), run.output);
     assertFalse(Files.exists(copy.resolve(FORKED_MODULE)), "a dry run created the module");
     assertEquals(rootPom, Files.readString(copy.resolve("pom.xml")), "a dry run changed the root pom");
+    assertTrue(run.output.contains(ARCHITECTURE_TESTS_POM + ": " + FORKED_MODULE + " as a test dependency"), run.output);
+    assertEquals(architectureTestsPom, Files.readString(copy.resolve(ARCHITECTURE_TESTS_POM)), "a dry run changed architecture-tests' pom");
   }
 
   @Test
@@ -199,13 +209,18 @@ class ForkRegionScriptTest {
 
   // ------------------------------------------------------------------ the copy of the repository
 
-  /** Root pom (its modules trimmed to the copied ones), mvnw, .mvn/, scripts/ and the modules {@code module} needs. */
+  /**
+   * Root pom (its modules trimmed to the copied ones), mvnw, .mvn/, scripts/, the modules {@code module}
+   * needs, and architecture-tests' pom alone.
+   */
   private static Set<String> copyBuildInputs(Path copy, String module) throws IOException {
     Set<String> modules = moduleClosure(module);
     Files.createDirectories(copy);
     Files.copy(repository.resolve("mvnw"), copy.resolve("mvnw"), StandardCopyOption.COPY_ATTRIBUTES);
     copyTree(repository.resolve(".mvn"), copy.resolve(".mvn"));
     copyTree(repository.resolve("scripts"), copy.resolve("scripts"));
+    Files.createDirectories(copy.resolve(ARCHITECTURE_TESTS_POM).getParent());
+    Files.copy(repository.resolve(ARCHITECTURE_TESTS_POM), copy.resolve(ARCHITECTURE_TESTS_POM));
     for (String m : modules) {
       copyTree(repository.resolve(m), copy.resolve(m));
     }
@@ -452,6 +467,18 @@ class ForkRegionScriptTest {
       }
     }
     return null;
+  }
+
+  /** Whether {@code pom} has a test-scoped dependency on {@code artifactId}. */
+  private static boolean isTestDependency(Path pom, String artifactId) {
+    NodeList dependencies = xml(pom).getElementsByTagName("dependency");
+    for (int i = 0; i < dependencies.getLength(); i++) {
+      Element dependency = (Element) dependencies.item(i);
+      if (artifactId.equals(child(dependency, "artifactId")) && "test".equals(child(dependency, "scope"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String projectArtifactId(Path pom) {
