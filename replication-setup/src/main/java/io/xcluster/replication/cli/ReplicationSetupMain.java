@@ -8,7 +8,6 @@ import io.xcluster.replication.admin.NamespaceReplication;
 import io.xcluster.replication.admin.ReplicationException;
 import io.xcluster.replication.drill.DrillReport;
 import io.xcluster.replication.drill.FailoverDrill;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +22,15 @@ import picocli.CommandLine.ParentCommand;
  * {@code replication-setup link | namespace create | status | failover | drill}: open-source
  * Temporal namespace replication between two clusters, one command per step.
  *
- * <p>Exit codes: 0 done; 1 a cluster refused (namespace exists, standby rejects the write) or the
- * drill left workflows unfinished; 2 invalid request or usage; 3 a cluster did not answer; 70 a
- * bug in this tool (with its stack trace).
+ * <p>Runs as {@code java -jar replication-setup/target/replication-setup.jar <command>}. Exit codes:
+ * 0 done; 1 a cluster refused (namespace exists, standby rejects the write) or the drill left
+ * workflows unfinished; 2 invalid request or usage; 3 a cluster did not answer; 70 a bug in this
+ * tool (with its stack trace).
  */
 @Command(
     name = "replication-setup",
     mixinStandardHelpOptions = true,
+    versionProvider = ToolVersion.class,
     description = "Links two Temporal clusters, creates global namespaces, fails over, and drills a failover.",
     subcommands = {
       ReplicationSetupMain.Link.class,
@@ -44,13 +45,26 @@ public final class ReplicationSetupMain implements Runnable {
   static final int EXIT_INVALID = 2;
   static final int EXIT_UNREACHABLE = 3;
   static final int EXIT_INTERNAL = 70;
+  /** The runnable jar's logging: warnings on stderr (see the file); a jar embedding this module keeps its own. */
+  private static final String LOGGING = "replication-setup-logback.xml";
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGGING);
+    }
     System.exit(execute(args));
   }
 
   public static int execute(String... args) {
     CommandLine commandLine = new CommandLine(new ReplicationSetupMain());
+    versionEverywhere(commandLine, new ToolVersion());
+    commandLine.setParameterExceptionHandler((problem, ignored) -> {
+      // one line saying what was wrong, and where to read the options: not picocli's whole usage text
+      CommandLine where = problem.getCommandLine();
+      where.getErr().println("replication-setup: " + problem.getMessage());
+      where.getErr().println("Run '" + where.getCommandSpec().qualifiedName() + " --help' for its options.");
+      return EXIT_INVALID;
+    });
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       // one line, never a stack trace, for everything a cluster or the user got wrong
       if (e instanceof ReplicationException problem) {
@@ -76,6 +90,12 @@ public final class ReplicationSetupMain implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /** {@code --version} answers the same on every subcommand (picocli does not pass it down). */
+  private static void versionEverywhere(CommandLine command, ToolVersion version) {
+    command.getCommandSpec().versionProvider(version);
+    command.getSubcommands().values().forEach(sub -> versionEverywhere(sub, version));
   }
 
   /** How to reach a cluster, shared by every subcommand. */
