@@ -2,6 +2,7 @@ package io.xcluster.transport.bridge;
 
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransport;
+import io.xcluster.port.spi.OutcomeProtocol;
 import java.time.Duration;
 
 /** The worker bridge as the calling side's configuration sees it: {@code XCLUSTER_TRANSPORT=bridge}. */
@@ -21,8 +22,12 @@ public final class BridgeTransport implements CrossClusterTransport {
     return NAME;
   }
 
+  /**
+   * Whether a call is held (heartbeat mode) or handed over with a completion callback is the
+   * bridge process's own setting, decided per call: callers need not know which.
+   */
   @Override
   public CallRoute routeTo(String targetCluster) {
-    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, true);
+    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.RETURNED_OR_SIGNALED);
   }
 }

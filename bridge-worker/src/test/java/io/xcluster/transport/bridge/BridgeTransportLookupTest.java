@@ -2,10 +2,10 @@ package io.xcluster.transport.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.port.spi.OutcomeProtocol;
 import org.junit.jupiter.api.Test;
 
 class BridgeTransportLookupTest {
@@ -15,7 +15,7 @@ class BridgeTransportLookupTest {
     CallRoute route = CrossClusterTransports.named("bridge").routeTo("eu-west");
 
     assertEquals("bridge-to-eu-west", route.taskQueue());
-    assertTrue(route.outcomeByActivity());
+    assertEquals(OutcomeProtocol.RETURNED_OR_SIGNALED, route.protocol(), "the bridge returns the outcome or, with a callback attached, leaves it to a signal");
   }
 
   @Test

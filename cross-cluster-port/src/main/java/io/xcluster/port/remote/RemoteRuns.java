@@ -7,6 +7,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallRequest;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The target-cluster side every transport shares: start the remote workflow under the call id, or
@@ -23,21 +24,33 @@ public final class RemoteRuns {
   /** The remote run of this call: started now, or the existing one (running or closed) attached to. */
   public WorkflowStub startOrAttach(CallRequest request) {
     String workflowId = request.callId().value();
-    WorkflowOptions options =
+    if (start(request, UnaryOperator.identity())) {
+      return target.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(request.target().workflowType()));
+    }
+    return attach(request);
+  }
+
+  /**
+   * Starts the call's remote run with {@code extra} options on top of the call's own (e.g. a
+   * conflict policy and completion callbacks); false if a run already has the call id and the
+   * start was refused (with the default conflict policy: any existing run; with USE_EXISTING: a
+   * closed one).
+   */
+  public boolean start(CallRequest request, UnaryOperator<WorkflowOptions.Builder> extra) {
+    WorkflowOptions.Builder options =
         WorkflowOptions.newBuilder()
-            .setWorkflowId(workflowId)
+            .setWorkflowId(request.callId().value())
             .setTaskQueue(request.target().taskQueue())
             .setWorkflowExecutionTimeout(request.target().executionTimeout())
             // The default (ALLOW_DUPLICATE) would start a second run once the first has closed,
             // so a retry arriving after the remote finished would fulfil the order twice.
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-            .build();
-    WorkflowStub stub = target.newUntypedWorkflowStub(request.target().workflowType(), options);
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    WorkflowStub stub = target.newUntypedWorkflowStub(request.target().workflowType(), extra.apply(options).build());
     try {
       stub.start(request.input());
-      return stub;
+      return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStarted) {
-      return target.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(request.target().workflowType()));
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package io.xcluster.transport.nats;
 
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransport;
+import io.xcluster.port.spi.OutcomeProtocol;
 import java.time.Duration;
 
 /** The NATS coordinator as the calling side's configuration sees it: {@code XCLUSTER_TRANSPORT=nats}. */
@@ -23,6 +24,6 @@ public final class NatsTransport implements CrossClusterTransport {
 
   @Override
   public CallRoute routeTo(String targetCluster) {
-    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, false);
+    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.SIGNALED_AFTER_HANDOVER);
   }
 }

@@ -7,6 +7,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.OutcomeProtocol;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Orders in flight must survive a new worker build: recorded histories replay against today's
  * code. The worker here is configured with another transport, queue and timeout on purpose —
- * recorded executions must keep the route and timeout they recorded.
+ * recorded executions must keep the route and timeout they recorded. These histories recorded the
+ * route's protocol as the boolean {@code outcomeByActivity}, before it was an {@link OutcomeProtocol}.
  */
 class OrderWorkflowReplayTest {
 
@@ -31,7 +33,7 @@ class OrderWorkflowReplayTest {
         new OrderWorkflowSettings(
             "us-east",
             OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(7)),
-            new CallRoute("some-other-transport", "other-transport-to-eu-west", Duration.ofSeconds(5), false),
+            new CallRoute("some-other-transport", "other-transport-to-eu-west", Duration.ofSeconds(5), OutcomeProtocol.SIGNALED_AFTER_HANDOVER),
             Duration.ofHours(1));
     worker = env.newWorker(OrderWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(flipped));
