@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.demo.OrderDemo;
 import io.xcluster.localstack.stack.LocalStack;
-import io.xcluster.localstack.stack.LocalJaeger;
+import io.xcluster.testkit.jaeger.LocalJaeger;
 import io.xcluster.localstack.stack.StackOptions;
-import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.testkit.nats.LocalNatsServer;
+import io.xcluster.testkit.tools.ToolBinary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * The demo exports to a real Jaeger (v2 all-in-one, in memory, loopback) through the standard
  * OTEL_* settings, and Jaeger's HTTP API finds each order by its {@code order.id} tag as one trace
  * with spans from every service of its path. Needs a Jaeger binary (scripts/install-tools.sh
- * jaeger); skipped without one unless XCLUSTER_REQUIRE_JAEGER=true (CI).
+ * jaeger); skipped without one unless XCLUSTER_REQUIRE_TOOLS=true (CI).
  */
 @Timeout(240)
 class JaegerExportTest {
@@ -50,11 +51,7 @@ class JaegerExportTest {
   }
 
   private void assertOrdersInJaeger(String transport, String transportService) throws Exception {
-    boolean available = LocalJaeger.binary().isPresent();
-    if (!available && "true".equals(System.getenv("XCLUSTER_REQUIRE_JAEGER"))) {
-      throw new IllegalStateException("XCLUSTER_REQUIRE_JAEGER=true but no Jaeger binary: run scripts/install-tools.sh jaeger");
-    }
-    assumeTrue(available, "no Jaeger binary: run scripts/install-tools.sh jaeger (or set XCLUSTER_JAEGER)");
+    assumeTrue(ToolBinary.JAEGER.availableForTests(), ToolBinary.JAEGER.skipReason());
 
     try (LocalJaeger jaeger = LocalJaeger.start()) {
       List<OrderDemo.Placed> placed;

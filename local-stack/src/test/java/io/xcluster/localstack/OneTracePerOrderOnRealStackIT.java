@@ -1,7 +1,7 @@
 package io.xcluster.localstack;
 
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.localstack.stack.StackOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

@@ -18,7 +18,7 @@ import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.tracing.ServiceTracing;
-import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.testkit.nats.LocalNatsServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

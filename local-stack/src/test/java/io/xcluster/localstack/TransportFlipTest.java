@@ -21,7 +21,7 @@ import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowImpl;
-import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.testkit.nats.LocalNatsServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

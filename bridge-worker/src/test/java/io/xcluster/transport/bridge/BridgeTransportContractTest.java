@@ -1,7 +1,7 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.TransportContractTest;
+import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.port.spi.CallRoute;
 import java.time.Duration;
 

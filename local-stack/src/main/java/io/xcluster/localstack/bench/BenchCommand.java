@@ -73,8 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<ClusterKind> kinds = bothStacks ? List.of(ClusterKind.EMBEDDED, ClusterKind.REAL) : List.of(base.clusters());
     if (kinds.contains(ClusterKind.REAL)) {
       // fail now, not after the embedded half of the run
-      io.xcluster.localstack.process.ToolBinary.TEMPORAL_CLI.require();
-      io.xcluster.localstack.process.ToolBinary.NATS_SERVER.require();
+      io.xcluster.testkit.tools.ToolBinary.TEMPORAL_CLI.require();
+      io.xcluster.testkit.tools.ToolBinary.NATS_SERVER.require();
     }
     List<StackResult> results = new ArrayList<>();
     for (ClusterKind kind : kinds) {

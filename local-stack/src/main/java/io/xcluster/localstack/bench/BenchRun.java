@@ -19,7 +19,7 @@ import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.localstack.stack.TransportProcess;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.transport.bridge.BridgeTransport;
-import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.transport.nats.NatsTransport;
 import io.xcluster.tracing.ServiceTracing;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -76,7 +76,7 @@ final class BenchRun {
   }
 
   StackResult run() throws Exception {
-    boolean withNats = options.natsUrl() != null || options.clusters() == ClusterKind.REAL || LocalNatsServer.binaryAvailable();
+    boolean withNats = options.natsUrl() != null || options.clusters() == ClusterKind.REAL || ToolBinary.NATS_SERVER.isInstalled();
     StackOptions all = new StackOptions(options.usEastPort(), options.euWestPort(), BridgeTransport.NAME, options.fulfillmentTimeout(),
         SimulationSettings.INSTANT, options.natsUrl(), withNats, options.clusters(), options.workDir());
     Map<String, Percentiles> latency;

@@ -3,7 +3,7 @@ package io.xcluster.localstack.stack;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.xcluster.localstack.process.LoopbackPorts;
+import io.xcluster.testkit.process.LoopbackPorts;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 

@@ -8,13 +8,14 @@ import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.process.StopSequence;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.transport.bridge.BridgeSettings;
 import io.xcluster.transport.bridge.BridgeTransport;
 import io.xcluster.transport.bridge.BridgeWorker;
-import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.testkit.nats.LocalNatsServer;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.transport.nats.NatsCoordinator;
 import io.xcluster.transport.nats.NatsSettings;
 import io.xcluster.transport.nats.NatsTransport;
@@ -53,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, ServiceTracing> tracings = new HashMap<>();
   private StackClusters clusters;
   private String natsUrl;
-  private JetStreamServer jetStream;
+  private LocalNatsServer jetStream;
   private ClusterConnection usEast;
   private ClusterConnection euWest;
   private BridgeWorker bridge;
@@ -174,12 +175,12 @@ public final class LocalStack implements AutoCloseable {
       jetStream = clusters.startJetStream();
       return jetStream.url();
     }
-    if (!LocalNatsServer.binaryAvailable()) {
+    if (!ToolBinary.NATS_SERVER.isInstalled()) {
       throw new IllegalArgumentException(
           CrossClusterTransports.SETTING + "=nats needs a nats-server: install one (apt-get install nats-server, or"
               + " go install github.com/nats-io/nats-server/v2@v2.15.2) or pass --nats-url");
     }
-    LocalNatsServer server = new LocalNatsServer();
+    LocalNatsServer server = LocalNatsServer.startThrowAway();
     stopOrder.add(server);
     return server.url();
   }
@@ -190,7 +191,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** The nats-server process the stack started beside real clusters, to restart it. */
-  public JetStreamServer jetStream() {
+  public LocalNatsServer jetStream() {
     if (jetStream == null) {
       throw new IllegalStateException("this stack started no nats-server of its own (embedded clusters, another transport, or --nats-url)");
     }

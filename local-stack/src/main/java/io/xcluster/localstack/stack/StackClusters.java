@@ -1,8 +1,9 @@
 package io.xcluster.localstack.stack;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.EmbeddedTemporalServer;
-import io.xcluster.port.process.StopSequence;
+import io.xcluster.testkit.nats.LocalNatsServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,8 +97,8 @@ public final class StackClusters implements AutoCloseable {
   }
 
   /** Starts a nats-server beside real clusters, in the same working directory. */
-  JetStreamServer startJetStream() {
-    JetStreamServer server = JetStreamServer.start(workDir);
+  LocalNatsServer startJetStream() {
+    LocalNatsServer server = LocalNatsServer.start(workDir);
     stopOrder.add(server);
     return server;
   }

@@ -1,9 +1,9 @@
 package io.xcluster.localstack.stack;
 
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
-import io.xcluster.localstack.process.LoopbackPorts;
-import io.xcluster.localstack.process.SupervisedProcess;
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.process.SupervisedProcess;
+import io.xcluster.testkit.tools.ToolBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

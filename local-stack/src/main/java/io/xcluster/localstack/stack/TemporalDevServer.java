@@ -1,9 +1,9 @@
 package io.xcluster.localstack.stack;
 
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
-import io.xcluster.localstack.process.LoopbackPorts;
-import io.xcluster.localstack.process.SupervisedProcess;
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.process.SupervisedProcess;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;

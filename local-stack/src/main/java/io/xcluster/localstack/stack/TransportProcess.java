@@ -2,7 +2,7 @@ package io.xcluster.localstack.stack;
 
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.localstack.process.JvmProbe;
-import io.xcluster.localstack.process.SupervisedProcess;
+import io.xcluster.testkit.process.SupervisedProcess;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.xcluster.localstack.bench;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.transport.bridge.BridgeTransport;
 import java.nio.file.Path;

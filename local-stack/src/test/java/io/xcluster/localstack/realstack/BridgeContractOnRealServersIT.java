@@ -1,8 +1,8 @@
 package io.xcluster.localstack.realstack;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.ContractClusters;
-import io.xcluster.port.contract.TransportContractTest;
+import io.xcluster.testkit.contract.ContractClusters;
+import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.transport.bridge.BridgeSettings;
 import io.xcluster.transport.bridge.BridgeTransport;

@@ -2,11 +2,11 @@ package io.xcluster.localstack.realstack;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.TemporalDevServer;
-import io.xcluster.port.contract.ContractClusters;
-import io.xcluster.port.process.StopSequence;
+import io.xcluster.testkit.contract.ContractClusters;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

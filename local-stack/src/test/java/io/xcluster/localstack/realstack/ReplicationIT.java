@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.localstack.stack.TemporalClusterServer;
 import io.xcluster.replication.admin.ClusterAdmin;
 import io.xcluster.replication.admin.LinkedCluster;
 import io.xcluster.replication.admin.NamespaceReplication;
 import io.xcluster.replication.admin.ReplicationException;
-import io.xcluster.replication.cli.CliRun;
+import io.xcluster.replication.cli.ReplicationSetupMain;
+import io.xcluster.testkit.cli.ConsoleRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class ReplicationIT {
     serverB = TemporalClusterServer.start("cluster-b", 2, workDir);
     a = ClusterAdmin.connect(serverA.address(), Duration.ofSeconds(30));
     b = ClusterAdmin.connect(serverB.address(), Duration.ofSeconds(30));
-    CliRun link = cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address());
+    ConsoleRun link = cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address());
     assertEquals(0, link.exit(), link.err());
   }
 
@@ -77,7 +78,7 @@ class ReplicationIT {
   @Test
   void globalNamespaceCreatedOnTheMasterIsReadableOnTheStandbyItself() {
     String namespace = uniqueNamespace();
-    CliRun create = createNamespace(namespace, "P1D", "cluster-a,cluster-b");
+    ConsoleRun create = createNamespace(namespace, "P1D", "cluster-a,cluster-b");
     assertEquals(0, create.exit(), create.err());
     assertTrue(create.out().contains("cluster-b (" + serverB.address() + ") has it"), create.out());
 
@@ -93,19 +94,19 @@ class ReplicationIT {
     String namespace = uniqueNamespace();
     assertEquals(0, createNamespace(namespace, "P1D", "cluster-a,cluster-b").exit());
 
-    CliRun over = cli("failover", "--address", serverB.address(), "--namespace", namespace, "--to", "cluster-b");
+    ConsoleRun over = cli("failover", "--address", serverB.address(), "--namespace", namespace, "--to", "cluster-b");
     assertEquals(0, over.exit(), over.err());
     assertTrue(over.out().contains("active cluster-a -> cluster-b, failover version 1 -> 2"), over.out());
     await("cluster-a sees cluster-b active", () -> a.describe(namespace).activeCluster().equals("cluster-b"));
 
-    CliRun back = cli("failover", "--address", serverA.address(), "--namespace", namespace, "--to", "cluster-a");
+    ConsoleRun back = cli("failover", "--address", serverA.address(), "--namespace", namespace, "--to", "cluster-a");
     assertEquals(0, back.exit(), back.err());
     await("cluster-b sees the failback", () -> b.describe(namespace).failoverVersion() == 101);
     NamespaceReplication after = b.describe(namespace);
     assertEquals("cluster-a", after.activeCluster());
     assertEquals(List.of(2L, 101L), after.failoverHistory().stream().map(NamespaceReplication.Failover::version).toList());
 
-    CliRun status = cli("status", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(), "--namespace", namespace);
+    ConsoleRun status = cli("status", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(), "--namespace", namespace);
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("active cluster-a, failover version 101"), status.out());
   }
@@ -113,7 +114,7 @@ class ReplicationIT {
   @Test
   void anUnknownClusterIsNamedAndNothingIsRegistered() {
     String namespace = uniqueNamespace();
-    CliRun run = createNamespace(namespace, "P1D", "cluster-a,cluster-z");
+    ConsoleRun run = createNamespace(namespace, "P1D", "cluster-a,cluster-z");
     assertEquals(2, run.exit());
     assertEquals("replication-setup: unknown cluster 'cluster-z': cluster-a knows [cluster-a, cluster-b] (link it first: replication-setup link)",
         run.err().strip());
@@ -124,14 +125,14 @@ class ReplicationIT {
   void creatingANamespaceTwiceSaysItExists() {
     String namespace = uniqueNamespace();
     assertEquals(0, createNamespace(namespace, "P1D", "cluster-a,cluster-b").exit());
-    CliRun again = createNamespace(namespace, "P1D", "cluster-a,cluster-b");
+    ConsoleRun again = createNamespace(namespace, "P1D", "cluster-a,cluster-b");
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("cannot register namespace '" + namespace + "' on cluster-a") && again.err().contains("already exists"), again.err());
   }
 
   @Test
   void retentionBelow24HoursIsRefusedBeforeAnyCall() {
-    CliRun run = createNamespace(uniqueNamespace(), "PT1H", "cluster-a,cluster-b");
+    ConsoleRun run = createNamespace(uniqueNamespace(), "PT1H", "cluster-a,cluster-b");
     assertEquals(2, run.exit());
     assertEquals("replication-setup: --retention PT1H is below the 24 h minimum for global namespaces (e.g. --retention P1D)", run.err().strip());
   }
@@ -156,10 +157,10 @@ class ReplicationIT {
 
   @Test
   void aLinkWithItsConnectionDisabledIsNamedWhenCreatingANamespace() {
-    CliRun disable = cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(), "--disable-connection");
+    ConsoleRun disable = cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(), "--disable-connection");
     assertEquals(0, disable.exit(), disable.err());
     try {
-      CliRun run = createNamespace(uniqueNamespace(), "P1D", "cluster-a,cluster-b");
+      ConsoleRun run = createNamespace(uniqueNamespace(), "P1D", "cluster-a,cluster-b");
       assertEquals(2, run.exit());
       assertTrue(run.err().contains("cluster 'cluster-b' is linked to cluster-a with its connection disabled"), run.err());
     } finally {
@@ -171,7 +172,7 @@ class ReplicationIT {
 
   @Test
   void drillFinishesFiftyOfFiftyWorkflowsAfterFailoverAndFailsBack() throws Exception {
-    CliRun drill = cli("drill", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(),
+    ConsoleRun drill = cli("drill", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(),
         "--namespace", uniqueNamespace(), "--workflows", "50");
     System.out.println(drill.out());
     Files.writeString(Files.createDirectories(Path.of("target", "reliability")).resolve("replication-drill.txt"), drill.out());
@@ -180,7 +181,7 @@ class ReplicationIT {
     assertTrue(drill.out().contains("every workflow finished"), drill.out());
   }
 
-  private CliRun createNamespace(String namespace, String retention, String clusters) {
+  private ConsoleRun createNamespace(String namespace, String retention, String clusters) {
     return cli("namespace", "create", "--global", "--address", serverA.address(), "--namespace", namespace, "--active", "cluster-a",
         "--clusters", clusters, "--retention", retention, "--replica-address", serverB.address());
   }
@@ -189,8 +190,8 @@ class ReplicationIT {
     return "ns-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  private static CliRun cli(String... args) {
-    return CliRun.of(args);
+  private static ConsoleRun cli(String... args) {
+    return ConsoleRun.of(() -> ReplicationSetupMain.execute(args));
   }
 
   private static void await(String what, BooleanSupplier condition) {

@@ -1,7 +1,7 @@
 package io.xcluster.localstack.services;
 
-import io.xcluster.localstack.process.LoopbackPorts;
-import io.xcluster.localstack.process.SupervisedProcess;
+import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.process.SupervisedProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -12,8 +12,8 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.EmbeddedTemporalServer;
-import io.xcluster.transport.nats.LocalNatsServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
+import io.xcluster.testkit.nats.LocalNatsServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ class ServicesAsProcessesTest {
     Map<String, String> env = new LinkedHashMap<>(Map.of("TEMPORAL_CONFIG_FILE", profiles.toString()));
     LocalNatsServer nats = null;
     if (withNats) {
-      nats = started(new LocalNatsServer());
+      nats = started(LocalNatsServer.startThrowAway());
       env.put("NATS_URL", nats.url());
     }
 

@@ -11,7 +11,7 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.process.StopSequence;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;

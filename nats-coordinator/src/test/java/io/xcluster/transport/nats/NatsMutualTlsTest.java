@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.contract.EmbeddedTemporalServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 import io.xcluster.runtime.config.NatsAccess;
-import io.xcluster.runtime.tls.TestCertificates;
+import io.xcluster.testkit.nats.LocalNatsServer;
+import io.xcluster.testkit.tls.TestCertificates;
+import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.tracing.ServiceTracing;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,52 +26,25 @@ class NatsMutualTlsTest {
 
   @TempDir Path dir;
   private TestCertificates certs;
-  private NatsServerRunner server;
+  private LocalNatsServer server;
   private String url;
 
   @BeforeEach
   void startServerRequiringClientCertificates() throws Exception {
-    Assumptions.assumeTrue(LocalNatsServer.availableForTests(), "no nats-server binary on PATH or in /usr/sbin");
+    Assumptions.assumeTrue(LocalNatsServer.availableForTests(), ToolBinary.NATS_SERVER.skipReason());
     certs = TestCertificates.createIn(dir.resolve("pki"));
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    NatsServerRunner.Builder builder = NatsServerRunner.builder();
-    if (System.getenv("nats_server_path") == null && java.nio.file.Files.isExecutable(Path.of("/usr/sbin/nats-server"))) {
-      builder.executablePath(Path.of("/usr/sbin/nats-server"));
-    }
-    server = builder
-        .port(port)
-        .jetstream(true)
-        .configInserts(List.of(
-            "host: 127.0.0.1",
-            "jetstream { store_dir: \"" + dir.resolve("js") + "\" }",
-            "tls {",
-            "  cert_file: \"" + certs.serverCert() + "\"",
-            "  key_file: \"" + certs.serverKey() + "\"",
-            "  ca_file: \"" + certs.caCert() + "\"",
-            "  verify: true",
-            "}"))
-        .skipConnectValidate()
-        .build();
-    url = "tls://127.0.0.1:" + port;
-    // the runner does not wait for a TLS-only server: wait for its port, so a refusal below is the server's answer
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (true) {
-      try (java.net.Socket probe = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-        break;
-      } catch (java.io.IOException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("nats-server did not listen on " + port + " within 10 s");
-        }
-        Thread.sleep(50);
-      }
-    }
+    server = LocalNatsServer.start(dir.resolve("nats"), List.of(
+        "tls {",
+        "  cert_file: \"" + certs.serverCert() + "\"",
+        "  key_file: \"" + certs.serverKey() + "\"",
+        "  ca_file: \"" + certs.caCert() + "\"",
+        "  verify: true",
+        "}"));
+    url = "tls://127.0.0.1:" + server.port();
   }
 
   @AfterEach
-  void stopServer() throws Exception {
+  void stopServer() {
     if (server != null) {
       server.close();
     }

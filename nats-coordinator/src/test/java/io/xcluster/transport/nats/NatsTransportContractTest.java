@@ -13,9 +13,10 @@ import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.ContractRemoteWorkflow;
-import io.xcluster.port.contract.RemoteBehaviour;
-import io.xcluster.port.contract.TransportContractTest;
+import io.xcluster.testkit.contract.ContractRemoteWorkflow;
+import io.xcluster.testkit.contract.RemoteBehaviour;
+import io.xcluster.testkit.contract.TransportContractTest;
+import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.port.spi.CallRoute;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public class NatsTransportContractTest extends TransportContractTest {
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     if (nats == null) {
       assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
-      nats = new LocalNatsServer();
+      nats = LocalNatsServer.startThrowAway();
       // a short ack wait, so that calls held by a killed relay are redelivered within seconds
       settings = NatsSettings.defaults(nats.url()).withAckWait(Duration.ofSeconds(2))
           .allowing(Set.of(ContractRemoteWorkflow.TYPE));

@@ -5,7 +5,7 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterUnreachableException;
 import io.xcluster.port.cluster.ConnectionInterceptors;
-import io.xcluster.port.process.StopSequence;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.runtime.http.ServiceHealth;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.runtime.tls.TestCertificates;
+import io.xcluster.testkit.tls.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -14,7 +14,7 @@ import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.contract.EmbeddedTemporalServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;

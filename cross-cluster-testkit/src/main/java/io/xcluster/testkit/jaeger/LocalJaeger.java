@@ -1,4 +1,4 @@
-package io.xcluster.localstack.stack;
+package io.xcluster.testkit.jaeger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import io.xcluster.localstack.process.LoopbackPorts;
-import io.xcluster.localstack.process.ToolBinary;
+import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.tools.ToolBinary;
 
 /**
  * A Jaeger v2 all-in-one (in-memory storage) on free loopback ports, from a local binary:
@@ -32,15 +31,8 @@ public final class LocalJaeger implements AutoCloseable {
     this.workDir = workDir;
   }
 
-  /** The Jaeger binary to run, if there is one. */
-  public static Optional<Path> binary() {
-    return ToolBinary.JAEGER.find();
-  }
-
   public static LocalJaeger start() {
-    Path binary =
-        binary().orElseThrow(() -> new IllegalStateException(
-            "no Jaeger binary: run scripts/install-tools.sh jaeger, put jaeger on PATH, or set XCLUSTER_JAEGER"));
+    Path binary = ToolBinary.JAEGER.require();
     try {
       Path workDir = Files.createTempDirectory("jaeger-");
       int otlp = LoopbackPorts.free();

@@ -1,4 +1,4 @@
-package io.xcluster.port.contract;
+package io.xcluster.testkit.temporal;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

@@ -1,7 +1,8 @@
-package io.xcluster.port.contract;
+package io.xcluster.testkit.contract;
 
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 
 /**
  * Two independent Temporal clusters: the source ("us-east") and the target ("eu-west") of the

@@ -1,4 +1,4 @@
-package io.xcluster.runtime.tls;
+package io.xcluster.testkit.tls;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.xcluster.port.process;
+package io.xcluster.runtime.lifecycle;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

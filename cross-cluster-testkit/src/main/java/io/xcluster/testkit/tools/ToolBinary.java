@@ -1,4 +1,4 @@
-package io.xcluster.localstack.process;
+package io.xcluster.testkit.tools;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -8,9 +8,13 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where a tool of the real stack is found, in this order: its environment variable, PATH, the
- * fixed places given, then the cache {@code scripts/install-tools.sh} builds into
- * ({@code $XCLUSTER_TOOLS}, default {@code ~/.cache/xcluster-tools}). Nothing is ever downloaded.
+ * Where a real binary (a Temporal server, nats-server, Jaeger) is found, in this order: its own
+ * environment variable, PATH, the fixed places given, then the cache {@code scripts/install-tools.sh}
+ * builds into ({@code $XCLUSTER_TOOLS}, default {@code ~/.cache/xcluster-tools}). Nothing is ever
+ * downloaded.
+ *
+ * <p>Tests that need a tool skip without it, except where {@value #REQUIRED_SETTING}{@code =true}
+ * (CI): there a missing tool fails them, so no tier is skipped silently.
  *
  * @param command the executable's name on PATH
  * @param environmentVariable the variable that names the binary explicitly
@@ -20,6 +24,9 @@ import java.util.stream.Stream;
  */
 public record ToolBinary(String command, String environmentVariable, String cachedPath, String installArgument, List<Path> fixedPaths) {
 
+  /** The one switch that turns "skipped for want of a binary" into a failure. */
+  public static final String REQUIRED_SETTING = "XCLUSTER_REQUIRE_TOOLS";
+
   public static final ToolBinary TEMPORAL_CLI =
       new ToolBinary("temporal", "XCLUSTER_TEMPORAL", "temporal-cli-v1.5.1/temporal", "temporal", List.of());
   public static final ToolBinary TEMPORAL_SERVER =
@@ -28,6 +35,10 @@ public record ToolBinary(String command, String environmentVariable, String cach
       new ToolBinary("nats-server", "XCLUSTER_NATS_SERVER", "nats-server/nats-server", "nats", List.of(Path.of("/usr/sbin/nats-server")));
   public static final ToolBinary JAEGER =
       new ToolBinary("jaeger", "XCLUSTER_JAEGER", "jaeger-v1.76.0/jaeger", "jaeger", List.of());
+
+  public ToolBinary {
+    fixedPaths = List.copyOf(fixedPaths);
+  }
 
   public Optional<Path> find() {
     String configured = System.getenv(environmentVariable);
@@ -40,22 +51,34 @@ public record ToolBinary(String command, String environmentVariable, String cach
     return Stream.of(onPath, fixedPaths.stream(), Stream.of(cached)).flatMap(s -> s).filter(Files::isExecutable).findFirst();
   }
 
+  public boolean isInstalled() {
+    return find().isPresent();
+  }
+
   /** The binary, or one clear error saying how to get it. */
   public Path require() {
-    return find().orElseThrow(() -> new IllegalStateException(
-        "no " + command + " binary: run scripts/install-tools.sh " + installArgument + ", put " + command
-            + " on PATH, or set " + environmentVariable));
+    return find().orElseThrow(() -> new IllegalStateException(missing()));
   }
 
   /**
-   * For tests of the real-stack tier: whether the tool is there. Without it they are skipped —
-   * except where {@code XCLUSTER_REQUIRE_REAL_STACK=true} (CI), where a missing tool fails them.
+   * For tests that need the tool: whether it is there, so they can skip without it — except
+   * where {@value #REQUIRED_SETTING}{@code =true}, where a missing tool is an error.
    */
   public boolean availableForTests() {
-    boolean available = find().isPresent();
-    if (!available && "true".equals(System.getenv("XCLUSTER_REQUIRE_REAL_STACK"))) {
-      throw new IllegalStateException("XCLUSTER_REQUIRE_REAL_STACK=true but " + require());
+    boolean available = isInstalled();
+    if (!available && "true".equals(System.getenv(REQUIRED_SETTING))) {
+      throw new IllegalStateException(REQUIRED_SETTING + "=true but " + missing());
     }
     return available;
+  }
+
+  /** Why a test that needs this tool was skipped. */
+  public String skipReason() {
+    return missing();
+  }
+
+  private String missing() {
+    return "no " + command + " binary: run scripts/install-tools.sh " + installArgument + ", put " + command
+        + " on PATH, or set " + environmentVariable;
   }
 }

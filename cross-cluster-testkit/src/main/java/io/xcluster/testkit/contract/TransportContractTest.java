@@ -1,4 +1,4 @@
-package io.xcluster.port.contract;
+package io.xcluster.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.xcluster.port.contract;
+package io.xcluster.testkit.contract;
 
 import java.time.Duration;
 

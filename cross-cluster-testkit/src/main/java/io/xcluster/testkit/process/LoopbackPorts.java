@@ -1,4 +1,4 @@
-package io.xcluster.localstack.process;
+package io.xcluster.testkit.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.xcluster.port.contract;
+package io.xcluster.testkit.contract;
 
 /** What the contract kit's remote workflow does with a call: the knob each contract case turns. */
 public record RemoteBehaviour(Mode mode, String payload, long holdMillis, int resultRepeat) {
