@@ -3,7 +3,7 @@ package io.xcluster.region.euwest.fulfillment.warehouse;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Random;
 
-/** The shared part of the simulations: wait the step delay, and now and then fail retryably. */
+/** A simulated system's API that now and then fails retryably, at the configured rate. */
 public final class SimulatedFlakiness {
 
   private final SimulationSettings settings;
@@ -14,7 +14,7 @@ public final class SimulatedFlakiness {
     this.random = new Random(settings.seed());
   }
 
-  /** Runs before a simulated step; throws a retryable failure of {@code failureType} now and then. */
+  /** Runs before a request to the simulated system; throws a retryable failure of {@code failureType} now and then. */
   public void step(String what, String failureType) {
     boolean fail;
     synchronized (random) {
@@ -22,14 +22,6 @@ public final class SimulatedFlakiness {
     }
     if (fail) {
       throw ApplicationFailure.newFailure("simulated outage while " + what, failureType);
-    }
-    if (!settings.stepDelay().isZero()) {
-      try {
-        Thread.sleep(settings.stepDelay().toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ApplicationFailure.newFailure("interrupted while " + what, failureType);
-      }
     }
   }
 }

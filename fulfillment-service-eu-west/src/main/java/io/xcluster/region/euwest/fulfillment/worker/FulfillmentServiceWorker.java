@@ -5,9 +5,11 @@ import io.temporal.worker.WorkerFactory;
 import io.xcluster.region.euwest.fulfillment.shipping.SimulatedCarrier;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulatedWarehouse;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentActivityTimeouts;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflowImpl;
 import io.xcluster.port.cluster.ClusterConnection;
+import java.util.List;
 
 /** Registers eu-west's workflow and activities on the {@code fulfillment} queue of a connected cluster. */
 public final class FulfillmentServiceWorker {
@@ -24,8 +26,13 @@ public final class FulfillmentServiceWorker {
     WorkerFactory factory = euWest.newWorkerFactory();
     Worker worker = factory.newWorker(taskQueue);
     worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new SimulatedWarehouse(simulation), new SimulatedCarrier(simulation));
+    worker.registerActivitiesImplementations(activities(simulation).toArray());
     factory.start();
     return factory;
+  }
+
+  /** The activity implementations this worker registers; each has its stated timeouts in {@link FulfillmentActivityTimeouts}. */
+  public static List<Object> activities(SimulationSettings simulation) {
+    return List.of(new SimulatedWarehouse(simulation), new SimulatedCarrier(simulation));
   }
 }

@@ -1,31 +1,16 @@
 package io.xcluster.region.euwest.fulfillment.workflow;
 
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
-import io.temporal.workflow.Workflow;
 import io.xcluster.region.euwest.fulfillment.shipping.ShippingActivities;
 import io.xcluster.region.euwest.fulfillment.warehouse.PackedParcel;
 import io.xcluster.region.euwest.fulfillment.warehouse.WarehouseActivities;
-import java.time.Duration;
 
 public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
 
-  private static final ActivityOptions WAREHOUSE_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofMillis(200))
-                  .setMaximumInterval(Duration.ofSeconds(10))
-                  .build())
-          .build();
-
-  private final WarehouseActivities warehouse =
-      Workflow.newActivityStub(WarehouseActivities.class, WAREHOUSE_OPTIONS);
-  private final ShippingActivities shipping = Workflow.newActivityStub(ShippingActivities.class, WAREHOUSE_OPTIONS);
+  private final WarehouseActivities warehouse = FulfillmentActivityTimeouts.TABLE.stub(WarehouseActivities.class);
+  private final ShippingActivities shipping = FulfillmentActivityTimeouts.TABLE.stub(ShippingActivities.class);
 
   private FulfillmentStage stage = FulfillmentStage.RECEIVED;
 

@@ -5,7 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A simulated mailer and pager: logs and remembers what it sent. Replace when forking. */
+/**
+ * A simulated mailer and pager: logs and remembers what it sent, once per order (the order id is
+ * the idempotency key a real provider would take), so a retried attempt or a second run of the same
+ * order sends nothing twice. Replace when forking.
+ */
 public final class SimulatedNotifier implements NotificationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(SimulatedNotifier.class);
@@ -15,14 +19,16 @@ public final class SimulatedNotifier implements NotificationActivities {
 
   @Override
   public void sendShippingConfirmation(String orderId, String carrier, String trackingNumber) {
-    confirmations.put(orderId, trackingNumber);
-    log.debug("order {} shipped with {} as {}", orderId, carrier, trackingNumber);
+    if (confirmations.putIfAbsent(orderId, trackingNumber) == null) {
+      log.debug("order {} shipped with {} as {}", orderId, carrier, trackingNumber);
+    }
   }
 
   @Override
   public void escalate(String orderId, String reason) {
-    escalations.put(orderId, reason);
-    log.warn("order {} escalated to operations: {}", orderId, reason);
+    if (escalations.putIfAbsent(orderId, reason) == null) {
+      log.warn("order {} escalated to operations: {}", orderId, reason);
+    }
   }
 
   /** The tracking number confirmed for {@code orderId}, or null. */

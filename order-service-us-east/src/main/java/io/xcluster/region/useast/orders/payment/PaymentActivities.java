@@ -4,17 +4,21 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * The payment gateway. {@code charge} is keyed by order id, so a retried charge never charges
- * twice; a decline is the non-retryable failure type {@link #PAYMENT_DECLINED}.
+ * The payment gateway. Charges and refunds carry an idempotency key derived from the order id
+ * ({@link PaymentCharge#forOrder}, {@link PaymentRefund#of}): a retried attempt, or a second run of
+ * the same order, gets the first answer and moves no money twice. A decline is the non-retryable
+ * failure type {@link #PAYMENT_DECLINED}; a key reused for a different charge is
+ * {@link #IDEMPOTENCY_KEY_REUSED}, as real gateways answer it.
  */
 @ActivityInterface
 public interface PaymentActivities {
 
   String PAYMENT_DECLINED = "PaymentDeclined";
+  String IDEMPOTENCY_KEY_REUSED = "IdempotencyKeyReused";
 
   @ActivityMethod(name = "ChargePayment")
-  PaymentReceipt charge(String orderId, String customerId, long amountCents, String currency);
+  PaymentReceipt charge(PaymentCharge charge);
 
   @ActivityMethod(name = "RefundPayment")
-  void refund(PaymentReceipt receipt, String reason);
+  void refund(PaymentRefund refund);
 }

@@ -4,10 +4,12 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.region.useast.orders.notification.NotificationActivities;
 import io.xcluster.region.useast.orders.payment.PaymentActivities;
+import io.xcluster.region.useast.orders.workflow.OrderActivityTimeouts;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowImpl;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.port.cluster.ClusterConnection;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Registers us-east's workflow and activities on the {@code orders} queue of a connected cluster. */
@@ -33,8 +35,13 @@ public final class OrderServiceWorker {
     WorkerFactory factory = usEast.newWorkerFactory();
     Worker worker = factory.newWorker(OrderWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(settings.get()));
-    worker.registerActivitiesImplementations(payments, notifications);
+    worker.registerActivitiesImplementations(activities(payments, notifications).toArray());
     factory.start();
     return factory;
+  }
+
+  /** The activity implementations this worker registers; each has its stated timeouts in {@link OrderActivityTimeouts}. */
+  public static List<Object> activities(PaymentActivities payments, NotificationActivities notifications) {
+    return List.of(payments, notifications);
   }
 }

@@ -1,8 +1,5 @@
 package io.xcluster.region.useast.orders.workflow;
 
-import io.temporal.activity.ActivityCancellationType;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -11,7 +8,9 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.xcluster.region.useast.orders.notification.NotificationActivities;
 import io.xcluster.region.useast.orders.payment.PaymentActivities;
+import io.xcluster.region.useast.orders.payment.PaymentCharge;
 import io.xcluster.region.useast.orders.payment.PaymentReceipt;
+import io.xcluster.region.useast.orders.payment.PaymentRefund;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.workflow.CrossClusterClient;
 import java.time.Duration;
@@ -19,20 +18,11 @@ import java.util.List;
 
 public final class OrderWorkflowImpl implements OrderWorkflow {
 
-  private static final ActivityOptions LOCAL_ACTIVITIES =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
-          // a charge in progress when the order is canceled finishes, so its receipt can be refunded
-          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-          .build();
-
   /** Version marker of the change that records the transport when the order is placed. */
   static final String ROUTE_CHOSEN_AT_PLACEMENT = "route-chosen-at-placement";
 
-  private final PaymentActivities payments = Workflow.newActivityStub(PaymentActivities.class, LOCAL_ACTIVITIES);
-  private final NotificationActivities notifications =
-      Workflow.newActivityStub(NotificationActivities.class, LOCAL_ACTIVITIES);
+  private final PaymentActivities payments = OrderActivityTimeouts.TABLE.stub(PaymentActivities.class);
+  private final NotificationActivities notifications = OrderActivityTimeouts.TABLE.stub(NotificationActivities.class);
   private final OrderWorkflowSettings settings;
   private final CrossClusterClient crossCluster;
 
@@ -80,7 +70,8 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
   private OrderStatus process(Order order) {
     status = status.withState(OrderState.CHARGING_PAYMENT);
     try {
-      receipt = payments.charge(order.orderId(), order.customerId(), order.amountCents(), order.currency());
+      // keyed by the order id, not the run: a second run of this order gets the first receipt
+      receipt = payments.charge(PaymentCharge.forOrder(order.orderId(), order.customerId(), order.amountCents(), order.currency()));
     } catch (ActivityFailure declined) {
       if (CancellationScope.current().isCancelRequested()) {
         throw declined;
@@ -116,7 +107,7 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
       return status;
     }
     String reason = "fulfillment " + outcome.describe();
-    payments.refund(receipt, reason);
+    payments.refund(PaymentRefund.of(receipt, reason));
     status = status.failed(reason);
     return status;
   }
@@ -151,7 +142,7 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
       }
     }
     if (receipt != null) {
-      payments.refund(receipt, "order canceled");
+      payments.refund(PaymentRefund.of(receipt, "order canceled"));
     }
     status = status.withState(OrderState.CANCELED);
   }
