@@ -3,7 +3,10 @@
 # the Go module proxy) — never a download from a website. Each is skipped when already present:
 # on PATH, or in the cache ($XCLUSTER_TOOLS, default ~/.cache/xcluster-tools), keyed by version.
 #
-#   scripts/install-tools.sh [nats] [jaeger] [temporal] [temporal-server]      (no argument: all)
+#   scripts/install-tools.sh [nats] [jaeger] [temporal] [temporal-server] [postgres]   (no argument: all)
+#
+# postgres: Debian's PostgreSQL server (for the production-like stack, --stack postgres) and
+# temporal-sql-tool at the server's version, with that version's PostgreSQL schema files beside it.
 #
 # Prints the path of each tool as NAME=PATH on stdout (progress goes to stderr).
 set -euo pipefail
@@ -17,6 +20,10 @@ TEMPORAL_SERVER_VERSION=v1.29.1
 # Jaeger's go.mod carries a replace directive, so `go install jaeger@version` refuses it; it is
 # built inside a throw-away module that repeats that directive instead.
 JAEGER_REPLACE="github.com/Shopify/sarama=github.com/Shopify/sarama@v1.33.0"
+
+# temporal-sql-tool sets up the schema of the production-like stack's databases; the schema files
+# come from the same module version ($TOOLS/temporal-sql-tool-$VERSION/schema/postgresql/v12).
+SQL_TOOL_SCHEMA=schema/postgresql/v12
 
 say() { echo "install-tools: $*" >&2; }
 
@@ -103,14 +110,63 @@ install_temporal_server() {
   echo "TEMPORAL_SERVER=$(go_install_cached temporal-server go.temporal.io/server/cmd/server "$TEMPORAL_SERVER_VERSION" temporal-server)"
 }
 
+# Debian's postgresql (initdb, pg_ctl, postgres); prints the directory holding them.
+install_postgres_server() {
+  local bin
+  bin="$(postgres_bin_dir)"
+  if [ -z "$bin" ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+      say "installing PostgreSQL from Debian's packages"
+      (apt-get update -qq && apt-get install -y -qq postgresql) >&2
+      bin="$(postgres_bin_dir)"
+    fi
+    if [ -z "$bin" ]; then
+      say "PostgreSQL (initdb, postgres) is missing and apt-get cannot install it: install PostgreSQL 12+ and put its bin directory on PATH"
+      exit 1
+    fi
+  fi
+  echo "POSTGRES_BIN=$bin"
+}
+
+postgres_bin_dir() {
+  local found
+  found="$(command -v initdb || true)"
+  if [ -n "$found" ]; then dirname "$(readlink -f "$found")"; return; fi
+  # Debian keeps them off PATH, under the major version
+  found="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$found" ] && [ -x "$found/initdb" ] && echo "$found"
+}
+
+install_sql_tool() {
+  local tool dir
+  tool="$(go_install_cached temporal-sql-tool go.temporal.io/server/cmd/tools/sql "$TEMPORAL_SERVER_VERSION" temporal-sql-tool)"
+  dir="$(dirname "$tool")"
+  if [ ! -d "$dir/$SQL_TOOL_SCHEMA" ]; then
+    local source
+    source="$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/$SQL_TOOL_SCHEMA"
+    [ -d "$source" ] || (cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download "go.temporal.io/server@$TEMPORAL_SERVER_VERSION" >&2)
+    mkdir -p "$dir/$SQL_TOOL_SCHEMA.partial"
+    cp -R "$source/." "$dir/$SQL_TOOL_SCHEMA.partial/"
+    chmod -R u+w "$dir/$SQL_TOOL_SCHEMA.partial"   # the module cache is read-only
+    mv "$dir/$SQL_TOOL_SCHEMA.partial" "$dir/$SQL_TOOL_SCHEMA"
+  fi
+  echo "TEMPORAL_SQL_TOOL=$tool"
+}
+
+install_postgres() {
+  install_postgres_server
+  install_sql_tool
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger temporal temporal-server)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger temporal temporal-server postgres)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     nats) install_nats ;;
     jaeger) install_jaeger ;;
     temporal) install_temporal ;;
     temporal-server) install_temporal_server ;;
-    *) say "unknown tool '$tool' (known: nats, jaeger, temporal, temporal-server)"; exit 2 ;;
+    postgres) install_postgres ;;
+    *) say "unknown tool '$tool' (known: nats, jaeger, temporal, temporal-server, postgres)"; exit 2 ;;
   esac
 done

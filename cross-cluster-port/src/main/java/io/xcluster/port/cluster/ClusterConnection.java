@@ -41,12 +41,21 @@ public final class ClusterConnection implements AutoCloseable {
                 .build());
   }
 
-  /** Connects and health-checks, or fails with one {@link ClusterUnreachableException} naming the address. */
+  /**
+   * Connects and health-checks, or fails with one {@link ClusterUnreachableException} naming the
+   * address — or, when the TLS handshake was refused (a client certificate from another CA, none
+   * where the frontend requires one, a frontend certificate this side does not trust), with an
+   * {@link IllegalArgumentException} naming the TLS setting to fix.
+   */
   public static ClusterConnection open(ClusterEndpoint endpoint, Duration connectTimeout, ConnectionInterceptors interceptors) {
     WorkflowServiceStubsOptions options = stubsOptions(endpoint); // bad TLS files: IllegalArgumentException, not "unreachable"
     try {
       return new ClusterConnection(endpoint, WorkflowServiceStubs.newConnectedServiceStubs(options, connectTimeout), interceptors);
     } catch (RuntimeException e) {
+      // a refused certificate is a setting to fix, not an outage to wait out
+      TlsRefusal.explain(endpoint, e).ifPresent(refusal -> {
+        throw new IllegalArgumentException(refusal, e);
+      });
       throw new ClusterUnreachableException(endpoint, e);
     }
   }

@@ -1,6 +1,7 @@
 package io.xcluster.localstack.cli;
 
 import io.xcluster.localstack.demo.OrderDemo;
+import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
@@ -96,17 +97,21 @@ public final class LocalStackMain implements Runnable {
       }, "local-stack-shutdown"));
       String usEast = running.usEast().endpoint().address();
       String euWest = running.euWest().endpoint().address();
+      // the production-like frontends take mTLS only: the CLI reads the stack's profile file, as the services do
+      String cliTarget = running.clusters().kind() == ClusterKind.POSTGRES
+          ? "--config-file " + running.clusters().productionLike().profileFile() + " --profile us-east"
+          : "--address " + usEast;
       System.out.println("""
           local-stack ready (Ctrl-C stops it)
             us-east  %s  namespace default  queues: orders, %s
             eu-west  %s  namespace default  queue: fulfillment
             transport: %s
           Place an order with the Temporal CLI:
-            temporal workflow start --address %s --task-queue orders --type OrderWorkflow \\
+            temporal workflow start %s --task-queue orders --type OrderWorkflow \\
               --workflow-id order-1 --input '{"orderId":"order-1","customerId":"c-1","lines":[{"sku":"SKU-001","quantity":1}],"amountCents":4200,"currency":"USD","destinationCountry":"DE"}'
-            temporal workflow query --address %s --workflow-id order-1 --type status"""
+            temporal workflow query %s --workflow-id order-1 --type status"""
           .formatted(usEast, running.orderSettings().route().taskQueue(), euWest,
-              running.orderSettings().route().transport(), usEast, usEast));
+              running.orderSettings().route().transport(), cliTarget, cliTarget));
       stopped.await();
       return 0;
     }

@@ -12,11 +12,13 @@ public final class StackMixin {
 
   @Option(names = "--stack", defaultValue = "embedded", converter = ClusterKindConverter.class,
       description = "embedded: in-process Temporal test servers, only a JDK needed (default). real: two `temporal server start-dev`"
-          + " processes and a nats-server, from PATH or scripts/install-tools.sh.")
+          + " processes and a nats-server, from PATH or scripts/install-tools.sh. postgres: production-like, per region a full Temporal"
+          + " server on PostgreSQL with 4 history shards and an mTLS frontend, and a nats-server (scripts/install-tools.sh temporal-server"
+          + " postgres nats).")
   ClusterKind clusters;
 
   @Option(names = "--work-dir", defaultValue = ".local-stack",
-      description = "With --stack real: where the servers' databases, the JetStream store and all logs go; emptied at start (default: ${DEFAULT-VALUE}).")
+      description = "With --stack real or postgres: where the servers' databases, the JetStream store and all logs go; emptied at start (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
   @Option(names = "--us-east-port", defaultValue = "7233", description = "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
@@ -51,7 +53,7 @@ public final class StackMixin {
         natsUrl, false, clusters, workDir);
   }
 
-  /** Accepts {@code embedded} / {@code real} in any case, with one clear error otherwise. */
+  /** Accepts {@code embedded} / {@code real} / {@code postgres} in any case, with one clear error otherwise. */
   static final class ClusterKindConverter implements picocli.CommandLine.ITypeConverter<ClusterKind> {
     @Override
     public ClusterKind convert(String value) {
@@ -60,7 +62,7 @@ public final class StackMixin {
           return kind;
         }
       }
-      throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a stack; use embedded or real");
+      throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a stack; use embedded, real or postgres");
     }
   }
 }

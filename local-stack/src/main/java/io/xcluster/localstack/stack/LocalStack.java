@@ -112,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
     stopOrder.add(clusters);
     step.accept(options.clusters().name().toLowerCase() + " clusters up: us-east " + clusters.usEast().address()
         + ", eu-west " + clusters.euWest().address()
-        + (options.clusters() == ClusterKind.REAL ? " (databases and logs in " + options.workDir().toAbsolutePath() + ")" : ""));
+        + (options.clusters().runsServerProcesses() ? " (databases and logs in " + options.workDir().toAbsolutePath() + ")" : ""));
 
     usEast = ClusterConnection.open(clusters.usEast(), tracing(ORDER_SERVICE).temporalInterceptors());
     stopOrder.add(usEast::closeNow);
@@ -171,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private String startLocalNats() {
-    if (options.clusters() == ClusterKind.REAL) {
+    if (options.clusters().runsServerProcesses()) {
       jetStream = clusters.startJetStream();
       return jetStream.url();
     }

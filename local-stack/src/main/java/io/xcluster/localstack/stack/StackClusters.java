@@ -1,5 +1,6 @@
 package io.xcluster.localstack.stack;
 
+import io.xcluster.localstack.stack.postgres.ProductionLikeClusters;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
@@ -21,7 +22,7 @@ public final class StackClusters implements AutoCloseable {
   /** What a run leaves in its working directory; nothing else there is touched. */
   private static final List<String> RUN_FILES =
       List.of("us-east.db", "eu-west.db", "jetstream", "us-east-temporal.log", "eu-west-temporal.log", "nats-server.log",
-          "bridge.log", "nats-coordinator.log");
+          "bridge.log", "nats-coordinator.log", "postgres", "tls", "temporal-profiles.toml", "us-east-server", "eu-west-server");
 
   private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final ClusterKind kind;
@@ -30,6 +31,7 @@ public final class StackClusters implements AutoCloseable {
   private ClusterEndpoint euWest;
   private TemporalDevServer usEastServer;
   private TemporalDevServer euWestServer;
+  private ProductionLikeClusters productionLike;
 
   private StackClusters(ClusterKind kind, Path workDir) {
     this.kind = kind;
@@ -42,6 +44,8 @@ public final class StackClusters implements AutoCloseable {
     try {
       if (options.clusters() == ClusterKind.REAL) {
         clusters.startReal(options);
+      } else if (options.clusters() == ClusterKind.POSTGRES) {
+        clusters.startProductionLike(options);
       } else {
         clusters.startEmbedded(options);
       }
@@ -69,6 +73,22 @@ public final class StackClusters implements AutoCloseable {
     stopOrder.add(euWestServer);
     usEast = usEastServer.endpoint();
     euWest = euWestServer.endpoint();
+  }
+
+  private void startProductionLike(StackOptions options) {
+    forgetPreviousRun(workDir);
+    productionLike = ProductionLikeClusters.start(LocalStack.US_EAST, options.usEastPort(), LocalStack.EU_WEST, options.euWestPort(), workDir);
+    stopOrder.add(productionLike);
+    usEast = productionLike.first().endpoint();
+    euWest = productionLike.second().endpoint();
+  }
+
+  /** The production-like clusters (PostgreSQL, mTLS), their certificates and profile file; {@code --stack postgres} only. */
+  public ProductionLikeClusters productionLike() {
+    if (productionLike == null) {
+      throw new IllegalStateException("this stack runs on " + kind.name().toLowerCase() + " clusters, not the production-like ones (--stack postgres)");
+    }
+    return productionLike;
   }
 
   /** A local stack starts empty: the previous run's databases, broker store and logs go (only those). */

@@ -22,6 +22,10 @@ final class RealStackTier {
    * {@code XCLUSTER_REQUIRE_REAL_STACK=true}, as CI sets.
    */
   static void assumeToolsInstalled() {
+    if (ProductionLikeTier.selected()) {
+      ProductionLikeTier.assumeToolsInstalled();
+      return;
+    }
     assumeTrue(ToolBinary.TEMPORAL_CLI.availableForTests() && ToolBinary.NATS_SERVER.availableForTests(),
         "the real-stack tier needs temporal and nats-server: run scripts/install-tools.sh temporal nats");
   }
@@ -35,8 +39,11 @@ final class RealStackTier {
     }
   }
 
-  /** Two real Temporal servers as the contract kit's source and target clusters. */
+  /** Two real Temporal servers as the contract kit's source and target clusters (production-like ones when selected). */
   static ContractClusters contractClusters(Path workDir) {
+    if (ProductionLikeTier.selected()) {
+      return ProductionLikeTier.contractClusters(workDir);
+    }
     StopSequence servers = new StopSequence(problem -> System.err.println("real-stack: " + problem));
     try {
       TemporalDevServer source = TemporalDevServer.start(LocalStack.US_EAST, 0, workDir);
