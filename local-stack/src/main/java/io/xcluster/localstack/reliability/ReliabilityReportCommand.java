@@ -76,17 +76,7 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
           r.passed() ? "pass" : "**FAIL**"));
     }
     if (drillReport != null) {
-      md.append("""
-
-          ## Failover drill (namespace replication)
-
-          `replication-setup drill` in `ReplicationIT`, on two full Temporal servers (v1.29.1, SQLite)
-          linked for replication; procedure and meaning in [runbooks/failover.md](runbooks/failover.md):
-
-          ```
-          %s
-          ```
-          """.formatted(drillReport.strip()));
+      md.append(DrillSection.render(drillReport));
     }
     md.append("""
 

@@ -1,5 +1,8 @@
 package io.xcluster.replication.drill;
 
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -59,7 +62,7 @@ public final class FailoverDrill {
     prepareNamespace();
     WorkflowClient onA = client(a);
     WorkflowClient onB = client(b);
-    WorkerFactory workersOnA = startWorkers(onA);
+    WorkerFactory workersOnA = startWorkers(a, onA);
     WorkerFactory workersOnB = null;
     String runId = Long.toString(System.currentTimeMillis(), 36);
     String failoverProbe = "drill-" + runId + "-failover-probe";
@@ -85,7 +88,7 @@ public final class FailoverDrill {
       await("failover: " + b.name() + " accepts writes", () -> takesWrites(b, onB, failoverProbe));
       Duration failoverTime = Duration.ofNanos(System.nanoTime() - failoverStarted);
       progress.accept(b.name() + " accepts writes " + failoverTime.toMillis() + " ms after the request; workers now on " + b.name());
-      workersOnB = startWorkers(onB);
+      workersOnB = startWorkers(b, onB);
 
       List<String> unfinished = finishAll(onB, startedAt.keySet());
       finish(onB, failoverProbe);
@@ -97,7 +100,7 @@ public final class FailoverDrill {
       a.failover(namespace, a.name());
       await("failback: " + a.name() + " accepts writes", () -> takesWrites(a, onA, failbackProbe));
       Duration failbackTime = Duration.ofNanos(System.nanoTime() - failbackStarted);
-      workersOnA = startWorkers(onA);
+      workersOnA = startWorkers(a, onA);
       cleanUpProbe(onA, failbackProbe);
 
       List<Duration> lags = watch.lags().stream().sorted().toList();
@@ -130,7 +133,19 @@ public final class FailoverDrill {
     return WorkflowClient.newInstance(cluster.workflowService(), WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
   }
 
-  private static WorkerFactory startWorkers(WorkflowClient client) {
+  /**
+   * Starts the drill's workers on {@code cluster} once its task queues know the namespace. Earlier,
+   * each poller would fail with NOT_FOUND, and the SDK logs every such failure with a stack trace,
+   * while the cluster's namespace cache warms up (up to ~10 s after the namespace was registered
+   * or replicated): an expected condition, not worth a page of warnings.
+   */
+  private WorkerFactory startWorkers(ClusterAdmin cluster, WorkflowClient client) {
+    DescribeTaskQueueRequest probe = DescribeTaskQueueRequest.newBuilder().setNamespace(settings.namespace())
+        .setTaskQueue(TaskQueue.newBuilder().setName(TASK_QUEUE)).setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW).build();
+    await(settings.namespace() + " known to the task queues of " + cluster.name(), () -> {
+      cluster.workflowService().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).describeTaskQueue(probe);
+      return true;
+    });
     WorkerFactory factory = WorkerFactory.newInstance(client);
     factory.newWorker(TASK_QUEUE).registerWorkflowImplementationTypes(DrillWorkflowImpl.class);
     factory.start();
