@@ -2,6 +2,7 @@ package io.xcluster.transport.nats;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
@@ -43,9 +44,16 @@ import org.slf4j.LoggerFactory;
 final class CallRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CallRelay.class);
-  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
   /** Failure type for a remote outcome too large (or otherwise unfit) to publish. */
   static final String OUTCOME_UNDELIVERABLE = "OutcomeUndeliverable";
+  /**
+   * How long an outcome may keep failing to publish while the broker answers before it is
+   * dead-lettered with the outcome attached: long enough for JetStream to recover its streams after
+   * a restart, short enough that a subject nobody stores does not hold its call for ever. (While the
+   * broker is unreachable, a dead letter cannot be written either: the call is then redelivered and
+   * attaches to the same run, so a long broker outage loses nothing.)
+   */
+  static final Duration OUTCOME_PUBLISH_BUDGET = Duration.ofMinutes(2);
 
   private final NatsSettings settings;
   private final JetStream jetStream;
@@ -63,6 +71,9 @@ final class CallRelay implements AutoCloseable {
     final CallRequest request;
     final String replySubject;
     final Context traceContext;
+    /** Failed attempts to publish the outcome, and since when (System.nanoTime). */
+    int publishFailures;
+    long failingSinceNanos;
 
     Held(Message message, long sequence, CallRequest request, String replySubject, Context traceContext) {
       this.message = message;
@@ -93,6 +104,9 @@ final class CallRelay implements AutoCloseable {
   private final Tracer tracer;
 
   private final CancelMarkers cancelMarkers;
+  private final OutageLog targetOutage;
+  private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
+  private final OutageLog keepAliveTrouble = new OutageLog(log, "keeping held calls alive (in-progress acks)");
 
   CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters, ServiceTracing tracing,
       CancelMarkers cancelMarkers) {
@@ -103,12 +117,18 @@ final class CallRelay implements AutoCloseable {
     this.jetStream = jetStream;
     this.remoteRuns = remoteRuns;
     this.deadLetters = deadLetters;
+    this.targetOutage = new OutageLog(log, "starting or following calls on the target cluster");
     long every = Math.max(100, settings.ackWait().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::keepHeldMessagesAlive, every, every, TimeUnit.MILLISECONDS);
   }
 
   int heldCalls() {
     return held.size();
+  }
+
+  /** Outcome publications failed in a row right now (0 when publishing works): what a metric would show. */
+  long outcomePublishFailures() {
+    return publishTrouble.failuresSinceOk();
   }
 
   void onCall(Message message) {
@@ -122,6 +142,12 @@ final class CallRelay implements AutoCloseable {
     }
     if (replySubject == null || replySubject.isBlank()) {
       deadLetters.deadLetter(message, "calls", "call " + request.callId() + " has no " + WireHeaders.REPLY_SUBJECT + " header");
+      return;
+    }
+    if (!settings.allowsReplyTo(replySubject)) {
+      // checked before anything starts: an outcome that could never be delivered must not be produced
+      deadLetters.deadLetter(message, "calls", "call " + request.callId() + " asks for its outcome on '" + replySubject
+          + "', which is not one of the results subjects " + settings.resultsSubjects());
       return;
     }
     if (!settings.allowedWorkflowTypes().isEmpty() && !settings.allowedWorkflowTypes().contains(request.target().workflowType())) {
@@ -162,11 +188,12 @@ final class CallRelay implements AutoCloseable {
         }
       } catch (Exception unreachable) {
         // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
-        log.warn("call {}: cannot start the remote run, will retry: {}", request.callId(), unreachable.toString());
+        targetOutage.failed("call " + request.callId(), unreachable.toString());
         span.recordException(unreachable);
-        message.nakWithDelay(RETRY_DELAY);
+        message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
         return;
       }
+      targetOutage.succeeded();
       Held call = new Held(message, sequence, request, replySubject, Context.current());
       held.put(sequence, call);
       remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
@@ -185,18 +212,45 @@ final class CallRelay implements AutoCloseable {
       return;
     }
     String replySubject = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    if (replySubject != null && !settings.allowsReplyTo(replySubject)) {
+      deadLetters.deadLetter(message, "cancels", "cancel of " + request.callId() + " asks for its outcome on '" + replySubject
+          + "', which is not one of the results subjects " + settings.resultsSubjects());
+      return;
+    }
     try {
       cancelOrReportCanceled(request, replySubject);
+      targetOutage.succeeded();
       message.ack();
     } catch (Exception unreachable) {
-      log.warn("cannot cancel the remote run, will retry: {}", unreachable.toString());
-      message.nakWithDelay(RETRY_DELAY);
+      targetOutage.failed("cancel of " + request.callId(), unreachable.toString());
+      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     }
   }
 
-  private void retryLater(Held call, JsonNode result, Throwable error, Exception brokerDown) {
-    log.warn("call {}: cannot publish the outcome yet, will retry: {}", call.request().callId(), brokerDown.toString());
-    scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * A failed attempt to publish {@code outcome}: tried again with back-off while the budget lasts,
+   * then dead-lettered with the outcome attached, so the call is neither held nor retried for ever.
+   */
+  private void retryOrDeadLetter(Held call, JsonNode result, Throwable error, CallOutcome outcome, Exception failure) {
+    publishTrouble.failed("outcome of " + call.request().callId() + " to " + call.replySubject(), failure.toString());
+    if (call.publishFailures++ == 0) {
+      call.failingSinceNanos = System.nanoTime();
+    }
+    if (System.nanoTime() - call.failingSinceNanos >= OUTCOME_PUBLISH_BUDGET.toNanos()) {
+      deadLetterWithOutcome(call, outcome, "the outcome could not be published to " + call.replySubject() + " in "
+          + OUTCOME_PUBLISH_BUDGET.toSeconds() + " s (" + call.publishFailures + " attempts): " + failure);
+      return;
+    }
+    Duration delay = RetryDelay.after(call.publishFailures);
+    scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Gives up on publishing: the call message goes to the dead letters with the outcome as its body. */
+  private void deadLetterWithOutcome(Held call, CallOutcome outcome, String reason) {
+    held.remove(call.sequence, call);
+    String callId = call.request().callId().value();
+    log.error("call {}: outcome {} dead-lettered: {}", callId, outcome.kind(), reason);
+    deadLetters.deadLetter(call.message(), "outcomes", reason, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)));
   }
 
   /**
@@ -236,9 +290,8 @@ final class CallRelay implements AutoCloseable {
       // lost track of the remote run (target cluster unreachable): let JetStream redeliver; the
       // next delivery attaches to the same run
       held.remove(call.sequence, call);
-      log.warn("call {}: lost track of the remote run, redelivering: {}", call.request().callId(),
-          RemoteOutcomes.unwrap(error).toString());
-      call.message().nakWithDelay(RETRY_DELAY);
+      targetOutage.failed("following call " + call.request().callId(), RemoteOutcomes.unwrap(error).toString());
+      call.message().nakWithDelay(RetryDelay.after(targetOutage.failuresSinceOk()));
       return;
     }
     String callId = call.request().callId().value();
@@ -246,27 +299,34 @@ final class CallRelay implements AutoCloseable {
     CallSpans.tag(span, call.request().callId(), call.request().target().cluster(), NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", outcome.get().kind().name());
     try (Scope ignored = span.makeCurrent()) {
-      publish(call.replySubject(), callId, outcome.get());
+      publishOrReportUndeliverable(call, outcome.get());
+      publishTrouble.succeeded();
       held.remove(call.sequence, call);
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
-    } catch (IllegalArgumentException unpublishable) {
-      // not an outage — the outcome itself cannot travel (e.g. larger than the server's max
-      // payload): tell the caller so, as a typed failure, instead of retrying forever
-      log.error("call {}: the outcome cannot be published ({}); reporting {}", callId, unpublishable.getMessage(), OUTCOME_UNDELIVERABLE);
-      try {
-        publish(call.replySubject(), callId, CallOutcome.failed(OUTCOME_UNDELIVERABLE,
-            "the remote run ended " + outcome.get().kind() + " but its outcome cannot be carried over NATS: " + unpublishable.getMessage(),
-            true));
-        held.remove(call.sequence, call);
-        call.message().ack();
-      } catch (Exception brokerDown) {
-        retryLater(call, result, error, brokerDown);
-      }
-    } catch (Exception brokerDown) {
-      retryLater(call, result, error, brokerDown);
+    } catch (JetStreamApiException refused) {
+      // the broker answered and refused (e.g. the stream is sealed or full): asking again will not help
+      deadLetterWithOutcome(call, outcome.get(), "JetStream refused the outcome on " + call.replySubject() + ": " + refused.getMessage());
+    } catch (Exception failed) {
+      retryOrDeadLetter(call, result, error, outcome.get(), failed);
     } finally {
       span.end();
+    }
+  }
+
+  /**
+   * Publishes the outcome; if the outcome itself cannot travel (e.g. larger than the server's max
+   * payload) — not an outage — tells the caller so, as a typed failure, instead of retrying.
+   */
+  private void publishOrReportUndeliverable(Held call, CallOutcome outcome) throws Exception {
+    String callId = call.request().callId().value();
+    try {
+      publish(call.replySubject(), callId, outcome);
+    } catch (IllegalArgumentException unpublishable) {
+      log.error("call {}: the outcome cannot be published ({}); reporting {}", callId, unpublishable.getMessage(), OUTCOME_UNDELIVERABLE);
+      publish(call.replySubject(), callId, CallOutcome.failed(OUTCOME_UNDELIVERABLE,
+          "the remote run ended " + outcome.kind() + " but its outcome cannot be carried over NATS: " + unpublishable.getMessage(),
+          true));
     }
   }
 
@@ -276,12 +336,13 @@ final class CallRelay implements AutoCloseable {
     }
   }
 
-  /** An in-progress ack; a failure is only logged — the next round tries again, redelivery attaches. */
-  private static void keepAlive(Message message, CallRequest request) {
+  /** An in-progress ack; a failure is only logged (once per outage) — the next round tries again, redelivery attaches. */
+  private void keepAlive(Message message, CallRequest request) {
     try {
       message.inProgress();
+      keepAliveTrouble.succeeded();
     } catch (RuntimeException e) {
-      log.warn("call {}: in-progress ack failed: {}", request.callId(), e.toString());
+      keepAliveTrouble.failed("call " + request.callId(), e.toString());
     }
   }
 

@@ -25,6 +25,14 @@ final class DeadLetters {
    * never dropped without a trace.
    */
   void deadLetter(Message message, String kind, String reason) {
+    deadLetter(message, kind, reason, message.getData());
+  }
+
+  /**
+   * As {@link #deadLetter(Message, String, String)}, with {@code body} in place of the message's
+   * own (e.g. an outcome that could not be published, attached to the call it answers).
+   */
+  void deadLetter(Message message, String kind, String reason, byte[] body) {
     Headers headers = new Headers();
     if (message.getHeaders() != null) {
       message.getHeaders().forEach((key, values) -> values.forEach(v -> headers.add(key, v)));
@@ -32,12 +40,17 @@ final class DeadLetters {
     headers.put(WireHeaders.DEAD_LETTER_REASON, reason);
     headers.put(WireHeaders.ORIGINAL_SUBJECT, message.getSubject());
     try {
-      jetStream.publish(settings.deadLetterSubject(kind), headers, message.getData());
+      jetStream.publish(settings.deadLetterSubject(kind), headers, body);
       message.term();
       log.warn("dead-lettered a message from {}: {}", message.getSubject(), reason);
     } catch (Exception e) {
       log.error("could not dead-letter a message from {} ({}); it stays for redelivery: {}", message.getSubject(), reason, e.toString());
-      message.nakWithDelay(settings.ackWait());
+      try {
+        message.nakWithDelay(settings.ackWait());
+      } catch (RuntimeException disconnected) {
+        // no connection to nak on: JetStream redelivers it after the ack wait all the same
+        log.debug("could not nak {}: {}", message.getSubject(), disconnected.toString());
+      }
     }
   }
 }

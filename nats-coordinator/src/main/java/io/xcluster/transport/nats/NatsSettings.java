@@ -21,6 +21,9 @@ import java.util.Set;
  * @param retention how long calls and results stay in their streams; must exceed the longest call
  * @param allowedWorkflowTypes remote workflow types the relay may start; empty allows any
  * @param access credentials and TLS for the connection (the URL in it is {@code url})
+ * @param resultsSubjects where the relay may publish outcomes: subjects or NATS wildcards under
+ *     {@code <prefix>.results.}; a call asking for its outcome anywhere else is dead-lettered before
+ *     anything starts. Empty means {@code <prefix>.results.*}
  */
 public record NatsSettings(
     String url,
@@ -31,7 +34,8 @@ public record NatsSettings(
     long maxHeldCalls,
     Duration retention,
     Set<String> allowedWorkflowTypes,
-    NatsAccess access) {
+    NatsAccess access,
+    Set<String> resultsSubjects) {
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
@@ -53,11 +57,18 @@ public record NatsSettings(
     if (!access.url().equals(url)) {
       throw new IllegalArgumentException("NATS url '" + url + "' differs from the access settings' '" + access.url() + "'");
     }
+    resultsSubjects = resultsSubjects == null || resultsSubjects.isEmpty() ? Set.of(prefix + ".results.*") : Set.copyOf(resultsSubjects);
+    for (String subject : resultsSubjects) {
+      if (!subject.startsWith(prefix + ".results.") || !SubjectPattern.isValid(subject)) {
+        throw new IllegalArgumentException(
+            "NATS results subject '" + subject + "' must be a subject or wildcard under " + prefix + ".results. (the results stream)");
+      }
+    }
   }
 
   /** Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held calls, 30 days. */
   public static NatsSettings defaults(String url) {
-    return new NatsSettings(url, "xcluster", Duration.ofSeconds(30), 5, Duration.ofMinutes(2), 20_000, Duration.ofDays(30), Set.of(), null);
+    return new NatsSettings(url, "xcluster", Duration.ofSeconds(30), 5, Duration.ofMinutes(2), 20_000, Duration.ofDays(30), Set.of(), null, Set.of());
   }
 
   /** The defaults, reaching NATS with {@code access} (credentials, TLS). */
@@ -66,19 +77,29 @@ public record NatsSettings(
   }
 
   public NatsSettings withAccess(NatsAccess newAccess) {
-    return new NatsSettings(newAccess.url(), prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, newAccess);
+    return new NatsSettings(newAccess.url(), prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, newAccess, resultsSubjects);
   }
 
   public NatsSettings withAckWait(Duration newAckWait) {
-    return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, access);
+    return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, access, resultsSubjects);
   }
 
   public NatsSettings withDuplicateWindow(Duration newWindow) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, newWindow, maxHeldCalls, retention, allowedWorkflowTypes, access);
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, newWindow, maxHeldCalls, retention, allowedWorkflowTypes, access, resultsSubjects);
   }
 
   public NatsSettings allowing(Set<String> workflowTypes) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes, access);
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes, access, resultsSubjects);
+  }
+
+  /** Outcomes only to {@code subjects} (each under {@code <prefix>.results.}); empty restores the default. */
+  public NatsSettings withResultsSubjects(Set<String> subjects) {
+    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, access, subjects);
+  }
+
+  /** Whether {@code replySubject} is one of the results subjects, so the relay may publish an outcome there. */
+  boolean allowsReplyTo(String replySubject) {
+    return resultsSubjects.stream().anyMatch(pattern -> SubjectPattern.matches(pattern, replySubject));
   }
 
   public String callsStream() {

@@ -13,7 +13,6 @@ import io.xcluster.tracing.ServiceTracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +23,12 @@ import org.slf4j.LoggerFactory;
 final class OutcomeSignaller {
 
   private static final Logger log = LoggerFactory.getLogger(OutcomeSignaller.class);
-  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   private final WorkflowClient callers;
   private final DeadLetters deadLetters;
   private final ServiceTracing tracing;
+  /** An outage of the calling cluster is retried for as long as it lasts (the outcome waits in the stream), logged once. */
+  private final OutageLog callersOutage = new OutageLog(log, "signalling outcomes to the calling cluster");
 
   OutcomeSignaller(WorkflowClient callers, DeadLetters deadLetters, ServiceTracing tracing) {
     this.callers = callers;
@@ -55,13 +55,14 @@ final class OutcomeSignaller {
     span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
     try (Scope ignored = span.makeCurrent()) {
       callers.newUntypedWorkflowStub(callId.sourceWorkflowId()).signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
+      callersOutage.succeeded();
       message.ack();
     } catch (WorkflowNotFoundException closed) {
       log.info("call {}: the calling workflow is gone or closed; outcome {} not needed", callId, delivered.outcome().kind());
       message.ack();
     } catch (RuntimeException unreachable) {
-      log.warn("call {}: cannot signal the calling workflow, will retry: {}", callId, unreachable.toString());
-      message.nakWithDelay(RETRY_DELAY);
+      callersOutage.failed("call " + callId, unreachable.toString());
+      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     } finally {
       span.end();
     }
