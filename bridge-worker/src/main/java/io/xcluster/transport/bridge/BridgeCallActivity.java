@@ -2,7 +2,13 @@ package io.xcluster.transport.bridge;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.transport.bridge.callback.CallbackHandover;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
@@ -12,28 +18,49 @@ import io.xcluster.tracing.CallSpans;
 import io.opentelemetry.api.trace.Span;
 
 /**
- * The bridge's side of the port: starts (or attaches to) the remote workflow on the activity
- * thread, then returns that thread at once and completes the activity asynchronously when the
- * remote run ends.
+ * The bridge's side of the port. In the callback mode it starts (or attaches to) the remote
+ * workflow with a completion callback to the bridge's endpoint and returns: the outcome comes back
+ * as a signal, and the bridge holds nothing. In the heartbeat mode (and for callers recorded
+ * before they could take a handover) it starts or attaches, frees the activity thread and
+ * completes the activity asynchronously when the remote run ends.
  */
 final class BridgeCallActivity implements CrossClusterCallActivity {
 
   static final String MISROUTED_CALL = "MisroutedCall";
 
+  private static final Logger log = LoggerFactory.getLogger(BridgeCallActivity.class);
+
   private final ClusterEndpoint target;
   private final RemoteRuns remote;
   private final InFlightCalls inFlight;
+  private final CallbackHandover handover;
+  private final AtomicBoolean callbacksRefused = new AtomicBoolean();
 
-  BridgeCallActivity(ClusterEndpoint target, RemoteRuns remote, InFlightCalls inFlight) {
+  /**
+   * @param handover the callback mode, or null for the heartbeat mode: every call is then held
+   */
+  BridgeCallActivity(ClusterEndpoint target, RemoteRuns remote, InFlightCalls inFlight, CallbackHandover handover) {
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;
+    this.handover = handover;
   }
 
   @Override
   public CallOutcome call(CallRequest request) {
     requireOurTarget(request);
     CallSpans.tag(Span.current(), request.callId(), request.target().cluster(), BridgeTransport.NAME);
+    if (handover != null && request.handoverAllowed() && !callbacksRefused.get()) {
+      try {
+        return handover.handOver(request).orElse(null); // null: handed over, the outcome comes by callback
+      } catch (CallbackHandover.CallbacksRefused refused) {
+        if (callbacksRefused.compareAndSet(false, true)) {
+          log.warn("{}; holding calls with heartbeats from now on (list the bridge's callback URL in the target cluster's"
+              + " component.callbacks.allowedAddresses, then restart the bridge)", refused.getMessage());
+        }
+      }
+    }
+    // Heartbeat mode, or a caller recorded before it could take a handover: hold the call.
     ActivityExecutionContext context = Activity.getExecutionContext();
     var remoteRun = remote.startOrAttach(request);
     context.doNotCompleteOnReturn();
@@ -44,7 +71,23 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   @Override
   public void cancel(CallRequest request) {
     requireOurTarget(request);
-    remote.requestCancel(request);
+    try {
+      remote.requestCancel(request);
+    } catch (WorkflowNotFoundException e) {
+      if (hasEnded(request)) {
+        return; // the run ended before the cancel came: its outcome stands, nothing is left to cancel
+      }
+      throw e; // not started yet: the retry finds the run the call is about to start
+    }
+  }
+
+  private boolean hasEnded(CallRequest request) {
+    try {
+      return remote.attach(request).describe().getRawDescription().getWorkflowExecutionInfo().getStatus()
+          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException notStarted) {
+      return false;
+    }
   }
 
   /** A call for another cluster or namespace is a deployment error: fail it loudly, never retry. */

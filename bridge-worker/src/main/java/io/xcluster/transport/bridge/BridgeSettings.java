@@ -1,6 +1,7 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.transport.bridge.callback.CallbackSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,9 +11,12 @@ import java.util.Objects;
  *
  * @param heartbeatTick how often the bridge looks for in-flight calls due a heartbeat; each call
  *     is heartbeated at a third of the heartbeat timeout its caller set
+ * @param callbacks the callback mode's endpoint; null for the heartbeat mode, in which the bridge
+ *     holds every call until its remote run ends
  */
 public record BridgeSettings(
-    ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Duration heartbeatTick, Duration connectTimeout) {
+    ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Duration heartbeatTick, Duration connectTimeout,
+    CallbackSettings callbacks) {
 
   public static final Duration DEFAULT_HEARTBEAT_TICK = Duration.ofMillis(500);
 
@@ -26,8 +30,19 @@ public record BridgeSettings(
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
   }
 
-  /** A bridge with the defaults: queue {@code bridge-to-<target>}, 500 ms tick, 10 s connect timeout. */
+  /** A bridge in the heartbeat mode. */
+  public BridgeSettings(
+      ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Duration heartbeatTick, Duration connectTimeout) {
+    this(source, target, taskQueue, heartbeatTick, connectTimeout, null);
+  }
+
+  /** A bridge with the defaults: queue {@code bridge-to-<target>}, 500 ms tick, 10 s connect timeout, heartbeat mode. */
   public static BridgeSettings between(ClusterEndpoint source, ClusterEndpoint target) {
     return new BridgeSettings(source, target, null, null, null);
+  }
+
+  /** The same bridge in the callback mode, with this endpoint. */
+  public BridgeSettings withCallbacks(CallbackSettings endpoint) {
+    return new BridgeSettings(source, target, taskQueue, heartbeatTick, connectTimeout, endpoint);
   }
 }

@@ -6,6 +6,10 @@ import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.tracing.ServiceTracing;
+import io.xcluster.transport.bridge.callback.CallbackEndpoint;
+import io.xcluster.transport.bridge.callback.CallbackHandover;
+import io.xcluster.transport.bridge.callback.TemporalOutcomeRelay;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,7 @@ public final class BridgeWorker implements AutoCloseable {
   private final ClusterConnection target;
   private final InFlightCalls inFlight;
   private final WorkerFactory workers;
+  private final CallbackEndpoint callbacks;
   private final boolean ownsConnections;
 
   private BridgeWorker(
@@ -38,10 +43,15 @@ public final class BridgeWorker implements AutoCloseable {
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
     RemoteRuns starter = new RemoteRuns(target.client());
     this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
+    // Callback mode: every replica serves the endpoint, so any of them can take any callback.
+    this.callbacks = settings.callbacks() == null ? null
+        : CallbackEndpoint.start(settings.callbacks(), new TemporalOutcomeRelay(source.client(), target.client()), Clock.systemUTC());
+    CallbackHandover handover = settings.callbacks() == null ? null
+        : new CallbackHandover(starter, settings.callbacks(), Clock.systemUTC());
     this.workers = source.newWorkerFactory();
     workers
         .newWorker(settings.taskQueue(), WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(START_CONCURRENCY).build())
-        .registerActivitiesImplementations(new BridgeCallActivity(settings.target(), starter, inFlight));
+        .registerActivitiesImplementations(new BridgeCallActivity(settings.target(), starter, inFlight, handover));
   }
 
   /**
@@ -86,8 +96,16 @@ public final class BridgeWorker implements AutoCloseable {
     return inFlight.size();
   }
 
+  /** The callback endpoint's port, or -1 in the heartbeat mode. */
+  public int callbackPort() {
+    return callbacks == null ? -1 : callbacks.port();
+  }
+
   /** Stops at once, as SIGKILL would: nothing is completed; open calls move to another replica. */
   public void kill() {
+    if (callbacks != null) {
+      callbacks.close();
+    }
     workers.shutdownNow();
     inFlight.close();
     if (ownsConnections) {
@@ -109,6 +127,9 @@ public final class BridgeWorker implements AutoCloseable {
   public void close(java.time.Duration grace) {
     workers.shutdown();
     workers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (callbacks != null) {
+      callbacks.close(); // callbacks in flight are retried by the target, on another replica or later
+    }
     inFlight.close();
     if (ownsConnections) {
       source.close();

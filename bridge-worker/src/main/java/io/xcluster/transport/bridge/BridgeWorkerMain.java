@@ -37,6 +37,8 @@ public final class BridgeWorkerMain implements Callable<Integer> {
   @Option(names = "--task-queue", description = "Task queue to poll in the calling cluster (default: bridge-to-<target-cluster>).")
   String taskQueue;
 
+  @Mixin CallbackOptions callbacks;
+
 
   @Mixin ServiceOptions service;
 
@@ -53,11 +55,15 @@ public final class BridgeWorkerMain implements Callable<Integer> {
     ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
-    BridgeSettings settings = new BridgeSettings(source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout);
+    BridgeSettings settings =
+        new BridgeSettings(source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout).withCallbacks(callbacks.settings());
     ServiceStart.Running running = start.run(service.httpPort);
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
     process.log().info("calling cluster from {}; target cluster from {}", source.origin(), target.origin());
+    process.log().info(settings.callbacks() == null
+        ? "outcome mode: heartbeat (every call held open until its remote run ends)"
+        : "outcome mode: callback to " + settings.callbacks().url());
     ClusterConnection targetConnection = process.connect(target.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     ClusterConnection sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     BridgeWorker bridge = BridgeWorker.start(settings, sourceConnection, targetConnection, tracing);

@@ -30,6 +30,36 @@ class BridgeWorkerMainTest {
     assertEquals("Run 'bridge-worker --help' for every setting.", lines[1]);
   }
 
+  @Test
+  void callbackModeWithoutKeyFileStopsStartUpNamingTheSetting() {
+    Captured run = captureStderr(() -> BridgeWorkerMain.run(
+        "--outcome-mode", "callback", "--callback-url", "http://127.0.0.1:8092/xcluster/callbacks", "--http-port", "0"));
+
+    assertEquals(2, run.exitCode());
+    assertEquals("bridge-worker: XCLUSTER_BRIDGE_CALLBACK_KEY_FILE (--callback-key-file) is required for the callback mode:"
+        + " a file with the secret all bridge replicas share", run.stderr().strip());
+  }
+
+  @Test
+  void unknownOutcomeModeStopsStartUpNamingTheSetting() {
+    Captured run = captureStderr(() -> BridgeWorkerMain.run("--outcome-mode", "push", "--http-port", "0"));
+
+    assertEquals(2, run.exitCode());
+    assertEquals("bridge-worker: XCLUSTER_BRIDGE_OUTCOME_MODE='push': must be callback, heartbeat or auto", run.stderr().strip());
+  }
+
+  @Test
+  void shortCallbackKeyStopsStartUpNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key"), "short\n");
+
+    Captured run = captureStderr(() -> BridgeWorkerMain.run(
+        "--callback-url", "http://127.0.0.1:8092/xcluster/callbacks", "--callback-key-file", key.toString(), "--http-port", "0"));
+
+    assertEquals(2, run.exitCode());
+    assertEquals("bridge-worker: XCLUSTER_BRIDGE_CALLBACK_KEY_FILE=" + key + ": the callback key must have at least 32 bytes, has 5",
+        run.stderr().strip());
+  }
+
   private record Captured(int exitCode, String stderr) {}
 
   private static Captured captureStderr(java.util.function.IntSupplier body) {

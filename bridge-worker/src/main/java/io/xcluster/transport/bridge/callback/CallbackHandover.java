@@ -1,0 +1,153 @@
+package io.xcluster.transport.bridge.callback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.Callback;
+import io.temporal.api.enums.v1.CallbackState;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.workflow.v1.CallbackInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.OnConflictOptions;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.remote.RemoteOutcomes;
+import io.xcluster.port.remote.RemoteRuns;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The callback mode's side of the call activity: starts the call's remote run (or attaches to the
+ * running one) with a completion callback to the bridge's endpoint, carrying a token bound to the
+ * call; the bridge then holds nothing. A run that has already ended is answered from its outcome
+ * at once: the target refuses to attach a callback to a closed run.
+ */
+public final class CallbackHandover {
+
+  /** Answers an open call this cheaply: the activity then returns without holding anything. */
+  public static final Optional<CallOutcome> HANDED_OVER = Optional.empty();
+  static final String REMOTE_UNAVAILABLE = "RemoteUnavailable";
+  /** Callback states in which the target will still call: a callback in one of them needs no twin. */
+  private static final Set<CallbackState> LIVE_STATES =
+      Set.of(CallbackState.CALLBACK_STATE_STANDBY, CallbackState.CALLBACK_STATE_SCHEDULED, CallbackState.CALLBACK_STATE_BACKING_OFF);
+
+  private final RemoteRuns remote;
+  private final CallbackSettings settings;
+  private final CallbackToken tokens;
+  private final Clock clock;
+
+  public CallbackHandover(RemoteRuns remote, CallbackSettings settings, Clock clock) {
+    this.remote = remote;
+    this.settings = settings;
+    this.tokens = new CallbackToken(settings.key());
+    this.clock = clock;
+  }
+
+  /** The target cluster refused a start with a callback, e.g. its allowedAddresses do not list the bridge. */
+  public static final class CallbacksRefused extends RuntimeException {
+    CallbacksRefused(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * {@link #HANDED_OVER} once the call's run will report its end to the endpoint, or the run's
+   * outcome if it has already ended.
+   *
+   * @throws CallbacksRefused if the target does not accept the callback (the caller then holds the call instead)
+   */
+  public Optional<CallOutcome> handOver(CallRequest request) {
+    Optional<DescribeWorkflowExecutionResponse> existing = describe(request);
+    if (existing.isPresent() && existing.get().getWorkflowExecutionInfo().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return Optional.of(outcomeOfClosedRun(request));
+    }
+    if (existing.isPresent() && hasLiveCallbackToUs(existing.get().getCallbacksList())) {
+      return HANDED_OVER; // asked again (a retry, the backstop): the callback attached before still stands
+    }
+    boolean startedOrAttached;
+    try {
+      startedOrAttached = remote.start(request, options -> options
+          .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+          .setOnConflictOptions(OnConflictOptions.newBuilder().setAttachCompletionCallbacks(true).setAttachRequestId(true).build())
+          .setCompletionCallbacks(List.of(callbackFor(request))));
+    } catch (WorkflowServiceException e) {
+      if (isRefusedCallback(e)) {
+        throw new CallbacksRefused("the target cluster refused a completion callback to " + settings.url() + ": " + rootMessage(e), e);
+      }
+      throw e;
+    }
+    if (!startedOrAttached) {
+      // The run closed since we looked, and the target attaches nothing to a closed run.
+      return Optional.of(outcomeOfClosedRun(request));
+    }
+    return HANDED_OVER;
+  }
+
+  private Callback callbackFor(CallRequest request) {
+    String callId = request.callId().value();
+    return Callback.newBuilder()
+        .setNexus(
+            Callback.Nexus.newBuilder()
+                .setUrl(settings.url().toString())
+                .putHeader(CallbackEndpoint.CALL_ID_HEADER, callId)
+                .putHeader(CallbackToken.HEADER,
+                    tokens.issue(callId, clock.instant().plus(request.target().executionTimeout()).plus(settings.tokenGrace()))))
+        .build();
+  }
+
+  private boolean hasLiveCallbackToUs(List<CallbackInfo> callbacks) {
+    String url = settings.url().toString();
+    return callbacks.stream()
+        .anyMatch(c -> url.equals(c.getCallback().getNexus().getUrl()) && LIVE_STATES.contains(c.getState()));
+  }
+
+  private Optional<DescribeWorkflowExecutionResponse> describe(CallRequest request) {
+    try {
+      return Optional.of(remote.attach(request).describe().getRawDescription());
+    } catch (WorkflowNotFoundException notStarted) {
+      return Optional.empty();
+    }
+  }
+
+  private CallOutcome outcomeOfClosedRun(CallRequest request) {
+    Throwable error = null;
+    JsonNode result = null;
+    try {
+      result = remote.attach(request).getResult(10, TimeUnit.SECONDS, JsonNode.class);
+    } catch (TimeoutException | RuntimeException e) {
+      error = e;
+    }
+    Throwable cause = error;
+    return RemoteOutcomes.translate(result, error)
+        .orElseThrow(() -> ApplicationFailure.newFailure(
+            "cannot read the outcome of remote run " + request.callId() + ": " + (cause == null ? "" : RemoteOutcomes.unwrap(cause)),
+            REMOTE_UNAVAILABLE));
+  }
+
+  private static boolean isRefusedCallback(WorkflowServiceException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException status
+          && status.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          && String.valueOf(status.getStatus().getDescription()).toLowerCase(java.util.Locale.ROOT).contains("callback")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}
