@@ -71,11 +71,14 @@ final class CallRelay implements AutoCloseable {
     final CallRequest request;
     final String replySubject;
     final Context traceContext;
+    /** The calling run (from {@link WireHeaders#CALLER_RUN}), or null from callers that do not say. */
+    final String callerRun;
     /** Failed attempts to publish the outcome, and since when (System.nanoTime). */
     int publishFailures;
     long failingSinceNanos;
 
     Held(Message message, long sequence, CallRequest request, String replySubject, Context traceContext) {
+      this.callerRun = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.CALLER_RUN);
       this.message = message;
       this.sequence = sequence;
       this.request = request;
@@ -266,19 +269,20 @@ final class CallRelay implements AutoCloseable {
       return true;
     } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
       if (replySubject != null) {
-        publish(replySubject, request.callId().value(), CallOutcome.canceled());
+        publish(replySubject, request.callId().value(), CallOutcome.canceled(), null);
       }
       log.info("call {}: canceled before it started; reported CANCELED", request.callId());
       return false;
     }
   }
 
-  private void publish(String replySubject, String callId, CallOutcome outcome) throws Exception {
+  /** Publishes an outcome; its {@code Nats-Msg-Id} is per call and calling run, so each run that asked gets one. */
+  private void publish(String replySubject, String callId, CallOutcome outcome, String callerRun) throws Exception {
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, callId);
     NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
     jetStream.publish(replySubject, headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)),
-        PublishOptions.builder().messageId("outcome:" + callId).build());
+        PublishOptions.builder().messageId("outcome:" + callId + (callerRun == null ? "" : "@" + callerRun)).build());
   }
 
   private void publishOutcome(Held call, JsonNode result, Throwable error) {
@@ -321,12 +325,12 @@ final class CallRelay implements AutoCloseable {
   private void publishOrReportUndeliverable(Held call, CallOutcome outcome) throws Exception {
     String callId = call.request().callId().value();
     try {
-      publish(call.replySubject(), callId, outcome);
+      publish(call.replySubject(), callId, outcome, call.callerRun);
     } catch (IllegalArgumentException unpublishable) {
       log.error("call {}: the outcome cannot be published ({}); reporting {}", callId, unpublishable.getMessage(), OUTCOME_UNDELIVERABLE);
       publish(call.replySubject(), callId, CallOutcome.failed(OUTCOME_UNDELIVERABLE,
           "the remote run ended " + outcome.kind() + " but its outcome cannot be carried over NATS: " + unpublishable.getMessage(),
-          true));
+          true), call.callerRun);
     }
   }
 

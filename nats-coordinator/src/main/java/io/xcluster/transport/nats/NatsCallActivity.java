@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.JetStream;
+import io.temporal.activity.Activity;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.temporal.failure.ApplicationFailure;
@@ -42,9 +43,18 @@ final class NatsCallActivity implements CrossClusterCallActivity {
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, request.callId().value());
     headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
+    String callerRun = Activity.getExecutionContext().getInfo().getRunId();
+    headers.put(WireHeaders.CALLER_RUN, callerRun);
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
-    publish(settings.callsSubject(request.target().cluster()), headers, request, request.callId().value());
+    // retries of this run are de-duplicated; another run of the caller (the same order started
+    // again) is a message of its own, so it gets the outcome too instead of waiting for a backstop
+    publish(settings.callsSubject(request.target().cluster()), headers, request, callMessageId(request, callerRun));
     return null; // handed over: the outcome arrives as a signal
+  }
+
+  /** The call's {@code Nats-Msg-Id}: the call id and the calling run, {@code <callId>@<runId>}. */
+  static String callMessageId(CallRequest request, String callerRun) {
+    return request.callId().value() + "@" + callerRun;
   }
 
   /**
