@@ -53,6 +53,12 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       description = "Remote workflow types the relay may start, comma-separated (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: any).")
   Set<String> allowedWorkflowTypes;
 
+  @Option(names = "--results-subject", split = ",", defaultValue = "${env:XCLUSTER_NATS_RESULTS_SUBJECTS}",
+      description = "Subjects the relay may publish outcomes to, comma-separated, NATS wildcards allowed, each under"
+          + " xcluster.results.; a call asking for its outcome elsewhere is dead-lettered before it starts"
+          + " (env XCLUSTER_NATS_RESULTS_SUBJECTS, default: xcluster.results.*).")
+  Set<String> resultsSubjects;
+
   @Option(names = "--duplicate-window", defaultValue = "${env:XCLUSTER_NATS_DUPLICATE_WINDOW:-2m}",
       description = "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
@@ -77,6 +83,15 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       settings = NatsSettings.defaults(access).withDuplicateWindow(duplicateWindow);
     } catch (IllegalArgumentException invalid) {
       throw ConfigException.invalid("--duplicate-window / XCLUSTER_NATS_DUPLICATE_WINDOW", duplicateWindow, invalid.getMessage());
+    }
+    if (resultsSubjects != null) {
+      Set<String> subjects = resultsSubjects.stream().map(String::trim).filter(subject -> !subject.isEmpty())
+          .collect(java.util.stream.Collectors.toSet());
+      try {
+        settings = settings.withResultsSubjects(subjects);
+      } catch (IllegalArgumentException invalid) {
+        throw ConfigException.invalid("--results-subject / XCLUSTER_NATS_RESULTS_SUBJECTS", String.join(",", subjects), invalid.getMessage());
+      }
     }
     if (allowedWorkflowTypes != null) {
       settings = settings.allowing(allowedWorkflowTypes.stream().map(String::trim).filter(type -> !type.isEmpty()).collect(java.util.stream.Collectors.toSet()));
