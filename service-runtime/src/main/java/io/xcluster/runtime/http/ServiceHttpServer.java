@@ -2,121 +2,186 @@ package io.xcluster.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.xcluster.runtime.config.ConfigException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The process's HTTP server (the JDK's own): {@code GET /healthz} (liveness), {@code GET /readyz}
- * (readiness, 503 until connected and once stopping) and whatever routes the service adds — the
- * order service's API. A small fixed pool serves requests: nothing here blocks for long.
+ * The process's HTTP server: {@code GET /healthz} (liveness), {@code GET /readyz} (readiness, 503
+ * until connected and once stopping) and whatever routes the service adds — the order service's
+ * API. Every answer, the server's own errors included, is JSON; errors are problem+json.
+ *
+ * <p>Why Jetty's core rather than the JDK's {@code HttpServer}: the JDK server reads a request body on
+ * the handler's thread with no read deadline (a client that stalls mid-body holds a worker for as
+ * long as it likes), has no connection cap on Java 17, and answers malformed requests with its own
+ * HTML. Jetty reads without threads, and every limit here is its own setting ({@link HttpLimits}).
  */
 public final class ServiceHttpServer implements AutoCloseable {
 
   public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  /** Health probes run here, apart from any API, so a busy API never fails a liveness probe. */
+  static final RoutePool HEALTH_POOL = new RoutePool("health", 2, 32);
+  static final RoutePool DEFAULT_POOL = new RoutePool("http", 4, 64);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final Server server;
+  private final ServerConnector connector;
+  private final RouteDispatcher dispatcher;
+  private final HeadReadDeadline headDeadline;
+  private final HttpLimits limits;
 
-  private ServiceHttpServer(HttpServer server, ExecutorService executor) {
+  private ServiceHttpServer(Server server, ServerConnector connector, RouteDispatcher dispatcher, HeadReadDeadline headDeadline, HttpLimits limits) {
     this.server = server;
-    this.executor = executor;
+    this.connector = connector;
+    this.dispatcher = dispatcher;
+    this.headDeadline = headDeadline;
+    this.limits = limits;
   }
 
   /**
-   * Binds {@code host:port} (port 0: any free port, see {@link #port()}) and serves the health endpoints.
+   * Binds {@code host:port} (port 0: any free port, see {@link #port()}) with the default limits and
+   * serves the health endpoints.
    *
    * @throws ConfigException naming {@code hostSetting} / {@code portSetting} when the address cannot be bound
    */
   public static ServiceHttpServer start(String host, int port, ServiceHealth health, String hostSetting, String portSetting) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    } catch (BindException e) {
-      throw ConfigException.invalid(portSetting, port, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
-    } catch (IOException | IllegalArgumentException e) {
-      throw ConfigException.invalid(hostSetting, host, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
-    }
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "http-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(executor);
-    server.createContext("/healthz", exchange -> {
-      if (!allowGet(exchange)) {
-        return;
-      }
-      respond(exchange, 200, Map.of("status", "alive"));
-    });
-    server.createContext("/readyz", exchange -> {
-      if (!allowGet(exchange)) {
-        return;
-      }
-      ServiceHealth.Readiness readiness = health.readiness();
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("status", readiness.status());
-      Map<String, String> checks = new LinkedHashMap<>();
-      readiness.checks().forEach((name, up) -> checks.put(name, up ? "up" : "down"));
-      body.put("checks", checks);
-      respond(exchange, readiness.ready() ? 200 : 503, body);
-    });
-    server.start();
-    return new ServiceHttpServer(server, executor);
+    return start(host, port, health, hostSetting, portSetting, HttpLimits.DEFAULTS);
   }
 
-  /** Serves {@code handler} under {@code pathPrefix}. */
-  public void route(String pathPrefix, HttpHandler handler) {
-    server.createContext(pathPrefix, handler);
+  public static ServiceHttpServer start(
+      String host, int port, ServiceHealth health, String hostSetting, String portSetting, HttpLimits limits) {
+    // few threads: they only parse and write; routes block on their own pools
+    QueuedThreadPool threads = new QueuedThreadPool(16, 4);
+    threads.setName("http-io");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    // no graceful wait: by the time the server stops, the process has drained its workers and answered what it could
+    server.setStopTimeout(0);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(limits.maxHeadBytes());
+    // dispatch as soon as the headers are in, so the body deadline runs even if no byte follows
+    http.setDelayDispatchUntilContent(false);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    server.setErrorHandler(new ProblemErrorHandler());
+    RouteDispatcher dispatcher = new RouteDispatcher(limits, server.getScheduler());
+    server.setHandler(dispatcher);
+    try {
+      server.start();
+    } catch (BindException e) {
+      stopQuietly(server);
+      throw ConfigException.invalid(portSetting, port, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+    } catch (Exception e) {
+      stopQuietly(server);
+      Throwable cause = e instanceof IOException && e.getCause() instanceof BindException bind ? bind : e;
+      if (cause instanceof BindException) {
+        throw ConfigException.invalid(portSetting, port, "cannot listen on " + host + ":" + port + ": " + cause.getMessage());
+      }
+      throw ConfigException.invalid(hostSetting, host, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+    }
+    HeadReadDeadline headDeadline = new HeadReadDeadline(connector, server.getScheduler(), limits.headDeadline());
+    headDeadline.start();
+    ServiceHttpServer started = new ServiceHttpServer(server, connector, dispatcher, headDeadline, limits);
+    started.route("/healthz", HEALTH_POOL, call -> call.isRead()
+        ? HttpReply.json(200, Map.of("status", "alive"))
+        : getOnly(call));
+    started.route("/readyz", HEALTH_POOL, call -> call.isRead() ? readiness(health) : getOnly(call));
+    return started;
+  }
+
+  /** Serves {@code route} under {@code pathPrefix} (the path itself and everything below it) on a small shared pool. */
+  public void route(String pathPrefix, HttpRoute route) {
+    route(pathPrefix, DEFAULT_POOL, route);
+  }
+
+  /** Serves {@code route} under {@code pathPrefix} on threads of its own; when they and their queue are full, 503. */
+  public void route(String pathPrefix, RoutePool pool, HttpRoute route) {
+    ExecutorService executor = dispatcher.mounted().stream()
+        .filter(mounted -> mounted.pool() instanceof NamedPool named && named.pool.equals(pool))
+        .map(RouteDispatcher.Mounted::pool)
+        .findFirst()
+        .orElseGet(() -> new NamedPool(pool));
+    dispatcher.mount(new RouteDispatcher.Mounted(pathPrefix, executor, route));
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
-  /** Writes {@code body} as JSON with {@code status}. */
-  public static void respond(HttpExchange exchange, int status, Object body) throws IOException {
-    respond(exchange, status, "application/json", body);
+  public HttpLimits limits() {
+    return limits;
   }
 
-  /** Writes {@code body} as JSON of {@code contentType} with {@code status}. */
-  public static void respond(HttpExchange exchange, int status, String contentType, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static HttpReply readiness(ServiceHealth health) {
+    ServiceHealth.Readiness readiness = health.readiness();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", readiness.status());
+    Map<String, String> checks = new LinkedHashMap<>();
+    readiness.checks().forEach((name, up) -> checks.put(name, up ? "up" : "down"));
+    body.put("checks", checks);
+    return HttpReply.json(readiness.ready() ? 200 : 503, body);
   }
 
-  private static boolean allowGet(HttpExchange exchange) throws IOException {
-    if (exchange.getRequestMethod().equals("GET")) {
-      return true;
-    }
-    exchange.getResponseHeaders().set("Allow", "GET");
-    byte[] none = "method not allowed\n".getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(405, none.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(none);
-    }
-    return false;
+  private static HttpReply getOnly(HttpCall call) {
+    return HttpReply.problem(Problem.of(405, "method-not-allowed", "Method not allowed",
+        call.method() + " is not supported here; use GET")).withHeader("Allow", "GET");
   }
 
   @Override
   public void close() {
-    server.stop(1);
-    executor.shutdownNow();
+    headDeadline.stop();
+    stopQuietly(server);
+    List<ExecutorService> pools = dispatcher.mounted().stream().map(RouteDispatcher.Mounted::pool).distinct().toList();
+    pools.forEach(ExecutorService::shutdownNow);
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception ignored) {
+      // stopping is best effort: the process is on its way out
+    }
+  }
+
+  /** A route pool: fixed threads, a bounded queue, and rejection (a 503) beyond it. */
+  private static final class NamedPool extends ThreadPoolExecutor {
+
+    private final RoutePool pool;
+
+    NamedPool(RoutePool pool) {
+      super(pool.threads(), pool.threads(), 30, TimeUnit.SECONDS,
+          pool.queued() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(pool.queued()),
+          threadsNamed(pool.name()));
+      this.pool = pool;
+    }
+
+    private static java.util.concurrent.ThreadFactory threadsNamed(String name) {
+      AtomicInteger count = new AtomicInteger();
+      return runnable -> {
+        Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      };
+    }
   }
 }

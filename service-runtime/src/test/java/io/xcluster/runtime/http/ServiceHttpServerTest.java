@@ -55,6 +55,7 @@ class ServiceHttpServerTest {
 
       assertEquals(405, post.statusCode());
       assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
+      assertEquals(Problem.CONTENT_TYPE, post.headers().firstValue("Content-Type").orElse(""));
     }
   }
 

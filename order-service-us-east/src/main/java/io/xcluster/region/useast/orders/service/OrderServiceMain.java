@@ -19,7 +19,7 @@ import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
-import com.sun.net.httpserver.HttpHandler;
+import io.xcluster.runtime.http.HttpRoute;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
@@ -97,13 +97,13 @@ public final class OrderServiceMain implements Callable<Integer> {
     process.log().info("cluster from {}; new orders go to {} through {} (queue {})",
         region.origin(), targetCluster, settings.route().transport(), settings.route().taskQueue());
     // /orders answers 503 "starting" (problem+json) until the worker that runs orders is polling
-    AtomicReference<HttpHandler> api = new AtomicReference<>(OrdersHttpApi.starting());
-    running.http().route("/orders", exchange -> api.get().handle(exchange));
+    AtomicReference<HttpRoute> api = new AtomicReference<>(OrdersHttpApi.starting());
+    running.http().route("/orders", OrdersHttpApi.POOL, call -> api.get().handle(call));
     ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
     WorkerFactory workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
     process.drainOnStop("order worker", workers);
     process.log().info("order API on /orders");
-    api.set(new OrdersHttpApi(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
+    api.set(OrdersHttpApi.over(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
     process.runUntilStopped();
     return 0;
   }

@@ -1,4 +1,4 @@
-package io.xcluster.region.useast.orders.api;
+package io.xcluster.region.useast.orders.usecase;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

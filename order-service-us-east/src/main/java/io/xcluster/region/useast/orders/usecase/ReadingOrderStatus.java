@@ -1,0 +1,55 @@
+package io.xcluster.region.useast.orders.usecase;
+
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.xcluster.region.useast.orders.workflow.OrderState;
+import io.xcluster.region.useast.orders.workflow.OrderStatus;
+import java.util.Optional;
+
+/**
+ * Reads an order's status. The order's worker answers for a running order; for a closed one, what
+ * the worker last said if it answers in time, else what us-east recorded when it closed — a read
+ * never waits for a worker beyond the lookup's deadline.
+ */
+public final class ReadingOrderStatus {
+
+  /** The answer to a read. */
+  public sealed interface Result {}
+
+  public record Known(OrderStatus status) implements Result {}
+
+  public record NoSuchOrder(String orderId) implements Result {}
+
+  /** The order exists and runs, but its worker did not answer in time: retry. */
+  public record WorkerSilent(String orderId, String reason) implements Result {}
+
+  private final OrderLookup lookup;
+
+  public ReadingOrderStatus(OrderLookup lookup) {
+    this.lookup = lookup;
+  }
+
+  public Result read(String orderId) {
+    Optional<OrderLookup.Found> found = lookup.find(orderId);
+    if (found.isEmpty()) {
+      return new NoSuchOrder(orderId);
+    }
+    try {
+      return new Known(lookup.queryStatus(orderId));
+    } catch (OrderLookup.Unanswered silent) {
+      if (found.get().running()) {
+        return new WorkerSilent(orderId, silent.getMessage());
+      }
+      return new Known(closedAs(orderId, found.get().status()));
+    }
+  }
+
+  /** The final state us-east recorded, for a closed order whose worker is not there to say more. */
+  static OrderStatus closedAs(String orderId, WorkflowExecutionStatus status) {
+    return switch (status) {
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null);
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null);
+      default -> new OrderStatus(orderId, OrderState.FAILED, null, null, null,
+          "the order's workflow ended " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase().replace('_', ' '));
+    };
+  }
+}

@@ -1,0 +1,202 @@
+package io.xcluster.runtime.http;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the route for a path, reads the body without a thread (Jetty's demand callbacks) within
+ * the body deadline and size limit, then runs the route on its own pool and writes its reply.
+ * Only a complete request ever reaches a route's threads: a client that stalls mid-body costs a
+ * connection slot until the deadline, and a 408, never a worker.
+ */
+final class RouteDispatcher extends Handler.Abstract.NonBlocking {
+
+  private static final Logger log = LoggerFactory.getLogger(RouteDispatcher.class);
+
+  record Mounted(String prefix, ExecutorService pool, HttpRoute route) {
+
+    boolean serves(String path) {
+      return path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+    }
+  }
+
+  private final List<Mounted> routes = new CopyOnWriteArrayList<>();
+  private final HttpLimits limits;
+  private final Scheduler scheduler;
+
+  RouteDispatcher(HttpLimits limits, Scheduler scheduler) {
+    this.limits = limits;
+    this.scheduler = scheduler;
+  }
+
+  void mount(Mounted route) {
+    routes.add(route);
+    routes.sort((a, b) -> b.prefix().length() - a.prefix().length()); // the longest prefix wins
+  }
+
+  List<Mounted> mounted() {
+    return routes;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    Mounted route = routes.stream().filter(candidate -> candidate.serves(path)).findFirst().orElse(null);
+    if (route == null) {
+      send(response, callback, HttpReply.problem(Problem.of(404, "not-found", "No such resource",
+          "no route for " + path + "; see docs/openapi.yaml")));
+      return true;
+    }
+    long declared = request.getLength();
+    if (declared > limits.maxBodyBytes()) {
+      sendAndClose(response, callback, tooLarge());
+      return true;
+    }
+    new BodyRead(request, response, callback, route, path).start();
+    return true;
+  }
+
+  private HttpReply tooLarge() {
+    return HttpReply.problem(Problem.of(413, "body-too-large", "Request body too large",
+        "a request body may be at most " + limits.maxBodyBytes() + " bytes"));
+  }
+
+  /** One request's body, read chunk by chunk as it arrives, racing the body deadline. */
+  private final class BodyRead {
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Mounted route;
+    private final String path;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final AtomicBoolean decided = new AtomicBoolean();
+    private Scheduler.Task deadline;
+
+    BodyRead(Request request, Response response, Callback callback, Mounted route, String path) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      this.route = route;
+      this.path = path;
+    }
+
+    void start() {
+      deadline = scheduler.schedule(this::expire, limits.bodyDeadline().toMillis(), TimeUnit.MILLISECONDS);
+      read();
+    }
+
+    private void read() {
+      while (!decided.get()) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this::read);
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          // the client went away or sent broken framing: there is no one to answer usefully
+          if (decide()) {
+            callback.failed(chunk.getFailure());
+          }
+          return;
+        }
+        ByteBuffer bytes = chunk.getByteBuffer();
+        boolean fits = body.size() + bytes.remaining() <= limits.maxBodyBytes();
+        if (fits) {
+          byte[] copy = new byte[bytes.remaining()];
+          bytes.get(copy);
+          body.writeBytes(copy);
+        }
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (!fits) {
+          if (decide()) {
+            sendAndClose(response, callback, tooLarge());
+          }
+          return;
+        }
+        if (last) {
+          if (decide()) {
+            dispatch();
+          }
+          return;
+        }
+      }
+    }
+
+    private void expire() {
+      if (decide()) {
+        sendAndClose(response, callback, HttpReply.problem(Problem.of(408, "request-timeout", "The request was not sent in time",
+            "the request body did not arrive within " + limits.bodyDeadline().toMillis() + " ms")));
+      }
+    }
+
+    private boolean decide() {
+      if (!decided.compareAndSet(false, true)) {
+        return false;
+      }
+      deadline.cancel();
+      return true;
+    }
+
+    private void dispatch() {
+      HttpCall call = new HttpCall(request.getMethod(), path, firstValues(request), body.toByteArray());
+      try {
+        route.pool().execute(() -> send(response, callback, answer(call)));
+      } catch (RejectedExecutionException busy) {
+        send(response, callback, HttpReply.problem(Problem.of(503, "busy", "Too many requests in progress",
+            "retry the same request shortly")).withHeader("Retry-After", "1"));
+      }
+    }
+
+    private HttpReply answer(HttpCall call) {
+      try {
+        return route.route().handle(call);
+      } catch (Exception | Error failed) {
+        log.error("{} {} failed", call.method(), call.path(), failed);
+        return HttpReply.problem(Problem.of(500, "internal", "Internal error", "the request failed; see the service's log"));
+      }
+    }
+  }
+
+  private static Map<String, String> firstValues(Request request) {
+    Map<String, String> headers = new HashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers.putIfAbsent(field.getName().toLowerCase(Locale.ROOT), field.getValue());
+    }
+    return headers;
+  }
+
+  static void send(Response response, Callback callback, HttpReply reply) {
+    response.setStatus(reply.status());
+    reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    response.write(true, ByteBuffer.wrap(reply.body()), callback);
+  }
+
+  /** Answers and drops the connection: what is left of the body is not worth reading. */
+  private static void sendAndClose(Response response, Callback callback, HttpReply reply) {
+    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    send(response, callback, reply);
+  }
+}

@@ -1,0 +1,121 @@
+package io.xcluster.runtime.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The server's defences: no client can hold a route's threads, or a connection for longer than a deadline. */
+class SlowClientsTest {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withDeadlines(Duration.ofMillis(800), Duration.ofMillis(800));
+
+  private ServiceHttpServer server;
+
+  @BeforeEach
+  void start() {
+    server = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port", LIMITS);
+    // one thread, no queue: if a stalled body ever reached the route's pool, the good request below would get a 503
+    server.route("/echo", new RoutePool("echo", 1, 0), call -> HttpReply.json(200, new String(call.body())));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String stalledBody(int port) {
+    return "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"half\":";
+  }
+
+  @Test
+  void fortyStalledBodiesDoNotDelayAWellFormedRequest() throws Exception {
+    assertEquals(200, post("/echo", "{\"warm\":true}").statusCode()); // class loading is not what is measured
+    List<RawHttp> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        stalled.add(new RawHttp(server.port()).send(stalledBody(server.port())));
+      }
+      long start = System.nanoTime();
+      HttpResponse<String> good = post("/echo", "{\"whole\":true}");
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertEquals(200, good.statusCode(), good.body());
+      assertTrue(tookMillis < LIMITS.bodyDeadline().toMillis(), "a good request waited " + tookMillis + " ms behind stalled ones");
+    } finally {
+      for (RawHttp client : stalled) {
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void aStalledBodyIsAnswered408AtTheBodyDeadlineAndItsConnectionClosed() throws Exception {
+    try (RawHttp client = new RawHttp(server.port())) {
+      long start = System.nanoTime();
+      String answer = client.send(stalledBody(server.port())).readUntilClosed();
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+      assertTrue(answer.contains("application/problem+json"), answer);
+      assertTrue(answer.contains("urn:xcluster:problem:request-timeout"), answer);
+      assertTrue(tookMillis >= 700 && tookMillis < 3_000, "answered after " + tookMillis + " ms");
+    }
+  }
+
+  @Test
+  void headersThatDripInAreCutOffAtTheHeadDeadline() throws Exception {
+    try (RawHttp client = new RawHttp(server.port())) {
+      long start = System.nanoTime();
+      client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      for (int i = 0; i < 6; i++) {
+        Thread.sleep(300); // each byte well within the idle timeout, the whole head not within the deadline
+        try {
+          client.send("X-Drip-" + i + ": y\r\n");
+        } catch (java.io.IOException closed) {
+          break;
+        }
+      }
+      String answer = client.readUntilClosed();
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertTrue(!answer.contains("still open"), answer);
+      assertTrue(tookMillis < 3_000, "the dripping head held its connection for " + tookMillis + " ms");
+    }
+  }
+
+  @Test
+  void aConnectionThatNeverSendsARequestIsClosedAtTheHeadDeadline() throws Exception {
+    try (RawHttp client = new RawHttp(server.port())) {
+      long start = System.nanoTime();
+      String answer = client.readUntilClosed();
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertEquals("", answer);
+      assertTrue(tookMillis < 3_000, "an empty connection stayed open " + tookMillis + " ms");
+    }
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413WithoutReadingIt() throws Exception {
+    HttpResponse<String> tooLarge = post("/echo", "x".repeat(LIMITS.maxBodyBytes() + 1));
+
+    assertEquals(413, tooLarge.statusCode());
+    assertEquals(Problem.CONTENT_TYPE, tooLarge.headers().firstValue("Content-Type").orElse(""));
+  }
+}
