@@ -79,7 +79,7 @@ class ForkRegionScriptTest {
   void forkedRegionBuildsOfflineAndPassesItsOwnTests(@TempDir Path temp) throws Exception {
     Path copy = temp.resolve("repo");
     Set<String> modules = copyBuildInputs(copy, SOURCE_MODULE);
-    progress("copied root pom, mvnw, .mvn/, scripts/ and modules " + modules + " to " + copy);
+    progress("copied root pom, mvnw, .mvn/, scripts/, docs/ and modules " + modules + " to " + copy);
 
     // from a directory outside the copy: the script finds the repository from its own place
     Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
@@ -210,8 +210,9 @@ class ForkRegionScriptTest {
   // ------------------------------------------------------------------ the copy of the repository
 
   /**
-   * Root pom (its modules trimmed to the copied ones), mvnw, .mvn/, scripts/, the modules {@code module}
-   * needs, and architecture-tests' pom alone.
+   * Root pom (its modules trimmed to the copied ones), mvnw, .mvn/, scripts/, docs/ (a region's tests
+   * check docs/activity-timeouts.md against its code), the modules {@code module} needs, and
+   * architecture-tests' pom alone.
    */
   private static Set<String> copyBuildInputs(Path copy, String module) throws IOException {
     Set<String> modules = moduleClosure(module);
@@ -219,6 +220,7 @@ class ForkRegionScriptTest {
     Files.copy(repository.resolve("mvnw"), copy.resolve("mvnw"), StandardCopyOption.COPY_ATTRIBUTES);
     copyTree(repository.resolve(".mvn"), copy.resolve(".mvn"));
     copyTree(repository.resolve("scripts"), copy.resolve("scripts"));
+    copyTree(repository.resolve("docs"), copy.resolve("docs"));
     Files.createDirectories(copy.resolve(ARCHITECTURE_TESTS_POM).getParent());
     Files.copy(repository.resolve(ARCHITECTURE_TESTS_POM), copy.resolve(ARCHITECTURE_TESTS_POM));
     for (String m : modules) {
