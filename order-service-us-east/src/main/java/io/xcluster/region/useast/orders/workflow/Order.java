@@ -80,6 +80,39 @@ public record Order(
     return fieldProblems().stream().map(FieldProblem::toString).toList();
   }
 
+  /**
+   * The rules before the API checked text, bounds and the destination at the door. Executions
+   * started before then replay with these ({@code OrderWorkflowImpl.ORDER_RULES_AT_THE_DOOR}): an
+   * order they accepted, say to destination {@code "de"}, must not fail when its history replays.
+   */
+  public List<String> problemsBeforeDoorRules() {
+    List<String> problems = new ArrayList<>();
+    if (orderId == null || orderId.isBlank()) {
+      problems.add("orderId is missing");
+    }
+    if (customerId == null || customerId.isBlank()) {
+      problems.add("customerId is missing");
+    }
+    if (lines.isEmpty()) {
+      problems.add("lines: the order has no items");
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      OrderLine line = lines.get(i);
+      if (line == null || line.sku() == null || line.sku().isBlank()) {
+        problems.add("lines[" + i + "].sku is missing");
+      } else if (line.quantity() <= 0) {
+        problems.add("lines[" + i + "].quantity must be positive, was " + line.quantity());
+      }
+    }
+    if (amountCents <= 0) {
+      problems.add("amountCents must be positive, was " + amountCents);
+    }
+    if (currency == null || !CURRENCY.matcher(currency).matches()) {
+      problems.add("currency must be an ISO 4217 code such as USD, was " + currency);
+    }
+    return problems;
+  }
+
   private static void add(List<FieldProblem> problems, String field, String problem) {
     if (problem != null) {
       problems.add(new FieldProblem(field, problem));

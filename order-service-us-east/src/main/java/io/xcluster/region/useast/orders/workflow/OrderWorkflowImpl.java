@@ -20,6 +20,8 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
 
   /** Version marker of the change that records the transport when the order is placed. */
   static final String ROUTE_CHOSEN_AT_PLACEMENT = "route-chosen-at-placement";
+  /** Version marker of the order rules the API applies at the door (text, bounds, destination). */
+  static final String ORDER_RULES_AT_THE_DOOR = "order-rules-at-the-door";
 
   private final PaymentActivities payments = OrderActivityTimeouts.TABLE.stub(PaymentActivities.class);
   private final NotificationActivities notifications = OrderActivityTimeouts.TABLE.stub(NotificationActivities.class);
@@ -38,7 +40,10 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
   @Override
   public OrderStatus placeOrder(Order order) {
     status = OrderStatus.received(order.orderId());
-    List<String> problems = order.problems();
+    // orders started before the stricter rules replay with the rules they were accepted under
+    List<String> problems = Workflow.getVersion(ORDER_RULES_AT_THE_DOOR, Workflow.DEFAULT_VERSION, 1) >= 1
+        ? order.problems()
+        : order.problemsBeforeDoorRules();
     if (!problems.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("invalid order: " + String.join("; ", problems), INVALID_ORDER);
     }
