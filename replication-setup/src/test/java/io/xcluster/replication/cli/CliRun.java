@@ -5,9 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** One run of the {@code replication-setup} CLI in this JVM, as a user would see it: exit code, stdout, stderr. */
-public record CliRun(int exit, String out, String err) {
+record CliRun(int exit, String out, String err) {
 
-  public static CliRun of(String... args) {
+  static CliRun of(String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
