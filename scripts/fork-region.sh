@@ -6,7 +6,8 @@
 # The copy gets its own artifactId, Java packages, task queue, cluster and service names, and is
 # registered in the root pom.xml. Run it from any directory; --help lists the options and the
 # renaming rules. Refusals are one line on stderr (exit 2: bad arguments, 1: anything else).
-# Needs bash, coreutils, find, grep, sed and perl only. Tested by
+# Needs bash, coreutils, find, grep, sed and perl only; the Perl (names, packages, the copy's
+# rewrite, the poms) is scripts/lib/fork-region.pl. Tested by
 # local-stack/src/test/java/io/xcluster/localstack/fork/ForkRegionScriptTest.java.
 set -euo pipefail
 
