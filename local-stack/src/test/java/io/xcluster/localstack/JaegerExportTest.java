@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.demo.OrderDemo;
 import io.xcluster.localstack.stack.LocalStack;
+import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.testkit.jaeger.LocalJaeger;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.testkit.nats.LocalNatsServer;
@@ -41,13 +42,13 @@ class JaegerExportTest {
 
   @Test
   void bridgedOrdersAreFoundInJaegerAsOneTraceEach() throws Exception {
-    assertOrdersInJaeger("bridge", LocalStack.BRIDGE_SERVICE);
+    assertOrdersInJaeger("bridge", TransportLaunchers.named("bridge").serviceName());
   }
 
   @Test
   void natsOrdersAreFoundInJaegerAsOneTraceEach() throws Exception {
     assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
-    assertOrdersInJaeger("nats", LocalStack.NATS_SERVICE);
+    assertOrdersInJaeger("nats", TransportLaunchers.named("nats").serviceName());
   }
 
   private void assertOrdersInJaeger(String transport, String transportService) throws Exception {

@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.stack.LocalStack;
+import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.region.useast.orders.placement.OrderPlacement.PlacedOrder;
 import io.xcluster.region.useast.orders.workflow.Order;
@@ -44,18 +45,18 @@ class OneTracePerOrderTest {
 
   @Test
   void bridgedOrderIsOneTraceAcrossBothClusters() throws Exception {
-    assertOneTrace("bridge", LocalStack.BRIDGE_SERVICE, SimulationSettings.INSTANT, false);
+    assertOneTrace("bridge", TransportLaunchers.named("bridge").serviceName(), SimulationSettings.INSTANT, false);
   }
 
   @Test
   void natsOrderIsOneTraceAcrossBothClustersAndTheBroker() throws Exception {
     assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
-    assertOneTrace("nats", LocalStack.NATS_SERVICE, SimulationSettings.INSTANT, false);
+    assertOneTrace("nats", TransportLaunchers.named("nats").serviceName(), SimulationSettings.INSTANT, false);
   }
 
   @Test
   void orderStaysOneTraceWhenTheBridgeIsKilledMidCall() throws Exception {
-    assertOneTrace("bridge", LocalStack.BRIDGE_SERVICE, new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L), true);
+    assertOneTrace("bridge", TransportLaunchers.named("bridge").serviceName(), new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L), true);
   }
 
   /** The stack to trace; the real-stack tier runs the same cases on real servers. */
@@ -84,8 +85,8 @@ class OneTracePerOrderTest {
       PlacedOrder placed = stack.orderPlacement().place(new Order(orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
       assertNotNull(placed.traceId(), "tracing is on, so the order has a trace id");
       if (restartBridge) {
-        awaitTrue(() -> stack.bridge().inFlightCalls() == 1);
-        stack.restartBridge();
+        awaitTrue(() -> stack.transport().heldCalls() == 1);
+        stack.restartTransport();
       }
 
       OrderStatus status = placed.workflow().getResult(120, TimeUnit.SECONDS, OrderStatus.class);

@@ -3,6 +3,7 @@ package io.xcluster.transport.bridge;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.runtime.launch.TransportLaunch;
 import java.time.Duration;
 
 /** The worker bridge passes the transport contract kit, unweakened. */
@@ -10,9 +11,8 @@ class BridgeTransportContractTest extends TransportContractTest {
 
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
-    BridgeWorker bridge =
-        BridgeWorker.start(new BridgeSettings(source, target, null, Duration.ofMillis(100), null));
-    return bridge::kill;
+    // through the launch seam, as the stacks start it
+    return new BridgeLauncher().startInProcess(TransportLaunch.between(source, target).withQuickRecovery())::kill;
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "How long the held calls are watched for the transport's CPU, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration holdWindow;
 
-  @Option(names = "--tracing-overhead", description = "Also time the bridge on a second stack whose services all trace (spans batched, then dropped).")
+  @Option(names = "--tracing-overhead", description = "Also time the selected transport on a second stack whose services all trace (spans batched, then dropped).")
   boolean tracingOverhead;
 
   @Option(names = "--latency-only", description = "Only latency and its hop breakdown: no throughput, no in-flight capacity.")

@@ -18,9 +18,10 @@ import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.localstack.stack.TransportProcess;
 import io.xcluster.port.spi.CallRoute;
-import io.xcluster.transport.bridge.BridgeTransport;
+import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.runtime.launch.TransportLauncher;
+import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.testkit.tools.ToolBinary;
-import io.xcluster.transport.nats.NatsTransport;
 import io.xcluster.tracing.ServiceTracing;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -76,9 +77,10 @@ final class BenchRun {
   }
 
   StackResult run() throws Exception {
-    boolean withNats = options.natsUrl() != null || options.clusters() == ClusterKind.REAL || ToolBinary.NATS_SERVER.isInstalled();
-    StackOptions all = new StackOptions(options.usEastPort(), options.euWestPort(), BridgeTransport.NAME, options.fulfillmentTimeout(),
-        SimulationSettings.INSTANT, options.natsUrl(), withNats, options.clusters(), options.workDir());
+    List<TransportLauncher> launchers = runnableLaunchers();
+    StackOptions all = new StackOptions(options.usEastPort(), options.euWestPort(), options.transport(), options.fulfillmentTimeout(),
+        SimulationSettings.INSTANT, options.natsUrl(), launchers.size() > 1, options.clusters(),
+        options.workDir());
     Map<String, Percentiles> latency;
     Map<String, Map<String, Double>> hops = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> throughput = new LinkedHashMap<>();
@@ -88,15 +90,14 @@ final class BenchRun {
       List<Variant> variants = new ArrayList<>();
       variants.add(new Variant("IN_CLUSTER_CHILD", ProbeVia.CHILD, null));
       variants.add(new Variant("NEXUS", ProbeVia.NEXUS, null));
-      variants.add(new Variant("BRIDGE", ProbeVia.TRANSPORT, new BridgeTransport().routeTo(LocalStack.EU_WEST)));
-      if (withNats) {
-        variants.add(new Variant("NATS", ProbeVia.TRANSPORT, new NatsTransport().routeTo(LocalStack.EU_WEST)));
+      for (TransportLauncher launcher : launchers) {
+        variants.add(transportVariant(launcher.name()));
       }
       List<Variant> latencyVariants = new ArrayList<>(variants);
       LocalStack traced = settings.tracingOverhead() ? startTracedStack() : null;
       try {
         if (traced != null) {
-          latencyVariants.add(new Variant("BRIDGE_TRACED", ProbeVia.TRANSPORT, new BridgeTransport().routeTo(LocalStack.EU_WEST),
+          latencyVariants.add(new Variant(options.transport().toUpperCase() + "_TRACED", ProbeVia.TRANSPORT, route(options.transport()),
               BenchRunProbes.prepare(traced)));
         }
         latency = measureLatency(usEast, latencyVariants);
@@ -126,7 +127,8 @@ final class BenchRun {
       skipped = "embedded servers park a thread per long poll, so " + settings.inFlight() + " open calls would measure the test server, not the transport";
     } else {
       List<String> failed = new ArrayList<>();
-      for (String transport : List.of(BridgeTransport.NAME, NatsTransport.NAME)) {
+      for (String transport : TransportLaunchers.available().values().stream().filter(TransportLauncher::forProduction)
+          .map(TransportLauncher::name).toList()) {
         try {
           inFlight.add(measureInFlight(transport));
         } catch (Exception e) {
@@ -140,9 +142,33 @@ final class BenchRun {
     return new StackResult(options.clusters(), latency, hops, throughput, inFlight, skipped);
   }
 
-  /** A second, identical stack (bridge only) whose services all trace, spans batched to an exporter that drops them. */
+  /** A second, identical stack (the selected transport only) whose services all trace, spans batched to an exporter that drops them. */
+  /**
+   * The transports on the class path this machine can run: one that needs JetStream only with
+   * {@code --nats-url}, real servers (whose stack brings a nats-server) or a nats-server installed.
+   */
+  private List<TransportLauncher> runnableLaunchers() {
+    boolean jetStream = options.natsUrl() != null || options.clusters() == ClusterKind.REAL || ToolBinary.NATS_SERVER.isInstalled();
+    return TransportLaunchers.available().values().stream()
+        .filter(TransportLauncher::forProduction)
+        .filter(launcher -> jetStream || !launcher.needsJetStream()).toList();
+  }
+
+  private static Variant transportVariant(String transport) {
+    return new Variant(transport.toUpperCase(), ProbeVia.TRANSPORT, route(transport));
+  }
+
+  private static CallRoute route(String transport) {
+    return CrossClusterTransports.named(transport).routeTo(LocalStack.EU_WEST);
+  }
+
+  private static TransportProcess startProcess(LocalStack stack, String transport, Path dir) {
+    TransportLauncher launcher = TransportLaunchers.named(transport);
+    return TransportProcess.start(launcher, stack.transportLaunch(launcher), dir);
+  }
+
   private LocalStack startTracedStack() {
-    StackOptions traced = new StackOptions(0, 0, BridgeTransport.NAME, options.fulfillmentTimeout(), SimulationSettings.INSTANT);
+    StackOptions traced = new StackOptions(0, 0, options.transport(), options.fulfillmentTimeout(), SimulationSettings.INSTANT);
     if (options.clusters() == ClusterKind.REAL) {
       traced = traced.onRealServers(options.workDir().resolve("traced"));
     }
@@ -231,14 +257,11 @@ final class BenchRun {
     StackOptions only = new StackOptions(0, 0, transport, options.fulfillmentTimeout(), SimulationSettings.INSTANT, null, false,
         ClusterKind.REAL, dir);
     try (LocalStack stack = LocalStack.startWithoutTransport(only, step -> progress.println("bench (in flight, " + transport + "): " + step));
-        TransportProcess process = BridgeTransport.NAME.equals(transport)
-            ? TransportProcess.bridge(stack.usEast().endpoint(), stack.euWest().endpoint(), BridgeTransport.taskQueueFor(LocalStack.EU_WEST), dir)
-            : TransportProcess.natsCoordinator(stack.usEast().endpoint(), stack.euWest().endpoint(), stack.natsUrl(), dir)) {
+        TransportProcess process = startProcess(stack, transport, dir)) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);
       int threadsIdle = process.liveThreads();
       long heapIdle = process.heapAfterGcBytes();
-      Variant variant = new Variant(transport.toUpperCase(), ProbeVia.TRANSPORT,
-          BridgeTransport.NAME.equals(transport) ? new BridgeTransport().routeTo(LocalStack.EU_WEST) : new NatsTransport().routeTo(LocalStack.EU_WEST));
+      Variant variant = transportVariant(transport);
 
       long holdStarted = System.nanoTime();
       startHeldCalls(usEast, variant);

@@ -27,8 +27,8 @@ public final class StackMixin {
   @Option(names = "--eu-west-port", defaultValue = "7234", description = "Loopback port of the eu-west cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int euWestPort;
 
-  @Option(names = "--transport", defaultValue = "${env:XCLUSTER_TRANSPORT:-bridge}",
-      description = "Cross-cluster transport for new orders (env XCLUSTER_TRANSPORT; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--transport", defaultValue = "${env:XCLUSTER_TRANSPORT:-bridge}", completionCandidates = AvailableTransports.class,
+      description = "Cross-cluster transport for new orders: ${COMPLETION-CANDIDATES} (env XCLUSTER_TRANSPORT; default: ${DEFAULT-VALUE}).")
   String transport;
 
   @Option(names = "--fulfillment-timeout", defaultValue = "PT48H",
@@ -44,13 +44,21 @@ public final class StackMixin {
   double warehouseFlakiness;
 
   @Option(names = "--nats-url", defaultValue = "${env:XCLUSTER_NATS_URL}",
-      description = "NATS server for the nats transport (env XCLUSTER_NATS_URL); unset: start a local nats-server from PATH.")
+      description = "NATS server for a transport that needs JetStream (env XCLUSTER_NATS_URL); unset: start a local nats-server from PATH.")
   String natsUrl;
 
   public StackOptions toOptions() {
     return new StackOptions(
         usEastPort, euWestPort, transport, fulfillmentTimeout, new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L),
         natsUrl, false, clusters, workDir);
+  }
+
+  /** The transports whose launchers are on the class path: what {@code --transport} accepts. */
+  static final class AvailableTransports implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return io.xcluster.runtime.launch.TransportLaunchers.available().keySet().iterator();
+    }
   }
 
   /** Accepts {@code embedded} / {@code real} / {@code postgres} in any case, with one clear error otherwise. */

@@ -11,16 +11,17 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
-import io.xcluster.transport.bridge.BridgeSettings;
-import io.xcluster.transport.bridge.BridgeTransport;
-import io.xcluster.transport.bridge.BridgeWorker;
+import io.xcluster.runtime.launch.RunningTransport;
+import io.xcluster.runtime.launch.TransportLaunch;
+import io.xcluster.runtime.launch.TransportLauncher;
+import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.tools.ToolBinary;
-import io.xcluster.transport.nats.NatsCoordinator;
-import io.xcluster.transport.nats.NatsSettings;
-import io.xcluster.transport.nats.NatsTransport;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,8 +33,8 @@ import java.util.function.Consumer;
  * Two independent Temporal clusters on loopback — us-east and eu-west, embedded in this JVM or
  * real server processes — with both region workers and the selected transport. Embedded, the
  * whole system runs in one JVM and needs only a JDK.
- * This is a composition root: the one place besides the transports' own mains that names them.
- * The NATS transport needs a nats-server binary (or {@code --nats-url}); the bridge needs nothing.
+ * Transports are found through their launchers on the class path ({@link TransportLaunchers}): the
+ * stack names none. One that needs JetStream gets a nats-server (from PATH, or {@code --nats-url}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -46,8 +47,6 @@ public final class LocalStack implements AutoCloseable {
   private final SimulatedNotifier notifications = new SimulatedNotifier();
   public static final String ORDER_SERVICE = "order-service-us-east";
   public static final String FULFILLMENT_SERVICE = "fulfillment-service-eu-west";
-  public static final String BRIDGE_SERVICE = "bridge-worker";
-  public static final String NATS_SERVICE = "nats-coordinator";
 
   private final StackOptions options;
   private final Function<String, ServiceTracing> tracingFor;
@@ -57,8 +56,7 @@ public final class LocalStack implements AutoCloseable {
   private LocalNatsServer jetStream;
   private ClusterConnection usEast;
   private ClusterConnection euWest;
-  private BridgeWorker bridge;
-  private NatsCoordinator nats;
+  private final Map<String, RunningTransport> transports = new LinkedHashMap<>();
   private volatile OrderWorkflowSettings orderSettings;
 
   private LocalStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
@@ -131,38 +129,39 @@ public final class LocalStack implements AutoCloseable {
     stopOrder.add(orders::shutdownNow);
     step.accept("workers up: orders on us-east, fulfillment on eu-west");
 
-    boolean all = options.runAllTransports();
-    if (all || NatsTransport.NAME.equals(route.transport())) {
+    List<TransportLauncher> launchers = options.runAllTransports()
+        ? new ArrayList<>(TransportLaunchers.available().values())
+        : List.of(TransportLaunchers.named(route.transport()));
+    if (launchers.stream().anyMatch(TransportLauncher::needsJetStream)) {
       natsUrl = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
     }
     if (withTransport) {
-      startTransports(route, step);
+      launchers.forEach(launcher -> startTransport(launcher, step));
     }
   }
 
-  private void startTransports(CallRoute route, Consumer<String> step) {
-    boolean all = options.runAllTransports();
-    if (all || BridgeTransport.NAME.equals(route.transport())) {
-      startBridge();
-      step.accept("transport up: bridge on us-east queue " + BridgeTransport.taskQueueFor(EU_WEST));
-    }
-    if (all || NatsTransport.NAME.equals(route.transport())) {
-      NatsSettings settings = NatsSettings.defaults(natsUrl).allowing(Set.of(FulfillmentWorkflow.TYPE));
-      nats = NatsCoordinator.startBothSides(settings, usEast.endpoint(), euWest.endpoint(), tracing(NATS_SERVICE));
-      stopOrder.add(nats::kill);
-      step.accept("transport up: nats via " + natsUrl + " on us-east queue " + NatsTransport.taskQueueFor(EU_WEST));
-    }
+  private void startTransport(TransportLauncher launcher, Consumer<String> step) {
+    RunningTransport running = launcher.startInProcess(transportLaunch(launcher));
+    transports.put(launcher.name(), running);
+    stopOrder.add(running::kill);
+    step.accept("transport up: " + launcher.name() + (launcher.needsJetStream() ? " via " + natsUrl : "")
+        + " on us-east queue " + CrossClusterTransports.named(launcher.name()).routeTo(EU_WEST).taskQueue());
   }
 
-  private void startBridge() {
-    bridge = BridgeWorker.start(BridgeSettings.between(usEast.endpoint(), euWest.endpoint()), tracing(BRIDGE_SERVICE));
-    stopOrder.add(bridge::kill);
+  /**
+   * How {@code launcher} runs against this stack: us-east calling eu-west, fulfillments only, the
+   * stack's nats-server when it needs one, traced as its own service.
+   */
+  public TransportLaunch transportLaunch(TransportLauncher launcher) {
+    return new TransportLaunch(usEast.endpoint(), euWest.endpoint(), Set.of(FulfillmentWorkflow.TYPE),
+        launcher.needsJetStream() ? natsUrl : null, tracing(launcher.serviceName()), false);
   }
 
-  /** Kills the bridge process, as SIGKILL would, and starts a new one: open calls move to it. */
-  public void restartBridge() {
-    bridge.kill();
-    startBridge();
+  /** Kills the selected transport, as SIGKILL would, and starts a new one: open calls move to it. */
+  public void restartTransport() {
+    TransportLauncher launcher = TransportLaunchers.named(options.transport());
+    transport().kill();
+    startTransport(launcher, step -> {});
   }
 
   /** Places orders in us-east under the root span of each order's trace. */
@@ -177,8 +176,8 @@ public final class LocalStack implements AutoCloseable {
     }
     if (!ToolBinary.NATS_SERVER.isInstalled()) {
       throw new IllegalArgumentException(
-          CrossClusterTransports.SETTING + "=nats needs a nats-server: install one (apt-get install nats-server, or"
-              + " go install github.com/nats-io/nats-server/v2@v2.15.2) or pass --nats-url");
+          CrossClusterTransports.SETTING + "=" + options.transport() + " needs a nats-server here: install one (apt-get install"
+              + " nats-server, or go install github.com/nats-io/nats-server/v2@v2.15.2) or pass --nats-url");
     }
     LocalNatsServer server = LocalNatsServer.startThrowAway();
     stopOrder.add(server);
@@ -230,9 +229,13 @@ public final class LocalStack implements AutoCloseable {
     return orderSettings.fulfillment();
   }
 
-  /** The bridge process of this stack (null for other transports). */
-  public BridgeWorker bridge() {
-    return bridge;
+  /** The selected transport, running in this JVM. */
+  public RunningTransport transport() {
+    RunningTransport running = transports.get(options.transport());
+    if (running == null) {
+      throw new IllegalStateException("the " + options.transport() + " transport does not run in this stack's JVM (started without transport?)");
+    }
+    return running;
   }
 
   public SimulatedPaymentGateway payments() {

@@ -22,7 +22,7 @@ public final class StackClusters implements AutoCloseable {
   /** What a run leaves in its working directory; nothing else there is touched. */
   private static final List<String> RUN_FILES =
       List.of("us-east.db", "eu-west.db", "jetstream", "us-east-temporal.log", "eu-west-temporal.log", "nats-server.log",
-          "bridge.log", "nats-coordinator.log", "postgres", "tls", "temporal-profiles.toml", "us-east-server", "eu-west-server");
+          "transport-", "postgres", "tls", "temporal-profiles.toml", "us-east-server", "eu-west-server");
 
   private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final ClusterKind kind;

@@ -1,9 +1,10 @@
 package io.xcluster.localstack.stack;
 
-import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.localstack.process.JvmProbe;
 import io.xcluster.testkit.process.SupervisedProcess;
-import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.runtime.launch.ProcessLaunch;
+import io.xcluster.runtime.launch.TransportLaunch;
+import io.xcluster.runtime.launch.TransportLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A transport in a JVM of its own — the bridge ({@code BridgeWorkerMain}) or the NATS coordinator
- * ({@code NatsCoordinatorMain}) — as it runs in production: a separate process that can be
- * SIGKILLed and started again, and whose threads and heap are measured apart from everything else.
+ * A transport in a JVM of its own, as its launcher says to run it — as it runs in production: a
+ * separate process that can be SIGKILLed and started again, and whose threads and heap are
+ * measured apart from everything else.
  */
 public final class TransportProcess implements AutoCloseable {
 
@@ -24,30 +25,17 @@ public final class TransportProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** A bridge process polling {@code taskQueue} on {@code source}, starting calls on {@code target}. */
-  public static TransportProcess bridge(ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Path workDir) {
-    return start("bridge", "io.xcluster.transport.bridge.BridgeWorkerMain", "bridge polling", workDir,
-        "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
-        "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace(),
-        "--task-queue", taskQueue, "--http-port", "0");
+  /** Starts {@code launcher}'s transport as {@code launch} says, logging to {@code transport-<name>.log} in {@code workDir}. */
+  public static TransportProcess start(TransportLauncher launcher, TransportLaunch launch, Path workDir) {
+    return start(launcher.name(), launcher.asProcess(launch), workDir);
   }
 
-  /** A NATS coordinator process running both sides between {@code source} and {@code target}. */
-  public static TransportProcess natsCoordinator(ClusterEndpoint source, ClusterEndpoint target, String natsUrl, Path workDir, String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--nats-url", natsUrl,
-        "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
-        "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace(),
-        // as in the in-process stack: the relay starts fulfillments and nothing else
-        "--allow-workflow-type", FulfillmentWorkflow.TYPE, "--http-port", "0"));
-    args.addAll(List.of(extraArgs));
-    return start("nats-coordinator", "io.xcluster.transport.nats.NatsCoordinatorMain", "nats coordinator up", workDir, args.toArray(String[]::new));
-  }
-
-  private static TransportProcess start(String name, String mainClass, String readyLine, Path workDir, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
+  /** Starts {@code command} (a launcher's, perhaps with arguments added) for the transport {@code name}. */
+  public static TransportProcess start(String name, ProcessLaunch command, Path workDir) {
+    List<String> commandLine = new ArrayList<>();
+    commandLine.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    commandLine.addAll(List.of("-cp", System.getProperty("java.class.path"), command.mainClass()));
+    commandLine.addAll(command.args());
     // an empty profile file: a developer's ~/.config/temporalio/temporal.toml must not add TLS or keys here
     Path noProfiles = workDir.resolve("no-temporal-profiles.toml");
     try {
@@ -56,9 +44,10 @@ public final class TransportProcess implements AutoCloseable {
       throw new java.io.UncheckedIOException(e);
     }
     SupervisedProcess process =
-        SupervisedProcess.start(name + " process", command, Map.of("XCLUSTER_LOG_LEVEL", "INFO", "TEMPORAL_CONFIG_FILE", noProfiles.toString()),
-            workDir.resolve(name + ".log"),
-            started -> started.logSinceStart().contains(readyLine), Duration.ofSeconds(60));
+        SupervisedProcess.start(name + " transport process", commandLine,
+            Map.of("XCLUSTER_LOG_LEVEL", "INFO", "TEMPORAL_CONFIG_FILE", noProfiles.toString()),
+            workDir.resolve("transport-" + name + ".log"),
+            started -> started.logSinceStart().contains(command.readyLine()), Duration.ofSeconds(60));
     return new TransportProcess(process);
   }
 

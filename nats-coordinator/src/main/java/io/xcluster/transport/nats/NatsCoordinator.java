@@ -36,17 +36,6 @@ public final class NatsCoordinator implements AutoCloseable {
 
   private NatsCoordinator() {}
 
-  /** Both sides in one process, with connections of its own to both clusters (tests, local stack). */
-  public static NatsCoordinator startBothSides(NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target) {
-    return startBothSides(settings, source, target, ServiceTracing.disabled());
-  }
-
-  /** As above, tracing as the {@code nats-coordinator} service. */
-  public static NatsCoordinator startBothSides(
-      NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
-    return start(settings, source, target, Side.BOTH, tracing, ClusterConnection.DEFAULT_CONNECT_TIMEOUT);
-  }
-
   /** Which half of the coordinator a process runs; the halves may run in different processes and regions. */
   public enum Side {
     /** The calling cluster's half: the publish activity and the outcome signaller. */
@@ -57,22 +46,19 @@ public final class NatsCoordinator implements AutoCloseable {
   }
 
   /**
-   * Starts {@code side}, connecting only to the cluster(s) that side needs.
+   * Both sides in one process, with connections of its own to both clusters: the launch seam
+   * ({@link NatsLauncher}) and tests.
    *
-   * @throws io.xcluster.port.cluster.ClusterUnreachableException when a cluster does not answer within {@code connectTimeout}
+   * @throws io.xcluster.port.cluster.ClusterUnreachableException when a cluster does not answer
    */
-  public static NatsCoordinator start(
-      NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, Side side, ServiceTracing tracing,
-      java.time.Duration connectTimeout) {
+  public static NatsCoordinator startBothSides(
+      NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
+    java.time.Duration connectTimeout = ClusterConnection.DEFAULT_CONNECT_TIMEOUT;
     ClusterConnection targetConnection = null;
     ClusterConnection sourceConnection = null;
     try {
-      if (side != Side.CALLING) {
-        targetConnection = ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
-      }
-      if (side != Side.TARGET) {
-        sourceConnection = ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
-      }
+      targetConnection = ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
+      sourceConnection = ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
     } catch (RuntimeException e) {
       if (targetConnection != null) {
         targetConnection.closeNow();
@@ -81,12 +67,8 @@ public final class NatsCoordinator implements AutoCloseable {
     }
     // registered first, so they close last: after the workers and consumers that use them
     NatsCoordinator coordinator = new NatsCoordinator();
-    if (targetConnection != null) {
-      coordinator.stopOrder.add(targetConnection::closeNow);
-    }
-    if (sourceConnection != null) {
-      coordinator.stopOrder.add(sourceConnection::closeNow);
-    }
+    coordinator.stopOrder.add(targetConnection::closeNow);
+    coordinator.stopOrder.add(sourceConnection::closeNow);
     return coordinator.startSides(settings, sourceConnection, targetConnection, target.name(), tracing);
   }
 

@@ -1,7 +1,9 @@
 package io.xcluster.runtime.cli;
 
+import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.runtime.config.TemporalProfiles;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,5 +43,12 @@ public final class TwoClusterOptions {
 
   public ResolvedCluster target(TemporalProfiles profiles) {
     return profiles.oneOfTwo(targetCluster, DEFAULT_TARGET_ADDRESS, targetAddress, targetNamespace, "--target");
+  }
+
+  /** These flags for {@code source} and {@code target}: how a launcher tells a transport process its clusters. */
+  public static List<String> asArguments(ClusterEndpoint source, ClusterEndpoint target) {
+    return List.of(
+        "--source-cluster", source.name(), "--source-address", source.address(), "--source-namespace", source.namespace(),
+        "--target-cluster", target.name(), "--target-address", target.address(), "--target-namespace", target.namespace());
   }
 }

@@ -2,10 +2,13 @@ package io.xcluster.runtime.lifecycle;
 
 import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.config.ConfigException;
+import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.config.TemporalProfiles;
+import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.http.ServiceHttpServer;
 import io.xcluster.runtime.logging.ServiceLogging;
 import io.xcluster.tracing.ServiceTracing;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -57,7 +60,12 @@ public final class ServiceStart {
     return env;
   }
 
-  /** Starts the process (SIGTERM handling) and its HTTP server on {@code httpPort}; health is served from here on. */
+  /** Starts the process (SIGTERM handling) and its HTTP server on {@code --http-port}; health is served from here on. */
+  public Running run() {
+    return run(options.httpPort);
+  }
+
+  /** As {@link #run()}, on {@code httpPort}. */
   public Running run(int httpPort) {
     if (httpPort < 0 || httpPort > 65_535) {
       throw ConfigException.invalid("--http-port / XCLUSTER_HTTP_PORT", httpPort, "not a port number (0-65535, 0 = any free port)");
@@ -70,9 +78,31 @@ public final class ServiceStart {
     process.onStop(http);
     process.log().info("{} starting; health on http://{}:{}/healthz and /readyz; Temporal profiles from {}",
         service, options.httpHost, http.port(), profiles.file() == null ? "built-in defaults (no profile file)" : profiles.file());
-    return new Running(process, http, tracing);
+    return new Running(process, http, tracing, options.connectTimeout);
   }
 
-  /** A started process, its HTTP server, and its tracing (flushed last on stop). */
-  public record Running(ServiceProcess process, ServiceHttpServer http, ServiceTracing tracing) {}
+  /**
+   * A started process, its HTTP server, and its tracing (flushed last on stop).
+   *
+   * @param connectTimeout how long one attempt to reach a cluster may take ({@code --connect-timeout})
+   */
+  public record Running(ServiceProcess process, ServiceHttpServer http, ServiceTracing tracing, Duration connectTimeout) {
+
+    /**
+     * Connects to {@code cluster} with this service's tracing, retrying while it is unreachable
+     * (live but not ready meanwhile), after logging where its settings came from.
+     *
+     * @param role what the cluster is to this service, for the log ("calling", "target", "home")
+     */
+    public ClusterConnection connect(String role, ResolvedCluster cluster) {
+      process.log().info("{} cluster {} at {} (from {})", role, cluster.endpoint().name(), cluster.endpoint().address(), cluster.origin());
+      return process.connect(cluster.endpoint(), connectTimeout, tracing.temporalInterceptors());
+    }
+
+    /** Serves until SIGTERM / Ctrl-C, then stops everything registered; the exit code of the service's main. */
+    public int serveUntilStopped() {
+      process.runUntilStopped();
+      return 0;
+    }
+  }
 }

@@ -1,0 +1,66 @@
+package io.xcluster.transport.nats;
+
+import io.xcluster.runtime.cli.TwoClusterOptions;
+import io.xcluster.runtime.launch.ProcessLaunch;
+import io.xcluster.runtime.launch.RunningTransport;
+import io.xcluster.runtime.launch.TransportLaunch;
+import io.xcluster.runtime.launch.TransportLauncher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs both sides of the NATS coordinator in this JVM or as {@link NatsCoordinatorMain}; found through META-INF/services. */
+public final class NatsLauncher implements TransportLauncher {
+
+  /** Tests: a call held by a killed relay is redelivered after 2 s. */
+  private static final Duration QUICK_ACK_WAIT = Duration.ofSeconds(2);
+
+  @Override
+  public String name() {
+    return NatsTransport.NAME;
+  }
+
+  @Override
+  public String serviceName() {
+    return NatsCoordinatorMain.SERVICE_NAME;
+  }
+
+  @Override
+  public boolean needsJetStream() {
+    return true;
+  }
+
+  @Override
+  public RunningTransport startInProcess(TransportLaunch launch) {
+    NatsSettings settings = NatsSettings.defaults(launch.requireNatsUrl(name()));
+    if (launch.quickRecovery()) {
+      settings = settings.withAckWait(QUICK_ACK_WAIT);
+    }
+    if (!launch.allowedWorkflowTypes().isEmpty()) {
+      settings = settings.allowing(launch.allowedWorkflowTypes());
+    }
+    NatsCoordinator coordinator = NatsCoordinator.startBothSides(settings, launch.source(), launch.target(), launch.tracing());
+    return new RunningTransport() {
+      @Override
+      public void kill() {
+        coordinator.kill();
+      }
+
+      @Override
+      public void close() {
+        coordinator.close();
+      }
+    };
+  }
+
+  @Override
+  public ProcessLaunch asProcess(TransportLaunch launch) {
+    List<String> args = new ArrayList<>(List.of("--nats-url", launch.requireNatsUrl(name())));
+    args.addAll(TwoClusterOptions.asArguments(launch.source(), launch.target()));
+    if (!launch.allowedWorkflowTypes().isEmpty()) {
+      args.addAll(List.of("--allow-workflow-type", String.join(",", launch.allowedWorkflowTypes())));
+    }
+    args.addAll(List.of("--http-port", "0"));
+    return new ProcessLaunch(NatsCoordinatorMain.class.getName(), args, "nats coordinator up");
+  }
+}

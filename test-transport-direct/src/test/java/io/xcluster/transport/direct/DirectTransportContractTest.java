@@ -1,0 +1,27 @@
+package io.xcluster.transport.direct;
+
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.runtime.launch.TransportLaunch;
+import io.xcluster.runtime.launch.TransportLaunchers;
+import io.xcluster.testkit.contract.ContractClusters;
+import io.xcluster.testkit.contract.TransportContractTest;
+import java.time.Duration;
+
+/**
+ * Step 4 of docs/adding-a-transport.md: the new transport passes the contract kit, found by its
+ * name through both service files, as the stacks find it.
+ */
+class DirectTransportContractTest extends TransportContractTest {
+
+  @Override
+  protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
+    return TransportLaunchers.named(DirectTransport.NAME).startInProcess(TransportLaunch.between(source, target))::kill;
+  }
+
+  @Override
+  protected CallRoute route() {
+    return CrossClusterTransports.named(DirectTransport.NAME).routeTo(ContractClusters.TARGET).withHeartbeatTimeout(Duration.ofSeconds(2));
+  }
+}
