@@ -2,6 +2,7 @@ package io.xcluster.runtime.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
 
   private static final Logger log = LoggerFactory.getLogger(RouteDispatcher.class);
 
-  record Mounted(String prefix, ExecutorService pool, HttpRoute route) {
+  record Mounted(String prefix, ExecutorService pool, Duration maxWait, HttpRoute route) {
 
     boolean serves(String path) {
       return path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
@@ -161,11 +162,12 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
 
     private void dispatch() {
       HttpCall call = new HttpCall(request.getMethod(), path, firstValues(request), body.toByteArray());
+      long queuedAt = System.nanoTime();
       try {
-        route.pool().execute(() -> send(response, callback, answer(call)));
-      } catch (RejectedExecutionException busy) {
-        send(response, callback, HttpReply.problem(Problem.of(503, "busy", "Too many requests in progress",
-            "retry the same request shortly")).withHeader("Retry-After", "1"));
+        route.pool().execute(() -> send(response, callback,
+            System.nanoTime() - queuedAt > route.maxWait().toNanos() ? busy() : answer(call)));
+      } catch (RejectedExecutionException full) {
+        send(response, callback, busy());
       }
     }
 
@@ -177,6 +179,11 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
         return HttpReply.problem(Problem.of(500, "internal", "Internal error", "the request failed; see the service's log"));
       }
     }
+  }
+
+  private static HttpReply busy() {
+    return HttpReply.problem(Problem.of(503, "busy", "Too many requests in progress", "retry the same request shortly"))
+        .withHeader("Retry-After", "1");
   }
 
   private static Map<String, String> firstValues(Request request) {

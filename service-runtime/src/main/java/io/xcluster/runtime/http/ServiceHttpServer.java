@@ -121,7 +121,7 @@ public final class ServiceHttpServer implements AutoCloseable {
         .map(RouteDispatcher.Mounted::pool)
         .findFirst()
         .orElseGet(() -> new NamedPool(pool));
-    dispatcher.mount(new RouteDispatcher.Mounted(pathPrefix, executor, route));
+    dispatcher.mount(new RouteDispatcher.Mounted(pathPrefix, executor, pool.maxWait(), route));
   }
 
   public int port() {
@@ -173,6 +173,7 @@ public final class ServiceHttpServer implements AutoCloseable {
           pool.queued() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(pool.queued()),
           threadsNamed(pool.name()));
       this.pool = pool;
+      prestartAllCoreThreads(); // a first request must not count thread start-up as time waited
     }
 
     private static java.util.concurrent.ThreadFactory threadsNamed(String name) {

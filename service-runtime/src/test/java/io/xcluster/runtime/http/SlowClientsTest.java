@@ -118,4 +118,24 @@ class SlowClientsTest {
     assertEquals(413, tooLarge.statusCode());
     assertEquals(Problem.CONTENT_TYPE, tooLarge.headers().firstValue("Content-Type").orElse(""));
   }
+
+  @Test
+  void aRequestThatWaitedTooLongForAThreadIsShedNotStartedLate() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    server.route("/slow", new RoutePool("slow", 1, 10, Duration.ofMillis(100)), call -> {
+      started.countDown();
+      Thread.sleep(600);
+      return HttpReply.json(200, "done");
+    });
+    var first = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    HttpResponse<String> second = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, first.get().statusCode());
+    assertEquals(503, second.statusCode(), second.body());
+    assertTrue(second.body().contains("urn:xcluster:problem:busy"), second.body());
+    assertEquals("1", second.headers().firstValue("Retry-After").orElse(""));
+  }
 }
