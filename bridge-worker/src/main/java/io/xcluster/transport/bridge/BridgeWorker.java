@@ -45,9 +45,10 @@ public final class BridgeWorker implements AutoCloseable {
     this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
     // Callback mode: every replica serves the endpoint, so any of them can take any callback.
     this.callbacks = settings.callbacks() == null ? null
-        : CallbackEndpoint.start(settings.callbacks(), new TemporalOutcomeRelay(source.client(), target.client()), Clock.systemUTC());
+        : CallbackEndpoint.start(settings.callbacks(), settings.target().name(),
+            new TemporalOutcomeRelay(source.client(), target.client()), Clock.systemUTC(), tracing);
     CallbackHandover handover = settings.callbacks() == null ? null
-        : new CallbackHandover(starter, settings.callbacks(), Clock.systemUTC());
+        : new CallbackHandover(starter, settings.callbacks(), Clock.systemUTC(), tracing.openTelemetry());
     this.workers = source.newWorkerFactory();
     workers
         .newWorker(settings.taskQueue(), WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(START_CONCURRENCY).build())
@@ -55,11 +56,15 @@ public final class BridgeWorker implements AutoCloseable {
   }
 
   /**
-   * Connects to both clusters and starts polling, tracing as the {@code bridge-worker} service:
-   * the launch seam ({@link BridgeLauncher}) and tests.
+   * Connects to both clusters and starts polling.
    *
    * @throws io.xcluster.port.cluster.ClusterUnreachableException naming the cluster and address
    */
+  public static BridgeWorker start(BridgeSettings settings) {
+    return start(settings, ServiceTracing.disabled());
+  }
+
+  /** As {@link #start(BridgeSettings)}, tracing as the {@code bridge-worker} service. */
   public static BridgeWorker start(BridgeSettings settings, ServiceTracing tracing) {
     ClusterConnection target = ClusterConnection.open(settings.target(), settings.connectTimeout(), tracing.temporalInterceptors());
     ClusterConnection source;

@@ -53,6 +53,8 @@ public final class TemporalDevServer implements AutoCloseable {
             "--namespace", endpoint.namespace(),
             "--log-level", "warn",
             "--dynamic-config-value", "frontend.enableServerVersionCheck=false",
+            // completion callbacks (the bridge's callback mode) may reach bridges on loopback only
+            "--dynamic-config-value", "component.callbacks.allowedAddresses=[{\"Pattern\":\"127.0.0.1:*\",\"AllowInsecure\":true}]",
             "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal");
     SupervisedProcess process =
         SupervisedProcess.start(

@@ -1,11 +1,21 @@
 package io.xcluster.transport.bridge.callback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.xcluster.port.call.CallId;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.ServiceTracing;
+import io.xcluster.transport.bridge.BridgeTransport;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +51,18 @@ public final class CallbackEndpoint implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CallbackEndpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TextMapGetter<Headers> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers headers) {
+          return headers.keySet();
+        }
+
+        @Override
+        public String get(Headers headers, String key) {
+          return headers == null ? null : headers.getFirst(key); // case-insensitive, as HTTP headers are
+        }
+      };
 
   private final HttpServer server;
   private final ExecutorService threads;
@@ -48,19 +70,31 @@ public final class CallbackEndpoint implements AutoCloseable {
   private final CallbackToken tokens;
   private final OutcomeRelay relay;
   private final Clock clock;
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final String targetCluster;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private CallbackEndpoint(HttpServer server, ExecutorService threads, CallbackSettings settings, OutcomeRelay relay, Clock clock) {
+  private CallbackEndpoint(
+      HttpServer server, ExecutorService threads, CallbackSettings settings, String targetCluster, OutcomeRelay relay, Clock clock,
+      ServiceTracing tracing) {
     this.server = server;
     this.threads = threads;
     this.path = settings.path();
     this.tokens = new CallbackToken(settings.key());
     this.relay = relay;
     this.clock = clock;
+    this.openTelemetry = tracing.openTelemetry();
+    this.tracer = tracing.tracer("io.xcluster.transport.bridge");
+    this.targetCluster = targetCluster;
   }
 
-  /** Binds the listener of {@code settings} and starts answering. */
-  public static CallbackEndpoint start(CallbackSettings settings, OutcomeRelay relay, Clock clock) {
+  /**
+   * Binds the listener of {@code settings} and starts answering; each delivery is a span in the
+   * trace of the call whose context the callback carries.
+   */
+  public static CallbackEndpoint start(
+      CallbackSettings settings, String targetCluster, OutcomeRelay relay, Clock clock, ServiceTracing tracing) {
     InetSocketAddress address = new InetSocketAddress(settings.listenHost(), settings.listenPort());
     HttpServer server;
     try {
@@ -76,7 +110,7 @@ public final class CallbackEndpoint implements AutoCloseable {
           CallbackSettings.LISTEN_SETTING + "=" + settings.listenHost() + ":" + settings.listenPort() + " cannot be bound: " + e.getMessage(), e);
     }
     ExecutorService threads = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("bridge-callback"));
-    CallbackEndpoint endpoint = new CallbackEndpoint(server, threads, settings, relay, clock);
+    CallbackEndpoint endpoint = new CallbackEndpoint(server, threads, settings, targetCluster, relay, clock, tracing);
     server.setExecutor(threads);
     server.createContext("/", endpoint::answer);
     server.start();
@@ -125,7 +159,7 @@ public final class CallbackEndpoint implements AutoCloseable {
         refuse(exchange, callId, verdict);
         return;
       }
-      switch (relay.relay(callId)) {
+      switch (relayInTheCallsTrace(exchange, callId)) {
         case DELIVERED -> reply(exchange, 200, "application/json", "{\"delivered\":true}");
         // Retryable on purpose: the target only calls back once the run has closed, so "open" is
         // a read that lagged behind, and a 4xx would make the target give the callback up.
@@ -135,6 +169,19 @@ public final class CallbackEndpoint implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("callback answer failed", e);
       throw e;
+    }
+  }
+
+  private OutcomeRelay.Relayed relayInTheCallsTrace(HttpExchange exchange, CallId callId) {
+    Context caller = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
+    Span span = tracer.spanBuilder("xcluster.bridge.deliver-callback").setParent(caller).startSpan();
+    CallSpans.tag(span, callId, targetCluster, BridgeTransport.NAME);
+    try (Scope ignored = span.makeCurrent()) {
+      OutcomeRelay.Relayed relayed = relay.relay(callId);
+      span.setAttribute("xcluster.relayed", relayed.name());
+      return relayed;
+    } finally {
+      span.end();
     }
   }
 

@@ -17,7 +17,11 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,12 +47,18 @@ public final class CallbackHandover {
   private final CallbackSettings settings;
   private final CallbackToken tokens;
   private final Clock clock;
+  private final OpenTelemetry openTelemetry;
 
-  public CallbackHandover(RemoteRuns remote, CallbackSettings settings, Clock clock) {
+  /**
+   * @param openTelemetry whose propagator puts the call's trace context into the callback's
+   *     headers, so that the outcome's delivery joins the order's trace
+   */
+  public CallbackHandover(RemoteRuns remote, CallbackSettings settings, Clock clock, OpenTelemetry openTelemetry) {
     this.remote = remote;
     this.settings = settings;
     this.tokens = new CallbackToken(settings.key());
     this.clock = clock;
+    this.openTelemetry = openTelemetry;
   }
 
   /** The target cluster refused a start with a callback, e.g. its allowedAddresses do not list the bridge. */
@@ -65,12 +75,14 @@ public final class CallbackHandover {
    * @throws CallbacksRefused if the target does not accept the callback (the caller then holds the call instead)
    */
   public Optional<CallOutcome> handOver(CallRequest request) {
+    // A read first: asked again (a retry, the hourly backstop), a run that still has a live
+    // callback here needs no other, so one closing run is not reported once per hour it ran.
     Optional<DescribeWorkflowExecutionResponse> existing = describe(request);
-    if (existing.isPresent() && existing.get().getWorkflowExecutionInfo().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    if (existing.isPresent() && !isRunning(existing.get())) {
       return Optional.of(outcomeOfClosedRun(request));
     }
     if (existing.isPresent() && hasLiveCallbackToUs(existing.get().getCallbacksList())) {
-      return HANDED_OVER; // asked again (a retry, the backstop): the callback attached before still stands
+      return HANDED_OVER;
     }
     boolean startedOrAttached;
     try {
@@ -84,19 +96,24 @@ public final class CallbackHandover {
       }
       throw e;
     }
-    if (!startedOrAttached) {
-      // The run closed since we looked, and the target attaches nothing to a closed run.
-      return Optional.of(outcomeOfClosedRun(request));
-    }
-    return HANDED_OVER;
+    // Refused as a duplicate of a run that closed since the read: the target attaches nothing
+    // to a closed run, so answer with its outcome now rather than wait for a callback that never comes.
+    return startedOrAttached ? HANDED_OVER : Optional.of(outcomeOfClosedRun(request));
+  }
+
+  private static boolean isRunning(DescribeWorkflowExecutionResponse description) {
+    return description.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 
   private Callback callbackFor(CallRequest request) {
     String callId = request.callId().value();
+    Map<String, String> traceHeaders = new HashMap<>();
+    openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), traceHeaders, Map::put);
     return Callback.newBuilder()
         .setNexus(
             Callback.Nexus.newBuilder()
                 .setUrl(settings.url().toString())
+                .putAllHeader(traceHeaders)
                 .putHeader(CallbackEndpoint.CALL_ID_HEADER, callId)
                 .putHeader(CallbackToken.HEADER,
                     tokens.issue(callId, clock.instant().plus(request.target().executionTimeout()).plus(settings.tokenGrace()))))

@@ -3,7 +3,10 @@ package io.xcluster.transport.bridge.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.xcluster.port.call.CallId;
+import io.xcluster.tracing.ServiceTracing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +31,7 @@ class CallbackEndpointTest {
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
   private final List<CallId> relayed = new CopyOnWriteArrayList<>();
+  private final List<String> relayedInTrace = new CopyOnWriteArrayList<>();
   private volatile OutcomeRelay.Relayed answer = OutcomeRelay.Relayed.DELIVERED;
   private final CallbackToken tokens = new CallbackToken(CallbackTokenTest.KEY);
   private final HttpClient http = HttpClient.newHttpClient();
@@ -37,10 +41,12 @@ class CallbackEndpointTest {
   void startEndpoint() {
     CallbackSettings settings =
         CallbackSettings.listeningOn(URI.create("http://127.0.0.1:1/xcluster/callbacks"), "127.0.0.1:0", CallbackTokenTest.KEY, null);
-    endpoint = CallbackEndpoint.start(settings, callId -> {
+    ServiceTracing tracing = ServiceTracing.exportingTo("bridge-worker", SpanProcessor.composite());
+    endpoint = CallbackEndpoint.start(settings, "eu-west", callId -> {
       relayed.add(callId);
+      relayedInTrace.add(Span.current().getSpanContext().getTraceId());
       return answer;
-    }, Clock.fixed(NOW, ZoneOffset.UTC));
+    }, Clock.fixed(NOW, ZoneOffset.UTC), tracing);
   }
 
   @AfterEach
@@ -54,6 +60,20 @@ class CallbackEndpointTest {
 
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(List.of(CallId.parse(CALL)), relayed);
+  }
+
+  @Test
+  void deliveryJoinsTheTraceOfTheCallThatAttachedTheCallback() throws Exception {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    HttpRequest request = HttpRequest.newBuilder(endpoint.loopbackUrl())
+        .header(CallbackEndpoint.CALL_ID_HEADER, CALL)
+        .header(CallbackToken.HEADER, tokens.issue(CALL, NOW.plusSeconds(3600)))
+        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+        .POST(HttpRequest.BodyPublishers.ofString("\"done\""))
+        .build();
+
+    assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(List.of(traceId), relayedInTrace);
   }
 
   @Test
