@@ -9,7 +9,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.xcluster.region.useast.orders.workflow.Order;
+import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.Problem;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** docs/openapi.yaml and the API agree: every route and every problem type the code can answer is documented. */
@@ -46,6 +50,32 @@ class OpenApiDocumentTest {
     assertTrue(answered.size() >= 10, "the scan found too few problem types to mean anything: " + answered);
     answered.removeAll(documented);
     assertEquals(Set.of(), answered, "problem types the API answers but docs/openapi.yaml does not list");
+  }
+
+  /** The limits the document states are the ones the code enforces: each is written from its constant. */
+  @Test
+  void everyLimitTheDocumentStatesIsTheOneTheCodeEnforces() throws Exception {
+    String document = Files.readString(DOCUMENT);
+    HttpLimits http = HttpLimits.DEFAULTS;
+    List<String> stated = List.of(
+        "| request line + headers | " + http.maxHeadBytes() / 1024 + " KiB |",
+        "| headers complete, from the request's first byte (or a new connection's opening) | " + http.headDeadline().toSeconds() + " s |",
+        "| body complete, from the end of the headers | " + http.bodyDeadline().toSeconds() + " s |",
+        "| body size | " + String.format(Locale.ROOT, "%,d", http.maxBodyBytes()) + " bytes |",
+        "| no byte moving on a connection | " + http.idleTimeout().toSeconds() + " s |",
+        "| connections at once | " + http.maxConnections() + " |",
+        "| requests being answered at once | " + OrdersHttpApi.POOL.threads() + " threads + " + OrdersHttpApi.POOL.queued()
+            + " queued, none queued longer than " + OrdersHttpApi.POOL.maxWait().toMillis() / 1000.0 + " s |",
+        "| a read (`GET`/`HEAD` of an order) | " + OrdersHttpApi.FIND_DEADLINE.toMillis() + " ms to find the order + "
+            + OrdersHttpApi.QUERY_DEADLINE.toMillis() + " ms for its worker to answer |",
+        "maxLength: " + Order.MAX_CUSTOMER_ID_LENGTH,
+        "maxLength: " + Order.MAX_SKU_LENGTH,
+        "maxItems: " + Order.MAX_LINES,
+        "maximum: " + Order.MAX_QUANTITY,
+        "maximum: " + Order.MAX_AMOUNT_CENTS);
+    for (String limit : stated) {
+      assertTrue(document.contains(limit), "docs/openapi.yaml does not state: " + limit);
+    }
   }
 
   private static String sources(Path directory) throws Exception {
