@@ -138,4 +138,25 @@ class SlowClientsTest {
     assertTrue(second.body().contains("urn:xcluster:problem:busy"), second.body());
     assertEquals("1", second.headers().firstValue("Retry-After").orElse(""));
   }
+
+  @Test
+  void beyondTheConnectionCapAClientWaitsForASlotInsteadOfBeingServedAtOnce() throws Exception {
+    HttpLimits twoConnections = HttpLimits.DEFAULTS.withMaxConnections(2);
+    try (ServiceHttpServer capped = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port", twoConnections);
+        RawHttp first = new RawHttp(capped.port());
+        RawHttp second = new RawHttp(capped.port())) {
+      first.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      second.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      Thread.sleep(300); // both accepted and kept alive
+
+      var third = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + capped.port() + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(500);
+      boolean servedWhileFull = third.isDone();
+      first.close();
+
+      assertTrue(!servedWhileFull, "a third connection was served while two held the cap");
+      assertEquals(200, third.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    }
+  }
 }
