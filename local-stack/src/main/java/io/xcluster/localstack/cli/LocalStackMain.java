@@ -99,7 +99,7 @@ public final class LocalStackMain implements Runnable {
       String euWest = running.euWest().endpoint().address();
       // the production-like frontends take mTLS only: the CLI reads the stack's profile file, as the services do
       String cliTarget = running.clusters().kind() == ClusterKind.POSTGRES
-          ? "--config-file " + running.clusters().productionLike().profileFile() + " --profile us-east"
+          ? "--config-file " + running.clusters().productionLike().profileFile() + " --profile us-east --tls"
           : "--address " + usEast;
       System.out.println("""
           local-stack ready (Ctrl-C stops it)

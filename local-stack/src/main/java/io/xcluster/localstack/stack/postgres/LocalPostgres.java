@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One PostgreSQL instance for the production-like stack: a data directory of its own (created
- * with {@code initdb} on first start), TCP on a free loopback port only (no Unix socket), a
+ * with {@code initdb} at start), TCP on a free loopback port only (no Unix socket), a
  * superuser {@code temporal} trusted on loopback, {@code fsync} on as in production. Both
  * clusters keep their databases here, each under its own names.
  */
@@ -27,10 +27,14 @@ public final class LocalPostgres implements AutoCloseable {
 
   private final int port;
   private final SupervisedProcess process;
+  private final PostgresUser user;
+  private final Path data;
 
-  private LocalPostgres(int port, SupervisedProcess process) {
+  private LocalPostgres(int port, SupervisedProcess process, PostgresUser user, Path data) {
     this.port = port;
     this.process = process;
+    this.user = user;
+    this.data = data;
   }
 
   /** Starts PostgreSQL with its data and log under {@code dir}; initialises the data directory on first use. */
@@ -39,17 +43,20 @@ public final class LocalPostgres implements AutoCloseable {
     PostgresUser user = PostgresUser.forThisJvm();
     Path home = dir.toAbsolutePath();
     user.own(home);
-    Path data = home.resolve("data");
-    if (!Files.exists(data.resolve("PG_VERSION"))) {
-      initdb(installation, user, data, home.resolve("initdb.log"));
-    }
+    Path data = user.dataDirectory(home);
+    initdb(installation, user, data, home.resolve("initdb.log"));
     int port = LoopbackPorts.free();
     List<String> command = user.command(List.of(installation.postgres().toString(), "-D", data.toString(),
         "-h", "127.0.0.1", "-p", Integer.toString(port), "-k", "",
         "-c", "max_connections=" + MAX_CONNECTIONS, "-c", "log_min_messages=warning"));
-    SupervisedProcess process = SupervisedProcess.start("PostgreSQL on 127.0.0.1:" + port, command, Map.of(), home.resolve("postgres.log"),
-        started -> LoopbackPorts.accepting(port) && started.logSinceStart().contains("ready to accept connections"), START_TIMEOUT);
-    return new LocalPostgres(port, process);
+    try {
+      SupervisedProcess process = SupervisedProcess.start("PostgreSQL on 127.0.0.1:" + port, command, Map.of(), home.resolve("postgres.log"),
+          started -> LoopbackPorts.accepting(port) && started.logSinceStart().contains("ready to accept connections"), START_TIMEOUT);
+      return new LocalPostgres(port, process, user, data);
+    } catch (RuntimeException e) {
+      user.forgetDataDirectory(data);
+      throw e;
+    }
   }
 
   private static void initdb(PostgresInstallation installation, PostgresUser user, Path data, Path log) {
@@ -85,9 +92,10 @@ public final class LocalPostgres implements AutoCloseable {
     return process.logFile();
   }
 
-  /** Smart shutdown (SIGTERM): waits for the clients, which the stack has stopped first. */
+  /** Smart shutdown (SIGTERM): waits for the clients, which the stack has stopped first; then the data goes, as the stack starts empty. */
   @Override
   public void close() {
     process.stop(Duration.ofSeconds(30));
+    user.forgetDataDirectory(data);
   }
 }

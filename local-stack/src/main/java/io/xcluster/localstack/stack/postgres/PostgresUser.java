@@ -40,6 +40,44 @@ final class PostgresUser {
     return command;
   }
 
+  /**
+   * Where PostgreSQL's data directory goes for a stack whose files are under {@code home}: there,
+   * when PostgreSQL runs as this JVM's user; as the {@code postgres} user, in a fresh directory
+   * under the system's temporary directory instead, because the stack's work directory may lie
+   * below one that user cannot enter (a checkout under {@code /root}). A symbolic link
+   * {@code home/data} then points at it, so a post-mortem finds it where it would be.
+   */
+  Path dataDirectory(Path home) {
+    if (!switchUser) {
+      return home.resolve("data");
+    }
+    try {
+      Path parent = Files.createTempDirectory("xcluster-postgres-");
+      own(parent);
+      Path data = parent.resolve("data");
+      Files.deleteIfExists(home.resolve("data"));
+      Files.createSymbolicLink(home.resolve("data"), data);
+      return data;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a data directory for PostgreSQL under " + System.getProperty("java.io.tmpdir")
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes what {@link #dataDirectory} made outside the stack's work directory (a no-op when it made nothing there). */
+  void forgetDataDirectory(Path data) {
+    if (!switchUser) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> tree = Files.walk(data.getParent())) {
+      for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      System.err.println("production-like stack: could not remove PostgreSQL's data directory " + data.getParent() + ": " + e.getMessage());
+    }
+  }
+
   /** Creates {@code dir} and hands it to this user, so PostgreSQL can create its data directory inside. */
   void own(Path dir) {
     try {
