@@ -25,6 +25,11 @@ import java.nio.file.Path;
  * @param ordersInFlightAtFault orders still running on us-east when the fault hit
  * @param fulfillmentsInFlightAtFault fulfillment runs in progress on eu-west when the fault hit
  * @param seconds wall time from the first order to the last completion
+ * @param ordersChargedTwice orders the payment gateway charged more than once (null in records from
+ *     before it was counted)
+ * @param secondsFromRecoveryToLastOrder for an outage: from the moment the failed part was back to
+ *     the last order's completion (null when the row has no outage); at most
+ *     {@link #RECOVERY_GOAL_SECONDS} to pass
  */
 public record FaultRecord(
     String fault,
@@ -39,15 +44,30 @@ public record FaultRecord(
     int lost,
     int ordersInFlightAtFault,
     int fulfillmentsInFlightAtFault,
-    long seconds) {
+    long seconds,
+    Integer ordersChargedTwice,
+    Long secondsFromRecoveryToLastOrder) {
+
+  /** The goal for an outage row: every order done within this many seconds of the recovery. */
+  public static final long RECOVERY_GOAL_SECONDS = 60;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Where the real-stack tests leave their records, relative to the local-stack module. */
   public static final Path DEFAULT_DIRECTORY = Path.of("target", "reliability");
 
+  /** A row without charge counts or an outage (records from before they were measured). */
+  public FaultRecord(String fault, String transport, String injection, int ordersPlaced, int ordersCompleted, int fulfillmentsExecuted,
+      int fulfillmentRuns, int duplicatesInjected, int duplicated, int lost, int ordersInFlightAtFault, int fulfillmentsInFlightAtFault,
+      long seconds) {
+    this(fault, transport, injection, ordersPlaced, ordersCompleted, fulfillmentsExecuted, fulfillmentRuns, duplicatesInjected, duplicated,
+        lost, ordersInFlightAtFault, fulfillmentsInFlightAtFault, seconds, null, null);
+  }
+
   public boolean passed() {
-    return lost == 0 && duplicated == 0 && ordersCompleted == ordersPlaced && fulfillmentRuns == fulfillmentsExecuted;
+    return lost == 0 && duplicated == 0 && ordersCompleted == ordersPlaced && fulfillmentRuns == fulfillmentsExecuted
+        && (ordersChargedTwice == null || ordersChargedTwice == 0)
+        && (secondsFromRecoveryToLastOrder == null || secondsFromRecoveryToLastOrder <= RECOVERY_GOAL_SECONDS);
   }
 
   public void writeTo(Path directory) {

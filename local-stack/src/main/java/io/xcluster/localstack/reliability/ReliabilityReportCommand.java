@@ -61,18 +61,23 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
         Faults injected into the real stack — two `temporal server start-dev` processes (server v1.29.1,
         SQLite files), a JetStream `nats-server` with a file store, and the transport in a JVM of its own —
         while orders are in flight. Fulfillments are counted on eu-west's side, from its visibility API:
-        every run of `FulfillmentWorkflow`, grouped by workflow id (= call id). **Pass** means every order
-        completed and every fulfillment ran exactly once.
+        every run of `FulfillmentWorkflow`, grouped by workflow id (= call id); charges are counted by the
+        payment gateway, per order. **Pass** means every order completed, every fulfillment ran exactly
+        once, no order was charged twice and, for an outage, the last order was done within 60 s of the
+        recovery. Rows named `…-long-steps` run fewer orders (the injection says how many) with warehouse
+        and carrier steps longer than the outage, so that steps are cut off by it.
 
         Generated on %s.
 
-        | fault | transport | what was done | orders placed | in flight at fault (orders / fulfillments) | completed | fulfillments run | duplicates injected | duplicated | lost | s | result |
-        |---|---|---|---|---|---|---|---|---|---|---|---|
+        | fault | transport | what was done | orders placed | in flight at fault (orders / fulfillments) | completed | fulfillments run | duplicates injected | duplicated | charged twice | lost | s | recovery → last order done (s) | result |
+        |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
         """.formatted(LocalDate.now(ZoneOffset.UTC)));
     for (FaultRecord r : records) {
-      md.append("| %s | %s | %s | %d | %d / %d | %d | %d (%d runs) | %d | %d | %d | %d | %s |%n".formatted(
+      md.append("| %s | %s | %s | %d | %d / %d | %d | %d (%d runs) | %d | %d | %s | %d | %d | %s | %s |%n".formatted(
           r.fault(), r.transport(), r.injection(), r.ordersPlaced(), r.ordersInFlightAtFault(), r.fulfillmentsInFlightAtFault(),
-          r.ordersCompleted(), r.fulfillmentsExecuted(), r.fulfillmentRuns(), r.duplicatesInjected(), r.duplicated(), r.lost(), r.seconds(),
+          r.ordersCompleted(), r.fulfillmentsExecuted(), r.fulfillmentRuns(), r.duplicatesInjected(), r.duplicated(),
+          r.ordersChargedTwice() == null ? "—" : r.ordersChargedTwice(), r.lost(), r.seconds(),
+          r.secondsFromRecoveryToLastOrder() == null ? "—" : r.secondsFromRecoveryToLastOrder(),
           r.passed() ? "pass" : "**FAIL**"));
     }
     if (drillReport != null) {

@@ -6,6 +6,15 @@ import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import com.google.protobuf.Timestamp;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
@@ -19,10 +28,10 @@ import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CrossClusterCallActivity;
-import io.xcluster.runtime.launch.TransportLauncher;
-import io.xcluster.runtime.launch.TransportLaunchers;
+import io.xcluster.transport.bridge.BridgeTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,18 +63,48 @@ final class FaultDrill implements AutoCloseable {
   private static final int PLACING_THREADS = 16;
   private static final Duration ALL_ORDERS_DONE = Duration.ofMinutes(8);
 
+  /**
+   * How many orders a drill places, how many must be in flight at the fault, how many fulfillments
+   * must have started on eu-west when it hits, and how long each warehouse and carrier step takes.
+   */
+  record Shape(int orders, int minInFlight, int startedAtFault, Duration step) {
+    /** The standard rows: many orders, short steps, the fault when a fifth of the fulfillments started. */
+    static final Shape STANDARD = new Shape(ORDERS, MIN_IN_FLIGHT, ORDERS / 5, STEP);
+
+    /** Whether the fault waits until every fulfillment's first step runs, so that the outage cuts every order's step off. */
+    boolean everyStepRunningAtFault() {
+      return startedAtFault == orders;
+    }
+    /**
+     * Steps longer than a 30 s outage, the fault once every fulfillment is in its first step, so the
+     * outage cuts steps off: fewer orders, as each step holds a worker slot while it runs.
+     */
+    static final Shape LONG_STEPS = new Shape(40, 30, 40, Duration.ofSeconds(30));
+    /** Each order started a second time through Temporal. */
+    static final Shape FEW_ORDERS = new Shape(50, 40, 10, STEP);
+
+    String describe() {
+      return orders + " orders, " + step.toSeconds() + " s warehouse and carrier steps";
+    }
+  }
+
   private final String fault;
   private final String transport;
   private final Path workDir;
   private final LocalStack stack;
   private final TransportProcess transportProcess;
+  private final Shape shape;
+  private final List<Order> orders = new ArrayList<>();
+  /** When the failed part was back (System.currentTimeMillis), or 0 for a fault without an outage. */
+  private long recoveredAtMillis;
   private final List<OrderPlacement.PlacedOrder> placed = new ArrayList<>();
   private final List<CompletableFuture<OrderStatus>> results = new ArrayList<>();
   private long startedNanos;
   private int ordersInFlightAtFault;
   private int fulfillmentsInFlightAtFault;
 
-  private FaultDrill(String fault, String transport, Path workDir, LocalStack stack, TransportProcess transportProcess) {
+  private FaultDrill(String fault, String transport, Path workDir, LocalStack stack, TransportProcess transportProcess, Shape shape) {
+    this.shape = shape;
     this.fault = fault;
     this.transport = transport;
     this.workDir = workDir;
@@ -74,17 +113,23 @@ final class FaultDrill implements AutoCloseable {
   }
 
   /** Starts the real stack for {@code transport} without its transport, then the transport as a separate JVM. */
-  static FaultDrill start(String fault, String transport, String... transportArgs) {
+  static FaultDrill start(String fault, String transport, String... transportArguments) {
+    return start(fault, transport, Shape.STANDARD, transportArguments);
+  }
+
+  /** As above, in the given shape. */
+  static FaultDrill start(String fault, String transport, Shape shape, String... coordinatorArgs) {
     RealStackTier.assumeToolsInstalled();
     Path workDir = RealStackTier.workDir(fault + "-" + transport);
     StackOptions options =
-        new StackOptions(0, 0, transport, Duration.ofHours(48), new SimulationSettings(STEP, 0.0, 1L)).onRealServers(workDir);
+        new StackOptions(0, 0, transport, Duration.ofHours(48), new SimulationSettings(shape.step(), 0.0, 1L)).onRealServers(workDir);
     LocalStack stack = LocalStack.startWithoutTransport(options, step -> System.err.println(fault + "/" + transport + ": " + step));
     try {
-      TransportLauncher launcher = TransportLaunchers.named(transport);
       TransportProcess process =
-          TransportProcess.start(transport, launcher.asProcess(stack.transportLaunch(launcher)).withArguments(transportArgs), workDir);
-      return new FaultDrill(fault, transport, workDir, stack, process);
+          BridgeTransport.NAME.equals(transport)
+              ? TransportProcess.bridge(stack.usEast().endpoint(), stack.euWest().endpoint(), BridgeTransport.taskQueueFor(LocalStack.EU_WEST), workDir)
+              : TransportProcess.natsCoordinator(stack.usEast().endpoint(), stack.euWest().endpoint(), stack.natsUrl(), workDir, coordinatorArgs);
+      return new FaultDrill(fault, transport, workDir, stack, process, shape);
     } catch (RuntimeException e) {
       stack.close();
       throw e;
@@ -98,9 +143,10 @@ final class FaultDrill implements AutoCloseable {
     ExecutorService placing = Executors.newFixedThreadPool(PLACING_THREADS);
     try {
       List<Future<OrderPlacement.PlacedOrder>> pending = new ArrayList<>();
-      for (int n = 1; n <= ORDERS; n++) {
+      for (int n = 1; n <= shape.orders(); n++) {
         String orderId = String.format("%s-%s-%03d", fault, transport, n);
         Order order = new Order(orderId, "customer-" + n, List.of(new OrderLine(String.format("SKU-%03d", n % 7 + 1), 1)), 1_000 + n, "USD", "DE");
+        orders.add(order);
         pending.add(placing.submit(() -> placement.place(order)));
       }
       for (Future<OrderPlacement.PlacedOrder> future : pending) {
@@ -116,24 +162,37 @@ final class FaultDrill implements AutoCloseable {
     } finally {
       placing.shutdownNow();
     }
-    System.err.printf("%s/%s: %d orders placed in %d ms%n", fault, transport, ORDERS, Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+    System.err.printf("%s/%s: %d orders placed in %d ms%n", fault, transport, shape.orders(), Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
   }
 
   /**
-   * Waits until a fifth of the fulfillments have started on eu-west — the moment the test injects
-   * its fault — and remembers how many orders and fulfillments were in flight then.
+   * Waits until the shape's number of fulfillments (a fifth, in the standard rows) have started on
+   * eu-west — the moment the test injects its fault — and remembers how many orders and
+   * fulfillments were in flight then.
    */
   void awaitFaultMoment() {
-    int count = ORDERS / 5;
+    int count = shape.startedAtFault();
     await("at least " + count + " fulfillments started on eu-west", Duration.ofMinutes(3), () -> fulfillmentsStarted() >= count);
+    if (shape.everyStepRunningAtFault()) {
+      await("every fulfillment's first step runs on eu-west's worker", Duration.ofMinutes(2), () -> fulfillmentsWithAStepRunning() >= count);
+    }
     fulfillmentsInFlightAtFault = (int) countFulfillments("ExecutionStatus = 'Running'");
     // from the orders' own result long-polls: visibility trails by seconds under this load
     ordersInFlightAtFault = (int) results.stream().filter(r -> !r.isDone()).count();
     System.err.printf("%s/%s: fault due %d ms after the first order: %d orders and %d fulfillments in flight%n", fault, transport,
         Duration.ofNanos(System.nanoTime() - startedNanos).toMillis(), ordersInFlightAtFault, fulfillmentsInFlightAtFault);
-    if (ordersInFlightAtFault < MIN_IN_FLIGHT) {
-      throw new AssertionError("only " + ordersInFlightAtFault + " orders were in flight when the fault was due; the drill needs " + MIN_IN_FLIGHT);
+    if (ordersInFlightAtFault < shape.minInFlight()) {
+      throw new AssertionError("only " + ordersInFlightAtFault + " orders were in flight when the fault was due; the drill needs " + shape.minInFlight());
     }
+  }
+
+  /** Fulfillments with an activity a worker has started (not only scheduled), from eu-west's own view of each run. */
+  private long fulfillmentsWithAStepRunning() {
+    return placed.stream().filter(order -> euWestService().blockingStub()
+        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace(LocalStack.NAMESPACE)
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId("us-east:" + order.orderId() + ":" + OrderWorkflow.FULFILLMENT_OPERATION)).build())
+        .getPendingActivitiesList().stream()
+        .anyMatch(activity -> activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)).count();
   }
 
   long fulfillmentsStarted() {
@@ -169,6 +228,71 @@ final class FaultDrill implements AutoCloseable {
     return requests;
   }
 
+  /** The test says the failed part is back: the record then reports the time from here to the last order done. */
+  void recovered() {
+    recoveredAtMillis = System.currentTimeMillis();
+    System.err.printf("%s/%s: recovered %d ms after the first order%n", fault, transport, Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+  }
+
+  String describeShape() {
+    return shape.describe();
+  }
+
+  /**
+   * Starts every order a second time through Temporal, bypassing the order API, as a client with
+   * other id policies would: the first half at once, replacing the running run (conflict policy
+   * TERMINATE_EXISTING); the second half once their first run completed (reuse policy
+   * ALLOW_DUPLICATE). The drill then waits for the second runs. Returns how many were started.
+   */
+  int startEveryOrderAgainThroughTemporal() {
+    int half = placed.size() / 2;
+    for (int i = 0; i < placed.size(); i++) {
+      WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(OrderWorkflow.TASK_QUEUE).setWorkflowId(placed.get(i).orderId());
+      if (i < half) {
+        options.setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING);
+      } else {
+        try {
+          results.get(i).get(ALL_ORDERS_DONE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("the first run of " + placed.get(i).orderId() + " did not complete: " + e, e);
+        }
+        options.setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+      }
+      OrderWorkflow again = stack.usEast().client().newWorkflowStub(OrderWorkflow.class, options.build());
+      WorkflowClient.start(again::placeOrder, orders.get(i));
+      results.set(i, WorkflowStub.fromTyped(again).getResultAsync(OrderStatus.class));
+    }
+    System.err.printf("%s/%s: %d orders started again through Temporal (%d while running, %d after completing)%n",
+        fault, transport, placed.size(), half, placed.size() - half);
+    return placed.size();
+  }
+
+  /** The latest run's result of an order whose result future failed (e.g. its long poll broke in a us-east outage). */
+  private OrderStatus resultAfterAll(String orderId, long leftNanos) throws Exception {
+    return stack.usEast().client().newUntypedWorkflowStub(orderId).getResult(leftNanos, TimeUnit.NANOSECONDS, OrderStatus.class);
+  }
+
+  /** Orders the payment gateway charged more than once. */
+  private int ordersChargedTwice() {
+    return (int) placed.stream().filter(order -> stack.payments().chargesFor(order.orderId()) > 1).count();
+  }
+
+  /** Seconds from the recovery to the last order's close, by us-east's own close times; null without an outage. */
+  private Long secondsFromRecoveryToLastOrder() {
+    if (recoveredAtMillis == 0) {
+      return null;
+    }
+    long lastCloseMillis = 0;
+    for (OrderPlacement.PlacedOrder order : placed) {
+      Timestamp closed = stack.usEast().client().getWorkflowServiceStubs().blockingStub()
+          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace(LocalStack.NAMESPACE)
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(order.orderId())).build())
+          .getWorkflowExecutionInfo().getCloseTime();
+      lastCloseMillis = Math.max(lastCloseMillis, closed.getSeconds() * 1000 + closed.getNanos() / 1_000_000);
+    }
+    return Math.max(0, (lastCloseMillis - recoveredAtMillis + 999) / 1000);
+  }
+
   /** Waits for every order, counts eu-west's fulfillment runs, writes the record and returns it. */
   FaultRecord finish(String injection, int duplicatesInjected) {
     int completed = 0;
@@ -178,7 +302,12 @@ final class FaultDrill implements AutoCloseable {
       OrderPlacement.PlacedOrder order = placed.get(i);
       try {
         long left = Math.max(1, deadline - System.nanoTime());
-        OrderStatus status = results.get(i).get(left, TimeUnit.NANOSECONDS);
+        OrderStatus status;
+        try {
+          status = results.get(i).get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException brokenPoll) {
+          status = resultAfterAll(order.orderId(), Math.max(1, deadline - System.nanoTime()));
+        }
         if (status.state() == OrderState.COMPLETED) {
           completed++;
         } else {
@@ -204,7 +333,7 @@ final class FaultDrill implements AutoCloseable {
     }
     FaultRecord record =
         new FaultRecord(fault, transport, injection, placed.size(), completed, runsPerCall.size(), runs, duplicatesInjected, duplicated,
-            lost, ordersInFlightAtFault, fulfillmentsInFlightAtFault, seconds);
+            lost, ordersInFlightAtFault, fulfillmentsInFlightAtFault, seconds, ordersChargedTwice(), secondsFromRecoveryToLastOrder());
     record.writeTo(FaultRecord.DEFAULT_DIRECTORY);
     System.err.println(fault + "/" + transport + ": " + record + " (logs in " + workDir + ")");
     return record;

@@ -49,6 +49,20 @@ class NatsFaultIT extends TransportFaults {
   }
 
   @Test
+  void natsServerDownFor30SecondsWhileStepsRunLongerDelaysOrdersByLessThanAMinute() {
+    try (FaultDrill drill = FaultDrill.start("nats-server-down-30s-long-steps", transport(), FaultDrill.Shape.LONG_STEPS)) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      drill.stack().jetStream().stop();
+      FaultDrill.pause(LONG_OUTAGE);
+      drill.stack().jetStream().startAgain();
+      drill.recovered();
+      assertPassed(drill.finish("nats-server stopped for 30 s while warehouse steps ran, restarted on its file store ("
+          + drill.describeShape() + ")", 0));
+    }
+  }
+
+  @Test
   void callsPublishedAgainAfterTheDedupWindowAndStartsSentTwiceRunTheFulfillmentOnce() throws Exception {
     try (FaultDrill drill = FaultDrill.start("duplicate-publish", transport(), "--duplicate-window", "PT" + SHORT_DUPLICATE_WINDOW.toSeconds() + "S")) {
       drill.placeOrders();

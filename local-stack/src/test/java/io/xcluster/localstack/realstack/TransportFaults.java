@@ -1,6 +1,7 @@
 package io.xcluster.localstack.realstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xcluster.localstack.reliability.FaultRecord;
 import io.xcluster.port.call.CallRequest;
@@ -50,6 +51,49 @@ abstract class TransportFaults {
     }
   }
 
+  /** How long the long-step rows' outages last; their steps take as long, so the outage cuts steps off. */
+  static final Duration LONG_OUTAGE = Duration.ofSeconds(30);
+
+  @Test
+  void euWestServerDownFor30SecondsWhileStepsRunLongerDelaysOrdersByLessThanAMinute() {
+    try (FaultDrill drill = FaultDrill.start("eu-west-down-30s-long-steps", transport(), FaultDrill.Shape.LONG_STEPS)) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      drill.stack().clusters().euWestServer().stop();
+      FaultDrill.pause(LONG_OUTAGE);
+      drill.stack().clusters().euWestServer().startAgain();
+      drill.recovered();
+      assertPassed(drill.finish("eu-west Temporal server stopped for 30 s while warehouse steps ran, restarted on its database ("
+          + drill.describeShape() + ")", 0));
+    }
+  }
+
+  @Test
+  void usEastServerDownFor30SecondsWhileStepsRunLongerDelaysOrdersByLessThanAMinute() {
+    try (FaultDrill drill = FaultDrill.start("us-east-down-30s-long-steps", transport(), FaultDrill.Shape.LONG_STEPS)) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      drill.stack().clusters().usEastServer().stop();
+      FaultDrill.pause(LONG_OUTAGE);
+      drill.stack().clusters().usEastServer().startAgain();
+      drill.recovered();
+      assertPassed(drill.finish("us-east Temporal server stopped for 30 s while eu-west's warehouse steps ran, restarted on its database ("
+          + drill.describeShape() + ")", 0));
+    }
+  }
+
+  @Test
+  void theSameOrderStartedTwiceThroughTemporalIsChargedOnce() {
+    try (FaultDrill drill = FaultDrill.start("order-started-twice", transport(), FaultDrill.Shape.FEW_ORDERS)) {
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      int again = drill.startEveryOrderAgainThroughTemporal();
+      assertPassed(drill.finish("every order started a second time through Temporal under its id: half while running (conflict policy"
+          + " TERMINATE_EXISTING), half after completing (reuse policy ALLOW_DUPLICATE); charges counted by the gateway ("
+          + drill.describeShape() + ")", again));
+    }
+  }
+
   @Test
   void theSameStartSentTwiceRunsTheFulfillmentOnce() {
     try (FaultDrill drill = FaultDrill.start("duplicate-start", transport())) {
@@ -87,5 +131,10 @@ abstract class TransportFaults {
     assertEquals(0, record.duplicated(), "fulfillments that ran twice: " + record);
     assertEquals(record.ordersPlaced(), record.fulfillmentsExecuted(), "fulfillments run: " + record);
     assertEquals(record.fulfillmentsExecuted(), record.fulfillmentRuns(), "runs per fulfillment: " + record);
+    assertEquals(0, record.ordersChargedTwice(), "orders charged twice: " + record);
+    if (record.secondsFromRecoveryToLastOrder() != null) {
+      assertTrue(record.secondsFromRecoveryToLastOrder() <= FaultRecord.RECOVERY_GOAL_SECONDS,
+          "the last order was done " + record.secondsFromRecoveryToLastOrder() + " s after the recovery: " + record);
+    }
   }
 }

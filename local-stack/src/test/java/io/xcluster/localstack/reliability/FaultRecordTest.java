@@ -1,0 +1,56 @@
+package io.xcluster.localstack.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A fault record fails on a double charge or a slow recovery, reads records written before those were counted, and shows both in the report. */
+class FaultRecordTest {
+
+  @TempDir Path dir;
+
+  private static FaultRecord outage(Integer chargedTwice, Long recoverySeconds) {
+    return new FaultRecord("eu-west-down-30s-long-steps", "bridge", "stopped 30 s", 40, 40, 40, 40, 0, 0, 0, 40, 40, 95,
+        chargedTwice, recoverySeconds);
+  }
+
+  @Test
+  void anOrderChargedTwiceOrALastOrderLaterThanAMinuteAfterRecoveryFailsTheRow() {
+    assertTrue(outage(0, 45L).passed());
+    assertFalse(outage(1, 45L).passed());
+    assertFalse(outage(0, 61L).passed());
+  }
+
+  @Test
+  void aRecordWrittenBeforeChargesAndRecoveryWereCountedReadsWithoutThem() throws Exception {
+    Path old = dir.resolve("transport-killed-nats.json");
+    Files.writeString(old, """
+        {"fault":"transport-killed","transport":"nats","injection":"SIGKILL","ordersPlaced":250,"ordersCompleted":250,
+         "fulfillmentsExecuted":250,"fulfillmentRuns":250,"duplicatesInjected":0,"duplicated":0,"lost":0,
+         "ordersInFlightAtFault":250,"fulfillmentsInFlightAtFault":60,"seconds":39}
+        """);
+
+    FaultRecord record = FaultRecord.readFrom(old);
+
+    assertNull(record.ordersChargedTwice());
+    assertNull(record.secondsFromRecoveryToLastOrder());
+    assertTrue(record.passed());
+  }
+
+  @Test
+  void theReportShowsChargesAndTheRecoveryTimeOfEachRow() {
+    outage(0, 45L).writeTo(dir);
+
+    String report = ReliabilityReportCommand.render(List.of(FaultRecord.readFrom(dir.resolve("eu-west-down-30s-long-steps-bridge.json"))), null);
+
+    assertTrue(report.contains("| 0 | 0 | 0 | 95 | 45 | pass |"), report);
+    assertEquals(1, report.lines().filter(line -> line.startsWith("| eu-west-down-30s-long-steps |")).count());
+  }
+}
