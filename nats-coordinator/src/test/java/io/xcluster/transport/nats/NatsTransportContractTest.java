@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
@@ -18,7 +19,6 @@ import io.xcluster.testkit.contract.RemoteBehaviour;
 import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.port.spi.CallRoute;
-import io.xcluster.runtime.launch.TransportLaunch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +42,12 @@ public class NatsTransportContractTest extends TransportContractTest {
     if (nats == null) {
       assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
       nats = LocalNatsServer.startThrowAway();
-      // the subjects and streams the launcher's coordinator uses, for the broker-only cases below
-      settings = NatsSettings.defaults(nats.url());
+      // a short ack wait, so that calls held by a killed relay are redelivered within seconds
+      settings = NatsSettings.defaults(nats.url()).withAckWait(Duration.ofSeconds(2))
+          .allowing(Set.of(ContractRemoteWorkflow.TYPE));
     }
-    // through the launch seam, as the stacks start it
-    return new NatsLauncher().startInProcess(TransportLaunch.between(source, target).withNatsUrl(nats.url())
-        .allowing(Set.of(ContractRemoteWorkflow.TYPE)).withQuickRecovery())::kill;
+    NatsCoordinator coordinator = NatsCoordinator.startBothSides(settings, source, target);
+    return coordinator::kill;
   }
 
   @Override
@@ -201,6 +201,53 @@ public class NatsTransportContractTest extends TransportContractTest {
     publishRaw(settings.resultsSubject("us-east"), "[]".getBytes(StandardCharsets.UTF_8), false);
 
     awaitDeadLetter("results", "undecodable outcome");
+  }
+
+  @Test
+  void callAskingForItsOutcomeOutsideTheResultsSubjectsIsDeadLetteredBeforeAnythingStarts() throws Exception {
+    CallRequest request =
+        new CallRequest(
+            new CallId("us-east", "misdirected-" + UUID.randomUUID(), "op"),
+            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, REMOTE_TIMEOUT),
+            CallPayloads.encode(RemoteBehaviour.complete("x")));
+    Headers headers = new Headers();
+    // a typo, or a publisher pointing outcomes back into the calls stream
+    headers.put(WireHeaders.REPLY_SUBJECT, settings.callsSubject("eu-west"));
+
+    long sequence = publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), headers);
+
+    awaitDeadLetter("calls", "asks for its outcome on '" + settings.callsSubject("eu-west") + "', which is not one of the results subjects");
+    awaitCondition("the relay has let go of the misdirected call", () -> callsAckedThrough(sequence));
+    assertEquals(0, executionsOf(request.callId().value()), "nothing started for a call whose outcome could not be delivered");
+  }
+
+  @Test
+  void outcomeTheResultsStreamRefusesIsDeadLetteredWithTheOutcomeAttachedInsteadOfRetriedForever() throws Exception {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-stream-admin")) {
+      JetStreamManagement management = connection.jetStreamManagement();
+      StreamConfiguration original = management.getStreamInfo(settings.resultsStream()).getConfiguration();
+      // the broker answers but refuses: a reason that will not heal by retrying
+      management.updateStream(StreamConfiguration.builder(original).maximumMessageSize(2_000).build());
+      try {
+        Caller caller = startCaller("refused-outcome", RemoteBehaviour.completeRepeated("x", 10_000), REMOTE_TIMEOUT);
+
+        MessageInfo dead = awaitDeadLetter("outcomes", "JetStream refused the outcome");
+
+        String attached = new String(dead.getData(), StandardCharsets.UTF_8);
+        assertTrue(attached.contains(caller.remoteWorkflowId()) && attached.contains("COMPLETED"), "the outcome is attached: " + attached);
+        assertEquals(settings.resultsSubject("us-east"), dead.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT));
+        assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+      } finally {
+        management.updateStream(original);
+      }
+    }
+  }
+
+  /** Publishes with the given headers and no message id; returns its stream sequence. */
+  private long publishRaw(String subject, byte[] body, Headers headers) throws Exception {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
+      return connection.jetStream().publish(subject, headers, body).getSeqno();
+    }
   }
 
   /** Publishes without a message id (so JetStream does not de-duplicate it); returns its stream sequence. */
