@@ -31,7 +31,8 @@ import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CrossClusterCallActivity;
-import io.xcluster.transport.bridge.BridgeTransport;
+import io.xcluster.runtime.launch.TransportLauncher;
+import io.xcluster.runtime.launch.TransportLaunchers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,17 +119,16 @@ final class FaultDrill implements AutoCloseable {
   }
 
   /** As above, in the given shape. */
-  static FaultDrill start(String fault, String transport, Shape shape, String... coordinatorArgs) {
+  static FaultDrill start(String fault, String transport, Shape shape, String... transportArgs) {
     RealStackTier.assumeToolsInstalled();
     Path workDir = RealStackTier.workDir(fault + "-" + transport);
     StackOptions options =
         new StackOptions(0, 0, transport, Duration.ofHours(48), new SimulationSettings(shape.step(), 0.0, 1L)).onRealServers(workDir);
     LocalStack stack = LocalStack.startWithoutTransport(options, step -> System.err.println(fault + "/" + transport + ": " + step));
     try {
+      TransportLauncher launcher = TransportLaunchers.named(transport);
       TransportProcess process =
-          BridgeTransport.NAME.equals(transport)
-              ? TransportProcess.bridge(stack.usEast().endpoint(), stack.euWest().endpoint(), BridgeTransport.taskQueueFor(LocalStack.EU_WEST), workDir)
-              : TransportProcess.natsCoordinator(stack.usEast().endpoint(), stack.euWest().endpoint(), stack.natsUrl(), workDir, coordinatorArgs);
+          TransportProcess.start(transport, launcher.asProcess(stack.transportLaunch(launcher)).withArguments(transportArgs), workDir);
       return new FaultDrill(fault, transport, workDir, stack, process, shape);
     } catch (RuntimeException e) {
       stack.close();

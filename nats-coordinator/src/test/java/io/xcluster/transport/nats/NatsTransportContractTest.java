@@ -19,6 +19,7 @@ import io.xcluster.testkit.contract.RemoteBehaviour;
 import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.runtime.launch.TransportLaunch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +43,12 @@ public class NatsTransportContractTest extends TransportContractTest {
     if (nats == null) {
       assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
       nats = LocalNatsServer.startThrowAway();
-      // a short ack wait, so that calls held by a killed relay are redelivered within seconds
-      settings = NatsSettings.defaults(nats.url()).withAckWait(Duration.ofSeconds(2))
-          .allowing(Set.of(ContractRemoteWorkflow.TYPE));
+      // the subjects and streams the launcher's coordinator uses, for the broker-only cases below
+      settings = NatsSettings.defaults(nats.url());
     }
-    NatsCoordinator coordinator = NatsCoordinator.startBothSides(settings, source, target);
-    return coordinator::kill;
+    // through the launch seam, as the stacks start it
+    return new NatsLauncher().startInProcess(TransportLaunch.between(source, target).withNatsUrl(nats.url())
+        .allowing(Set.of(ContractRemoteWorkflow.TYPE)).withQuickRecovery())::kill;
   }
 
   @Override
