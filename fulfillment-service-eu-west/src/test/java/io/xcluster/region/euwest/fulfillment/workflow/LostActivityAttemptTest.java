@@ -77,8 +77,9 @@ class LostActivityAttemptTest {
 
     Duration took = Duration.ofNanos(System.nanoTime() - before);
     assertEquals("TRK-DE-lost-1", shipment.trackingNumber());
-    assertTrue(took.compareTo(FulfillmentActivityTimeouts.HEARTBEAT_TIMEOUT.plusSeconds(5)) <= 0,
-        "the lost attempt was retried after " + took + ", not within the heartbeat timeout");
+    // the heartbeat timeout (10 s) decides, not the start-to-close (1 h); slack for a busy machine
+    assertTrue(took.compareTo(FulfillmentActivityTimeouts.HEARTBEAT_TIMEOUT.multipliedBy(3)) <= 0,
+        "the lost attempt was retried after " + took + ", not about a heartbeat timeout after it fell silent");
     assertEquals(1, warehouse.picksPerformed(), "the retried attempt joined the pick instead of picking again");
   }
 }
