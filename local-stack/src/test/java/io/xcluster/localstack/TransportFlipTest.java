@@ -42,7 +42,7 @@ class TransportFlipTest {
     assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found: the flip test needs it (apt-get install nats-server)");
 
     StackOptions options =
-        new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ofSeconds(1), 0.0, 1L), null, true);
+        new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ofSeconds(1), 0.0, 1L)).withAllTransports();
     try (LocalStack stack = LocalStack.start(options, step -> {})) {
       WorkflowClient client = stack.usEast().client();
       List<CompletableFuture<OrderStatus>> onBridge = place(client, "flip-bridge-", 5);

@@ -1,15 +1,12 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.runtime.cli.ServiceCommandLine;
-import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceStart;
-import io.xcluster.tracing.ServiceTracing;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +22,7 @@ import picocli.CommandLine.Option;
         "Clusters come from Temporal profiles named after them ([profile.us-east], [profile.eu-west] in TEMPORAL_CONFIG_FILE),"
             + " then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
         ""})
-public final class BridgeWorkerMain implements Callable<Integer> {
+public final class BridgeWorkerMain extends ServiceMain {
 
   /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
   public static final int HTTP_PORT = 8082;
@@ -39,36 +36,32 @@ public final class BridgeWorkerMain implements Callable<Integer> {
 
   @Mixin CallbackOptions callbacks;
 
-
-  @Mixin ServiceOptions service;
+  public BridgeWorkerMain() {
+    super(SERVICE_NAME, HTTP_PORT);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new BridgeWorkerMain(), args);
+    return new BridgeWorkerMain().execute(args);
   }
 
   @Override
-  public Integer call() {
-    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+  protected int serve(ServiceStart start) {
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
     BridgeSettings settings =
         new BridgeSettings(source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout).withCallbacks(callbacks.settings());
-    ServiceStart.Running running = start.run(service.httpPort);
+    ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
-    ServiceTracing tracing = running.tracing();
-    process.log().info("calling cluster from {}; target cluster from {}", source.origin(), target.origin());
     process.log().info(settings.callbacks() == null
         ? "outcome mode: heartbeat (every call held open until its remote run ends)"
         : "outcome mode: callback to " + settings.callbacks().url());
-    ClusterConnection targetConnection = process.connect(target.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
-    ClusterConnection sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
-    BridgeWorker bridge = BridgeWorker.start(settings, sourceConnection, targetConnection, tracing);
+    ClusterConnection targetConnection = running.connect("target", target);
+    BridgeWorker bridge = BridgeWorker.start(settings, running.connect("calling", source), targetConnection, running.tracing());
     process.onStop(() -> bridge.close(service.shutdownGrace));
-    process.runUntilStopped();
-    return 0;
+    return running.serveUntilStopped();
   }
 }

@@ -15,12 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code local-stack demo | serve | bench}: the system on two clusters, embedded or real. */
+/** {@code local-stack demo | serve | reliability-report | replication-drill}: the system on two clusters, embedded or real (the benchmark is bench/). */
 @Command(
     name = "local-stack",
     mixinStandardHelpOptions = true,
     description = "Runs us-east and eu-west on two Temporal clusters (embedded, or real servers with --stack real) with a cross-cluster transport.",
-    subcommands = {LocalStackMain.Demo.class, LocalStackMain.Serve.class, io.xcluster.localstack.bench.BenchCommand.class,
+    subcommands = {LocalStackMain.Demo.class, LocalStackMain.Serve.class,
         io.xcluster.localstack.reliability.ReliabilityReportCommand.class, ReplicationDrillCommand.class})
 public final class LocalStackMain implements Runnable {
 

@@ -48,9 +48,8 @@ public final class StackMixin {
   String natsUrl;
 
   public StackOptions toOptions() {
-    return new StackOptions(
-        usEastPort, euWestPort, transport, fulfillmentTimeout, new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L),
-        natsUrl, false, clusters, workDir);
+    return StackOptions.forTransport(transport).withPorts(usEastPort, euWestPort).withFulfillmentTimeout(fulfillmentTimeout)
+        .withSimulation(new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L)).withNatsUrl(natsUrl).withClusters(clusters, workDir);
   }
 
   /** The transports whose launchers are on the class path: what {@code --transport} accepts. */

@@ -47,25 +47,50 @@ public record StackOptions(
     Objects.requireNonNull(workDir, "workDir");
   }
 
-  /** On embedded clusters. */
-  public StackOptions(
-      int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation, String natsUrl,
-      boolean runAllTransports) {
-    this(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, runAllTransports, ClusterKind.EMBEDDED, DEFAULT_WORK_DIR);
+  /** The selected transport only, a local nats-server when that one needs it. */
+  public StackOptions(int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation) {
+    this(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, null, false, ClusterKind.EMBEDDED, DEFAULT_WORK_DIR);
   }
 
-  /** The selected transport only, a local nats-server when that is NATS. */
-  public StackOptions(int usEastPort, int euWestPort, String transport, Duration fulfillmentTimeout, SimulationSettings simulation) {
-    this(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, null, false);
+  /** {@code transport} alone on embedded clusters on free ports, with a 48 h fulfillment timeout and an instant warehouse. */
+  public static StackOptions forTransport(String transport) {
+    return new StackOptions(0, 0, transport, Duration.ofHours(48), SimulationSettings.INSTANT);
+  }
+
+  public StackOptions withPorts(int usEast, int euWest) {
+    return new StackOptions(usEast, euWest, transport, fulfillmentTimeout, simulation, natsUrl, runAllTransports, clusters, workDir);
+  }
+
+  public StackOptions withTransport(String selected) {
+    return new StackOptions(usEastPort, euWestPort, selected, fulfillmentTimeout, simulation, natsUrl, runAllTransports, clusters, workDir);
+  }
+
+  public StackOptions withFulfillmentTimeout(Duration timeout) {
+    return new StackOptions(usEastPort, euWestPort, transport, timeout, simulation, natsUrl, runAllTransports, clusters, workDir);
+  }
+
+  public StackOptions withSimulation(SimulationSettings warehouse) {
+    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, warehouse, natsUrl, runAllTransports, clusters, workDir);
+  }
+
+  /** A NATS server of the caller's instead of one the stack starts; null: the stack starts one if a transport needs it. */
+  public StackOptions withNatsUrl(String url) {
+    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, url, runAllTransports, clusters, workDir);
+  }
+
+  /** Every transport on the class path runs, not only the selected one, so the selection can be flipped while orders are in flight. */
+  public StackOptions withAllTransports() {
+    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, true, clusters, workDir);
+  }
+
+  /** The same stack on {@code kind} clusters, keeping their files (server processes only) in {@code dir}. */
+  public StackOptions withClusters(ClusterKind kind, Path dir) {
+    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, runAllTransports, kind, dir);
   }
 
   /** The same stack on real Temporal servers (and a real nats-server) keeping their files in {@code dir}. */
   public StackOptions onRealServers(Path dir) {
-    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, runAllTransports, ClusterKind.REAL, dir);
-  }
-
-  public StackOptions withAllTransports() {
-    return new StackOptions(usEastPort, euWestPort, transport, fulfillmentTimeout, simulation, natsUrl, true, clusters, workDir);
+    return withClusters(ClusterKind.REAL, dir);
   }
 
   private static void requirePort(String setting, int port) {

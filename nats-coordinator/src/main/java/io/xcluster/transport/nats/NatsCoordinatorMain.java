@@ -1,19 +1,17 @@
 package io.xcluster.transport.nats;
 
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.runtime.cli.ServiceCommandLine;
-import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.NatsAccess;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +30,7 @@ import picocli.CommandLine.Option;
             + " (the last two for mutual TLS). Clusters come from Temporal profiles named after them"
             + " (TEMPORAL_CONFIG_FILE), then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
         ""})
-public final class NatsCoordinatorMain implements Callable<Integer> {
+public final class NatsCoordinatorMain extends ServiceMain {
 
   /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
   public static final int HTTP_PORT = 8083;
@@ -63,20 +61,16 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
       description = "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
 
-
-  @Mixin ServiceOptions service;
-
-  public static void main(String[] args) {
-    System.exit(run(args));
+  public NatsCoordinatorMain() {
+    super(SERVICE_NAME, HTTP_PORT);
   }
 
-  static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new NatsCoordinatorMain(), args);
+  public static void main(String[] args) {
+    System.exit(new NatsCoordinatorMain().execute(args));
   }
 
   @Override
-  public Integer call() {
-    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+  protected int serve(ServiceStart start) {
     NatsAccess access = NatsAccess.fromEnvironment(natsUrl, start.env());
     NatsSettings settings;
     try {
@@ -102,19 +96,11 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
     // only the cluster(s) this side talks to must be configured: a calling side need not see eu-west's TLS files
     ResolvedCluster source = side != NatsCoordinator.Side.TARGET ? clusters.source(start.profiles()) : null;
     ResolvedCluster target = side != NatsCoordinator.Side.CALLING ? clusters.target(start.profiles()) : null;
-    ServiceStart.Running running = start.run(service.httpPort);
+    ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
-    ClusterConnection targetConnection = null;
-    ClusterConnection sourceConnection = null;
-    if (side != NatsCoordinator.Side.CALLING) {
-      process.log().info("target cluster from {}", target.origin());
-      targetConnection = process.connect(target.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
-    }
-    if (side != NatsCoordinator.Side.TARGET) {
-      process.log().info("calling cluster from {}", source.origin());
-      sourceConnection = process.connect(source.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
-    }
+    ClusterConnection targetConnection = target == null ? null : running.connect("target", target);
+    ClusterConnection sourceConnection = source == null ? null : running.connect("calling", source);
     // NATS down at start-up is retried like a cluster that is down (NatsCoordinator says so with IllegalStateException)
     NatsSettings coordinatorSettings = settings;
     ClusterConnection callingSide = sourceConnection;
@@ -126,8 +112,7 @@ public final class NatsCoordinatorMain implements Callable<Integer> {
     process.log().info("nats coordinator up: side {}, {} -> {} via {}", side.name().toLowerCase(),
         source == null ? clusters.sourceCluster : source.endpoint().address(),
         target == null ? clusters.targetCluster : target.endpoint().address(), access.describe());
-    process.runUntilStopped();
-    return 0;
+    return running.serveUntilStopped();
   }
 
   /** Accepts calling / target / both in any case, with one clear error otherwise. */

@@ -1,13 +1,11 @@
 package io.xcluster.transport.direct;
 
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.runtime.cli.ServiceCommandLine;
-import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
+import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceStart;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,22 +16,23 @@ import picocli.CommandLine.Mixin;
     versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {"NOT FOR PRODUCTION (a thread per open call): starts cross-cluster calls directly on the target cluster.", ""})
-public final class DirectTransportMain implements Callable<Integer> {
+public final class DirectTransportMain extends ServiceMain {
 
   public static final int HTTP_PORT = 8089;
   public static final String SERVICE_NAME = "test-transport-direct";
 
   @Mixin TwoClusterOptions clusters;
 
-  @Mixin ServiceOptions service;
+  public DirectTransportMain() {
+    super(SERVICE_NAME, HTTP_PORT);
+  }
 
   public static void main(String[] args) {
-    System.exit(ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new DirectTransportMain(), args));
+    System.exit(new DirectTransportMain().execute(args));
   }
 
   @Override
-  public Integer call() {
-    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+  protected int serve(ServiceStart start) {
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
     ServiceStart.Running running = start.run();

@@ -4,18 +4,13 @@ import io.temporal.worker.WorkerFactory;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
-import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.HomeClusterOptions;
-import io.xcluster.runtime.cli.ServiceCommandLine;
-import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
-import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceStart;
-import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +26,7 @@ import picocli.CommandLine.Option;
         "The cluster comes from the Temporal profile named after it (TEMPORAL_CONFIG_FILE), then TEMPORAL_ADDRESS,"
             + " TEMPORAL_NAMESPACE and TEMPORAL_TLS_*, then the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
         ""})
-public final class FulfillmentServiceMain implements Callable<Integer> {
+public final class FulfillmentServiceMain extends ServiceMain {
 
   /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
   public static final int HTTP_PORT = 8081;
@@ -59,20 +54,16 @@ public final class FulfillmentServiceMain implements Callable<Integer> {
           + " (env XCLUSTER_SIMULATED_FAILURE_RATE, default: ${DEFAULT-VALUE}).")
   double failureRate;
 
-
-  @Mixin ServiceOptions service;
-
-  public static void main(String[] args) {
-    System.exit(run(args));
+  public FulfillmentServiceMain() {
+    super(SERVICE_NAME, HTTP_PORT);
   }
 
-  static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new FulfillmentServiceMain(), args);
+  public static void main(String[] args) {
+    System.exit(new FulfillmentServiceMain().execute(args));
   }
 
   @Override
-  public Integer call() {
-    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+  protected int serve(ServiceStart start) {
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7234");
     if (stepDelay.isNegative()) {
       throw ConfigException.invalid("--simulated-step-delay / XCLUSTER_SIMULATED_STEP_DELAY", stepDelay, "must not be negative");
@@ -81,15 +72,10 @@ public final class FulfillmentServiceMain implements Callable<Integer> {
       throw ConfigException.invalid("--simulated-failure-rate / XCLUSTER_SIMULATED_FAILURE_RATE", failureRate, "must be within 0..1");
     }
     SimulationSettings simulation = new SimulationSettings(stepDelay, failureRate, System.nanoTime());
-    ServiceStart.Running running = start.run(service.httpPort);
-    ServiceProcess process = running.process();
-    ServiceTracing tracing = running.tracing();
-    process.log().info("cluster from {}", region.origin());
-    ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
-    WorkerFactory workers = FulfillmentServiceWorker.start(connection, simulation, taskQueue);
-    process.drainOnStop("fulfillment worker on " + taskQueue, workers);
-    process.log().info("fulfillment worker polling {} on {}", taskQueue, region.endpoint().describe());
-    process.runUntilStopped();
-    return 0;
+    ServiceStart.Running running = start.run();
+    WorkerFactory workers = FulfillmentServiceWorker.start(running.connect("home", region), simulation, taskQueue);
+    running.process().drainOnStop("fulfillment worker on " + taskQueue, workers);
+    running.process().log().info("fulfillment worker polling {} on {}", taskQueue, region.endpoint().describe());
+    return running.serveUntilStopped();
   }
 }

@@ -11,18 +11,16 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.runtime.cli.HomeClusterOptions;
-import io.xcluster.runtime.cli.ServiceCommandLine;
-import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
+import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.runtime.http.HttpRoute;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +41,7 @@ import picocli.CommandLine.Option;
         "The cluster comes from the Temporal profile named after it (TEMPORAL_CONFIG_FILE), then TEMPORAL_ADDRESS,"
             + " TEMPORAL_NAMESPACE and TEMPORAL_TLS_*, then the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
         ""})
-public final class OrderServiceMain implements Callable<Integer> {
+public final class OrderServiceMain extends ServiceMain {
 
   /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
   public static final int HTTP_PORT = 8080;
@@ -75,37 +73,31 @@ public final class OrderServiceMain implements Callable<Integer> {
       description = "How long an order waits for its fulfillment before it escalates (env XCLUSTER_FULFILLMENT_TIMEOUT, default: ${DEFAULT-VALUE}).")
   Duration fulfillmentTimeout;
 
-
-  @Mixin ServiceOptions service;
-
-  public static void main(String[] args) {
-    System.exit(run(args));
+  public OrderServiceMain() {
+    super(SERVICE_NAME, HTTP_PORT);
   }
 
-  static int run(String... args) {
-    return ServiceCommandLine.execute(SERVICE_NAME, HTTP_PORT, new OrderServiceMain(), args);
+  public static void main(String[] args) {
+    System.exit(new OrderServiceMain().execute(args));
   }
 
   @Override
-  public Integer call() {
-    ServiceStart start = ServiceStart.configure(SERVICE_NAME, service);
+  protected int serve(ServiceStart start) {
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
     OrderWorkflowSettings settings = workflowSettings();
-    ServiceStart.Running running = start.run(service.httpPort);
+    ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
-    process.log().info("cluster from {}; new orders go to {} through {} (queue {})",
-        region.origin(), targetCluster, settings.route().transport(), settings.route().taskQueue());
+    process.log().info("new orders go to {} through {} (queue {})", targetCluster, settings.route().transport(), settings.route().taskQueue());
     // /orders answers 503 "starting" (problem+json) until the worker that runs orders is polling
     AtomicReference<HttpRoute> api = new AtomicReference<>(OrdersHttpApi.starting());
     running.http().route("/orders", OrdersHttpApi.POOL, call -> api.get().handle(call));
-    ClusterConnection connection = process.connect(region.endpoint(), service.connectTimeout, tracing.temporalInterceptors());
+    ClusterConnection connection = running.connect("home", region);
     WorkerFactory workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
     process.drainOnStop("order worker", workers);
     process.log().info("order API on /orders");
     api.set(OrdersHttpApi.over(connection.client(), new OrderPlacement(connection.client(), tracing), process.health()::isStopping));
-    process.runUntilStopped();
-    return 0;
+    return running.serveUntilStopped();
   }
 
   private OrderWorkflowSettings workflowSettings() {

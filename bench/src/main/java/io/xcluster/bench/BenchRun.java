@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
@@ -78,9 +78,8 @@ final class BenchRun {
 
   StackResult run() throws Exception {
     List<TransportLauncher> launchers = runnableLaunchers();
-    StackOptions all = new StackOptions(options.usEastPort(), options.euWestPort(), options.transport(), options.fulfillmentTimeout(),
-        SimulationSettings.INSTANT, options.natsUrl(), launchers.size() > 1, options.clusters(),
-        options.workDir());
+    StackOptions instant = options.withSimulation(SimulationSettings.INSTANT);
+    StackOptions all = launchers.size() > 1 ? instant.withAllTransports() : instant;
     Map<String, Percentiles> latency;
     Map<String, Map<String, Double>> hops = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> throughput = new LinkedHashMap<>();
@@ -100,10 +99,11 @@ final class BenchRun {
           latencyVariants.add(new Variant(options.transport().toUpperCase() + "_TRACED", ProbeVia.TRANSPORT, route(options.transport()),
               BenchRunProbes.prepare(traced)));
         }
-        latency = measureLatency(usEast, latencyVariants);
+        Latency rounds = measureLatency(usEast, latencyVariants);
+        latency = rounds.percentiles();
         for (Variant variant : variants) {
           List<double[]> measured = new ArrayList<>();
-          for (String probeId : lastProbeIds.getOrDefault(variant.name(), List.of())) {
+          for (String probeId : rounds.lastProbeIds().getOrDefault(variant.name(), List.of())) {
             HopBreakdown.of(usEast, variant.via() == ProbeVia.TRANSPORT ? stack.euWest().client() : usEast, probeId).ifPresent(measured::add);
           }
           if (!measured.isEmpty()) {
@@ -168,7 +168,7 @@ final class BenchRun {
   }
 
   private LocalStack startTracedStack() {
-    StackOptions traced = new StackOptions(0, 0, options.transport(), options.fulfillmentTimeout(), SimulationSettings.INSTANT);
+    StackOptions traced = StackOptions.forTransport(options.transport()).withFulfillmentTimeout(options.fulfillmentTimeout());
     if (options.clusters() == ClusterKind.REAL) {
       traced = traced.onRealServers(options.workDir().resolve("traced"));
     }
@@ -176,11 +176,16 @@ final class BenchRun {
         name -> ServiceTracing.exportingTo(name, BatchSpanProcessor.builder(SpanExporter.composite()).build()));
   }
 
-  /** The last measured probe of each variant, for the hop breakdown (at most {@value #HOP_SAMPLES} each). */
-  private final Map<String, List<String>> lastProbeIds = new LinkedHashMap<>();
   private static final int HOP_SAMPLES = 30;
 
-  private Map<String, Percentiles> measureLatency(WorkflowClient usEast, List<Variant> variants) throws Exception {
+  /**
+   * What the latency rounds measured: per variant its percentiles, and its last probes' workflow
+   * ids (at most {@value #HOP_SAMPLES}) for the hop breakdown.
+   */
+  private record Latency(Map<String, Percentiles> percentiles, Map<String, List<String>> lastProbeIds) {}
+
+  private Latency measureLatency(WorkflowClient usEast, List<Variant> variants) throws Exception {
+    Map<String, List<String>> lastProbeIds = new LinkedHashMap<>();
     Map<String, List<Duration>> measured = new LinkedHashMap<>();
     ProgressBar bar = new ProgressBar(progress, settings.warmup() + settings.samples(), "latency rounds");
     for (int round = 0; round < settings.warmup() + settings.samples(); round++) {
@@ -201,7 +206,7 @@ final class BenchRun {
     }
     Map<String, Percentiles> result = new LinkedHashMap<>();
     variants.forEach(v -> result.put(v.name(), new Percentiles(measured.get(v.name()))));
-    return result;
+    return new Latency(result, lastProbeIds);
   }
 
   /** Per level, each variant in turn (rotated): N fulfillments with at most {@code c} open at once; fulfillments per second. */
@@ -254,8 +259,7 @@ final class BenchRun {
    */
   private StackResult.InFlightResult measureInFlight(String transport) throws Exception {
     Path dir = options.workDir().resolve("in-flight-" + transport);
-    StackOptions only = new StackOptions(0, 0, transport, options.fulfillmentTimeout(), SimulationSettings.INSTANT, null, false,
-        ClusterKind.REAL, dir);
+    StackOptions only = StackOptions.forTransport(transport).withFulfillmentTimeout(options.fulfillmentTimeout()).onRealServers(dir);
     try (LocalStack stack = LocalStack.startWithoutTransport(only, step -> progress.println("bench (in flight, " + transport + "): " + step));
         TransportProcess process = startProcess(stack, transport, dir)) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);

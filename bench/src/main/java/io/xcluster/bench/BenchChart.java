@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import io.xcluster.localstack.stack.ClusterKind;
 import java.awt.Graphics2D;

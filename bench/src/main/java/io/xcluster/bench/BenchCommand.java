@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import io.xcluster.localstack.cli.StackMixin;
 import io.xcluster.localstack.stack.ClusterKind;
@@ -101,13 +101,12 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static StackOptions withEmbedded(StackOptions base) {
-    return new StackOptions(base.usEastPort(), base.euWestPort(), base.transport(), base.fulfillmentTimeout(), base.simulation(),
-        base.natsUrl(), base.runAllTransports(), ClusterKind.EMBEDDED, base.workDir());
+    return base.withClusters(ClusterKind.EMBEDDED, base.workDir());
   }
 
   /** The command that reproduces this run, every setting spelled out. */
   private String commandLine() {
-    StringBuilder command = new StringBuilder("java -jar local-stack/target/local-stack.jar bench");
+    StringBuilder command = new StringBuilder("java -jar bench/target/bench.jar");
     command.append(bothStacks ? " --both-stacks" : " --stack " + stack.toOptions().clusters().name().toLowerCase());
     command.append(" --samples ").append(samples).append(" --warmup ").append(warmup)
         .append(" --concurrency ").append(String.join(",", concurrency.stream().map(String::valueOf).toList()))

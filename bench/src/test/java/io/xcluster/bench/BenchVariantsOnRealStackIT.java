@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.NexusOperationOptions;

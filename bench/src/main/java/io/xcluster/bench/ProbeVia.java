@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 /** How a benchmark fulfillment reaches FulfillmentWorkflow. */
 public enum ProbeVia {

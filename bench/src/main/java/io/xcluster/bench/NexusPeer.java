@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import com.google.protobuf.util.Durations;
 import io.grpc.Status;

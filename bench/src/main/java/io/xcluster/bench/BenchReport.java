@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import io.xcluster.localstack.cli.Percentiles;
 import io.xcluster.localstack.stack.ClusterKind;

@@ -1,4 +1,4 @@
-package io.xcluster.localstack.bench;
+package io.xcluster.bench;
 
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
 import io.xcluster.port.spi.CallRoute;

@@ -1,0 +1,17 @@
+package io.xcluster.bench;
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+
+/** {@code java -jar bench/target/bench.jar [options]}: the benchmark, on a stack local-stack starts. */
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  public static void main(String[] args) {
+    // gRPC logs through java.util.logging; route it to the same place as everything else
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    System.exit(new CommandLine(new BenchCommand()).execute(args));
+  }
+}
