@@ -56,15 +56,11 @@ public final class BridgeWorker implements AutoCloseable {
   }
 
   /**
-   * Connects to both clusters and starts polling.
+   * Connects to both clusters and starts polling, tracing as the {@code bridge-worker} service:
+   * the launch seam ({@link BridgeLauncher}) and tests.
    *
    * @throws io.xcluster.port.cluster.ClusterUnreachableException naming the cluster and address
    */
-  public static BridgeWorker start(BridgeSettings settings) {
-    return start(settings, ServiceTracing.disabled());
-  }
-
-  /** As {@link #start(BridgeSettings)}, tracing as the {@code bridge-worker} service. */
   public static BridgeWorker start(BridgeSettings settings, ServiceTracing tracing) {
     ClusterConnection target = ClusterConnection.open(settings.target(), settings.connectTimeout(), tracing.temporalInterceptors());
     ClusterConnection source;
