@@ -23,13 +23,15 @@ final class TlsRefusal {
     String where = "cluster " + endpoint.name() + " (" + endpoint.address() + "): ";
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       String message = String.valueOf(cause.getMessage());
-      // the frontend's TLS alerts, as BoringSSL (gRPC's netty) reports them
-      if (message.contains("CERTIFICATE_REQUIRED")) {
+      // the frontend's TLS alerts, as BoringSSL (gRPC's netty) reports them; a server may answer a
+      // missing certificate with a certificate alert rather than certificate_required (the JDK's does)
+      boolean certificateAlert = message.contains("ALERT_UNKNOWN_CA") || message.contains("ALERT_BAD_CERTIFICATE")
+          || message.contains("ALERT_CERTIFICATE_UNKNOWN") || message.contains("ALERT_ACCESS_DENIED");
+      if (message.contains("CERTIFICATE_REQUIRED") || (certificateAlert && !tls.mutual())) {
         return Optional.of(where + "the frontend requires a client certificate (mTLS) and none is set:"
             + " set tls.client_cert_path and tls.client_key_path (TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH)");
       }
-      if (message.contains("ALERT_UNKNOWN_CA") || message.contains("ALERT_BAD_CERTIFICATE") || message.contains("ALERT_CERTIFICATE_UNKNOWN")
-          || message.contains("ALERT_ACCESS_DENIED")) {
+      if (certificateAlert) {
         return Optional.of(where + "the frontend refused the client certificate " + tls.clientCert() + " (tls.client_cert_path /"
             + " TEMPORAL_TLS_CLIENT_CERT_PATH): it is not signed by a CA the cluster trusts");
       }
