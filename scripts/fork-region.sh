@@ -6,7 +6,7 @@
 # The copy gets its own artifactId, Java packages, task queue, cluster and service names, and is
 # registered in the root pom.xml. Run it from any directory; --help lists the options and the
 # renaming rules. Refusals are one line on stderr (exit 2: bad arguments, 1: anything else).
-# Needs bash, coreutils, find, grep, sed and perl only; the Perl (names, packages, the copy's
+# Needs bash, coreutils, find, grep, sed, perl, and the JDK (./mvnw lays the copy out in google-java-format); the Perl (names, packages, the copy's
 # rewrite, the poms) is scripts/lib/fork-region.pl. Tested by
 # local-stack/src/test/java/io/xcluster/localstack/fork/ForkRegionScriptTest.java.
 set -euo pipefail
@@ -195,6 +195,16 @@ if ! $dry_run; then
   [ -z "$new_arch_pom" ] || cat "$new_arch_pom" > "$arch_pom"
 fi
 
+# New names change line lengths, and the build checks google-java-format's layout: lay the copy out again.
+formatting="not checked by this build"
+if ! $dry_run && grep -q 'spotless-maven-plugin' "$root/pom.xml" && [ -x "$root/mvnw" ]; then
+  if (cd "$root" && ./mvnw -q -B -ntp spotless:apply -pl "$to" >&2); then
+    formatting="google-java-format applied to $to"
+  else
+    formatting="google-java-format could not run: run ./mvnw spotless:apply -pl $to before building"
+  fi
+fi
+
 # ---------------------------------------------------------------- what was done, and what is left
 if $dry_run; then did="would fork"; change="would change"; else did="forked"; change="changed"; fi
 if $dry_run; then files="$(find "$stage" -type f | wc -l)"; else files="$(find "$root/$to" -type f | wc -l)"; fi
@@ -215,6 +225,7 @@ else
   echo "  task queue  no TASK_QUEUE constant in $from/src/main/java: set the new region's queue by hand"
 fi
 echo "  names       $src_region, $FORK_SRC_UPPER, $FORK_SRC_CAMEL, $FORK_SRC_PASCAL -> $region, $FORK_NEW_UPPER, $FORK_NEW_CAMEL, $FORK_NEW_PASCAL; $from -> $to (artifactId, jar and trace service names)"
+echo "  formatting  $formatting"
 renames="$(printf '%s\n' "$report" | sed -n 's/^R\t\(.*\)\t\(.*\)$/    \1 -> \2/p')"
 [ -z "$renames" ] || printf '  renamed\n%s\n' "$renames"
 rewritten="$(printf '%s\n' "$report" | sed -n 's/^W\t\(.*\)\t\(.*\)$/    \1 (\2)/p')"

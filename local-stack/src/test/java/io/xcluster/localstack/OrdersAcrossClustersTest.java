@@ -84,7 +84,7 @@ class OrdersAcrossClustersTest {
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
     assertEquals("InvalidOrder", cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("lines: the order has no items"), cause.getOriginalMessage());
+    assertTrue(cause.getOriginalMessage().contains("lines must hold at least one line"), cause.getOriginalMessage());
   }
 
   @Test

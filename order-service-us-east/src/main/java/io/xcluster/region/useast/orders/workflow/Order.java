@@ -55,7 +55,7 @@ public record Order(
     add(problems, "orderId", idProblem);
     add(problems, "customerId", textProblem(customerId, MAX_CUSTOMER_ID_LENGTH));
     if (lines.isEmpty()) {
-      add(problems, "lines", "the order has no items");
+      add(problems, "lines", "must hold at least one line");
     } else if (lines.size() > MAX_LINES) {
       add(problems, "lines", "may have at most " + MAX_LINES + " lines, had " + lines.size());
     } else {

@@ -230,7 +230,7 @@ class OrderWorkflowTest {
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
     assertEquals(OrderWorkflow.INVALID_ORDER, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("no items"), cause.getOriginalMessage());
+    assertTrue(cause.getOriginalMessage().contains("lines must hold at least one line"), cause.getOriginalMessage());
     assertFalse(payments.wasCharged("order-4"));
     assertTrue(transport.received.isEmpty());
   }
