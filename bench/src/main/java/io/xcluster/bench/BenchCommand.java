@@ -56,6 +56,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--latency-only", description = "Only latency and its hop breakdown: no throughput, no in-flight capacity.")
   boolean latencyOnly;
 
+  @Option(names = "--order-api", defaultValue = "300",
+      description = "Concurrent POST /orders, then as many GET /orders/{id}, against the order API on loopback; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int orderApi;
+
+  @Option(names = "--order-api-only", description = "Only the order API under load: no latency, throughput or in-flight capacity.")
+  boolean orderApiOnly;
+
   @Option(names = "--report", description = "Write the results as Markdown to this file (e.g. docs/benchmarks.md).")
   Path report;
 
@@ -64,11 +71,18 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (samples < 1 || warmup < 0 || inFlight < 0 || concurrency.stream().anyMatch(c -> c < 1) || holdWindow.isNegative()
-        || holdWindow.isZero()) {
-      throw new IllegalArgumentException("--samples must be ≥ 1, --warmup and --in-flight ≥ 0, every --concurrency level ≥ 1, --hold-window > 0");
+    if (orderApiOnly && orderApi < 1) {
+      throw new IllegalArgumentException("--order-api-only needs --order-api ≥ 1, was " + orderApi);
     }
-    BenchRun.Settings settings = new BenchRun.Settings(samples, warmup, concurrency, callsPerLevel, inFlight, holdWindow, tracingOverhead, latencyOnly);
+    if (orderApiOnly && chart != null) {
+      throw new IllegalArgumentException("--chart draws latency and throughput, which --order-api-only does not measure");
+    }
+    if (samples < 1 || warmup < 0 || inFlight < 0 || orderApi < 0 || concurrency.stream().anyMatch(c -> c < 1) || holdWindow.isNegative()
+        || holdWindow.isZero()) {
+      throw new IllegalArgumentException("--samples must be ≥ 1, --warmup and --in-flight and --order-api ≥ 0, every --concurrency level ≥ 1, --hold-window > 0");
+    }
+    BenchRun.Settings settings = new BenchRun.Settings(samples, warmup, concurrency, callsPerLevel, inFlight, holdWindow, tracingOverhead, latencyOnly,
+        orderApi, orderApiOnly);
     StackOptions base = stack.toOptions();
     List<ClusterKind> kinds = bothStacks ? List.of(ClusterKind.EMBEDDED, ClusterKind.REAL) : List.of(base.clusters());
     if (kinds.contains(ClusterKind.REAL)) {
@@ -111,12 +125,15 @@ public final class BenchCommand implements Callable<Integer> {
     command.append(" --samples ").append(samples).append(" --warmup ").append(warmup)
         .append(" --concurrency ").append(String.join(",", concurrency.stream().map(String::valueOf).toList()))
         .append(" --calls-per-level ").append(callsPerLevel).append(" --in-flight ").append(inFlight)
-        .append(" --hold-window ").append(holdWindow);
+        .append(" --hold-window ").append(holdWindow).append(" --order-api ").append(orderApi);
     if (tracingOverhead) {
       command.append(" --tracing-overhead");
     }
     if (latencyOnly) {
       command.append(" --latency-only");
+    }
+    if (orderApiOnly) {
+      command.append(" --order-api-only");
     }
     if (report != null) {
       command.append(" --report ").append(Path.of("").toAbsolutePath().relativize(report.toAbsolutePath()));

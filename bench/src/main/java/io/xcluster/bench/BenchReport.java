@@ -62,6 +62,12 @@ final class BenchReport {
       if (result.clusters() == ClusterKind.REAL) {
         md.append(START_DEV_ARTEFACT);
       }
+      if (result.orderApi() != null) {
+        md.append(orderApi(result.orderApi()));
+      }
+      if (result.latency().isEmpty()) {
+        continue;
+      }
       Percentiles baseline = result.latency().get(BASELINE);
       md.append("| variant | n | p50 ms | p90 ms | p99 ms | p50 / baseline |\n|---|---|---|---|---|---|\n");
       result.latency().forEach((name, p) -> md.append("| %s | %d | %.1f | %.1f | %.1f | %.2f |%n".formatted(
@@ -125,6 +131,34 @@ final class BenchReport {
       }
     }
     return md.toString();
+  }
+
+  /** The order API under load: placements, then reads with the orders in flight, and what bounds them. */
+  static String orderApi(StackResult.OrderApiResult r) {
+    Percentiles places = r.placementLatency();
+    Percentiles reads = r.readLatency();
+    return """
+        Order API under load (`OrdersHttpApi` on the service's HTTP server, loopback, java.net.http client on %d threads;
+        the warehouse takes minutes per step, so every placed order is in flight during the reads):
+
+        | burst | requests | answered | 503 | other | per second | p50 ms | p99 ms | max ms |
+        |---|---|---|---|---|---|---|---|---|
+        | `POST /orders` | %d | %d accepted (202) | %d (all with `Retry-After`) | %d | %.1f accepted/s | %.1f | %.1f | %.1f |
+        | `GET /orders/{id}`, %d orders in flight | %d | %d (200) | %d (%.0f %%) | %d | %.1f reads/s | %.1f | %.1f | %.1f |
+
+        Not accepted, by status and problem type: %s. Reads not answered: %s.
+        %s before the reads (shed ones placed again, %d at a time). Bounded by %s.
+
+        """.formatted(OrderApiLoad.CLIENT_THREADS, r.orders(), r.accepted(), r.shedWithRetryAfter(), r.otherPlacementAnswers(),
+        r.acceptedPerSecond(), places.millis(50), places.millis(99), places.millis(100),
+        r.inFlightDuringReads(), r.orders(), r.readsAnswered(), r.readsUnavailable(),
+        100.0 * r.readsUnavailable() / r.orders(), r.otherReadAnswers(), r.readsPerSecond(), reads.millis(50), reads.millis(99),
+        reads.millis(100), orNone(r.unsuccessfulPlacements()), orNone(r.unsuccessfulReads()), r.toppedUp() == 0 ? "No placement needed topping up" : r.toppedUp() + " placements topped up",
+        OrderApiLoad.TOP_UP_CONCURRENCY, r.bounds());
+  }
+
+  private static String orNone(String listed) {
+    return listed.isEmpty() ? "none" : listed;
   }
 
   static String mib(long bytes) {

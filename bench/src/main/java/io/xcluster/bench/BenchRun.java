@@ -48,7 +48,7 @@ final class BenchRun {
 
   /** Settings of a run. */
   record Settings(int samples, int warmup, List<Integer> concurrency, int callsPerLevel, int inFlight, Duration holdWindow, boolean tracingOverhead,
-      boolean latencyOnly) {}
+      boolean latencyOnly, int orderApi, boolean orderApiOnly) {}
 
   private static final String DEFAULT_QUEUE = FulfillmentWorkflow.TASK_QUEUE;
   /** A fulfillment queue nobody polls until the in-flight figures are taken: the calls stay open. */
@@ -77,6 +77,9 @@ final class BenchRun {
   }
 
   StackResult run() throws Exception {
+    if (settings.orderApiOnly()) {
+      return new StackResult(options.clusters(), Map.of(), Map.of(), Map.of(), List.of(), "--order-api-only", orderApi());
+    }
     List<TransportLauncher> launchers = runnableLaunchers();
     StackOptions instant = options.withSimulation(SimulationSettings.INSTANT);
     StackOptions all = launchers.size() > 1 ? instant.withAllTransports() : instant;
@@ -139,7 +142,15 @@ final class BenchRun {
       }
       skipped = failed.isEmpty() ? null : String.join("; ", failed);
     }
-    return new StackResult(options.clusters(), latency, hops, throughput, inFlight, skipped);
+    return new StackResult(options.clusters(), latency, hops, throughput, inFlight, skipped, orderApi());
+  }
+
+  /** The order API under load on a stack of its own (null with --order-api 0 or --latency-only). */
+  private StackResult.OrderApiResult orderApi() throws Exception {
+    if (settings.orderApi() <= 0 || settings.latencyOnly()) {
+      return null;
+    }
+    return new OrderApiLoad(options, settings.orderApi(), progress).run();
   }
 
   /** A second, identical stack (the selected transport only) whose services all trace, spans batched to an exporter that drops them. */
