@@ -23,25 +23,34 @@ import java.util.UUID;
 /**
  * The architecture, as rules: each field's name is a sentence about the system.
  *
- * <p>Every package pattern is a constant here, and {@code RulePackagesSelectClassesTest} checks that
- * each selects real classes, so a renamed package cannot leave a rule checking nothing. Every
+ * <p>Every package pattern is a constant here, and {@code RulePackagesSelectClassesTest} checks
+ * that each selects real classes, so a renamed package cannot leave a rule checking nothing. Every
  * {@code @ArchTest} rule has a fixture that breaks it in {@code RulesBiteTest}.
  */
 @AnalyzeClasses(packages = "io.xcluster", importOptions = ImportOption.DoNotIncludeTests.class)
 public class ArchitectureTest {
 
   static final String PORT = "io.xcluster.port..";
+
   /**
-   * Region code: every region module and every fork of one lives in io.xcluster.region.<region>.<service>
-   * (us-east's orders, eu-west's fulfillment; scripts/fork-region.sh replaces the region segment).
+   * Region code: every region module and every fork of one lives in
+   * io.xcluster.region.<region>.<service> (us-east's orders, eu-west's fulfillment;
+   * scripts/fork-region.sh replaces the region segment).
    */
   static final String REGIONS = "io.xcluster.region..";
-  /** One slice per region and service: io.xcluster.region.useast.orders, ...euwest.fulfillment, a fork's. */
+
+  /**
+   * One slice per region and service: io.xcluster.region.useast.orders, ...euwest.fulfillment, a
+   * fork's.
+   */
   static final String REGION_SLICES = "io.xcluster.region.(*).(*)..";
+
   static final String TRANSPORTS = "io.xcluster.transport..";
   static final String TRANSPORT_SLICES = "io.xcluster.transport.(*)..";
+
   /** The port's workflow-side client: runs inside workflows, so the determinism rule covers it. */
   static final String PORT_WORKFLOW = "io.xcluster.port.workflow..";
+
   static final String LOCAL_STACK = "io.xcluster.localstack..";
   static final String TRACING = "io.xcluster.tracing..";
   static final String REPLICATION = "io.xcluster.replication..";
@@ -49,76 +58,133 @@ public class ArchitectureTest {
 
   @ArchTest
   static final ArchRule region_modules_never_depend_on_a_transport =
-      noClasses().that().resideInAPackage(REGIONS)
-          .should().dependOnClassesThat().resideInAPackage(TRANSPORTS)
-          .because("a region only knows the port; the transport is chosen by configuration at the composition root");
+      noClasses()
+          .that()
+          .resideInAPackage(REGIONS)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(TRANSPORTS)
+          .because(
+              "a region only knows the port; the transport is chosen by configuration at the composition root");
 
   @ArchTest
   static final ArchRule regions_share_a_wire_format_never_code =
-      slices().matching(REGION_SLICES).namingSlices("region $1, service $2")
-          .should().notDependOnEachOther()
+      slices()
+          .matching(REGION_SLICES)
+          .namingSlices("region $1, service $2")
+          .should()
+          .notDependOnEachOther()
           .because("us-east and eu-west are deployed and released independently");
 
   @ArchTest
   static final ArchRule transports_never_depend_on_each_other =
-      slices().matching(TRANSPORT_SLICES).namingSlices("transport $1")
-          .should().notDependOnEachOther()
-          .because("a transport is one module behind the port: adding or removing one touches no other");
+      slices()
+          .matching(TRANSPORT_SLICES)
+          .namingSlices("transport $1")
+          .should()
+          .notDependOnEachOther()
+          .because(
+              "a transport is one module behind the port: adding or removing one touches no other");
 
   @ArchTest
   static final ArchRule transports_never_depend_on_region_internals =
-      noClasses().that().resideInAPackage(TRANSPORTS)
-          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, LOCAL_STACK)
+      noClasses()
+          .that()
+          .resideInAPackage(TRANSPORTS)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(REGIONS, LOCAL_STACK)
           .because("a transport carries any workflow type: it must not know which");
 
   @ArchTest
   static final ArchRule the_port_depends_on_nothing_of_ours =
-      noClasses().that().resideInAPackage(PORT)
-          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
+      noClasses()
+          .that()
+          .resideInAPackage(PORT)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
           .because("regions and transports meet only in the port, so it cannot know either");
 
   @ArchTest
   static final ArchRule the_service_runtime_names_no_service =
-      noClasses().that().resideInAPackage(RUNTIME)
-          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, REPLICATION)
+      noClasses()
+          .that()
+          .resideInAPackage(RUNTIME)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, REPLICATION)
           .because("every process shares it, so it can name none of them");
 
   @ArchTest
   static final ArchRule tracing_knows_only_the_port =
-      noClasses().that().resideInAPackage(TRACING)
-          .should().dependOnClassesThat().resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, RUNTIME)
+      noClasses()
+          .that()
+          .resideInAPackage(TRACING)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(REGIONS, TRANSPORTS, LOCAL_STACK, RUNTIME)
           .because("tracing is a cross-cutting concern added at the composition root");
 
   @ArchTest
   static final ArchRule replication_setup_stands_alone =
-      noClasses().that().resideInAPackage(REPLICATION)
-          .should().dependOnClassesThat().resideInAnyPackage(PORT, REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
-          .because("replication-setup operates any pair of Temporal clusters, not only this project's");
+      noClasses()
+          .that()
+          .resideInAPackage(REPLICATION)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(PORT, REGIONS, TRANSPORTS, LOCAL_STACK, TRACING, RUNTIME)
+          .because(
+              "replication-setup operates any pair of Temporal clusters, not only this project's");
 
   /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */
   static final DescribedPredicate<JavaClass> WORKFLOW_CODE =
       DescribedPredicate.<JavaClass>describe(
           "workflow implementations or workflow-side port code",
-          c -> PackageMatcher.of(PORT_WORKFLOW).matches(c.getPackageName())
-              || c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(WorkflowInterface.class)));
+          c ->
+              PackageMatcher.of(PORT_WORKFLOW).matches(c.getPackageName())
+                  || c.getAllRawInterfaces().stream()
+                      .anyMatch(i -> i.isAnnotatedWith(WorkflowInterface.class)));
 
   @ArchTest
   static final ArchRule workflow_code_calls_nothing_non_deterministic =
-      noClasses().that(WORKFLOW_CODE)
-          .should().callMethod(System.class, "currentTimeMillis")
-          .orShould().callMethod(System.class, "nanoTime")
-          .orShould().callMethod(Instant.class, "now")
-          .orShould().callMethod(LocalDateTime.class, "now")
-          .orShould().callMethod(LocalDate.class, "now")
-          .orShould().callMethod(ZonedDateTime.class, "now")
-          .orShould().callMethod(OffsetDateTime.class, "now")
-          .orShould().callMethod(Thread.class, "sleep", long.class)
-          .orShould().callMethod(UUID.class, "randomUUID")
-          .orShould().callMethod(Math.class, "random")
-          .orShould().callConstructor(Random.class)
-          .orShould().callConstructor(Random.class, long.class)
-          .orShould().callConstructor(SecureRandom.class)
-          .orShould().dependOnClassesThat().resideInAnyPackage(
-              "java.io..", "java.net..", "java.nio.file..", "java.util.concurrent..", "io.nats..", "io.opentelemetry..")
-          .because("workflow code is replayed: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, and do I/O in activities");
+      noClasses()
+          .that(WORKFLOW_CODE)
+          .should()
+          .callMethod(System.class, "currentTimeMillis")
+          .orShould()
+          .callMethod(System.class, "nanoTime")
+          .orShould()
+          .callMethod(Instant.class, "now")
+          .orShould()
+          .callMethod(LocalDateTime.class, "now")
+          .orShould()
+          .callMethod(LocalDate.class, "now")
+          .orShould()
+          .callMethod(ZonedDateTime.class, "now")
+          .orShould()
+          .callMethod(OffsetDateTime.class, "now")
+          .orShould()
+          .callMethod(Thread.class, "sleep", long.class)
+          .orShould()
+          .callMethod(UUID.class, "randomUUID")
+          .orShould()
+          .callMethod(Math.class, "random")
+          .orShould()
+          .callConstructor(Random.class)
+          .orShould()
+          .callConstructor(Random.class, long.class)
+          .orShould()
+          .callConstructor(SecureRandom.class)
+          .orShould()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "java.io..",
+              "java.net..",
+              "java.nio.file..",
+              "java.util.concurrent..",
+              "io.nats..",
+              "io.opentelemetry..")
+          .because(
+              "workflow code is replayed: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, and do I/O in activities");
 }

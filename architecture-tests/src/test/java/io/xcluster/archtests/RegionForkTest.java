@@ -29,17 +29,26 @@ import org.junit.jupiter.api.Test;
 class RegionForkTest {
 
   private static final String FORK_REGION = "ap-south";
-  private static final Pattern PACKAGE_LINE = Pattern.compile("(?m)^\\s*package\\s+(\\S+) -> (\\S+)");
+  private static final Pattern PACKAGE_LINE =
+      Pattern.compile("(?m)^\\s*package\\s+(\\S+) -> (\\S+)");
 
   private static String dryRun;
 
   @BeforeAll
   static void forkARegionDryRun() throws IOException, InterruptedException {
-    assumeTrue(onPath("bash") && onPath("perl"), "bash and perl are needed to run scripts/fork-region.sh");
-    Process process = new ProcessBuilder("bash", Repository.root().resolve("scripts/fork-region.sh").toString(), "--dry-run", FORK_REGION)
-        .redirectErrorStream(true).start();
+    assumeTrue(
+        onPath("bash") && onPath("perl"), "bash and perl are needed to run scripts/fork-region.sh");
+    Process process =
+        new ProcessBuilder(
+                "bash",
+                Repository.root().resolve("scripts/fork-region.sh").toString(),
+                "--dry-run",
+                FORK_REGION)
+            .redirectErrorStream(true)
+            .start();
     byte[] output = process.getInputStream().readAllBytes();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "fork-region.sh --dry-run did not finish in 60 s");
+    assertTrue(
+        process.waitFor(60, TimeUnit.SECONDS), "fork-region.sh --dry-run did not finish in 60 s");
     dryRun = new String(output, StandardCharsets.UTF_8);
     assertEquals(0, process.exitValue(), dryRun);
   }
@@ -49,10 +58,16 @@ class RegionForkTest {
     String forked = forkedPackage();
 
     for (String pattern : List.of(ArchitectureTest.REGIONS, ArchitectureTest.REGION_SLICES)) {
-      assertTrue(PackageMatcher.of(pattern).matches(forked), pattern + " does not select the fork's package " + forked);
+      assertTrue(
+          PackageMatcher.of(pattern).matches(forked),
+          pattern + " does not select the fork's package " + forked);
     }
-    assertEquals(List.of("apsouth", fixtureGroups().get(1)),
-        PackageMatcher.of(ArchitectureTest.REGION_SLICES).match(forked).map(PackageMatcher.TO_GROUPS).orElseThrow(),
+    assertEquals(
+        List.of("apsouth", fixtureGroups().get(1)),
+        PackageMatcher.of(ArchitectureTest.REGION_SLICES)
+            .match(forked)
+            .map(PackageMatcher.TO_GROUPS)
+            .orElseThrow(),
         "the fork is a slice of its own, named by its region");
   }
 
@@ -61,13 +76,20 @@ class RegionForkTest {
     String fixturePackage = FixtureShipment.class.getPackageName();
     String fixtureRegion = fixtureGroups().get(0);
 
-    assertEquals(fixturePackage.replace("." + fixtureRegion + ".", ".apsouth."), forkedPackage(),
+    assertEquals(
+        fixturePackage.replace("." + fixtureRegion + ".", ".apsouth."),
+        forkedPackage(),
         "the fork and the fixture region differ in more than the region segment: the bite tests say nothing about forks");
   }
 
   @Test
   void theScriptRegistersTheForkForTheRules() {
-    assertTrue(dryRun.contains("architecture-tests/pom.xml: fulfillment-service-" + FORK_REGION + " as a test dependency"), dryRun);
+    assertTrue(
+        dryRun.contains(
+            "architecture-tests/pom.xml: fulfillment-service-"
+                + FORK_REGION
+                + " as a test dependency"),
+        dryRun);
   }
 
   private static String forkedPackage() {
@@ -78,8 +100,10 @@ class RegionForkTest {
 
   /** [region, service] of the fixture region's package. */
   private static List<String> fixtureGroups() {
-    return PackageMatcher.of(ArchitectureTest.REGION_SLICES).match(FixtureShipment.class.getPackageName())
-        .map(PackageMatcher.TO_GROUPS).orElseThrow(() -> new AssertionError("the fixture region is not a region slice"));
+    return PackageMatcher.of(ArchitectureTest.REGION_SLICES)
+        .match(FixtureShipment.class.getPackageName())
+        .map(PackageMatcher.TO_GROUPS)
+        .orElseThrow(() -> new AssertionError("the fixture region is not a region slice"));
   }
 
   private static boolean onPath(String program) {

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The checkout these tests run in: surefire starts them in architecture-tests/, the root is its parent. */
+/**
+ * The checkout these tests run in: surefire starts them in architecture-tests/, the root is its
+ * parent.
+ */
 final class Repository {
 
   private static final Pattern MODULE = Pattern.compile("<module>\\s*([^<\\s]+)\\s*</module>");
@@ -20,8 +23,13 @@ final class Repository {
 
   static Path root() {
     Path root = Path.of("").toAbsolutePath().getParent();
-    assertTrue(root != null && Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve("scripts")),
-        "no pom.xml and scripts/ above " + Path.of("").toAbsolutePath() + " (the tests run from the architecture-tests directory)");
+    assertTrue(
+        root != null
+            && Files.isRegularFile(root.resolve("pom.xml"))
+            && Files.isDirectory(root.resolve("scripts")),
+        "no pom.xml and scripts/ above "
+            + Path.of("").toAbsolutePath()
+            + " (the tests run from the architecture-tests directory)");
     return root;
   }
 

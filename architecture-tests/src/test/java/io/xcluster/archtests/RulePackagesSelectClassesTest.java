@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ArchUnit fails a rule whose {@code that()} selects nothing, but a package on the {@code should()}
- * side that matches nothing checks nothing in silence. So every package pattern of
- * {@link ArchitectureTest} (its {@code String} constants) must select classes of the real code,
- * and every slice pattern must cut it into at least two slices.
+ * side that matches nothing checks nothing in silence. So every package pattern of {@link
+ * ArchitectureTest} (its {@code String} constants) must select classes of the real code, and every
+ * slice pattern must cut it into at least two slices.
  */
 class RulePackagesSelectClassesTest {
 
@@ -30,7 +30,10 @@ class RulePackagesSelectClassesTest {
 
   @BeforeAll
   static void importTheRealCode() {
-    ours = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.xcluster");
+    ours =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.xcluster");
   }
 
   @Test
@@ -39,11 +42,13 @@ class RulePackagesSelectClassesTest {
     assertFalse(patterns.isEmpty(), "ArchitectureTest has no package constants");
 
     Map<String, String> empty = new LinkedHashMap<>();
-    patterns.forEach((name, pattern) -> {
-      if (ours.stream().noneMatch(c -> PackageMatcher.of(pattern).matches(c.getPackageName()))) {
-        empty.put(name, pattern);
-      }
-    });
+    patterns.forEach(
+        (name, pattern) -> {
+          if (ours.stream()
+              .noneMatch(c -> PackageMatcher.of(pattern).matches(c.getPackageName()))) {
+            empty.put(name, pattern);
+          }
+        });
     assertEquals(Map.of(), empty, "package patterns that select no class (renamed packages?)");
   }
 
@@ -56,20 +61,29 @@ class RulePackagesSelectClassesTest {
       PackageMatcher matcher = PackageMatcher.of(pattern.getValue());
       Set<String> slices = new TreeSet<>();
       for (JavaClass c : ours) {
-        matcher.match(c.getPackageName()).map(PackageMatcher.TO_GROUPS).map(List::toString).ifPresent(slices::add);
+        matcher
+            .match(c.getPackageName())
+            .map(PackageMatcher.TO_GROUPS)
+            .map(List::toString)
+            .ifPresent(slices::add);
       }
       // one slice cannot depend on another: the rule would hold whatever the code did
-      assertFalse(slices.size() < 2, pattern.getKey() + " (" + pattern.getValue() + ") finds the slices " + slices);
+      assertFalse(
+          slices.size() < 2,
+          pattern.getKey() + " (" + pattern.getValue() + ") finds the slices " + slices);
     }
   }
 
   @Test
   void theWorkflowCodePredicateSelectsRegionWorkflowsAndThePortsClient() {
     Set<String> packages = new TreeSet<>();
-    ours.stream().filter(ArchitectureTest.WORKFLOW_CODE).forEach(c -> packages.add(c.getPackageName()));
+    ours.stream()
+        .filter(ArchitectureTest.WORKFLOW_CODE)
+        .forEach(c -> packages.add(c.getPackageName()));
 
     for (String expected : List.of(ArchitectureTest.REGIONS, ArchitectureTest.PORT_WORKFLOW)) {
-      assertFalse(packages.stream().noneMatch(p -> PackageMatcher.of(expected).matches(p)),
+      assertFalse(
+          packages.stream().noneMatch(p -> PackageMatcher.of(expected).matches(p)),
           "workflow code selected only in " + packages + ", nothing in " + expected);
     }
   }

@@ -34,35 +34,49 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The rules are not vacuous: every {@code @ArchTest} rule of {@link ArchitectureTest} catches a
- * fixture class written to break it (test sources, never analysed by the real run), and a rule
- * that selects no classes fails.
+ * fixture class written to break it (test sources, never analysed by the real run), and a rule that
+ * selects no classes fails.
  *
- * <p>Region fixtures live in {@code io.xcluster.region.fixture.<service>}, the shape
- * {@code scripts/fork-region.sh} gives a fork ({@link RegionForkTest} checks the shape), so each
- * region rule catching them shows it also sees a forked region.
+ * <p>Region fixtures live in {@code io.xcluster.region.fixture.<service>}, the shape {@code
+ * scripts/fork-region.sh} gives a fork ({@link RegionForkTest} checks the shape), so each region
+ * rule catching them shows it also sees a forked region.
  */
 class RulesBiteTest {
 
   /** The class that breaks the rule, then the classes it needs beside it to do so. */
   private record Fixture(Class<?> offender, Class<?>... beside) {
     JavaClasses classes() {
-      return new ClassFileImporter().importClasses(
-          Stream.concat(Stream.of(offender), Arrays.stream(beside)).toArray(Class<?>[]::new));
+      return new ClassFileImporter()
+          .importClasses(
+              Stream.concat(Stream.of(offender), Arrays.stream(beside)).toArray(Class<?>[]::new));
     }
   }
 
-  private static final Map<String, Fixture> FIXTURES = Map.of(
-      "region_modules_never_depend_on_a_transport", new Fixture(RegionCodeNamingATransport.class, FixtureTransport.class),
-      "regions_share_a_wire_format_never_code", new Fixture(RegionReusingAnotherRegionsCode.class, FixtureShipment.class),
-      "transports_never_depend_on_each_other", new Fixture(TransportReusingAnotherTransport.class, FixtureTransport.class),
-      "transports_never_depend_on_region_internals", new Fixture(TransportNamingARegionClass.class, FixtureShipment.class),
-      "the_port_depends_on_nothing_of_ours", new Fixture(PortNamingARegionClass.class, FixtureShipment.class),
-      "the_service_runtime_names_no_service", new Fixture(RuntimeNamingARegionClass.class, FixtureShipment.class),
-      "tracing_knows_only_the_port", new Fixture(TracingNamingARegionClass.class, FixtureShipment.class),
-      "replication_setup_stands_alone", new Fixture(ReplicationNamingARegionClass.class, FixtureShipment.class),
-      "workflow_code_calls_nothing_non_deterministic", new Fixture(ClockReadingWorkflowImpl.class, ClockReadingWorkflow.class));
+  private static final Map<String, Fixture> FIXTURES =
+      Map.of(
+          "region_modules_never_depend_on_a_transport",
+              new Fixture(RegionCodeNamingATransport.class, FixtureTransport.class),
+          "regions_share_a_wire_format_never_code",
+              new Fixture(RegionReusingAnotherRegionsCode.class, FixtureShipment.class),
+          "transports_never_depend_on_each_other",
+              new Fixture(TransportReusingAnotherTransport.class, FixtureTransport.class),
+          "transports_never_depend_on_region_internals",
+              new Fixture(TransportNamingARegionClass.class, FixtureShipment.class),
+          "the_port_depends_on_nothing_of_ours",
+              new Fixture(PortNamingARegionClass.class, FixtureShipment.class),
+          "the_service_runtime_names_no_service",
+              new Fixture(RuntimeNamingARegionClass.class, FixtureShipment.class),
+          "tracing_knows_only_the_port",
+              new Fixture(TracingNamingARegionClass.class, FixtureShipment.class),
+          "replication_setup_stands_alone",
+              new Fixture(ReplicationNamingARegionClass.class, FixtureShipment.class),
+          "workflow_code_calls_nothing_non_deterministic",
+              new Fixture(ClockReadingWorkflowImpl.class, ClockReadingWorkflow.class));
 
-  /** Every {@code @ArchTest} field of {@link ArchitectureTest}, so a new rule without a fixture fails here. */
+  /**
+   * Every {@code @ArchTest} field of {@link ArchitectureTest}, so a new rule without a fixture
+   * fails here.
+   */
   static List<String> everyRule() {
     return Arrays.stream(ArchitectureTest.class.getDeclaredFields())
         .filter(f -> f.isAnnotationPresent(ArchTest.class) && Modifier.isStatic(f.getModifiers()))
@@ -82,14 +96,18 @@ class RulesBiteTest {
     EvaluationResult result = rule(rule).evaluate(fixture.classes());
 
     List<String> details = result.getFailureReport().getDetails();
-    // the class itself must be reported: "failed to check any classes" is a violation too, and proves nothing
-    assertTrue(details.stream().anyMatch(d -> d.contains(fixture.offender().getName())),
+    // the class itself must be reported: "failed to check any classes" is a violation too, and
+    // proves nothing
+    assertTrue(
+        details.stream().anyMatch(d -> d.contains(fixture.offender().getName())),
         rule + " did not catch " + fixture.offender().getName() + "; it reported " + details);
   }
 
   @Test
   void everyFixtureBelongsToARule() {
-    assertEquals(List.of(), FIXTURES.keySet().stream().filter(r -> !everyRule().contains(r)).sorted().toList(),
+    assertEquals(
+        List.of(),
+        FIXTURES.keySet().stream().filter(r -> !everyRule().contains(r)).sorted().toList(),
         "fixtures for rules ArchitectureTest no longer has");
   }
 
@@ -97,7 +115,9 @@ class RulesBiteTest {
   void aRuleThatSelectsNoClassesFails() throws ReflectiveOperationException {
     JavaClasses nothingOfOurs = new ClassFileImporter().importClasses(String.class);
 
-    assertThrows(AssertionError.class, () -> rule("region_modules_never_depend_on_a_transport").check(nothingOfOurs));
+    assertThrows(
+        AssertionError.class,
+        () -> rule("region_modules_never_depend_on_a_transport").check(nothingOfOurs));
   }
 
   private static ArchRule rule(String name) throws ReflectiveOperationException {

@@ -18,24 +18,32 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stacks and benchmarks find transports through their launchers on the class path
- * ({@code io.xcluster.runtime.launch}); they never name one — not by class, not by its name in a
- * string — so that a new transport needs no edit there (docs/adding-a-transport.md).
+ * Stacks and benchmarks find transports through their launchers on the class path ({@code
+ * io.xcluster.runtime.launch}); they never name one — not by class, not by its name in a string —
+ * so that a new transport needs no edit there (docs/adding-a-transport.md).
  */
 class StacksNameNoTransportTest {
 
   /** The main code that must stay transport-agnostic. */
   private static final List<String> MODULES = List.of("local-stack", "bench");
+
   private static final String PACKAGES = "io.xcluster.localstack..";
+
   /** Configuration defaults may name the default transport, and nothing else may. */
   private static final Set<String> DEFAULTS_ALLOWED_IN = Set.of("StackMixin.java");
 
   @Test
   void stackAndBenchmarkClassesNeverDependOnATransportModule() {
-    JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.xcluster.localstack", "io.xcluster.bench");
-    noClasses().that().resideInAnyPackage(PACKAGES, "io.xcluster.bench..")
-        .should().dependOnClassesThat().resideInAPackage("io.xcluster.transport..")
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.xcluster.localstack", "io.xcluster.bench");
+    noClasses()
+        .that()
+        .resideInAnyPackage(PACKAGES, "io.xcluster.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.xcluster.transport..")
         .because("stacks and benchmarks loop over the transport launchers on the class path")
         .check(classes);
   }
@@ -43,7 +51,8 @@ class StacksNameNoTransportTest {
   @Test
   void stackAndBenchmarkSourcesNeverSpellATransportsName() throws IOException {
     Set<String> names = TransportLaunchers.available().keySet();
-    assertFalse(names.isEmpty(), "no transport launcher on the class path: this check would check nothing");
+    assertFalse(
+        names.isEmpty(), "no transport launcher on the class path: this check would check nothing");
     List<String> found = new ArrayList<>();
     for (String module : MODULES) {
       Path sources = Repository.root().resolve(module).resolve("src/main/java");

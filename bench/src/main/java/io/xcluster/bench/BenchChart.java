@@ -16,7 +16,10 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/** The benchmark chart: p50 latency per variant, and throughput against concurrency, for each stack; one PNG, drawn headless. */
+/**
+ * The benchmark chart: p50 latency per variant, and throughput against concurrency, for each stack;
+ * one PNG, drawn headless.
+ */
 final class BenchChart {
 
   private static final int WIDTH = 640;
@@ -34,7 +37,8 @@ final class BenchChart {
         panels.add(BitmapEncoder.getBufferedImage(throughput(result, stack)));
       }
     }
-    BufferedImage sheet = new BufferedImage(2 * WIDTH, HEIGHT * results.size(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage sheet =
+        new BufferedImage(2 * WIDTH, HEIGHT * results.size(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = sheet.createGraphics();
     for (int i = 0; i < panels.size(); i++) {
       g.drawImage(panels.get(i), (i % 2) * WIDTH, (i / 2) * HEIGHT, null);
@@ -44,23 +48,38 @@ final class BenchChart {
   }
 
   private static CategoryChart latency(StackResult result, String stack) {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Latency per fulfillment, " + stack).xAxisTitle("variant").yAxisTitle("ms").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title("Latency per fulfillment, " + stack)
+            .xAxisTitle("variant")
+            .yAxisTitle("ms")
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     List<String> names = new ArrayList<>(result.latency().keySet());
-    chart.addSeries("p50", names, names.stream().map(n -> result.latency().get(n).millis(50)).toList());
-    chart.addSeries("p99", names, names.stream().map(n -> result.latency().get(n).millis(99)).toList());
+    chart.addSeries(
+        "p50", names, names.stream().map(n -> result.latency().get(n).millis(50)).toList());
+    chart.addSeries(
+        "p99", names, names.stream().map(n -> result.latency().get(n).millis(99)).toList());
     return chart;
   }
 
   private static XYChart throughput(StackResult result, String stack) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Throughput, " + stack).xAxisTitle("concurrency (log)").yAxisTitle("fulfillments / s").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title("Throughput, " + stack)
+            .xAxisTitle("concurrency (log)")
+            .yAxisTitle("fulfillments / s")
+            .build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     for (Map.Entry<String, Map<Integer, Double>> variant : result.throughput().entrySet()) {
       List<Integer> levels = new ArrayList<>(variant.getValue().keySet());
-      chart.addSeries(variant.getKey(), levels, levels.stream().map(variant.getValue()::get).toList());
+      chart.addSeries(
+          variant.getKey(), levels, levels.stream().map(variant.getValue()::get).toList());
     }
     return chart;
   }

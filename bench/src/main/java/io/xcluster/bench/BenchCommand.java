@@ -19,54 +19,93 @@ import picocli.CommandLine.Option;
  * peer), and through each transport — latency, throughput at several concurrency levels, and (on
  * real servers) the cost of many calls held open by each transport process.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Latency, throughput and in-flight capacity of cross-cluster fulfillments vs. an in-cluster child workflow and a Nexus operation.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Latency, throughput and in-flight capacity of cross-cluster fulfillments vs. an in-cluster child workflow and a Nexus operation.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Mixin StackMixin stack;
 
-  @Option(names = "--both-stacks", description = "Run on embedded servers, then on real ones, into one report (ignores --stack).")
+  @Option(
+      names = "--both-stacks",
+      description =
+          "Run on embedded servers, then on real ones, into one report (ignores --stack).")
   boolean bothStacks;
 
-  @Option(names = "--samples", defaultValue = "200", description = "Measured sequential fulfillments per variant (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--samples",
+      defaultValue = "200",
+      description = "Measured sequential fulfillments per variant (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--warmup", defaultValue = "30", description = "Unmeasured fulfillments per variant first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "30",
+      description = "Unmeasured fulfillments per variant first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--concurrency", split = ",", defaultValue = "1,10,50,200",
+  @Option(
+      names = "--concurrency",
+      split = ",",
+      defaultValue = "1,10,50,200",
       description = "Concurrency levels for throughput (default: ${DEFAULT-VALUE}).")
   List<Integer> concurrency;
 
-  @Option(names = "--calls-per-level", defaultValue = "0",
-      description = "Fulfillments per variant at each level; 0 = 4 × the level, at least 40 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--calls-per-level",
+      defaultValue = "0",
+      description =
+          "Fulfillments per variant at each level; 0 = 4 × the level, at least 40 (default: ${DEFAULT-VALUE}).")
   int callsPerLevel;
 
-  @Option(names = "--in-flight", defaultValue = "10000",
-      description = "Calls held open per transport process, on real servers; 0 skips it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--in-flight",
+      defaultValue = "10000",
+      description =
+          "Calls held open per transport process, on real servers; 0 skips it (default: ${DEFAULT-VALUE}).")
   int inFlight;
 
-  @Option(names = "--hold-window", defaultValue = "PT30S",
-      description = "How long the held calls are watched for the transport's CPU, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--hold-window",
+      defaultValue = "PT30S",
+      description =
+          "How long the held calls are watched for the transport's CPU, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration holdWindow;
 
-  @Option(names = "--tracing-overhead", description = "Also time the selected transport on a second stack whose services all trace (spans batched, then dropped).")
+  @Option(
+      names = "--tracing-overhead",
+      description =
+          "Also time the selected transport on a second stack whose services all trace (spans batched, then dropped).")
   boolean tracingOverhead;
 
-  @Option(names = "--latency-only", description = "Only latency and its hop breakdown: no throughput, no in-flight capacity.")
+  @Option(
+      names = "--latency-only",
+      description = "Only latency and its hop breakdown: no throughput, no in-flight capacity.")
   boolean latencyOnly;
 
-  @Option(names = "--order-api", defaultValue = "300",
-      description = "Concurrent POST /orders, then as many GET /orders/{id}, against the order API on loopback; 0 skips it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--order-api",
+      defaultValue = "300",
+      description =
+          "Concurrent POST /orders, then as many GET /orders/{id}, against the order API on loopback; 0 skips it (default: ${DEFAULT-VALUE}).")
   int orderApi;
 
-  @Option(names = "--order-api-only", description = "Only the order API under load: no latency, throughput or in-flight capacity.")
+  @Option(
+      names = "--order-api-only",
+      description = "Only the order API under load: no latency, throughput or in-flight capacity.")
   boolean orderApiOnly;
 
-  @Option(names = "--report", description = "Write the results as Markdown to this file (e.g. docs/benchmarks.md).")
+  @Option(
+      names = "--report",
+      description = "Write the results as Markdown to this file (e.g. docs/benchmarks.md).")
   Path report;
 
-  @Option(names = "--chart", description = "Write the latency and throughput chart as PNG to this file (e.g. docs/benchmarks.png).")
+  @Option(
+      names = "--chart",
+      description =
+          "Write the latency and throughput chart as PNG to this file (e.g. docs/benchmarks.png).")
   Path chart;
 
   @Override
@@ -75,16 +114,34 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--order-api-only needs --order-api ≥ 1, was " + orderApi);
     }
     if (orderApiOnly && chart != null) {
-      throw new IllegalArgumentException("--chart draws latency and throughput, which --order-api-only does not measure");
+      throw new IllegalArgumentException(
+          "--chart draws latency and throughput, which --order-api-only does not measure");
     }
-    if (samples < 1 || warmup < 0 || inFlight < 0 || orderApi < 0 || concurrency.stream().anyMatch(c -> c < 1) || holdWindow.isNegative()
+    if (samples < 1
+        || warmup < 0
+        || inFlight < 0
+        || orderApi < 0
+        || concurrency.stream().anyMatch(c -> c < 1)
+        || holdWindow.isNegative()
         || holdWindow.isZero()) {
-      throw new IllegalArgumentException("--samples must be ≥ 1, --warmup and --in-flight and --order-api ≥ 0, every --concurrency level ≥ 1, --hold-window > 0");
+      throw new IllegalArgumentException(
+          "--samples must be ≥ 1, --warmup and --in-flight and --order-api ≥ 0, every --concurrency level ≥ 1, --hold-window > 0");
     }
-    BenchRun.Settings settings = new BenchRun.Settings(samples, warmup, concurrency, callsPerLevel, inFlight, holdWindow, tracingOverhead, latencyOnly,
-        orderApi, orderApiOnly);
+    BenchRun.Settings settings =
+        new BenchRun.Settings(
+            samples,
+            warmup,
+            concurrency,
+            callsPerLevel,
+            inFlight,
+            holdWindow,
+            tracingOverhead,
+            latencyOnly,
+            orderApi,
+            orderApiOnly);
     StackOptions base = stack.toOptions();
-    List<ClusterKind> kinds = bothStacks ? List.of(ClusterKind.EMBEDDED, ClusterKind.REAL) : List.of(base.clusters());
+    List<ClusterKind> kinds =
+        bothStacks ? List.of(ClusterKind.EMBEDDED, ClusterKind.REAL) : List.of(base.clusters());
     if (kinds.contains(ClusterKind.REAL)) {
       // fail now, not after the embedded half of the run
       io.xcluster.testkit.tools.ToolBinary.TEMPORAL_CLI.require();
@@ -92,15 +149,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<StackResult> results = new ArrayList<>();
     for (ClusterKind kind : kinds) {
-      StackOptions options = kind == ClusterKind.REAL ? base.onRealServers(base.workDir()) : withEmbedded(base);
+      StackOptions options =
+          kind == ClusterKind.REAL ? base.onRealServers(base.workDir()) : withEmbedded(base);
       System.err.println("bench: " + kind.name().toLowerCase() + " servers");
       StackResult result = new BenchRun(options, settings, System.err).run();
       results.add(result);
       // shown at once, so a later failure loses nothing already measured
       System.err.print(BenchReport.render(List.of(result), "(partial)", null));
     }
-    String chartLink = chart == null ? null
-        : (report == null ? chart : report.toAbsolutePath().getParent().relativize(chart.toAbsolutePath())).toString();
+    String chartLink =
+        chart == null
+            ? null
+            : (report == null
+                    ? chart
+                    : report.toAbsolutePath().getParent().relativize(chart.toAbsolutePath()))
+                .toString();
     String markdown = BenchReport.render(results, commandLine(), chartLink);
     System.out.print(markdown);
     if (report != null) {
@@ -121,11 +184,25 @@ public final class BenchCommand implements Callable<Integer> {
   /** The command that reproduces this run, every setting spelled out. */
   private String commandLine() {
     StringBuilder command = new StringBuilder("java -jar bench/target/bench.jar");
-    command.append(bothStacks ? " --both-stacks" : " --stack " + stack.toOptions().clusters().name().toLowerCase());
-    command.append(" --samples ").append(samples).append(" --warmup ").append(warmup)
-        .append(" --concurrency ").append(String.join(",", concurrency.stream().map(String::valueOf).toList()))
-        .append(" --calls-per-level ").append(callsPerLevel).append(" --in-flight ").append(inFlight)
-        .append(" --hold-window ").append(holdWindow).append(" --order-api ").append(orderApi);
+    command.append(
+        bothStacks
+            ? " --both-stacks"
+            : " --stack " + stack.toOptions().clusters().name().toLowerCase());
+    command
+        .append(" --samples ")
+        .append(samples)
+        .append(" --warmup ")
+        .append(warmup)
+        .append(" --concurrency ")
+        .append(String.join(",", concurrency.stream().map(String::valueOf).toList()))
+        .append(" --calls-per-level ")
+        .append(callsPerLevel)
+        .append(" --in-flight ")
+        .append(inFlight)
+        .append(" --hold-window ")
+        .append(holdWindow)
+        .append(" --order-api ")
+        .append(orderApi);
     if (tracingOverhead) {
       command.append(" --tracing-overhead");
     }
@@ -136,10 +213,14 @@ public final class BenchCommand implements Callable<Integer> {
       command.append(" --order-api-only");
     }
     if (report != null) {
-      command.append(" --report ").append(Path.of("").toAbsolutePath().relativize(report.toAbsolutePath()));
+      command
+          .append(" --report ")
+          .append(Path.of("").toAbsolutePath().relativize(report.toAbsolutePath()));
     }
     if (chart != null) {
-      command.append(" --chart ").append(Path.of("").toAbsolutePath().relativize(chart.toAbsolutePath()));
+      command
+          .append(" --chart ")
+          .append(Path.of("").toAbsolutePath().relativize(chart.toAbsolutePath()));
     }
     return command.toString();
   }

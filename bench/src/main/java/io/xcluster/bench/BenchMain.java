@@ -3,7 +3,9 @@ package io.xcluster.bench;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 
-/** {@code java -jar bench/target/bench.jar [options]}: the benchmark, on a stack local-stack starts. */
+/**
+ * {@code java -jar bench/target/bench.jar [options]}: the benchmark, on a stack local-stack starts.
+ */
 public final class BenchMain {
 
   private BenchMain() {}

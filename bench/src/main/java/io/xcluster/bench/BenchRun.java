@@ -1,15 +1,12 @@
 package io.xcluster.bench;
 
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
-import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
-import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
-import io.xcluster.region.euwest.fulfillment.workflow.OrderLine;
 import io.xcluster.localstack.cli.Percentiles;
 import io.xcluster.localstack.cli.ProgressBar;
 import io.xcluster.localstack.process.JvmProbe;
@@ -19,12 +16,15 @@ import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.localstack.stack.TransportProcess;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.OrderLine;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.tracing.ServiceTracing;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +47,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BenchRun {
 
   /** Settings of a run. */
-  record Settings(int samples, int warmup, List<Integer> concurrency, int callsPerLevel, int inFlight, Duration holdWindow, boolean tracingOverhead,
-      boolean latencyOnly, int orderApi, boolean orderApiOnly) {}
+  record Settings(
+      int samples,
+      int warmup,
+      List<Integer> concurrency,
+      int callsPerLevel,
+      int inFlight,
+      Duration holdWindow,
+      boolean tracingOverhead,
+      boolean latencyOnly,
+      int orderApi,
+      boolean orderApiOnly) {}
 
   private static final String DEFAULT_QUEUE = FulfillmentWorkflow.TASK_QUEUE;
-  /** A fulfillment queue nobody polls until the in-flight figures are taken: the calls stay open. */
+
+  /**
+   * A fulfillment queue nobody polls until the in-flight figures are taken: the calls stay open.
+   */
   private static final String HELD_QUEUE = "fulfillment-held";
+
   private static final int START_THREADS = 16;
 
   /** One way of having a fulfillment done; {@code client} null means the main stack's us-east. */
@@ -78,7 +91,14 @@ final class BenchRun {
 
   StackResult run() throws Exception {
     if (settings.orderApiOnly()) {
-      return new StackResult(options.clusters(), Map.of(), Map.of(), Map.of(), List.of(), "--order-api-only", orderApi());
+      return new StackResult(
+          options.clusters(),
+          Map.of(),
+          Map.of(),
+          Map.of(),
+          List.of(),
+          "--order-api-only",
+          orderApi());
     }
     List<TransportLauncher> launchers = runnableLaunchers();
     StackOptions instant = options.withSimulation(SimulationSettings.INSTANT);
@@ -86,7 +106,9 @@ final class BenchRun {
     Map<String, Percentiles> latency;
     Map<String, Map<String, Double>> hops = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> throughput = new LinkedHashMap<>();
-    try (LocalStack stack = LocalStack.start(all, step -> progress.println("bench: " + step), ServiceTracing::fromEnvironment)) {
+    try (LocalStack stack =
+        LocalStack.start(
+            all, step -> progress.println("bench: " + step), ServiceTracing::fromEnvironment)) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);
       NexusPeer.start(stack, options.clusters());
       List<Variant> variants = new ArrayList<>();
@@ -99,15 +121,23 @@ final class BenchRun {
       LocalStack traced = settings.tracingOverhead() ? startTracedStack() : null;
       try {
         if (traced != null) {
-          latencyVariants.add(new Variant(options.transport().toUpperCase() + "_TRACED", ProbeVia.TRANSPORT, route(options.transport()),
-              BenchRunProbes.prepare(traced)));
+          latencyVariants.add(
+              new Variant(
+                  options.transport().toUpperCase() + "_TRACED",
+                  ProbeVia.TRANSPORT,
+                  route(options.transport()),
+                  BenchRunProbes.prepare(traced)));
         }
         Latency rounds = measureLatency(usEast, latencyVariants);
         latency = rounds.percentiles();
         for (Variant variant : variants) {
           List<double[]> measured = new ArrayList<>();
           for (String probeId : rounds.lastProbeIds().getOrDefault(variant.name(), List.of())) {
-            HopBreakdown.of(usEast, variant.via() == ProbeVia.TRANSPORT ? stack.euWest().client() : usEast, probeId).ifPresent(measured::add);
+            HopBreakdown.of(
+                    usEast,
+                    variant.via() == ProbeVia.TRANSPORT ? stack.euWest().client() : usEast,
+                    probeId)
+                .ifPresent(measured::add);
           }
           if (!measured.isEmpty()) {
             hops.put(variant.name(), HopBreakdown.medians(measured));
@@ -127,11 +157,17 @@ final class BenchRun {
     if (settings.inFlight() <= 0 || settings.latencyOnly()) {
       skipped = settings.latencyOnly() ? "--latency-only" : "--in-flight 0";
     } else if (options.clusters() != ClusterKind.REAL) {
-      skipped = "embedded servers park a thread per long poll, so " + settings.inFlight() + " open calls would measure the test server, not the transport";
+      skipped =
+          "embedded servers park a thread per long poll, so "
+              + settings.inFlight()
+              + " open calls would measure the test server, not the transport";
     } else {
       List<String> failed = new ArrayList<>();
-      for (String transport : TransportLaunchers.available().values().stream().filter(TransportLauncher::forProduction)
-          .map(TransportLauncher::name).toList()) {
+      for (String transport :
+          TransportLaunchers.available().values().stream()
+              .filter(TransportLauncher::forProduction)
+              .map(TransportLauncher::name)
+              .toList()) {
         try {
           inFlight.add(measureInFlight(transport));
         } catch (Exception e) {
@@ -142,7 +178,8 @@ final class BenchRun {
       }
       skipped = failed.isEmpty() ? null : String.join("; ", failed);
     }
-    return new StackResult(options.clusters(), latency, hops, throughput, inFlight, skipped, orderApi());
+    return new StackResult(
+        options.clusters(), latency, hops, throughput, inFlight, skipped, orderApi());
   }
 
   /** The order API under load on a stack of its own (null with --order-api 0 or --latency-only). */
@@ -153,16 +190,23 @@ final class BenchRun {
     return new OrderApiLoad(options, settings.orderApi(), progress).run();
   }
 
-  /** A second, identical stack (the selected transport only) whose services all trace, spans batched to an exporter that drops them. */
+  /**
+   * A second, identical stack (the selected transport only) whose services all trace, spans batched
+   * to an exporter that drops them.
+   */
   /**
    * The transports on the class path this machine can run: one that needs JetStream only with
    * {@code --nats-url}, real servers (whose stack brings a nats-server) or a nats-server installed.
    */
   private List<TransportLauncher> runnableLaunchers() {
-    boolean jetStream = options.natsUrl() != null || options.clusters() == ClusterKind.REAL || ToolBinary.NATS_SERVER.isInstalled();
+    boolean jetStream =
+        options.natsUrl() != null
+            || options.clusters() == ClusterKind.REAL
+            || ToolBinary.NATS_SERVER.isInstalled();
     return TransportLaunchers.available().values().stream()
         .filter(TransportLauncher::forProduction)
-        .filter(launcher -> jetStream || !launcher.needsJetStream()).toList();
+        .filter(launcher -> jetStream || !launcher.needsJetStream())
+        .toList();
   }
 
   private static Variant transportVariant(String transport) {
@@ -179,12 +223,18 @@ final class BenchRun {
   }
 
   private LocalStack startTracedStack() {
-    StackOptions traced = StackOptions.forTransport(options.transport()).withFulfillmentTimeout(options.fulfillmentTimeout());
+    StackOptions traced =
+        StackOptions.forTransport(options.transport())
+            .withFulfillmentTimeout(options.fulfillmentTimeout());
     if (options.clusters() == ClusterKind.REAL) {
       traced = traced.onRealServers(options.workDir().resolve("traced"));
     }
-    return LocalStack.start(traced, step -> progress.println("bench (traced): " + step),
-        name -> ServiceTracing.exportingTo(name, BatchSpanProcessor.builder(SpanExporter.composite()).build()));
+    return LocalStack.start(
+        traced,
+        step -> progress.println("bench (traced): " + step),
+        name ->
+            ServiceTracing.exportingTo(
+                name, BatchSpanProcessor.builder(SpanExporter.composite()).build()));
   }
 
   private static final int HOP_SAMPLES = 30;
@@ -193,23 +243,30 @@ final class BenchRun {
    * What the latency rounds measured: per variant its percentiles, and its last probes' workflow
    * ids (at most {@value #HOP_SAMPLES}) for the hop breakdown.
    */
-  private record Latency(Map<String, Percentiles> percentiles, Map<String, List<String>> lastProbeIds) {}
+  private record Latency(
+      Map<String, Percentiles> percentiles, Map<String, List<String>> lastProbeIds) {}
 
   private Latency measureLatency(WorkflowClient usEast, List<Variant> variants) throws Exception {
     Map<String, List<String>> lastProbeIds = new LinkedHashMap<>();
     Map<String, List<Duration>> measured = new LinkedHashMap<>();
-    ProgressBar bar = new ProgressBar(progress, settings.warmup() + settings.samples(), "latency rounds");
+    ProgressBar bar =
+        new ProgressBar(progress, settings.warmup() + settings.samples(), "latency rounds");
     for (int round = 0; round < settings.warmup() + settings.samples(); round++) {
       // rotate which variant goes first, so that none always runs on a warmer machine
       for (int i = 0; i < variants.size(); i++) {
         Variant variant = variants.get((round + i) % variants.size());
         long started = System.nanoTime();
-        WorkflowStub probe = start(variant.clientOr(usEast), variant, DEFAULT_QUEUE, "lat-" + round);
+        WorkflowStub probe =
+            start(variant.clientOr(usEast), variant, DEFAULT_QUEUE, "lat-" + round);
         probe.getResult(60, TimeUnit.SECONDS, String.class);
         if (round >= settings.warmup()) {
-          measured.computeIfAbsent(variant.name(), v -> new ArrayList<>()).add(Duration.ofNanos(System.nanoTime() - started));
+          measured
+              .computeIfAbsent(variant.name(), v -> new ArrayList<>())
+              .add(Duration.ofNanos(System.nanoTime() - started));
           if (round >= settings.warmup() + settings.samples() - HOP_SAMPLES) {
-            lastProbeIds.computeIfAbsent(variant.name(), v -> new ArrayList<>()).add(probe.getExecution().getWorkflowId());
+            lastProbeIds
+                .computeIfAbsent(variant.name(), v -> new ArrayList<>())
+                .add(probe.getExecution().getWorkflowId());
           }
         }
       }
@@ -220,18 +277,31 @@ final class BenchRun {
     return new Latency(result, lastProbeIds);
   }
 
-  /** Per level, each variant in turn (rotated): N fulfillments with at most {@code c} open at once; fulfillments per second. */
-  private Map<String, Map<Integer, Double>> measureThroughput(WorkflowClient usEast, List<Variant> variants) throws Exception {
+  /**
+   * Per level, each variant in turn (rotated): N fulfillments with at most {@code c} open at once;
+   * fulfillments per second.
+   */
+  private Map<String, Map<Integer, Double>> measureThroughput(
+      WorkflowClient usEast, List<Variant> variants) throws Exception {
     Map<String, Map<Integer, Double>> result = new LinkedHashMap<>();
     variants.forEach(v -> result.put(v.name(), new LinkedHashMap<>()));
     int levelIndex = 0;
     for (int concurrency : settings.concurrency()) {
-      int calls = settings.callsPerLevel() > 0 ? settings.callsPerLevel() : Math.max(40, 4 * concurrency);
-      ProgressBar bar = new ProgressBar(progress, variants.size(), "variants at concurrency " + concurrency + " (" + calls + " each)");
+      int calls =
+          settings.callsPerLevel() > 0 ? settings.callsPerLevel() : Math.max(40, 4 * concurrency);
+      ProgressBar bar =
+          new ProgressBar(
+              progress,
+              variants.size(),
+              "variants at concurrency " + concurrency + " (" + calls + " each)");
       bar.update(0);
       for (int i = 0; i < variants.size(); i++) {
         Variant variant = variants.get((levelIndex + i) % variants.size());
-        result.get(variant.name()).put(concurrency, runConcurrently(usEast, variant, concurrency, calls, "tp" + concurrency));
+        result
+            .get(variant.name())
+            .put(
+                concurrency,
+                runConcurrently(usEast, variant, concurrency, calls, "tp" + concurrency));
         bar.update(i + 1);
       }
       levelIndex++;
@@ -239,13 +309,16 @@ final class BenchRun {
     return result;
   }
 
-  private static double runConcurrently(WorkflowClient usEast, Variant variant, int concurrency, int calls, String tag) throws Exception {
+  private static double runConcurrently(
+      WorkflowClient usEast, Variant variant, int concurrency, int calls, String tag)
+      throws Exception {
     Semaphore open = new Semaphore(concurrency);
     List<CompletableFuture<String>> results = new ArrayList<>(calls);
     long started = System.nanoTime();
     for (int i = 0; i < calls; i++) {
       open.acquire();
-      CompletableFuture<String> result = start(usEast, variant, DEFAULT_QUEUE, tag + "-" + i).getResultAsync(String.class);
+      CompletableFuture<String> result =
+          start(usEast, variant, DEFAULT_QUEUE, tag + "-" + i).getResultAsync(String.class);
       result.whenComplete((r, e) -> open.release());
       results.add(result);
     }
@@ -253,25 +326,41 @@ final class BenchRun {
     return calls / (Duration.ofNanos(System.nanoTime() - started).toNanos() / 1e9);
   }
 
-  private static WorkflowStub start(WorkflowClient usEast, Variant variant, String remoteQueue, String id) {
-    String workflowId = "bench-" + variant.name().toLowerCase() + "-" + id + "-" + System.nanoTime();
-    WorkflowStub stub = usEast.newUntypedWorkflowStub("FulfillmentProbeWorkflow",
-        WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(FulfillmentProbeWorkflow.TASK_QUEUE).build());
-    stub.start(new ProbeRequest(variant.via(), variant.route(), remoteQueue,
-        new FulfillmentRequest(workflowId, List.of(new OrderLine("SKU-001", 1)), "DE")));
+  private static WorkflowStub start(
+      WorkflowClient usEast, Variant variant, String remoteQueue, String id) {
+    String workflowId =
+        "bench-" + variant.name().toLowerCase() + "-" + id + "-" + System.nanoTime();
+    WorkflowStub stub =
+        usEast.newUntypedWorkflowStub(
+            "FulfillmentProbeWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(FulfillmentProbeWorkflow.TASK_QUEUE)
+                .build());
+    stub.start(
+        new ProbeRequest(
+            variant.via(),
+            variant.route(),
+            remoteQueue,
+            new FulfillmentRequest(workflowId, List.of(new OrderLine("SKU-001", 1)), "DE")));
     return stub;
   }
 
   /**
-   * A fresh real stack whose only transport is {@code transport} in a JVM of its own; holds
-   * {@link Settings#inFlight()} calls open against a fulfillment queue nobody polls, and measures
-   * the transport process idle and holding them, the servers' CPU meanwhile, then how many complete
+   * A fresh real stack whose only transport is {@code transport} in a JVM of its own; holds {@link
+   * Settings#inFlight()} calls open against a fulfillment queue nobody polls, and measures the
+   * transport process idle and holding them, the servers' CPU meanwhile, then how many complete
    * within a minute of their release.
    */
   private StackResult.InFlightResult measureInFlight(String transport) throws Exception {
     Path dir = options.workDir().resolve("in-flight-" + transport);
-    StackOptions only = StackOptions.forTransport(transport).withFulfillmentTimeout(options.fulfillmentTimeout()).onRealServers(dir);
-    try (LocalStack stack = LocalStack.startWithoutTransport(only, step -> progress.println("bench (in flight, " + transport + "): " + step));
+    StackOptions only =
+        StackOptions.forTransport(transport)
+            .withFulfillmentTimeout(options.fulfillmentTimeout())
+            .onRealServers(dir);
+    try (LocalStack stack =
+            LocalStack.startWithoutTransport(
+                only, step -> progress.println("bench (in flight, " + transport + "): " + step));
         TransportProcess process = startProcess(stack, transport, dir)) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);
       int threadsIdle = process.liveThreads();
@@ -280,10 +369,14 @@ final class BenchRun {
 
       long holdStarted = System.nanoTime();
       startHeldCalls(usEast, variant);
-      awaitCount(stack.euWest().client(), "WorkflowType = '" + FulfillmentWorkflow.TYPE + "' AND TaskQueue = '" + HELD_QUEUE + "'",
-          settings.inFlight(), "remote runs started and held by the " + transport);
+      awaitCount(
+          stack.euWest().client(),
+          "WorkflowType = '" + FulfillmentWorkflow.TYPE + "' AND TaskQueue = '" + HELD_QUEUE + "'",
+          settings.inFlight(),
+          "remote runs started and held by the " + transport);
       double secondsToHold = (System.nanoTime() - holdStarted) / 1e9;
-      Thread.sleep(5_000); // let heartbeats / in-progress acks run a few rounds with everything open
+      Thread.sleep(
+          5_000); // let heartbeats / in-progress acks run a few rounds with everything open
       long usEastPid = stack.clusters().usEastServer().pid();
       long euWestPid = stack.clusters().euWestServer().pid();
       long ticksBefore = process.cpuTicks();
@@ -295,18 +388,37 @@ final class BenchRun {
       double euWestCpu = percentOfOneCore(JvmProbe.cpuTicks(euWestPid) - euWestBefore);
       int threadsHeld = process.liveThreads();
       long heapHeld = process.heapAfterGcBytes();
-      String pools = JvmProbe.threadsByPool(process.pid()).entrySet().stream().limit(8)
-          .map(e -> e.getKey() + " ×" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+      String pools =
+          JvmProbe.threadsByPool(process.pid()).entrySet().stream()
+              .limit(8)
+              .map(e -> e.getKey() + " ×" + e.getValue())
+              .collect(java.util.stream.Collectors.joining(", "));
       progress.println("bench: " + transport + " process threads while holding, by pool: " + pools);
 
       // Released: how many complete within a minute (draining all of them takes long on one
       // 2-core machine running both servers; the fault tests prove that every call completes).
-      WorkerFactory drain = FulfillmentServiceWorker.start(stack.euWest(), SimulationSettings.INSTANT, HELD_QUEUE);
+      WorkerFactory drain =
+          FulfillmentServiceWorker.start(stack.euWest(), SimulationSettings.INSTANT, HELD_QUEUE);
       stack.stopWithStack(drain::shutdownNow);
       Thread.sleep(60_000);
-      int completed = (int) count(usEast, "WorkflowType = 'FulfillmentProbeWorkflow' AND ExecutionStatus = 'Completed'");
-      return new StackResult.InFlightResult(transport, settings.inFlight(), threadsIdle, threadsHeld, heapIdle, heapHeld, cpuPercent,
-          usEastCpu, euWestCpu, secondsToHold, completed, pools);
+      int completed =
+          (int)
+              count(
+                  usEast,
+                  "WorkflowType = 'FulfillmentProbeWorkflow' AND ExecutionStatus = 'Completed'");
+      return new StackResult.InFlightResult(
+          transport,
+          settings.inFlight(),
+          threadsIdle,
+          threadsHeld,
+          heapIdle,
+          heapHeld,
+          cpuPercent,
+          usEastCpu,
+          euWestCpu,
+          secondsToHold,
+          completed,
+          pools);
     }
   }
 
@@ -316,25 +428,38 @@ final class BenchRun {
   }
 
   private static long count(WorkflowClient client, String query) {
-    return client.getWorkflowServiceStubs().blockingStub().countWorkflowExecutions(
-        CountWorkflowExecutionsRequest.newBuilder().setNamespace(LocalStack.NAMESPACE).setQuery(query).build()).getCount();
+    return client
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .countWorkflowExecutions(
+            CountWorkflowExecutionsRequest.newBuilder()
+                .setNamespace(LocalStack.NAMESPACE)
+                .setQuery(query)
+                .build())
+        .getCount();
   }
 
   private void startHeldCalls(WorkflowClient usEast, Variant variant) throws Exception {
-    ProgressBar bar = new ProgressBar(progress, settings.inFlight(), "calls started (" + variant.name().toLowerCase() + ", held)");
+    ProgressBar bar =
+        new ProgressBar(
+            progress,
+            settings.inFlight(),
+            "calls started (" + variant.name().toLowerCase() + ", held)");
     AtomicInteger started = new AtomicInteger();
     ExecutorService starting = Executors.newFixedThreadPool(START_THREADS);
     try {
       List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
       for (int i = 0; i < settings.inFlight(); i++) {
         String id = "held-" + i;
-        pending.add(starting.submit(() -> {
-          start(usEast, variant, HELD_QUEUE, id);
-          int n = started.incrementAndGet();
-          if (n % 100 == 0) {
-            bar.update(n);
-          }
-        }));
+        pending.add(
+            starting.submit(
+                () -> {
+                  start(usEast, variant, HELD_QUEUE, id);
+                  int n = started.incrementAndGet();
+                  if (n % 100 == 0) {
+                    bar.update(n);
+                  }
+                }));
       }
       for (java.util.concurrent.Future<?> future : pending) {
         future.get();
@@ -346,7 +471,8 @@ final class BenchRun {
   }
 
   /** Waits until a visibility count reaches {@code expected}, showing progress. */
-  private void awaitCount(WorkflowClient client, String query, int expected, String what) throws InterruptedException {
+  private void awaitCount(WorkflowClient client, String query, int expected, String what)
+      throws InterruptedException {
     ProgressBar bar = new ProgressBar(progress, expected, what);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
     while (true) {
@@ -356,7 +482,8 @@ final class BenchRun {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + count + " of " + expected + " " + what + " within 30 minutes");
+        throw new IllegalStateException(
+            "only " + count + " of " + expected + " " + what + " within 30 minutes");
       }
       Thread.sleep(1_000);
     }

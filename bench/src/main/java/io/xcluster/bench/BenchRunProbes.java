@@ -2,22 +2,29 @@ package io.xcluster.bench;
 
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
+import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
-import io.xcluster.localstack.stack.LocalStack;
 
 /** The probe side of the benchmark on a stack. */
 final class BenchRunProbes {
 
   private BenchRunProbes() {}
 
-  /** Adds the baseline's fulfillment worker (in us-east itself) and the probe worker; the us-east client. */
+  /**
+   * Adds the baseline's fulfillment worker (in us-east itself) and the probe worker; the us-east
+   * client.
+   */
   static WorkflowClient prepare(LocalStack stack) {
-    WorkerFactory baseline = FulfillmentServiceWorker.start(stack.usEast(), SimulationSettings.INSTANT);
+    WorkerFactory baseline =
+        FulfillmentServiceWorker.start(stack.usEast(), SimulationSettings.INSTANT);
     stack.stopWithStack(baseline::shutdownNow);
     WorkerFactory probes = stack.usEast().newWorkerFactory();
-    probes.newWorker(FulfillmentProbeWorkflow.TASK_QUEUE).registerWorkflowImplementationFactory(
-        FulfillmentProbeWorkflow.class, () -> new FulfillmentProbeWorkflowImpl(LocalStack.US_EAST, stack.fulfillmentTarget()));
+    probes
+        .newWorker(FulfillmentProbeWorkflow.TASK_QUEUE)
+        .registerWorkflowImplementationFactory(
+            FulfillmentProbeWorkflow.class,
+            () -> new FulfillmentProbeWorkflowImpl(LocalStack.US_EAST, stack.fulfillmentTarget()));
     probes.start();
     stack.stopWithStack(probes::shutdownNow);
     return stack.usEast().client();

@@ -5,7 +5,10 @@ import io.nexusrpc.Service;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
 import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
 
-/** Fulfillment as a Nexus service: what a team would expose to another namespace of the same cluster. */
+/**
+ * Fulfillment as a Nexus service: what a team would expose to another namespace of the same
+ * cluster.
+ */
 @Service
 public interface FulfillmentNexusService {
 

@@ -10,15 +10,25 @@ import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
 
-/** Runs each {@code fulfil} operation as a FulfillmentWorkflow in the handler's namespace, keyed by the operation's request id. */
+/**
+ * Runs each {@code fulfil} operation as a FulfillmentWorkflow in the handler's namespace, keyed by
+ * the operation's request id.
+ */
 @ServiceImpl(service = FulfillmentNexusService.class)
 public final class FulfillmentNexusServiceImpl {
 
   @OperationImpl
   public OperationHandler<FulfillmentRequest, Shipment> fulfil() {
-    return WorkflowRunOperation.fromWorkflowMethod((context, details, request) ->
-        Nexus.getOperationContext().getWorkflowClient().newWorkflowStub(FulfillmentWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(details.getRequestId()).setTaskQueue(FulfillmentWorkflow.TASK_QUEUE).build())
-            ::fulfill);
+    return WorkflowRunOperation.fromWorkflowMethod(
+        (context, details, request) ->
+            Nexus.getOperationContext()
+                    .getWorkflowClient()
+                    .newWorkflowStub(
+                        FulfillmentWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                            .setWorkflowId(details.getRequestId())
+                            .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
+                            .build())
+                ::fulfill);
   }
 }

@@ -4,11 +4,11 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.NexusOperationOptions;
 import io.temporal.workflow.NexusServiceOptions;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
-import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
-import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.workflow.CrossClusterClient;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
+import java.time.Duration;
 
 public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkflow {
 
@@ -27,9 +27,14 @@ public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkf
   public String fulfil(ProbeRequest request) {
     if (request.via() == ProbeVia.NEXUS) {
       FulfillmentNexusService peer =
-          Workflow.newNexusServiceStub(FulfillmentNexusService.class,
-              NexusServiceOptions.newBuilder().setEndpoint(NexusPeer.ENDPOINT)
-                  .setOperationOptions(NexusOperationOptions.newBuilder().setScheduleToCloseTimeout(Duration.ofMinutes(10)).build())
+          Workflow.newNexusServiceStub(
+              FulfillmentNexusService.class,
+              NexusServiceOptions.newBuilder()
+                  .setEndpoint(NexusPeer.ENDPOINT)
+                  .setOperationOptions(
+                      NexusOperationOptions.newBuilder()
+                          .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                          .build())
                   .build());
       return peer.fulfil(request.fulfillment()).trackingNumber();
     }
@@ -37,15 +42,22 @@ public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkf
       FulfillmentWorkflow child =
           Workflow.newChildWorkflowStub(
               FulfillmentWorkflow.class,
-              ChildWorkflowOptions.newBuilder().setTaskQueue(FulfillmentWorkflow.TASK_QUEUE).build());
+              ChildWorkflowOptions.newBuilder()
+                  .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
+                  .build());
       return child.fulfill(request.fulfillment()).trackingNumber();
     }
     RemoteTarget target =
         new RemoteTarget(
-            fulfillment.cluster(), fulfillment.namespace(), fulfillment.workflowType(), request.remoteTaskQueue(),
+            fulfillment.cluster(),
+            fulfillment.namespace(),
+            fulfillment.workflowType(),
+            request.remoteTaskQueue(),
             fulfillment.executionTimeout());
     CrossClusterClient crossCluster = new CrossClusterClient(sourceCluster, request::route);
-    return crossCluster.call(OPERATION, target, request.fulfillment()).get()
+    return crossCluster
+        .call(OPERATION, target, request.fulfillment())
+        .get()
         .resultOrThrow(Shipment.class)
         .trackingNumber();
   }

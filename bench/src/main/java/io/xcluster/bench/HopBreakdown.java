@@ -17,11 +17,11 @@ import java.util.Optional;
  * Both servers run on this machine, so their clocks agree.
  *
  * <ol>
- *   <li>hand-off: the caller asks (child initiated / activity or Nexus operation scheduled) →
- *       the fulfillment workflow starts;
+ *   <li>hand-off: the caller asks (child initiated / activity or Nexus operation scheduled) → the
+ *       fulfillment workflow starts;
  *   <li>work: the fulfillment runs (its own start → completion);
- *   <li>return: the fulfillment completes → the caller holds the outcome (child completed,
- *       activity completed, outcome signal, Nexus operation completed);
+ *   <li>return: the fulfillment completes → the caller holds the outcome (child completed, activity
+ *       completed, outcome signal, Nexus operation completed);
  *   <li>caller: the caller's last workflow task → its completion.
  * </ol>
  */
@@ -34,11 +34,19 @@ final class HopBreakdown {
   /** The hops of one probe, in ms; empty when the histories are not as expected. */
   static Optional<double[]> of(WorkflowClient usEast, WorkflowClient remoteClient, String probeId) {
     List<HistoryEvent> probe = usEast.fetchHistory(probeId).getEvents();
-    Optional<HistoryEvent> asked = first(probe, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
-        EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
-    Optional<HistoryEvent> answered = first(probe, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
-        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED,
-        EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    Optional<HistoryEvent> asked =
+        first(
+            probe,
+            EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
+    Optional<HistoryEvent> answered =
+        first(
+            probe,
+            EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+            EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
     Optional<HistoryEvent> done = first(probe, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     Optional<String> remoteId = remoteWorkflowId(probe, probeId);
     if (asked.isEmpty() || answered.isEmpty() || done.isEmpty() || remoteId.isEmpty()) {
@@ -47,9 +55,13 @@ final class HopBreakdown {
     List<HistoryEvent> remote = remoteClient.fetchHistory(remoteId.get()).getEvents();
     long remoteStarted = millis(remote.get(0));
     long remoteDone = millis(remote.get(remote.size() - 1));
-    return Optional.of(new double[] {
-        remoteStarted - millis(asked.get()), remoteDone - remoteStarted, millis(answered.get()) - remoteDone,
-        millis(done.get()) - millis(answered.get())});
+    return Optional.of(
+        new double[] {
+          remoteStarted - millis(asked.get()),
+          remoteDone - remoteStarted,
+          millis(answered.get()) - remoteDone,
+          millis(done.get()) - millis(answered.get())
+        });
   }
 
   /** Median of each hop over the probes that could be read. */
@@ -63,17 +75,26 @@ final class HopBreakdown {
     return medians;
   }
 
-  /** The fulfillment's workflow id: the child's, or the cross-cluster call id (bench probes name their calls "fulfillment"). */
+  /**
+   * The fulfillment's workflow id: the child's, or the cross-cluster call id (bench probes name
+   * their calls "fulfillment").
+   */
   private static Optional<String> remoteWorkflowId(List<HistoryEvent> probe, String probeId) {
     for (HistoryEvent event : probe) {
       if (event.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
-        return Optional.of(event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId());
+        return Optional.of(
+            event
+                .getChildWorkflowExecutionStartedEventAttributes()
+                .getWorkflowExecution()
+                .getWorkflowId());
       }
       if (event.getEventType() == EventType.EVENT_TYPE_NEXUS_OPERATION_STARTED) {
-        return Optional.empty(); // the handler's workflow id is the operation's request id; not read here
+        return Optional
+            .empty(); // the handler's workflow id is the operation's request id; not read here
       }
     }
-    return Optional.of(new CallId(LocalStack.US_EAST, probeId, FulfillmentProbeWorkflowImpl.OPERATION).value());
+    return Optional.of(
+        new CallId(LocalStack.US_EAST, probeId, FulfillmentProbeWorkflowImpl.OPERATION).value());
   }
 
   private static Optional<HistoryEvent> first(List<HistoryEvent> events, EventType... types) {

@@ -10,18 +10,18 @@ import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
 import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
 import java.time.Duration;
 
 /**
- * The single-cluster peer the benchmark compares against: fulfillment in a second namespace of
- * the us-east server, reached from the caller's namespace by a Nexus operation through an endpoint
- * — what a team would use instead of crossing clusters if both lived in one.
+ * The single-cluster peer the benchmark compares against: fulfillment in a second namespace of the
+ * us-east server, reached from the caller's namespace by a Nexus operation through an endpoint —
+ * what a team would use instead of crossing clusters if both lived in one.
  */
 final class NexusPeer {
 
@@ -40,34 +40,62 @@ final class NexusPeer {
     return clusters == ClusterKind.REAL ? NAMESPACE : LocalStack.NAMESPACE;
   }
 
-  /** Registers the namespace (real servers), the handler workers and the endpoint on {@code stack}'s us-east. */
+  /**
+   * Registers the namespace (real servers), the handler workers and the endpoint on {@code stack}'s
+   * us-east.
+   */
   static void start(LocalStack stack, ClusterKind clusters) {
     String address = stack.usEast().endpoint().address();
     String namespace = handlerNamespace(clusters);
     if (clusters == ClusterKind.REAL) {
       registerNamespace(stack);
     }
-    ClusterConnection peer = ClusterConnection.open(new ClusterEndpoint("us-east-" + namespace, address, namespace));
+    ClusterConnection peer =
+        ClusterConnection.open(new ClusterEndpoint("us-east-" + namespace, address, namespace));
     stack.stopWithStack(peer::closeNow);
-    if (clusters == ClusterKind.REAL) { // embedded: the baseline's fulfillment worker in "default" serves it
+    if (clusters
+        == ClusterKind.REAL) { // embedded: the baseline's fulfillment worker in "default" serves it
       WorkerFactory fulfillment = FulfillmentServiceWorker.start(peer, SimulationSettings.INSTANT);
       stack.stopWithStack(fulfillment::shutdownNow);
     }
     WorkerFactory handler = peer.newWorkerFactory();
-    handler.newWorker(TASK_QUEUE).registerNexusServiceImplementation(new FulfillmentNexusServiceImpl());
+    handler
+        .newWorker(TASK_QUEUE)
+        .registerNexusServiceImplementation(new FulfillmentNexusServiceImpl());
     handler.start();
     stack.stopWithStack(handler::shutdownNow);
 
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder().setTarget(address)
-        .setMetricsScope(new com.uber.m3.tally.NoopScope()).validateAndBuildWithDefaults());
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder()
+                .setTarget(address)
+                .setMetricsScope(new com.uber.m3.tally.NoopScope())
+                .validateAndBuildWithDefaults());
     try {
-      operator.blockingStub().createNexusEndpoint(CreateNexusEndpointRequest.newBuilder()
-          .setSpec(EndpointSpec.newBuilder().setName(ENDPOINT)
-              .setTarget(EndpointTarget.newBuilder().setWorker(EndpointTarget.Worker.newBuilder().setNamespace(namespace).setTaskQueue(TASK_QUEUE))))
-          .build());
+      operator
+          .blockingStub()
+          .createNexusEndpoint(
+              CreateNexusEndpointRequest.newBuilder()
+                  .setSpec(
+                      EndpointSpec.newBuilder()
+                          .setName(ENDPOINT)
+                          .setTarget(
+                              EndpointTarget.newBuilder()
+                                  .setWorker(
+                                      EndpointTarget.Worker.newBuilder()
+                                          .setNamespace(namespace)
+                                          .setTaskQueue(TASK_QUEUE))))
+                  .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw new IllegalStateException("cannot create the Nexus endpoint " + ENDPOINT + " on " + address + ": " + e.getStatus(), e);
+        throw new IllegalStateException(
+            "cannot create the Nexus endpoint "
+                + ENDPOINT
+                + " on "
+                + address
+                + ": "
+                + e.getStatus(),
+            e);
       }
     } finally {
       operator.shutdownNow();
@@ -77,20 +105,37 @@ final class NexusPeer {
   /** Real servers know only the namespaces they were told of; the embedded one accepts any. */
   private static void registerNamespace(LocalStack stack) {
     try {
-      stack.usEast().client().getWorkflowServiceStubs().blockingStub().registerNamespace(RegisterNamespaceRequest.newBuilder()
-          .setNamespace(NAMESPACE).setWorkflowExecutionRetentionPeriod(Durations.fromDays(1)).build());
+      stack
+          .usEast()
+          .client()
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .registerNamespace(
+              RegisterNamespaceRequest.newBuilder()
+                  .setNamespace(NAMESPACE)
+                  .setWorkflowExecutionRetentionPeriod(Durations.fromDays(1))
+                  .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw new IllegalStateException("cannot register namespace " + NAMESPACE + ": " + e.getStatus(), e);
+        throw new IllegalStateException(
+            "cannot register namespace " + NAMESPACE + ": " + e.getStatus(), e);
       }
     }
     // a new namespace reaches the frontend's cache within its refresh interval (10 s by default)
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        stack.usEast().client().getWorkflowServiceStubs().blockingStub().describeNamespace(
-            io.temporal.api.workflowservice.v1.DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
-        // described from the database; the frontend's namespace cache, which starts and Nexus tasks go
+        stack
+            .usEast()
+            .client()
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeNamespace(
+                io.temporal.api.workflowservice.v1.DescribeNamespaceRequest.newBuilder()
+                    .setNamespace(NAMESPACE)
+                    .build());
+        // described from the database; the frontend's namespace cache, which starts and Nexus tasks
+        // go
         // through, refreshes every 10 s by default
         Thread.sleep(11_000);
         return;
@@ -101,7 +146,8 @@ final class NexusPeer {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("namespace " + NAMESPACE + " was registered but us-east does not describe it after 30 s");
+    throw new IllegalStateException(
+        "namespace " + NAMESPACE + " was registered but us-east does not describe it after 30 s");
   }
 
   private static void sleep() {

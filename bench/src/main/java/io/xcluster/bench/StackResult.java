@@ -11,7 +11,8 @@ import java.util.Map;
  * @param latency per variant, sequential fulfillments
  * @param hops per variant, the median time of each hop of a fulfillment ({@link HopBreakdown})
  * @param throughput per variant, fulfillments per second at each concurrency level
- * @param inFlight per transport process, the cost of holding many calls open (empty where not measured)
+ * @param inFlight per transport process, the cost of holding many calls open (empty where not
+ *     measured)
  * @param inFlightSkipped why in-flight capacity was not measured on this stack (null if it was)
  * @param orderApi the order API under load ({@link OrderApiLoad}); null where not measured
  */
@@ -25,31 +26,56 @@ public record StackResult(
     OrderApiResult orderApi) {
 
   /**
-   * The cost of {@code calls} calls held open by one transport process, and what holding them
-   * costs the two Temporal servers (CPU as a share of one core, during the hold window).
+   * The cost of {@code calls} calls held open by one transport process, and what holding them costs
+   * the two Temporal servers (CPU as a share of one core, during the hold window).
    */
   public record InFlightResult(
-      String transport, int calls, int threadsIdle, int threadsHeld, long heapIdleBytes, long heapHeldBytes,
-      double cpuPercentWhileHolding, double usEastServerCpuPercent, double euWestServerCpuPercent, double secondsToHoldAll,
-      int completedWithinAMinuteOfRelease, String threadsByPool) {}
+      String transport,
+      int calls,
+      int threadsIdle,
+      int threadsHeld,
+      long heapIdleBytes,
+      long heapHeldBytes,
+      double cpuPercentWhileHolding,
+      double usEastServerCpuPercent,
+      double euWestServerCpuPercent,
+      double secondsToHoldAll,
+      int completedWithinAMinuteOfRelease,
+      String threadsByPool) {}
 
   /**
-   * The order API under load: {@code orders} concurrent {@code POST /orders}, then as many concurrent
-   * {@code GET /orders/{id}} with {@code inFlightDuringReads} orders in flight. Every request is
-   * counted once: placements accepted + shed + other = orders, reads answered + 503 + other = orders.
+   * The order API under load: {@code orders} concurrent {@code POST /orders}, then as many
+   * concurrent {@code GET /orders/{id}} with {@code inFlightDuringReads} orders in flight. Every
+   * request is counted once: placements accepted + shed + other = orders, reads answered + 503 +
+   * other = orders.
    *
    * @param shedWithRetryAfter placements answered 503 with a {@code Retry-After}
-   * @param unsuccessfulPlacements placements not accepted, by status and problem type (e.g. "503 busy ×64")
+   * @param unsuccessfulPlacements placements not accepted, by status and problem type (e.g. "503
+   *     busy ×64")
    * @param toppedUp shed placements placed again, a few at a time, before the reads
    * @param bounds what limits these figures, from the code's constants
    */
   public record OrderApiResult(
-      int orders, int accepted, int shedWithRetryAfter, int otherPlacementAnswers, double placementSeconds, int toppedUp,
-      int inFlightDuringReads, int readsAnswered, int readsUnavailable, int otherReadAnswers, double readSeconds,
-      Percentiles placementLatency, Percentiles readLatency, String unsuccessfulPlacements, String unsuccessfulReads, String bounds) {
+      int orders,
+      int accepted,
+      int shedWithRetryAfter,
+      int otherPlacementAnswers,
+      double placementSeconds,
+      int toppedUp,
+      int inFlightDuringReads,
+      int readsAnswered,
+      int readsUnavailable,
+      int otherReadAnswers,
+      double readSeconds,
+      Percentiles placementLatency,
+      Percentiles readLatency,
+      String unsuccessfulPlacements,
+      String unsuccessfulReads,
+      String bounds) {
 
     public OrderApiResult {
-      if (accepted + shedWithRetryAfter + otherPlacementAnswers != orders || readsAnswered + readsUnavailable + otherReadAnswers != orders) {
+      if (accepted + shedWithRetryAfter + otherPlacementAnswers != orders
+          || readsAnswered + readsUnavailable + otherReadAnswers != orders) {
         throw new IllegalArgumentException("order API counts must add up to orders=" + orders);
       }
     }

@@ -24,8 +24,19 @@ class AddedTransportTest {
 
   @Test
   void theDemoRunsOnTheAddedTransport() {
-    ConsoleRun demo = ConsoleRun.of(() -> LocalStackMain.execute(
-        "demo", "--us-east-port", "0", "--eu-west-port", "0", "--transport", "direct", "--orders", "3"));
+    ConsoleRun demo =
+        ConsoleRun.of(
+            () ->
+                LocalStackMain.execute(
+                    "demo",
+                    "--us-east-port",
+                    "0",
+                    "--eu-west-port",
+                    "0",
+                    "--transport",
+                    "direct",
+                    "--orders",
+                    "3"));
 
     assertEquals(0, demo.exit(), demo.out() + demo.err());
     assertTrue(demo.err().contains("transport up: direct"), demo.err());

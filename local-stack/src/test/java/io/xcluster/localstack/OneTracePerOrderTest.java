@@ -9,17 +9,17 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.stack.LocalStack;
-import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.useast.orders.placement.OrderPlacement.PlacedOrder;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
-import io.xcluster.tracing.ServiceTracing;
+import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.testkit.nats.LocalNatsServer;
+import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,22 +41,33 @@ class OneTracePerOrderTest {
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  private final Function<String, ServiceTracing> inMemory = name -> ServiceTracing.exportingTo(name, SimpleSpanProcessor.create(exporter));
+  private final Function<String, ServiceTracing> inMemory =
+      name -> ServiceTracing.exportingTo(name, SimpleSpanProcessor.create(exporter));
 
   @Test
   void bridgedOrderIsOneTraceAcrossBothClusters() throws Exception {
-    assertOneTrace("bridge", TransportLaunchers.named("bridge").serviceName(), SimulationSettings.INSTANT, false);
+    assertOneTrace(
+        "bridge",
+        TransportLaunchers.named("bridge").serviceName(),
+        SimulationSettings.INSTANT,
+        false);
   }
 
   @Test
   void natsOrderIsOneTraceAcrossBothClustersAndTheBroker() throws Exception {
-    assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
-    assertOneTrace("nats", TransportLaunchers.named("nats").serviceName(), SimulationSettings.INSTANT, false);
+    assumeTrue(
+        LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
+    assertOneTrace(
+        "nats", TransportLaunchers.named("nats").serviceName(), SimulationSettings.INSTANT, false);
   }
 
   @Test
   void orderStaysOneTraceWhenTheBridgeIsKilledMidCall() throws Exception {
-    assertOneTrace("bridge", TransportLaunchers.named("bridge").serviceName(), new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L), true);
+    assertOneTrace(
+        "bridge",
+        TransportLaunchers.named("bridge").serviceName(),
+        new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L),
+        true);
   }
 
   /** The stack to trace; the real-stack tier runs the same cases on real servers. */
@@ -65,9 +76,9 @@ class OneTracePerOrderTest {
   }
 
   /**
-   * Whether the server keeps signal headers, so that the outcome signal's {@code HandleSignal}
-   * span joins the order's trace. The embedded Java test server drops them (it never sets them on
-   * the WorkflowExecutionSignaled event); real servers keep them.
+   * Whether the server keeps signal headers, so that the outcome signal's {@code HandleSignal} span
+   * joins the order's trace. The embedded Java test server drops them (it never sets them on the
+   * WorkflowExecutionSignaled event); real servers keep them.
    */
   boolean serverKeepsSignalHeaders() {
     return false;
@@ -77,12 +88,21 @@ class OneTracePerOrderTest {
     return serverKeepsSignalHeaders() || !span.getName().startsWith("HandleSignal:");
   }
 
-  private void assertOneTrace(String transport, String transportService, SimulationSettings simulation, boolean restartBridge)
+  private void assertOneTrace(
+      String transport,
+      String transportService,
+      SimulationSettings simulation,
+      boolean restartBridge)
       throws Exception {
     StackOptions options = options(transport, simulation);
     try (LocalStack stack = LocalStack.start(options, step -> {}, inMemory)) {
       String orderId = "traced-" + transport + (restartBridge ? "-restart" : "");
-      PlacedOrder placed = stack.orderPlacement().place(new Order(orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
+      PlacedOrder placed =
+          stack
+              .orderPlacement()
+              .place(
+                  new Order(
+                      orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
       assertNotNull(placed.traceId(), "tracing is on, so the order has a trace id");
       if (restartBridge) {
         awaitTrue(() -> stack.transport().heldCalls() == 1);
@@ -95,36 +115,77 @@ class OneTracePerOrderTest {
 
       List<SpanData> spans = exporter.getFinishedSpanItems();
       Set<String> traceIdsOfThisOrder =
-          spans.stream().filter(s -> mentions(s, orderId) && checked(s))
-              .map(SpanData::getTraceId).collect(Collectors.toSet());
-      assertEquals(Set.of(placed.traceId()), traceIdsOfThisOrder, () -> "every span of the order is in its one trace; strays: "
-          + spans.stream().filter(s -> mentions(s, orderId) && checked(s) && !s.getTraceId().equals(placed.traceId()))
-              .map(s -> s.getResource().getAttribute(SERVICE_NAME) + "/" + s.getName() + " parent=" + s.getParentSpanId()).toList());
+          spans.stream()
+              .filter(s -> mentions(s, orderId) && checked(s))
+              .map(SpanData::getTraceId)
+              .collect(Collectors.toSet());
+      assertEquals(
+          Set.of(placed.traceId()),
+          traceIdsOfThisOrder,
+          () ->
+              "every span of the order is in its one trace; strays: "
+                  + spans.stream()
+                      .filter(
+                          s ->
+                              mentions(s, orderId)
+                                  && checked(s)
+                                  && !s.getTraceId().equals(placed.traceId()))
+                      .map(
+                          s ->
+                              s.getResource().getAttribute(SERVICE_NAME)
+                                  + "/"
+                                  + s.getName()
+                                  + " parent="
+                                  + s.getParentSpanId())
+                      .toList());
 
-      List<SpanData> trace = spans.stream().filter(s -> s.getTraceId().equals(placed.traceId())).toList();
-      Set<String> services = trace.stream().map(s -> s.getResource().getAttribute(SERVICE_NAME)).collect(Collectors.toSet());
-      assertTrue(services.containsAll(Set.of(LocalStack.ORDER_SERVICE, transportService, LocalStack.FULFILLMENT_SERVICE)), services.toString());
+      List<SpanData> trace =
+          spans.stream().filter(s -> s.getTraceId().equals(placed.traceId())).toList();
+      Set<String> services =
+          trace.stream()
+              .map(s -> s.getResource().getAttribute(SERVICE_NAME))
+              .collect(Collectors.toSet());
+      assertTrue(
+          services.containsAll(
+              Set.of(LocalStack.ORDER_SERVICE, transportService, LocalStack.FULFILLMENT_SERVICE)),
+          services.toString());
 
       List<String> shipToRoot = ancestry(spanNamed("RunActivity:Ship", placed.traceId()), trace);
-      assertEquals("PlaceOrder", shipToRoot.get(shipToRoot.size() - 1), "eu-west's shipping descends from the order's root span: " + shipToRoot);
-      assertTrue(shipToRoot.stream().anyMatch(s -> s.startsWith(transportService + "/")), "through the transport: " + shipToRoot);
-      assertTrue(shipToRoot.contains(LocalStack.FULFILLMENT_SERVICE + "/RunWorkflow:FulfillmentWorkflow"), shipToRoot.toString());
+      assertEquals(
+          "PlaceOrder",
+          shipToRoot.get(shipToRoot.size() - 1),
+          "eu-west's shipping descends from the order's root span: " + shipToRoot);
+      assertTrue(
+          shipToRoot.stream().anyMatch(s -> s.startsWith(transportService + "/")),
+          "through the transport: " + shipToRoot);
+      assertTrue(
+          shipToRoot.contains(LocalStack.FULFILLMENT_SERVICE + "/RunWorkflow:FulfillmentWorkflow"),
+          shipToRoot.toString());
       if (serverKeepsSignalHeaders() && transport.equals("nats")) {
-        assertTrue(trace.stream().anyMatch(s -> s.getName().equals("HandleSignal:xcluster-call-outcome")),
+        assertTrue(
+            trace.stream().anyMatch(s -> s.getName().equals("HandleSignal:xcluster-call-outcome")),
             "the outcome signal's handling is in the order's trace");
       }
-      List<String> confirmationToRoot = ancestry(spanNamed("RunActivity:SendShippingConfirmation", placed.traceId()), trace);
-      assertEquals("PlaceOrder", confirmationToRoot.get(confirmationToRoot.size() - 1), "and so does the confirmation back in us-east");
+      List<String> confirmationToRoot =
+          ancestry(spanNamed("RunActivity:SendShippingConfirmation", placed.traceId()), trace);
+      assertEquals(
+          "PlaceOrder",
+          confirmationToRoot.get(confirmationToRoot.size() - 1),
+          "and so does the confirmation back in us-east");
     }
   }
 
   /** "service/span name" from {@code span} up to the root; the root by its bare name. */
   private static List<String> ancestry(SpanData span, List<SpanData> trace) {
-    Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s, (a, b) -> a));
+    Map<String, SpanData> byId =
+        trace.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s, (a, b) -> a));
     List<String> chain = new ArrayList<>();
     for (SpanData current = span; current != null; current = byId.get(current.getParentSpanId())) {
       boolean root = !current.getParentSpanContext().isValid();
-      chain.add(root ? current.getName() : current.getResource().getAttribute(SERVICE_NAME) + "/" + current.getName());
+      chain.add(
+          root
+              ? current.getName()
+              : current.getResource().getAttribute(SERVICE_NAME) + "/" + current.getName());
     }
     return chain;
   }
@@ -132,14 +193,17 @@ class OneTracePerOrderTest {
   private SpanData spanNamed(String name, String traceId) {
     return exporter.getFinishedSpanItems().stream()
         .filter(s -> s.getName().equals(name) && s.getTraceId().equals(traceId))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean mentions(SpanData span, String orderId) {
-    return span.getAttributes().asMap().values().stream().anyMatch(v -> String.valueOf(v).contains(orderId));
+    return span.getAttributes().asMap().values().stream()
+        .anyMatch(v -> String.valueOf(v).contains(orderId));
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void awaitTrue(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -12,9 +12,9 @@ import io.temporal.testing.ReplayResults;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
@@ -31,18 +31,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Flipping XCLUSTER_TRANSPORT from bridge to nats and restarting the order worker: orders in
- * flight finish on the bridge, new ones go through NATS, and the histories of both replay.
+ * Flipping XCLUSTER_TRANSPORT from bridge to nats and restarting the order worker: orders in flight
+ * finish on the bridge, new ones go through NATS, and the histories of both replay.
  */
 @Timeout(180)
 class TransportFlipTest {
 
   @Test
   void ordersInFlightFinishOnTheirTransportAfterTheFlagFlips() throws Exception {
-    assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found: the flip test needs it (apt-get install nats-server)");
+    assumeTrue(
+        LocalNatsServer.availableForTests(),
+        "nats-server not found: the flip test needs it (apt-get install nats-server)");
 
     StackOptions options =
-        new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ofSeconds(1), 0.0, 1L)).withAllTransports();
+        new StackOptions(
+                0,
+                0,
+                "bridge",
+                Duration.ofHours(48),
+                new SimulationSettings(Duration.ofSeconds(1), 0.0, 1L))
+            .withAllTransports();
     try (LocalStack stack = LocalStack.start(options, step -> {})) {
       WorkflowClient client = stack.usEast().client();
       List<CompletableFuture<OrderStatus>> onBridge = place(client, "flip-bridge-", 5);
@@ -51,7 +59,9 @@ class TransportFlipTest {
         awaitTransportChosen(placed);
       }
       stack.switchTransport("nats");
-      assertFalse(onBridge.stream().anyMatch(CompletableFuture::isDone), "the first batch is still in flight at the flip");
+      assertFalse(
+          onBridge.stream().anyMatch(CompletableFuture::isDone),
+          "the first batch is still in flight at the flip");
       List<CompletableFuture<OrderStatus>> onNats = place(client, "flip-nats-", 5);
 
       for (int i = 0; i < 5; i++) {
@@ -75,13 +85,20 @@ class TransportFlipTest {
   }
 
   /** The order's result, or a failure that says where the order is stuck. */
-  private static OrderStatus finished(WorkflowClient client, CompletableFuture<OrderStatus> order, String orderId) throws Exception {
+  private static OrderStatus finished(
+      WorkflowClient client, CompletableFuture<OrderStatus> order, String orderId)
+      throws Exception {
     try {
       return order.get(90, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException stuck) {
       var description = client.newUntypedWorkflowStub(orderId).describe().getRawDescription();
-      throw new AssertionError(orderId + " did not finish; status " + client.newWorkflowStub(OrderWorkflow.class, orderId).status()
-          + ", pending activities " + description.getPendingActivitiesList(), stuck);
+      throw new AssertionError(
+          orderId
+              + " did not finish; status "
+              + client.newWorkflowStub(OrderWorkflow.class, orderId).status()
+              + ", pending activities "
+              + description.getPendingActivitiesList(),
+          stuck);
     }
   }
 
@@ -96,24 +113,34 @@ class TransportFlipTest {
     throw new AssertionError("the order never recorded its transport");
   }
 
-  private static List<CompletableFuture<OrderStatus>> place(WorkflowClient client, String prefix, int count) {
+  private static List<CompletableFuture<OrderStatus>> place(
+      WorkflowClient client, String prefix, int count) {
     List<CompletableFuture<OrderStatus>> placed = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       WorkflowStub stub =
           client.newUntypedWorkflowStub(
               OrderWorkflow.TYPE,
-              WorkflowOptions.newBuilder().setWorkflowId(prefix + i).setTaskQueue(OrderWorkflow.TASK_QUEUE).build());
-      stub.start(new Order(prefix + i, "c-" + i, List.of(new OrderLine("SKU-00" + i, 1)), 1_000, "USD", "DE"));
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(prefix + i)
+                  .setTaskQueue(OrderWorkflow.TASK_QUEUE)
+                  .build());
+      stub.start(
+          new Order(
+              prefix + i, "c-" + i, List.of(new OrderLine("SKU-00" + i, 1)), 1_000, "USD", "DE"));
       placed.add(stub.getResultAsync(OrderStatus.class));
     }
     return placed;
   }
 
-  /** Replays with a worker configured for the transport flipped to: recorded executions keep theirs. */
-  private static void assertReplays(List<WorkflowExecutionHistory> histories, LocalStack stack) throws Exception {
+  /**
+   * Replays with a worker configured for the transport flipped to: recorded executions keep theirs.
+   */
+  private static void assertReplays(List<WorkflowExecutionHistory> histories, LocalStack stack)
+      throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker(OrderWorkflow.TASK_QUEUE);
-      worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(stack.orderSettings()));
+      worker.registerWorkflowImplementationFactory(
+          OrderWorkflow.class, () -> new OrderWorkflowImpl(stack.orderSettings()));
       ReplayResults results = WorkflowReplayer.replayWorkflowExecutions(histories, false, worker);
       assertFalse(results.hadAnyError(), () -> "replay failed: " + results.allErrors());
     }

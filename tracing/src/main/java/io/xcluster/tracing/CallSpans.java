@@ -9,8 +9,10 @@ public final class CallSpans {
 
   public static final AttributeKey<String> ORDER_ID = AttributeKey.stringKey("order.id");
   public static final AttributeKey<String> CALL_ID = AttributeKey.stringKey("xcluster.call_id");
-  public static final AttributeKey<String> SOURCE_CLUSTER = AttributeKey.stringKey("xcluster.source_cluster");
-  public static final AttributeKey<String> TARGET_CLUSTER = AttributeKey.stringKey("xcluster.target_cluster");
+  public static final AttributeKey<String> SOURCE_CLUSTER =
+      AttributeKey.stringKey("xcluster.source_cluster");
+  public static final AttributeKey<String> TARGET_CLUSTER =
+      AttributeKey.stringKey("xcluster.target_cluster");
   public static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("xcluster.transport");
 
   private CallSpans() {}

@@ -6,10 +6,14 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 
-/** W3C trace context in NATS message headers (inject before the message is built: headers freeze then). */
+/**
+ * W3C trace context in NATS message headers (inject before the message is built: headers freeze
+ * then).
+ */
 public final class NatsTraceContext {
 
-  private static final TextMapSetter<Headers> SETTER = (headers, key, value) -> headers.put(key, value);
+  private static final TextMapSetter<Headers> SETTER =
+      (headers, key, value) -> headers.put(key, value);
   private static final TextMapGetter<Headers> GETTER =
       new TextMapGetter<>() {
         @Override
@@ -34,6 +38,9 @@ public final class NatsTraceContext {
     if (headers == null) {
       return Context.root();
     }
-    return openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), headers, GETTER);
+    return openTelemetry
+        .getPropagators()
+        .getTextMapPropagator()
+        .extract(Context.root(), headers, GETTER);
   }
 }

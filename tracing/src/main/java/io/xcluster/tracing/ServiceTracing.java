@@ -25,14 +25,15 @@ import java.util.Map;
  * W3C trace-context propagation, and the Temporal interceptors that carry the context through
  * workflow, activity, child and signal headers.
  *
- * <p>Off unless {@code OTEL_TRACES_EXPORTER} is set (e.g. {@code otlp}); then the standard
- * {@code OTEL_*} variables apply, OTLP going over HTTP with the JDK's client. Off costs nothing:
- * no SDK, no interceptors.
+ * <p>Off unless {@code OTEL_TRACES_EXPORTER} is set (e.g. {@code otlp}); then the standard {@code
+ * OTEL_*} variables apply, OTLP going over HTTP with the JDK's client. Off costs nothing: no SDK,
+ * no interceptors.
  */
 public final class ServiceTracing implements AutoCloseable {
 
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-  private static final ServiceTracing DISABLED = new ServiceTracing("disabled", OpenTelemetry.noop(), null);
+  private static final ServiceTracing DISABLED =
+      new ServiceTracing("disabled", OpenTelemetry.noop(), null);
 
   private final String serviceName;
   private final OpenTelemetry openTelemetry;
@@ -48,21 +49,28 @@ public final class ServiceTracing implements AutoCloseable {
     return DISABLED;
   }
 
-  /** From the standard {@code OTEL_*} environment; disabled unless {@code OTEL_TRACES_EXPORTER} names an exporter. */
+  /**
+   * From the standard {@code OTEL_*} environment; disabled unless {@code OTEL_TRACES_EXPORTER}
+   * names an exporter.
+   */
   public static ServiceTracing fromEnvironment(String serviceName) {
-    String exporter = System.getProperty("otel.traces.exporter", System.getenv("OTEL_TRACES_EXPORTER"));
+    String exporter =
+        System.getProperty("otel.traces.exporter", System.getenv("OTEL_TRACES_EXPORTER"));
     if (exporter == null || exporter.isBlank() || exporter.equals("none")) {
       return DISABLED;
     }
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(
-                () -> Map.of(
-                    "otel.exporter.otlp.protocol", "http/protobuf", // the JDK sender speaks HTTP only
-                    "otel.metrics.exporter", "none",
-                    "otel.logs.exporter", "none",
-                    "otel.propagators", "tracecontext,baggage"))
-            .addResourceCustomizer((resource, config) -> resource.merge(serviceResource(serviceName)))
+                () ->
+                    Map.of(
+                        "otel.exporter.otlp.protocol",
+                            "http/protobuf", // the JDK sender speaks HTTP only
+                        "otel.metrics.exporter", "none",
+                        "otel.logs.exporter", "none",
+                        "otel.propagators", "tracecontext,baggage"))
+            .addResourceCustomizer(
+                (resource, config) -> resource.merge(serviceResource(serviceName)))
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
@@ -104,15 +112,24 @@ public final class ServiceTracing implements AutoCloseable {
     return openTelemetry.getTracer(instrumentation);
   }
 
-  /** Temporal client and worker interceptors carrying this service's trace context; none when disabled. */
-  @SuppressWarnings("deprecation") // the OpenTracing shim is deprecated upstream but is what temporal-opentracing needs
+  /**
+   * Temporal client and worker interceptors carrying this service's trace context; none when
+   * disabled.
+   */
+  @SuppressWarnings(
+      "deprecation") // the OpenTracing shim is deprecated upstream but is what temporal-opentracing
+  // needs
   public ConnectionInterceptors temporalInterceptors() {
     if (!enabled()) {
       return ConnectionInterceptors.NONE;
     }
-    OpenTracingOptions options = OpenTracingOptions.newBuilder().setTracer(OpenTracingShim.createTracerShim(openTelemetry)).build();
+    OpenTracingOptions options =
+        OpenTracingOptions.newBuilder()
+            .setTracer(OpenTracingShim.createTracerShim(openTelemetry))
+            .build();
     return new ConnectionInterceptors(
-        List.of(new OpenTracingClientInterceptor(options)), List.of(new OpenTracingWorkerInterceptor(options)));
+        List.of(new OpenTracingClientInterceptor(options)),
+        List.of(new OpenTracingWorkerInterceptor(options)));
   }
 
   /** Flushes and stops this service's SDK. */

@@ -35,20 +35,28 @@ class ServiceTracingTest {
       System.clearProperty("otel.traces.exporter");
     }
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    try (ServiceTracing tracing = ServiceTracing.exportingTo("bridge-worker", SimpleSpanProcessor.create(exporter))) {
+    try (ServiceTracing tracing =
+        ServiceTracing.exportingTo("bridge-worker", SimpleSpanProcessor.create(exporter))) {
       assertTrue(tracing.enabled());
       assertEquals(1, tracing.temporalInterceptors().client().size());
       tracing.tracer("test").spanBuilder("x").startSpan().end();
-      assertEquals("bridge-worker",
-          exporter.getFinishedSpanItems().get(0).getResource().getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")));
+      assertEquals(
+          "bridge-worker",
+          exporter
+              .getFinishedSpanItems()
+              .get(0)
+              .getResource()
+              .getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")));
     }
   }
 
   @Test
   void traceContextSurvivesTheTripThroughNatsHeaders() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    try (ServiceTracing sender = ServiceTracing.exportingTo("us-east", SimpleSpanProcessor.create(exporter));
-        ServiceTracing receiver = ServiceTracing.exportingTo("eu-west", SimpleSpanProcessor.create(exporter))) {
+    try (ServiceTracing sender =
+            ServiceTracing.exportingTo("us-east", SimpleSpanProcessor.create(exporter));
+        ServiceTracing receiver =
+            ServiceTracing.exportingTo("eu-west", SimpleSpanProcessor.create(exporter))) {
       Span sent = sender.tracer("test").spanBuilder("publish").startSpan();
       Headers headers = new Headers();
       try (Scope ignored = sent.makeCurrent()) {
@@ -59,8 +67,13 @@ class ServiceTracingTest {
 
       Context received = NatsTraceContext.extract(receiver.openTelemetry(), headers);
 
-      assertEquals(sent.getSpanContext().getTraceId(), Span.fromContext(received).getSpanContext().getTraceId());
-      assertFalse(Span.fromContext(NatsTraceContext.extract(receiver.openTelemetry(), new Headers())).getSpanContext().isValid());
+      assertEquals(
+          sent.getSpanContext().getTraceId(),
+          Span.fromContext(received).getSpanContext().getTraceId());
+      assertFalse(
+          Span.fromContext(NatsTraceContext.extract(receiver.openTelemetry(), new Headers()))
+              .getSpanContext()
+              .isValid());
     }
   }
 }

@@ -1,28 +1,28 @@
 package io.xcluster.transport.bridge;
 
+import io.opentelemetry.api.trace.Span;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.tracing.CallSpans;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.xcluster.port.remote.RemoteRuns;
-import io.xcluster.port.call.CallOutcome;
-import io.xcluster.port.call.CallRequest;
-import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.port.spi.CrossClusterCallActivity;
-import io.xcluster.tracing.CallSpans;
-import io.opentelemetry.api.trace.Span;
 
 /**
  * The bridge's side of the port. In the callback mode it starts (or attaches to) the remote
  * workflow with a completion callback to the bridge's endpoint and returns: the outcome comes back
- * as a signal, and the bridge holds nothing. In the heartbeat mode (and for callers recorded
- * before they could take a handover) it starts or attaches, frees the activity thread and
- * completes the activity asynchronously when the remote run ends.
+ * as a signal, and the bridge holds nothing. In the heartbeat mode (and for callers recorded before
+ * they could take a handover) it starts or attaches, frees the activity thread and completes the
+ * activity asynchronously when the remote run ends.
  */
 final class BridgeCallActivity implements CrossClusterCallActivity {
 
@@ -39,7 +39,11 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   /**
    * @param handover the callback mode, or null for the heartbeat mode: every call is then held
    */
-  BridgeCallActivity(ClusterEndpoint target, RemoteRuns remote, InFlightCalls inFlight, CallbackHandover handover) {
+  BridgeCallActivity(
+      ClusterEndpoint target,
+      RemoteRuns remote,
+      InFlightCalls inFlight,
+      CallbackHandover handover) {
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;
@@ -49,14 +53,19 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   @Override
   public CallOutcome call(CallRequest request) {
     requireOurTarget(request);
-    CallSpans.tag(Span.current(), request.callId(), request.target().cluster(), BridgeTransport.NAME);
+    CallSpans.tag(
+        Span.current(), request.callId(), request.target().cluster(), BridgeTransport.NAME);
     if (handover != null && request.handoverAllowed() && !callbacksRefused.get()) {
       try {
-        return handover.handOver(request).orElse(null); // null: handed over, the outcome comes by callback
+        return handover
+            .handOver(request)
+            .orElse(null); // null: handed over, the outcome comes by callback
       } catch (CallbackHandover.CallbacksRefused refused) {
         if (callbacksRefused.compareAndSet(false, true)) {
-          log.warn("{}; holding calls with heartbeats from now on (list the bridge's callback URL in the target cluster's"
-              + " component.callbacks.allowedAddresses, then restart the bridge)", refused.getMessage());
+          log.warn(
+              "{}; holding calls with heartbeats from now on (list the bridge's callback URL in the target cluster's"
+                  + " component.callbacks.allowedAddresses, then restart the bridge)",
+              refused.getMessage());
         }
       }
     }
@@ -64,7 +73,8 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     ActivityExecutionContext context = Activity.getExecutionContext();
     var remoteRun = remote.startOrAttach(request);
     context.doNotCompleteOnReturn();
-    inFlight.hold(context.getTaskToken(), request, remoteRun, context.getInfo().getHeartbeatTimeout());
+    inFlight.hold(
+        context.getTaskToken(), request, remoteRun, context.getInfo().getHeartbeatTimeout());
     return null; // ignored: the activity completes when the remote run ends
   }
 
@@ -75,7 +85,8 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       remote.requestCancel(request);
     } catch (WorkflowNotFoundException e) {
       if (hasEnded(request)) {
-        return; // the run ended before the cancel came: its outcome stands, nothing is left to cancel
+        return; // the run ended before the cancel came: its outcome stands, nothing is left to
+        // cancel
       }
       throw e; // not started yet: the retry finds the run the call is about to start
     }
@@ -83,7 +94,12 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
 
   private boolean hasEnded(CallRequest request) {
     try {
-      return remote.attach(request).describe().getRawDescription().getWorkflowExecutionInfo().getStatus()
+      return remote
+              .attach(request)
+              .describe()
+              .getRawDescription()
+              .getWorkflowExecutionInfo()
+              .getStatus()
           != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     } catch (WorkflowNotFoundException notStarted) {
       return false;
@@ -92,10 +108,19 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
 
   /** A call for another cluster or namespace is a deployment error: fail it loudly, never retry. */
   private void requireOurTarget(CallRequest request) {
-    if (!request.target().cluster().equals(target.name()) || !request.target().namespace().equals(target.namespace())) {
+    if (!request.target().cluster().equals(target.name())
+        || !request.target().namespace().equals(target.namespace())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "call " + request.callId() + " is for " + request.target().cluster() + "/" + request.target().namespace()
-              + " but this bridge serves " + target.name() + "/" + target.namespace(),
+          "call "
+              + request.callId()
+              + " is for "
+              + request.target().cluster()
+              + "/"
+              + request.target().namespace()
+              + " but this bridge serves "
+              + target.name()
+              + "/"
+              + target.namespace(),
           MISROUTED_CALL);
     }
   }

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs the worker bridge in this JVM or as {@link BridgeWorkerMain}; found through META-INF/services. */
+/**
+ * Runs the worker bridge in this JVM or as {@link BridgeWorkerMain}; found through
+ * META-INF/services.
+ */
 public final class BridgeLauncher implements TransportLauncher {
 
   /** Tests: open calls are looked at every 100 ms, so a short caller heartbeat timeout is met. */
@@ -27,8 +30,13 @@ public final class BridgeLauncher implements TransportLauncher {
 
   @Override
   public RunningTransport startInProcess(TransportLaunch launch) {
-    BridgeSettings settings = new BridgeSettings(launch.source(), launch.target(), null,
-        launch.quickRecovery() ? QUICK_HEARTBEAT_TICK : null, null);
+    BridgeSettings settings =
+        new BridgeSettings(
+            launch.source(),
+            launch.target(),
+            null,
+            launch.quickRecovery() ? QUICK_HEARTBEAT_TICK : null,
+            null);
     BridgeWorker bridge = BridgeWorker.start(settings, launch.tracing());
     return new RunningTransport() {
       @Override
@@ -50,8 +58,14 @@ public final class BridgeLauncher implements TransportLauncher {
 
   @Override
   public ProcessLaunch asProcess(TransportLaunch launch) {
-    List<String> args = new ArrayList<>(TwoClusterOptions.asArguments(launch.source(), launch.target()));
-    args.addAll(List.of("--task-queue", BridgeTransport.taskQueueFor(launch.target().name()), "--http-port", "0"));
+    List<String> args =
+        new ArrayList<>(TwoClusterOptions.asArguments(launch.source(), launch.target()));
+    args.addAll(
+        List.of(
+            "--task-queue",
+            BridgeTransport.taskQueueFor(launch.target().name()),
+            "--http-port",
+            "0"));
     return new ProcessLaunch(BridgeWorkerMain.class.getName(), args, "bridge polling");
   }
 }

@@ -9,13 +9,17 @@ import java.util.Objects;
  * One bridge process: it polls {@code taskQueue} on the {@code source} cluster and starts the
  * remote workflows on the {@code target} cluster.
  *
- * @param heartbeatTick how often the bridge looks for in-flight calls due a heartbeat; each call
- *     is heartbeated at a third of the heartbeat timeout its caller set
+ * @param heartbeatTick how often the bridge looks for in-flight calls due a heartbeat; each call is
+ *     heartbeated at a third of the heartbeat timeout its caller set
  * @param callbacks the callback mode's endpoint; null for the heartbeat mode, in which the bridge
  *     holds every call until its remote run ends
  */
 public record BridgeSettings(
-    ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Duration heartbeatTick, Duration connectTimeout,
+    ClusterEndpoint source,
+    ClusterEndpoint target,
+    String taskQueue,
+    Duration heartbeatTick,
+    Duration connectTimeout,
     CallbackSettings callbacks) {
 
   public static final Duration DEFAULT_HEARTBEAT_TICK = Duration.ofMillis(500);
@@ -32,11 +36,18 @@ public record BridgeSettings(
 
   /** A bridge in the heartbeat mode. */
   public BridgeSettings(
-      ClusterEndpoint source, ClusterEndpoint target, String taskQueue, Duration heartbeatTick, Duration connectTimeout) {
+      ClusterEndpoint source,
+      ClusterEndpoint target,
+      String taskQueue,
+      Duration heartbeatTick,
+      Duration connectTimeout) {
     this(source, target, taskQueue, heartbeatTick, connectTimeout, null);
   }
 
-  /** A bridge with the defaults: queue {@code bridge-to-<target>}, 500 ms tick, 10 s connect timeout, heartbeat mode. */
+  /**
+   * A bridge with the defaults: queue {@code bridge-to-<target>}, 500 ms tick, 10 s connect
+   * timeout, heartbeat mode.
+   */
   public static BridgeSettings between(ClusterEndpoint source, ClusterEndpoint target) {
     return new BridgeSettings(source, target, null, null, null);
   }

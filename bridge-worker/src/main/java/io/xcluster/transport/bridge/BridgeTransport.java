@@ -5,11 +5,16 @@ import io.xcluster.port.spi.CrossClusterTransport;
 import io.xcluster.port.spi.OutcomeProtocol;
 import java.time.Duration;
 
-/** The worker bridge as the calling side's configuration sees it: {@code XCLUSTER_TRANSPORT=bridge}. */
+/**
+ * The worker bridge as the calling side's configuration sees it: {@code XCLUSTER_TRANSPORT=bridge}.
+ */
 public final class BridgeTransport implements CrossClusterTransport {
 
   public static final String NAME = "bridge";
-  /** A bridge replica silent for this long is taken for dead, and the call moves to another replica. */
+
+  /**
+   * A bridge replica silent for this long is taken for dead, and the call moves to another replica.
+   */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   /** The task queue in the calling cluster that the bridge for {@code targetCluster} polls. */
@@ -23,11 +28,12 @@ public final class BridgeTransport implements CrossClusterTransport {
   }
 
   /**
-   * Whether a call is held (heartbeat mode) or handed over with a completion callback is the
-   * bridge process's own setting, decided per call: callers need not know which.
+   * Whether a call is held (heartbeat mode) or handed over with a completion callback is the bridge
+   * process's own setting, decided per call: callers need not know which.
    */
   @Override
   public CallRoute routeTo(String targetCluster) {
-    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.RETURNED_OR_SIGNALED);
+    return new CallRoute(
+        NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.RETURNED_OR_SIGNALED);
   }
 }

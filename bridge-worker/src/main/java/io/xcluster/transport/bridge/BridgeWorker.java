@@ -3,8 +3,8 @@ package io.xcluster.transport.bridge;
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
-import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.callback.CallbackEndpoint;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
@@ -15,12 +15,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bridge process: a worker on the source cluster's bridge queue and a client of the target
- * cluster. Replicas may run side by side; killing one mid-call loses nothing, because an open
- * call whose heartbeats stop is retried by Temporal and the retry attaches to the same remote run.
+ * cluster. Replicas may run side by side; killing one mid-call loses nothing, because an open call
+ * whose heartbeats stop is retried by Temporal and the retry attaches to the same remote run.
  */
 public final class BridgeWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BridgeWorker.class);
+
   /**
    * Calls being started at once. A call holds its activity slot (and a thread) only while the
    * remote start runs; waiting for the outcome holds neither, so this bounds the bridge's threads,
@@ -36,7 +37,11 @@ public final class BridgeWorker implements AutoCloseable {
   private final boolean ownsConnections;
 
   private BridgeWorker(
-      BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing, boolean ownsConnections) {
+      BridgeSettings settings,
+      ClusterConnection source,
+      ClusterConnection target,
+      ServiceTracing tracing,
+      boolean ownsConnections) {
     this.source = source;
     this.target = target;
     this.ownsConnections = ownsConnections;
@@ -44,28 +49,46 @@ public final class BridgeWorker implements AutoCloseable {
     RemoteRuns starter = new RemoteRuns(target.client());
     this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
     // Callback mode: every replica serves the endpoint, so any of them can take any callback.
-    this.callbacks = settings.callbacks() == null ? null
-        : CallbackEndpoint.start(settings.callbacks(), settings.target().name(),
-            new TemporalOutcomeRelay(source.client(), target.client()), Clock.systemUTC(), tracing);
-    CallbackHandover handover = settings.callbacks() == null ? null
-        : new CallbackHandover(starter, settings.callbacks(), Clock.systemUTC(), tracing.openTelemetry());
+    this.callbacks =
+        settings.callbacks() == null
+            ? null
+            : CallbackEndpoint.start(
+                settings.callbacks(),
+                settings.target().name(),
+                new TemporalOutcomeRelay(source.client(), target.client()),
+                Clock.systemUTC(),
+                tracing);
+    CallbackHandover handover =
+        settings.callbacks() == null
+            ? null
+            : new CallbackHandover(
+                starter, settings.callbacks(), Clock.systemUTC(), tracing.openTelemetry());
     this.workers = source.newWorkerFactory();
     workers
-        .newWorker(settings.taskQueue(), WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(START_CONCURRENCY).build())
-        .registerActivitiesImplementations(new BridgeCallActivity(settings.target(), starter, inFlight, handover));
+        .newWorker(
+            settings.taskQueue(),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(START_CONCURRENCY)
+                .build())
+        .registerActivitiesImplementations(
+            new BridgeCallActivity(settings.target(), starter, inFlight, handover));
   }
 
   /**
-   * Connects to both clusters and starts polling, tracing as the {@code bridge-worker} service:
-   * the launch seam ({@link BridgeLauncher}) and tests.
+   * Connects to both clusters and starts polling, tracing as the {@code bridge-worker} service: the
+   * launch seam ({@link BridgeLauncher}) and tests.
    *
    * @throws io.xcluster.port.cluster.ClusterUnreachableException naming the cluster and address
    */
   public static BridgeWorker start(BridgeSettings settings, ServiceTracing tracing) {
-    ClusterConnection target = ClusterConnection.open(settings.target(), settings.connectTimeout(), tracing.temporalInterceptors());
+    ClusterConnection target =
+        ClusterConnection.open(
+            settings.target(), settings.connectTimeout(), tracing.temporalInterceptors());
     ClusterConnection source;
     try {
-      source = ClusterConnection.open(settings.source(), settings.connectTimeout(), tracing.temporalInterceptors());
+      source =
+          ClusterConnection.open(
+              settings.source(), settings.connectTimeout(), tracing.temporalInterceptors());
     } catch (RuntimeException e) {
       target.closeNow();
       throw e;
@@ -74,17 +97,26 @@ public final class BridgeWorker implements AutoCloseable {
   }
 
   /**
-   * Starts polling on connections the caller owns and closes after this bridge: a service
-   * process that connected with its own retry loop.
+   * Starts polling on connections the caller owns and closes after this bridge: a service process
+   * that connected with its own retry loop.
    */
-  public static BridgeWorker start(BridgeSettings settings, ClusterConnection source, ClusterConnection target, ServiceTracing tracing) {
+  public static BridgeWorker start(
+      BridgeSettings settings,
+      ClusterConnection source,
+      ClusterConnection target,
+      ServiceTracing tracing) {
     return started(new BridgeWorker(settings, source, target, tracing, false), settings);
   }
 
   private static BridgeWorker started(BridgeWorker bridge, BridgeSettings settings) {
     bridge.workers.start();
-    log.info("bridge polling {} on {} ({}) for calls to {} ({})", settings.taskQueue(), settings.source().name(),
-        settings.source().address(), settings.target().name(), settings.target().address());
+    log.info(
+        "bridge polling {} on {} ({}) for calls to {} ({})",
+        settings.taskQueue(),
+        settings.source().name(),
+        settings.source().address(),
+        settings.target().name(),
+        settings.target().address());
     return bridge;
   }
 
@@ -112,8 +144,8 @@ public final class BridgeWorker implements AutoCloseable {
   }
 
   /**
-   * Stops polling and lets go of open calls; they continue on another replica once their
-   * heartbeat timeout passes. (Handing them over sooner is future work: see the bridge README.)
+   * Stops polling and lets go of open calls; they continue on another replica once their heartbeat
+   * timeout passes. (Handing them over sooner is future work: see the bridge README.)
    */
   @Override
   public void close() {
@@ -125,7 +157,8 @@ public final class BridgeWorker implements AutoCloseable {
     workers.shutdown();
     workers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     if (callbacks != null) {
-      callbacks.close(); // callbacks in flight are retried by the target, on another replica or later
+      callbacks
+          .close(); // callbacks in flight are retried by the target, on another replica or later
     }
     inFlight.close();
     if (ownsConnections) {

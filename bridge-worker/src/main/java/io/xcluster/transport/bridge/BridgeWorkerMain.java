@@ -4,8 +4,8 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
-import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceMain;
+import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,20 +18,28 @@ import picocli.CommandLine.Option;
     versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {
-        "Polls the calling cluster's bridge queue and runs the calls as workflows on the target cluster.",
-        "Clusters come from Temporal profiles named after them ([profile.us-east], [profile.eu-west] in TEMPORAL_CONFIG_FILE),"
-            + " then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
-        ""})
+      "Polls the calling cluster's bridge queue and runs the calls as workflows on the target cluster.",
+      "Clusters come from Temporal profiles named after them ([profile.us-east], [profile.eu-west] in TEMPORAL_CONFIG_FILE),"
+          + " then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
+      ""
+    })
 public final class BridgeWorkerMain extends ServiceMain {
 
-  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  /**
+   * Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its
+   * own, so all run side by side.
+   */
   public static final int HTTP_PORT = 8082;
+
   /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "bridge-worker";
 
   @Mixin TwoClusterOptions clusters;
 
-  @Option(names = "--task-queue", description = "Task queue to poll in the calling cluster (default: bridge-to-<target-cluster>).")
+  @Option(
+      names = "--task-queue",
+      description =
+          "Task queue to poll in the calling cluster (default: bridge-to-<target-cluster>).")
   String taskQueue;
 
   @Mixin CallbackOptions callbacks;
@@ -53,14 +61,21 @@ public final class BridgeWorkerMain extends ServiceMain {
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
     BridgeSettings settings =
-        new BridgeSettings(source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout).withCallbacks(callbacks.settings());
+        new BridgeSettings(
+                source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout)
+            .withCallbacks(callbacks.settings());
     ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
-    process.log().info(settings.callbacks() == null
-        ? "outcome mode: heartbeat (every call held open until its remote run ends)"
-        : "outcome mode: callback to " + settings.callbacks().url());
+    process
+        .log()
+        .info(
+            settings.callbacks() == null
+                ? "outcome mode: heartbeat (every call held open until its remote run ends)"
+                : "outcome mode: callback to " + settings.callbacks().url());
     ClusterConnection targetConnection = running.connect("target", target);
-    BridgeWorker bridge = BridgeWorker.start(settings, running.connect("calling", source), targetConnection, running.tracing());
+    BridgeWorker bridge =
+        BridgeWorker.start(
+            settings, running.connect("calling", source), targetConnection, running.tracing());
     process.onStop(() -> bridge.close(service.shutdownGrace));
     return running.serveUntilStopped();
   }

@@ -1,24 +1,24 @@
 package io.xcluster.transport.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
-import io.xcluster.runtime.lifecycle.DaemonThreads;
-import io.xcluster.tracing.CallSpans;
-import io.xcluster.tracing.ServiceTracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import io.xcluster.port.remote.RemoteOutcomes;
-import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.OutcomeKind;
+import io.xcluster.port.remote.RemoteOutcomes;
+import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.runtime.lifecycle.DaemonThreads;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -32,17 +32,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calls this bridge process holds open: each is an async-completed activity whose remote
- * result is awaited with a non-blocking long poll, so 10,000 calls cost 10,000 small objects, not
- * threads. One scheduler thread finds the calls due a heartbeat (which is also how cancellation
- * arrives); a small pool sends the heartbeats, remote cancels and completions, so that one slow
- * RPC never holds up the others.
+ * The calls this bridge process holds open: each is an async-completed activity whose remote result
+ * is awaited with a non-blocking long poll, so 10,000 calls cost 10,000 small objects, not threads.
+ * One scheduler thread finds the calls due a heartbeat (which is also how cancellation arrives); a
+ * small pool sends the heartbeats, remote cancels and completions, so that one slow RPC never holds
+ * up the others.
  */
 final class InFlightCalls implements AutoCloseable {
 
   static final String REMOTE_UNAVAILABLE = "RemoteUnavailable";
-  /** Threads for heartbeat, cancel and completion RPCs: enough for ~10k calls on a LAN at 10 s intervals. */
+
+  /**
+   * Threads for heartbeat, cancel and completion RPCs: enough for ~10k calls on a LAN at 10 s
+   * intervals.
+   */
   static final int IO_THREADS = 4;
+
   private static final Logger log = LoggerFactory.getLogger(InFlightCalls.class);
   private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(200);
 
@@ -50,8 +55,10 @@ final class InFlightCalls implements AutoCloseable {
   private final Tracer tracer;
   private final RemoteRuns remote;
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-heartbeat"));
-  private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, DaemonThreads.named("bridge-io"));
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-heartbeat"));
+  private final ExecutorService io =
+      Executors.newFixedThreadPool(IO_THREADS, DaemonThreads.named("bridge-io"));
 
   /** One open call; {@code token} is its activity task token. */
   private static final class Call {
@@ -61,7 +68,10 @@ final class InFlightCalls implements AutoCloseable {
     volatile long nextHeartbeatNanos;
     volatile boolean cancelRequested;
     final AtomicBoolean heartbeatPending = new AtomicBoolean();
-    /** The activity's trace context: the outcome is reported on another thread, in the same trace. */
+
+    /**
+     * The activity's trace context: the outcome is reported on another thread, in the same trace.
+     */
     final Context traceContext = Context.current();
 
     Call(byte[] token, CallRequest request, Duration heartbeatEvery) {
@@ -72,19 +82,36 @@ final class InFlightCalls implements AutoCloseable {
     }
   }
 
-  InFlightCalls(ActivityCompletionClient completion, RemoteRuns remote, Duration tick, ServiceTracing tracing) {
+  InFlightCalls(
+      ActivityCompletionClient completion,
+      RemoteRuns remote,
+      Duration tick,
+      ServiceTracing tracing) {
     this.completion = completion;
     this.remote = remote;
     this.tracer = tracing.tracer("io.xcluster.transport.bridge");
-    scheduler.scheduleWithFixedDelay(this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Holds the call open until {@code remoteRun} ends, heartbeating at a third of {@code heartbeatTimeout}. */
+  /**
+   * Holds the call open until {@code remoteRun} ends, heartbeating at a third of {@code
+   * heartbeatTimeout}.
+   */
   void hold(byte[] token, CallRequest request, WorkflowStub remoteRun, Duration heartbeatTimeout) {
-    Duration every = heartbeatTimeout.isZero() ? BridgeTransport.HEARTBEAT_TIMEOUT.dividedBy(3) : heartbeatTimeout.dividedBy(3);
-    Call call = new Call(token, request, every.compareTo(MIN_HEARTBEAT_INTERVAL) < 0 ? MIN_HEARTBEAT_INTERVAL : every);
+    Duration every =
+        heartbeatTimeout.isZero()
+            ? BridgeTransport.HEARTBEAT_TIMEOUT.dividedBy(3)
+            : heartbeatTimeout.dividedBy(3);
+    Call call =
+        new Call(
+            token,
+            request,
+            every.compareTo(MIN_HEARTBEAT_INTERVAL) < 0 ? MIN_HEARTBEAT_INTERVAL : every);
     calls.add(call);
-    remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> finish(call, result, error), io);
+    remoteRun
+        .getResultAsync(JsonNode.class)
+        .whenCompleteAsync((result, error) -> finish(call, result, error), io);
   }
 
   int size() {
@@ -96,17 +123,27 @@ final class InFlightCalls implements AutoCloseable {
       return; // given up on (the activity timed out or was completed elsewhere)
     }
     String callId = call.request.callId().value();
-    Span span = tracer.spanBuilder("xcluster.bridge.report-outcome").setParent(call.traceContext).startSpan();
-    CallSpans.tag(span, call.request.callId(), call.request.target().cluster(), BridgeTransport.NAME);
+    Span span =
+        tracer
+            .spanBuilder("xcluster.bridge.report-outcome")
+            .setParent(call.traceContext)
+            .startSpan();
+    CallSpans.tag(
+        span, call.request.callId(), call.request.target().cluster(), BridgeTransport.NAME);
     try (Scope ignored = span.makeCurrent()) {
       Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
       outcome.ifPresent(o -> span.setAttribute("xcluster.outcome", o.kind().name()));
       if (outcome.isEmpty()) {
         Throwable cause = RemoteOutcomes.unwrap(error);
-        log.warn("call {}: lost track of the remote run ({}); the call will be retried", callId, cause.toString());
+        log.warn(
+            "call {}: lost track of the remote run ({}); the call will be retried",
+            callId,
+            cause.toString());
         completion.completeExceptionally(
             call.token,
-            ApplicationFailure.newFailure("lost track of remote run " + callId + ": " + cause.getMessage(), REMOTE_UNAVAILABLE));
+            ApplicationFailure.newFailure(
+                "lost track of remote run " + callId + ": " + cause.getMessage(),
+                REMOTE_UNAVAILABLE));
       } else if (call.cancelRequested && outcome.get().kind() == OutcomeKind.CANCELED) {
         completion.reportCancellation(call.token, null);
         log.info("call {}: remote run canceled as the caller asked; reported canceled", callId);
@@ -117,11 +154,17 @@ final class InFlightCalls implements AutoCloseable {
         log.debug("call {}: {}", callId, outcome.get().describe());
       }
     } catch (ActivityCompletionException gone) {
-      log.info("call {}: could not report the outcome ({}); a retry will attach to the remote run", callId, gone.toString());
+      log.info(
+          "call {}: could not report the outcome ({}); a retry will attach to the remote run",
+          callId,
+          gone.toString());
     } catch (RuntimeException unreachable) {
       // The calling cluster is unreachable: the activity will time out on its heartbeat and be
       // retried, and the retry reads the remote outcome again. Nothing is lost.
-      log.warn("call {}: cannot report the outcome to the calling cluster: {}", callId, unreachable.toString());
+      log.warn(
+          "call {}: cannot report the outcome to the calling cluster: {}",
+          callId,
+          unreachable.toString());
     } finally {
       span.end();
     }
@@ -151,10 +194,14 @@ final class InFlightCalls implements AutoCloseable {
         calls.remove(call);
         log.info("call {}: the activity is no longer open; letting go", call.request.callId());
       } else {
-        log.warn("call {}: heartbeat failed, will try again: {}", call.request.callId(), e.toString());
+        log.warn(
+            "call {}: heartbeat failed, will try again: {}", call.request.callId(), e.toString());
       }
     } catch (RuntimeException unreachable) {
-      log.warn("call {}: heartbeat failed, will try again: {}", call.request.callId(), unreachable.toString());
+      log.warn(
+          "call {}: heartbeat failed, will try again: {}",
+          call.request.callId(),
+          unreachable.toString());
     } finally {
       call.heartbeatPending.set(false);
     }
@@ -166,11 +213,17 @@ final class InFlightCalls implements AutoCloseable {
     } catch (RuntimeException e) {
       // the next heartbeat reports the cancellation again, and the cancel is retried
       call.cancelRequested = false;
-      log.warn("call {}: cancel request to the remote cluster failed: {}", call.request.callId(), e.toString());
+      log.warn(
+          "call {}: cancel request to the remote cluster failed: {}",
+          call.request.callId(),
+          e.toString());
     }
   }
 
-  /** The SDK reports heartbeat results as exceptions, sometimes wrapped in another completion exception. */
+  /**
+   * The SDK reports heartbeat results as exceptions, sometimes wrapped in another completion
+   * exception.
+   */
   private static boolean has(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
@@ -180,7 +233,10 @@ final class InFlightCalls implements AutoCloseable {
     return false;
   }
 
-  /** Stops at once: open calls are neither completed nor failed; their heartbeats stop, so they move on. */
+  /**
+   * Stops at once: open calls are neither completed nor failed; their heartbeats stop, so they move
+   * on.
+   */
   @Override
   public void close() {
     scheduler.shutdownNow();

@@ -1,9 +1,9 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.runtime.launch.TransportLaunch;
+import io.xcluster.testkit.contract.TransportContractTest;
 import java.time.Duration;
 
 /** The worker bridge passes the transport contract kit, unweakened. */
@@ -12,7 +12,9 @@ class BridgeTransportContractTest extends TransportContractTest {
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     // through the launch seam, as the stacks start it
-    return new BridgeLauncher().startInProcess(TransportLaunch.between(source, target).withQuickRecovery())::kill;
+    return new BridgeLauncher()
+            .startInProcess(TransportLaunch.between(source, target).withQuickRecovery())
+        ::kill;
   }
 
   @Override

@@ -15,13 +15,19 @@ class BridgeTransportLookupTest {
     CallRoute route = CrossClusterTransports.named("bridge").routeTo("eu-west");
 
     assertEquals("bridge-to-eu-west", route.taskQueue());
-    assertEquals(OutcomeProtocol.RETURNED_OR_SIGNALED, route.protocol(), "the bridge returns the outcome or, with a callback attached, leaves it to a signal");
+    assertEquals(
+        OutcomeProtocol.RETURNED_OR_SIGNALED,
+        route.protocol(),
+        "the bridge returns the outcome or, with a callback attached, leaves it to a signal");
   }
 
   @Test
   void unknownTransportNameIsRejectedNamingTheSettingAndTheChoices() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrossClusterTransports.named("pigeon"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> CrossClusterTransports.named("pigeon"));
 
-    assertEquals("XCLUSTER_TRANSPORT=pigeon is not a transport on the class path; available: bridge", e.getMessage());
+    assertEquals(
+        "XCLUSTER_TRANSPORT=pigeon is not a transport on the class path; available: bridge",
+        e.getMessage());
   }
 }

@@ -1,7 +1,6 @@
 package io.xcluster.transport.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,10 +11,14 @@ class BridgeWorkerMainTest {
 
   @Test
   void malformedAddressIsRejectedNamingTheSetting() {
-    Captured run = captureStderr(() -> BridgeWorkerMain.run("--target-address", "not-an-address", "--http-port", "0"));
+    Captured run =
+        captureStderr(
+            () -> BridgeWorkerMain.run("--target-address", "not-an-address", "--http-port", "0"));
 
     assertEquals(2, run.exitCode());
-    assertEquals("bridge-worker: --target-address='not-an-address': cluster eu-west: not of the form host:port", run.stderr().strip());
+    assertEquals(
+        "bridge-worker: --target-address='not-an-address': cluster eu-west: not of the form host:port",
+        run.stderr().strip());
   }
 
   @Test
@@ -25,38 +28,65 @@ class BridgeWorkerMainTest {
     assertEquals(2, run.exitCode());
     String[] lines = run.stderr().strip().split("\n");
     assertEquals(2, lines.length, run.stderr());
-    assertEquals("bridge-worker: Invalid value for option '--connect-timeout': 'ten seconds' is not a duration;"
-        + " use e.g. 500ms, 10s, 5m, 48h, 7d or ISO-8601 PT10S", lines[0]);
+    assertEquals(
+        "bridge-worker: Invalid value for option '--connect-timeout': 'ten seconds' is not a duration;"
+            + " use e.g. 500ms, 10s, 5m, 48h, 7d or ISO-8601 PT10S",
+        lines[0]);
     assertEquals("Run 'bridge-worker --help' for every setting.", lines[1]);
   }
 
   @Test
   void callbackModeWithoutKeyFileStopsStartUpNamingTheSetting() {
-    Captured run = captureStderr(() -> BridgeWorkerMain.run(
-        "--outcome-mode", "callback", "--callback-url", "http://127.0.0.1:8092/xcluster/callbacks", "--http-port", "0"));
+    Captured run =
+        captureStderr(
+            () ->
+                BridgeWorkerMain.run(
+                    "--outcome-mode",
+                    "callback",
+                    "--callback-url",
+                    "http://127.0.0.1:8092/xcluster/callbacks",
+                    "--http-port",
+                    "0"));
 
     assertEquals(2, run.exitCode());
-    assertEquals("bridge-worker: XCLUSTER_BRIDGE_CALLBACK_KEY_FILE (--callback-key-file) is required for the callback mode:"
-        + " a file with the secret all bridge replicas share", run.stderr().strip());
+    assertEquals(
+        "bridge-worker: XCLUSTER_BRIDGE_CALLBACK_KEY_FILE (--callback-key-file) is required for the callback mode:"
+            + " a file with the secret all bridge replicas share",
+        run.stderr().strip());
   }
 
   @Test
   void unknownOutcomeModeStopsStartUpNamingTheSetting() {
-    Captured run = captureStderr(() -> BridgeWorkerMain.run("--outcome-mode", "push", "--http-port", "0"));
+    Captured run =
+        captureStderr(() -> BridgeWorkerMain.run("--outcome-mode", "push", "--http-port", "0"));
 
     assertEquals(2, run.exitCode());
-    assertEquals("bridge-worker: XCLUSTER_BRIDGE_OUTCOME_MODE='push': must be callback, heartbeat or auto", run.stderr().strip());
+    assertEquals(
+        "bridge-worker: XCLUSTER_BRIDGE_OUTCOME_MODE='push': must be callback, heartbeat or auto",
+        run.stderr().strip());
   }
 
   @Test
-  void shortCallbackKeyStopsStartUpNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void shortCallbackKeyStopsStartUpNamingTheFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key"), "short\n");
 
-    Captured run = captureStderr(() -> BridgeWorkerMain.run(
-        "--callback-url", "http://127.0.0.1:8092/xcluster/callbacks", "--callback-key-file", key.toString(), "--http-port", "0"));
+    Captured run =
+        captureStderr(
+            () ->
+                BridgeWorkerMain.run(
+                    "--callback-url",
+                    "http://127.0.0.1:8092/xcluster/callbacks",
+                    "--callback-key-file",
+                    key.toString(),
+                    "--http-port",
+                    "0"));
 
     assertEquals(2, run.exitCode());
-    assertEquals("bridge-worker: XCLUSTER_BRIDGE_CALLBACK_KEY_FILE=" + key + ": the callback key must have at least 32 bytes, has 5",
+    assertEquals(
+        "bridge-worker: XCLUSTER_BRIDGE_CALLBACK_KEY_FILE="
+            + key
+            + ": the callback key must have at least 32 bytes, has 5",
         run.stderr().strip());
   }
 

@@ -37,12 +37,15 @@ public final class ActivityTimeoutTable {
   public ActivityTimeouts row(String activityType) {
     ActivityTimeouts row = byType.get(activityType);
     if (row == null) {
-      throw new IllegalStateException("activity " + activityType + " has no stated timeouts (see docs/activity-timeouts.md)");
+      throw new IllegalStateException(
+          "activity " + activityType + " has no stated timeouts (see docs/activity-timeouts.md)");
     }
     return row;
   }
 
-  /** A workflow-side stub whose every method runs with its stated options; call from workflow code. */
+  /**
+   * A workflow-side stub whose every method runs with its stated options; call from workflow code.
+   */
   public <T> T stub(Class<T> activities) {
     List<String> types = activityTypes(activities);
     Map<String, ActivityOptions> options = new LinkedHashMap<>();
@@ -62,14 +65,19 @@ public final class ActivityTimeoutTable {
     for (Object implementation : implementations) {
       for (Class<?> candidate : implementation.getClass().getInterfaces()) {
         if (candidate.isAnnotationPresent(ActivityInterface.class)) {
-          activityTypes(candidate).stream().filter(type -> !byType.containsKey(type))
+          activityTypes(candidate).stream()
+              .filter(type -> !byType.containsKey(type))
               .forEach(type -> problems.add(type + " has no stated timeouts"));
         }
       }
     }
     for (ActivityTimeouts row : byType.values()) {
-      if (row.lostAttemptNoticedWithin().compareTo(ActivityTimeouts.LONGEST_HEARTBEAT_TIMEOUT) > 0) {
-        problems.add(row.activityType() + ": a lost attempt goes unnoticed for " + row.lostAttemptNoticedWithin());
+      if (row.lostAttemptNoticedWithin().compareTo(ActivityTimeouts.LONGEST_HEARTBEAT_TIMEOUT)
+          > 0) {
+        problems.add(
+            row.activityType()
+                + ": a lost attempt goes unnoticed for "
+                + row.lostAttemptNoticedWithin());
       }
     }
     return problems;
@@ -77,7 +85,10 @@ public final class ActivityTimeoutTable {
 
   /** The rows a document (docs/activity-timeouts.md) lacks or shows otherwise than stated here. */
   public List<String> rowsMissingFrom(String document) {
-    return byType.values().stream().map(ActivityTimeouts::markdownRow).filter(row -> !document.contains(row)).toList();
+    return byType.values().stream()
+        .map(ActivityTimeouts::markdownRow)
+        .filter(row -> !document.contains(row))
+        .toList();
   }
 
   /** The activity type names of an {@code @ActivityInterface}, as the SDK registers them. */
@@ -92,7 +103,10 @@ public final class ActivityTimeoutTable {
         continue;
       }
       ActivityMethod annotation = method.getAnnotation(ActivityMethod.class);
-      String name = annotation != null && !annotation.name().isEmpty() ? annotation.name() : capitalized(method.getName());
+      String name =
+          annotation != null && !annotation.name().isEmpty()
+              ? annotation.name()
+              : capitalized(method.getName());
       types.add(marker.namePrefix() + name);
     }
     if (types.isEmpty()) {

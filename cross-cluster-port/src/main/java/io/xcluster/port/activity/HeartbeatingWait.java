@@ -25,16 +25,19 @@ public final class HeartbeatingWait {
   public enum OnCancel {
     /** Stop waiting and report canceled (the usual case). */
     STOP,
-    /** Keep waiting and report the result: work that cannot be recalled (a charge) must be known to be compensated. */
+    /**
+     * Keep waiting and report the result: work that cannot be recalled (a charge) must be known to
+     * be compensated.
+     */
     FINISH
   }
 
   private HeartbeatingWait() {}
 
   /**
-   * The work's result once it is done; its failure as it is if it fails (application failures
-   * keep their type). Throws the SDK's {@code ActivityCompletionException} when the attempt ended
-   * (timed out, canceled unless {@link OnCancel#FINISH}, worker shutting down).
+   * The work's result once it is done; its failure as it is if it fails (application failures keep
+   * their type). Throws the SDK's {@code ActivityCompletionException} when the attempt ended (timed
+   * out, canceled unless {@link OnCancel#FINISH}, worker shutting down).
    */
   public static <T> T await(CompletableFuture<T> work, OnCancel onCancel) {
     while (true) {
@@ -63,7 +66,8 @@ public final class HeartbeatingWait {
       if (onCancel == OnCancel.STOP || timedOut) {
         throw canceled;
       }
-      // FINISH: the SDK keeps sending heartbeats on each call, so the server keeps this attempt alive
+      // FINISH: the SDK keeps sending heartbeats on each call, so the server keeps this attempt
+      // alive
     }
   }
 }

@@ -3,7 +3,8 @@ package io.xcluster.port.call;
 import java.util.Objects;
 
 /**
- * The deterministic identity of one cross-cluster call: {@code sourceCluster:sourceWorkflowId:operation}.
+ * The deterministic identity of one cross-cluster call: {@code
+ * sourceCluster:sourceWorkflowId:operation}.
  *
  * <p>It is the remote workflow id and the NATS {@code Nats-Msg-Id}, so every retry, restart or
  * redelivery of the same call lands on the same remote execution.
@@ -18,7 +19,10 @@ public record CallId(String sourceCluster, String sourceWorkflowId, String opera
     requireSegment("operation", operation, false);
   }
 
-  /** Parses {@code sourceCluster:sourceWorkflowId:operation}; the workflow id may itself contain ':'. */
+  /**
+   * Parses {@code sourceCluster:sourceWorkflowId:operation}; the workflow id may itself contain
+   * ':'.
+   */
   public static CallId parse(String value) {
     Objects.requireNonNull(value, "call id");
     int first = value.indexOf(SEPARATOR);
@@ -27,7 +31,8 @@ public record CallId(String sourceCluster, String sourceWorkflowId, String opera
       throw new IllegalArgumentException(
           "call id '" + value + "' is not of the form sourceCluster:sourceWorkflowId:operation");
     }
-    return new CallId(value.substring(0, first), value.substring(first + 1, last), value.substring(last + 1));
+    return new CallId(
+        value.substring(0, first), value.substring(first + 1, last), value.substring(last + 1));
   }
 
   /** The wire form, used as remote workflow id and message id. */
@@ -45,7 +50,8 @@ public record CallId(String sourceCluster, String sourceWorkflowId, String opera
       throw new IllegalArgumentException("call id " + name + " must not be blank");
     }
     if (!colonAllowed && segment.indexOf(SEPARATOR) >= 0) {
-      throw new IllegalArgumentException("call id " + name + " '" + segment + "' must not contain ':'");
+      throw new IllegalArgumentException(
+          "call id " + name + " '" + segment + "' must not contain ':'");
     }
   }
 }

@@ -25,7 +25,8 @@ public record CallOutcome(OutcomeKind kind, JsonNode result, RemoteFailure failu
   }
 
   public static CallOutcome failed(String type, String message, boolean nonRetryable) {
-    return new CallOutcome(OutcomeKind.FAILED, null, new RemoteFailure(type, message, nonRetryable));
+    return new CallOutcome(
+        OutcomeKind.FAILED, null, new RemoteFailure(type, message, nonRetryable));
   }
 
   public static CallOutcome timedOut() {

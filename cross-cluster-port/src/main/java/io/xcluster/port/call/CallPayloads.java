@@ -7,10 +7,10 @@ import io.temporal.common.converter.JacksonJsonPayloadConverter;
 
 /**
  * Converts between a side's own Java types and the JSON that crosses clusters. Uses Temporal's
- * default mapper configuration, so a value reads the same whether it arrived as a workflow
- * argument or through a transport, except that unknown fields are ignored: each region reads
- * only the fields it needs (a tolerant reader), so the other side may add fields without a
- * coordinated release. Pure and deterministic: safe in workflows.
+ * default mapper configuration, so a value reads the same whether it arrived as a workflow argument
+ * or through a transport, except that unknown fields are ignored: each region reads only the fields
+ * it needs (a tolerant reader), so the other side may add fields without a coordinated release.
+ * Pure and deterministic: safe in workflows.
  */
 public final class CallPayloads {
 
@@ -29,16 +29,27 @@ public final class CallPayloads {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot write "
+              + value.getClass().getSimpleName()
+              + " as JSON: "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
-  /** Reads JSON bytes as {@code type}; a malformed message is an IllegalArgumentException naming what was wrong. */
+  /**
+   * Reads JSON bytes as {@code type}; a malformed message is an IllegalArgumentException naming
+   * what was wrong.
+   */
   public static <T> T fromBytes(byte[] json, Class<T> type) {
     try {
       return MAPPER.readValue(json, type);
     } catch (java.io.IOException | RuntimeException e) {
-      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+      String why =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+              ? j.getOriginalMessage()
+              : String.valueOf(e.getMessage());
       throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + why, e);
     }
   }
@@ -48,7 +59,11 @@ public final class CallPayloads {
       return MAPPER.treeToValue(json, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "cannot read the remote payload as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+          "cannot read the remote payload as "
+              + type.getSimpleName()
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
  *     over instead of returning it (false in requests recorded before callers could, which the
  *     transport must then hold until the remote run ends)
  */
-public record CallRequest(CallId callId, RemoteTarget target, JsonNode input, boolean handoverAllowed) {
+public record CallRequest(
+    CallId callId, RemoteTarget target, JsonNode input, boolean handoverAllowed) {
 
   public CallRequest {
     Objects.requireNonNull(callId, "callId");

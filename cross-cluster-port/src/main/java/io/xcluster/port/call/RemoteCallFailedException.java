@@ -1,6 +1,9 @@
 package io.xcluster.port.call;
 
-/** Thrown to the calling workflow when a cross-cluster call did not complete; carries the typed outcome. */
+/**
+ * Thrown to the calling workflow when a cross-cluster call did not complete; carries the typed
+ * outcome.
+ */
 public final class RemoteCallFailedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
@@ -20,7 +23,10 @@ public final class RemoteCallFailedException extends RuntimeException {
     return outcome.kind();
   }
 
-  /** The remote failure type for FAILED outcomes ({@code UnknownSku}, ...), otherwise the outcome kind. */
+  /**
+   * The remote failure type for FAILED outcomes ({@code UnknownSku}, ...), otherwise the outcome
+   * kind.
+   */
   public String failureType() {
     return outcome.failure() != null ? outcome.failure().type() : outcome.kind().name();
   }

@@ -1,6 +1,9 @@
 package io.xcluster.port.call;
 
-/** A remote business failure: the application failure type, its message, and whether a retry may help. */
+/**
+ * A remote business failure: the application failure type, its message, and whether a retry may
+ * help.
+ */
 public record RemoteFailure(String type, String message, boolean nonRetryable) {
 
   public RemoteFailure {

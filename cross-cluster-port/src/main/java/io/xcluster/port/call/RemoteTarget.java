@@ -9,7 +9,11 @@ import java.util.Objects;
  * cluster, and how long the remote run may take before it counts as {@link OutcomeKind#TIMED_OUT}.
  */
 public record RemoteTarget(
-    String cluster, String namespace, String workflowType, String taskQueue, @JsonFormat(shape = JsonFormat.Shape.STRING) Duration executionTimeout) {
+    String cluster,
+    String namespace,
+    String workflowType,
+    String taskQueue,
+    @JsonFormat(shape = JsonFormat.Shape.STRING) Duration executionTimeout) {
 
   public RemoteTarget {
     requireText("cluster", cluster);
@@ -18,7 +22,8 @@ public record RemoteTarget(
     requireText("taskQueue", taskQueue);
     Objects.requireNonNull(executionTimeout, "executionTimeout");
     if (executionTimeout.isNegative() || executionTimeout.isZero()) {
-      throw new IllegalArgumentException("remote executionTimeout must be positive, was " + executionTimeout);
+      throw new IllegalArgumentException(
+          "remote executionTimeout must be positive, was " + executionTimeout);
     }
   }
 

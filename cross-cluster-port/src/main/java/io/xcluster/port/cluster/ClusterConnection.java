@@ -16,8 +16,8 @@ import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /**
- * A live connection to one cluster: the one place where endpoint → service stubs →
- * {@link WorkflowClient} → {@link WorkerFactory} is wired, for every composition root.
+ * A live connection to one cluster: the one place where endpoint → service stubs → {@link
+ * WorkflowClient} → {@link WorkerFactory} is wired, for every composition root.
  */
 public final class ClusterConnection implements AutoCloseable {
 
@@ -28,7 +28,8 @@ public final class ClusterConnection implements AutoCloseable {
   private final WorkflowClient client;
   private final ConnectionInterceptors interceptors;
 
-  private ClusterConnection(ClusterEndpoint endpoint, WorkflowServiceStubs stubs, ConnectionInterceptors interceptors) {
+  private ClusterConnection(
+      ClusterEndpoint endpoint, WorkflowServiceStubs stubs, ConnectionInterceptors interceptors) {
     this.endpoint = endpoint;
     this.stubs = stubs;
     this.interceptors = interceptors;
@@ -47,21 +48,29 @@ public final class ClusterConnection implements AutoCloseable {
    * where the frontend requires one, a frontend certificate this side does not trust), with an
    * {@link IllegalArgumentException} naming the TLS setting to fix.
    */
-  public static ClusterConnection open(ClusterEndpoint endpoint, Duration connectTimeout, ConnectionInterceptors interceptors) {
-    WorkflowServiceStubsOptions options = stubsOptions(endpoint); // bad TLS files: IllegalArgumentException, not "unreachable"
+  public static ClusterConnection open(
+      ClusterEndpoint endpoint, Duration connectTimeout, ConnectionInterceptors interceptors) {
+    WorkflowServiceStubsOptions options =
+        stubsOptions(endpoint); // bad TLS files: IllegalArgumentException, not "unreachable"
     try {
-      return new ClusterConnection(endpoint, WorkflowServiceStubs.newConnectedServiceStubs(options, connectTimeout), interceptors);
+      return new ClusterConnection(
+          endpoint,
+          WorkflowServiceStubs.newConnectedServiceStubs(options, connectTimeout),
+          interceptors);
     } catch (RuntimeException e) {
       // a refused certificate is a setting to fix, not an outage to wait out
-      TlsRefusal.explain(endpoint, e).ifPresent(refusal -> {
-        throw new IllegalArgumentException(refusal, e);
-      });
+      TlsRefusal.explain(endpoint, e)
+          .ifPresent(
+              refusal -> {
+                throw new IllegalArgumentException(refusal, e);
+              });
       throw new ClusterUnreachableException(endpoint, e);
     }
   }
 
   private static WorkflowServiceStubsOptions stubsOptions(ClusterEndpoint endpoint) {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address());
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address());
     ClusterTls tls = endpoint.tls();
     if (tls != null) {
       options.setSslContext(sslContext(endpoint.name(), tls));
@@ -95,8 +104,13 @@ public final class ClusterConnection implements AutoCloseable {
       }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cluster " + cluster + ": the TLS files cannot be used ("
-          + e.getMessage() + "); the certificate must be PEM and the key PKCS#8 PEM", e);
+      throw new IllegalArgumentException(
+          "cluster "
+              + cluster
+              + ": the TLS files cannot be used ("
+              + e.getMessage()
+              + "); the certificate must be PEM and the key PKCS#8 PEM",
+          e);
     }
   }
 
@@ -104,7 +118,8 @@ public final class ClusterConnection implements AutoCloseable {
     return open(endpoint, connectTimeout, ConnectionInterceptors.NONE);
   }
 
-  public static ClusterConnection open(ClusterEndpoint endpoint, ConnectionInterceptors interceptors) {
+  public static ClusterConnection open(
+      ClusterEndpoint endpoint, ConnectionInterceptors interceptors) {
     return open(endpoint, DEFAULT_CONNECT_TIMEOUT, interceptors);
   }
 

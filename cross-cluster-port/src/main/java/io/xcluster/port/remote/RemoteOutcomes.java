@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Turns how the remote workflow ended into a typed {@link CallOutcome}. Anything that is not
- * the remote workflow's own ending (RPC errors, a cluster that went away) yields empty: the
- * transport then retries (the bridge fails its activity retryably; a broker redelivers).
+ * Turns how the remote workflow ended into a typed {@link CallOutcome}. Anything that is not the
+ * remote workflow's own ending (RPC errors, a cluster that went away) yields empty: the transport
+ * then retries (the bridge fails its activity retryably; a broker redelivers).
  */
 public final class RemoteOutcomes {
 
@@ -23,7 +23,11 @@ public final class RemoteOutcomes {
 
   public static Optional<CallOutcome> translate(JsonNode result, Throwable error) {
     if (error == null) {
-      return Optional.of(CallOutcome.completed(result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : result));
+      return Optional.of(
+          CallOutcome.completed(
+              result == null
+                  ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                  : result));
     }
     Throwable failure = unwrap(error);
     if (failure instanceof WorkflowFailedException closed) {
@@ -33,7 +37,8 @@ public final class RemoteOutcomes {
       return Optional.of(
           CallOutcome.failed(
               "RemoteRunNotFound",
-              "the remote run is gone (past the target namespace's retention?): " + failure.getMessage(),
+              "the remote run is gone (past the target namespace's retention?): "
+                  + failure.getMessage(),
               true));
     }
     return Optional.empty();
@@ -51,16 +56,19 @@ public final class RemoteOutcomes {
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof ApplicationFailure application) {
-        return CallOutcome.failed(application.getType(), application.getOriginalMessage(), application.isNonRetryable());
+        return CallOutcome.failed(
+            application.getType(), application.getOriginalMessage(), application.isNonRetryable());
       }
     }
     String type = cause == null ? "RemoteFailure" : cause.getClass().getSimpleName();
-    return CallOutcome.failed(type, cause == null ? "remote workflow failed" : cause.getMessage(), true);
+    return CallOutcome.failed(
+        type, cause == null ? "remote workflow failed" : cause.getMessage(), true);
   }
 
   public static Throwable unwrap(Throwable error) {
     Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

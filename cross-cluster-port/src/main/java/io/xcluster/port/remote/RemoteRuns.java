@@ -21,20 +21,23 @@ public final class RemoteRuns {
     this.target = target;
   }
 
-  /** The remote run of this call: started now, or the existing one (running or closed) attached to. */
+  /**
+   * The remote run of this call: started now, or the existing one (running or closed) attached to.
+   */
   public WorkflowStub startOrAttach(CallRequest request) {
     String workflowId = request.callId().value();
     if (start(request, UnaryOperator.identity())) {
-      return target.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(request.target().workflowType()));
+      return target.newUntypedWorkflowStub(
+          workflowId, Optional.empty(), Optional.of(request.target().workflowType()));
     }
     return attach(request);
   }
 
   /**
    * Starts the call's remote run with {@code extra} options on top of the call's own (e.g. a
-   * conflict policy and completion callbacks); false if a run already has the call id and the
-   * start was refused (with the default conflict policy: any existing run; with USE_EXISTING: a
-   * closed one).
+   * conflict policy and completion callbacks); false if a run already has the call id and the start
+   * was refused (with the default conflict policy: any existing run; with USE_EXISTING: a closed
+   * one).
    */
   public boolean start(CallRequest request, UnaryOperator<WorkflowOptions.Builder> extra) {
     WorkflowOptions.Builder options =
@@ -44,8 +47,11 @@ public final class RemoteRuns {
             .setWorkflowExecutionTimeout(request.target().executionTimeout())
             // The default (ALLOW_DUPLICATE) would start a second run once the first has closed,
             // so a retry arriving after the remote finished would fulfil the order twice.
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
-    WorkflowStub stub = target.newUntypedWorkflowStub(request.target().workflowType(), extra.apply(options).build());
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    WorkflowStub stub =
+        target.newUntypedWorkflowStub(
+            request.target().workflowType(), extra.apply(options).build());
     try {
       stub.start(request.input());
       return true;
@@ -56,10 +62,14 @@ public final class RemoteRuns {
 
   /** The call's existing remote run (running or closed), without starting one. */
   public WorkflowStub attach(CallRequest request) {
-    return target.newUntypedWorkflowStub(request.callId().value(), Optional.empty(), Optional.of(request.target().workflowType()));
+    return target.newUntypedWorkflowStub(
+        request.callId().value(), Optional.empty(), Optional.of(request.target().workflowType()));
   }
 
-  /** Requests cancellation of the call's remote run; idempotent. WorkflowNotFoundException if it never started. */
+  /**
+   * Requests cancellation of the call's remote run; idempotent. WorkflowNotFoundException if it
+   * never started.
+   */
   public void requestCancel(CallRequest request) {
     target.newUntypedWorkflowStub(request.callId().value()).cancel();
   }

@@ -12,8 +12,8 @@ import java.util.Objects;
  * call is retried on another replica), and the {@link OutcomeProtocol} by which the outcome comes
  * back.
  *
- * <p>Recorded in the calling workflow's history once per execution, so in-flight calls keep
- * their transport when the configuration changes.
+ * <p>Recorded in the calling workflow's history once per execution, so in-flight calls keep their
+ * transport when the configuration changes.
  */
 public record CallRoute(
     String transport,
@@ -30,19 +30,22 @@ public record CallRoute(
     }
     Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
     if (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero()) {
-      throw new IllegalArgumentException("route heartbeatTimeout must be positive, was " + heartbeatTimeout);
+      throw new IllegalArgumentException(
+          "route heartbeatTimeout must be positive, was " + heartbeatTimeout);
     }
     Objects.requireNonNull(protocol, "route protocol");
   }
 
   /**
-   * The boolean that stood for the protocol before it had a name: {@code true} is
-   * {@link OutcomeProtocol#RETURNED_BY_ACTIVITY}, {@code false} {@link OutcomeProtocol#SIGNALED_AFTER_HANDOVER}.
+   * The boolean that stood for the protocol before it had a name: {@code true} is {@link
+   * OutcomeProtocol#RETURNED_BY_ACTIVITY}, {@code false} {@link
+   * OutcomeProtocol#SIGNALED_AFTER_HANDOVER}.
    *
    * @deprecated name the {@link OutcomeProtocol}
    */
   @Deprecated
-  public CallRoute(String transport, String taskQueue, Duration heartbeatTimeout, boolean outcomeByActivity) {
+  public CallRoute(
+      String transport, String taskQueue, Duration heartbeatTimeout, boolean outcomeByActivity) {
     this(transport, taskQueue, heartbeatTimeout, protocolOf(outcomeByActivity));
   }
 
@@ -54,17 +57,25 @@ public record CallRoute(
   static CallRoute fromJson(
       @JsonProperty("transport") String transport,
       @JsonProperty("taskQueue") String taskQueue,
-      @JsonProperty("heartbeatTimeout") @JsonFormat(shape = JsonFormat.Shape.STRING) Duration heartbeatTimeout,
+      @JsonProperty("heartbeatTimeout") @JsonFormat(shape = JsonFormat.Shape.STRING)
+          Duration heartbeatTimeout,
       @JsonProperty("protocol") OutcomeProtocol protocol,
       @JsonProperty("outcomeByActivity") Boolean outcomeByActivity) {
     if (protocol == null && outcomeByActivity == null) {
-      throw new IllegalArgumentException("recorded route names neither protocol nor outcomeByActivity");
+      throw new IllegalArgumentException(
+          "recorded route names neither protocol nor outcomeByActivity");
     }
-    return new CallRoute(transport, taskQueue, heartbeatTimeout, protocol != null ? protocol : protocolOf(outcomeByActivity));
+    return new CallRoute(
+        transport,
+        taskQueue,
+        heartbeatTimeout,
+        protocol != null ? protocol : protocolOf(outcomeByActivity));
   }
 
   private static OutcomeProtocol protocolOf(boolean outcomeByActivity) {
-    return outcomeByActivity ? OutcomeProtocol.RETURNED_BY_ACTIVITY : OutcomeProtocol.SIGNALED_AFTER_HANDOVER;
+    return outcomeByActivity
+        ? OutcomeProtocol.RETURNED_BY_ACTIVITY
+        : OutcomeProtocol.SIGNALED_AFTER_HANDOVER;
   }
 
   public CallRoute withHeartbeatTimeout(Duration timeout) {

@@ -8,10 +8,10 @@ import io.xcluster.port.call.CallRequest;
 /**
  * The activity every transport implements on its task queue in the calling cluster.
  *
- * <p>{@link #call} starts the remote workflow under the call id (attaching to an existing run)
- * and either returns its outcome ({@link CallRoute#outcomeByActivity()}) or returns {@code null}
- * once the call is durably handed over, the outcome following as a {@link CallOutcomeDelivery}
- * signal. Transport trouble must surface as a retryable activity failure, never as an outcome.
+ * <p>{@link #call} starts the remote workflow under the call id (attaching to an existing run) and
+ * either returns its outcome ({@link CallRoute#outcomeByActivity()}) or returns {@code null} once
+ * the call is durably handed over, the outcome following as a {@link CallOutcomeDelivery} signal.
+ * Transport trouble must surface as a retryable activity failure, never as an outcome.
  */
 @ActivityInterface
 public interface CrossClusterCallActivity {

@@ -1,9 +1,9 @@
 package io.xcluster.port.spi;
 
 /**
- * A transport as the calling side's composition root sees it, found by name with
- * {@link CrossClusterTransports}: region code never names a transport class.
- * Implementations are listed in {@code META-INF/services/io.xcluster.port.spi.CrossClusterTransport}.
+ * A transport as the calling side's composition root sees it, found by name with {@link
+ * CrossClusterTransports}: region code never names a transport class. Implementations are listed in
+ * {@code META-INF/services/io.xcluster.port.spi.CrossClusterTransport}.
  */
 public interface CrossClusterTransport {
 

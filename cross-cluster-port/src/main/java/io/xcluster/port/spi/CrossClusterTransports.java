@@ -20,13 +20,18 @@ public final class CrossClusterTransports {
     return byName;
   }
 
-  /** The transport called {@code name}, or an error that names the setting and what is available. */
+  /**
+   * The transport called {@code name}, or an error that names the setting and what is available.
+   */
   public static CrossClusterTransport named(String name) {
     Map<String, CrossClusterTransport> available = available();
     CrossClusterTransport transport = available.get(name);
     if (transport == null) {
       throw new IllegalArgumentException(
-          SETTING + "=" + name + " is not a transport on the class path; available: "
+          SETTING
+              + "="
+              + name
+              + " is not a transport on the class path; available: "
               + (available.isEmpty() ? "none" : String.join(", ", available.keySet())));
     }
     return transport;

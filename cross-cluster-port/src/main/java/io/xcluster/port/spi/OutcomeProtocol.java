@@ -7,12 +7,15 @@ package io.xcluster.port.spi;
  */
 public enum OutcomeProtocol {
 
-  /** The call activity returns the outcome; returning nothing breaks the port's contract (the bridge before callbacks). */
+  /**
+   * The call activity returns the outcome; returning nothing breaks the port's contract (the bridge
+   * before callbacks).
+   */
   RETURNED_BY_ACTIVITY,
 
   /**
-   * The call activity returns nothing once the call is durably handed over, and the outcome
-   * follows as a {@link CallOutcomeDelivery} signal (a broker).
+   * The call activity returns nothing once the call is durably handed over, and the outcome follows
+   * as a {@link CallOutcomeDelivery} signal (a broker).
    */
   SIGNALED_AFTER_HANDOVER,
 

@@ -16,8 +16,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 
 /**
- * The workflow-side end of the port: create one per workflow execution (as a field), then
- * {@link #call} returns a {@link Promise} of the remote workflow's typed outcome.
+ * The workflow-side end of the port: create one per workflow execution (as a field), then {@link
+ * #call} returns a {@link Promise} of the remote workflow's typed outcome.
  *
  * <p>The route is read from configuration once, at the first call, and recorded in history with
  * {@link Workflow#sideEffect}: flipping the transport setting and restarting workers leaves
@@ -27,8 +27,12 @@ import org.slf4j.Logger;
  */
 public final class CrossClusterClient {
 
-  /** A transport broke the port's contract, e.g. returned no outcome on an outcome-by-activity route. */
-  public static final String TRANSPORT_CONTRACT_VIOLATION = PendingCall.TRANSPORT_CONTRACT_VIOLATION;
+  /**
+   * A transport broke the port's contract, e.g. returned no outcome on an outcome-by-activity
+   * route.
+   */
+  public static final String TRANSPORT_CONTRACT_VIOLATION =
+      PendingCall.TRANSPORT_CONTRACT_VIOLATION;
 
   private static final Logger log = Workflow.getLogger(CrossClusterClient.class);
 
@@ -48,9 +52,9 @@ public final class CrossClusterClient {
   }
 
   /**
-   * Runs {@code target}'s workflow with {@code input} under the call id
-   * {@code sourceCluster:thisWorkflowId:operation}. Calling twice with the same operation in one
-   * execution returns the same promise: one remote run, one outcome.
+   * Runs {@code target}'s workflow with {@code input} under the call id {@code
+   * sourceCluster:thisWorkflowId:operation}. Calling twice with the same operation in one execution
+   * returns the same promise: one remote run, one outcome.
    */
   public Promise<CallOutcome> call(String operation, RemoteTarget target, Object input) {
     CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
@@ -60,7 +64,8 @@ public final class CrossClusterClient {
     }
     CallRoute recorded = route();
     CallRequest request =
-        new CallRequest(callId, target, CallPayloads.encode(input), recorded.protocol().allowsHandover());
+        new CallRequest(
+            callId, target, CallPayloads.encode(input), recorded.protocol().allowsHandover());
     PendingCall call = new PendingCall(recorded, request);
     calls.put(callId.value(), call);
     CallOutcome early = outcomesBeforeCall.remove(callId.value());

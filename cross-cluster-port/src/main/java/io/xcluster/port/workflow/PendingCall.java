@@ -20,19 +20,24 @@ import java.time.Duration;
 
 /**
  * One cross-cluster call inside the calling workflow, as a state machine whose methods are the
- * events: the transport's call activity {@linkplain #transportReturned returned} or
- * {@linkplain #transportFailed failed}, the caller {@linkplain #callerCanceled canceled}, the
- * outcome signal {@linkplain #outcomeDelivered arrived}, the {@linkplain #backstopFired backstop}
- * fired. Whichever brings the outcome first settles the call; later ones change nothing.
+ * events: the transport's call activity {@linkplain #transportReturned returned} or {@linkplain
+ * #transportFailed failed}, the caller {@linkplain #callerCanceled canceled}, the outcome signal
+ * {@linkplain #outcomeDelivered arrived}, the {@linkplain #backstopFired backstop} fired. Whichever
+ * brings the outcome first settles the call; later ones change nothing.
  */
 final class PendingCall {
 
   /** Slack beyond the remote execution timeout, so the remote timeout (TIMED_OUT) decides first. */
   static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
+
   /** Budget for a transport that only hands the call over (the outcome comes as a signal). */
   static final Duration HANDOVER_TIMEOUT = Duration.ofMinutes(1);
-  /** How long a handed-over call waits for its outcome signal before it asks the transport again. */
+
+  /**
+   * How long a handed-over call waits for its outcome signal before it asks the transport again.
+   */
   static final Duration BACKSTOP_INTERVAL = Duration.ofHours(1);
+
   /** Transport outages are retried without limit; these bound the back-off. */
   static final RetryOptions TRANSPORT_RETRY =
       RetryOptions.newBuilder()
@@ -44,9 +49,17 @@ final class PendingCall {
           .build();
 
   static final String TRANSPORT_CONTRACT_VIOLATION = "TransportContractViolation";
-  /** Version marker: the cancel goes out as a call of its own while the transport still holds the call. */
+
+  /**
+   * Version marker: the cancel goes out as a call of its own while the transport still holds the
+   * call.
+   */
   static final String PROMPT_CANCEL_CHANGE = "xcluster-prompt-cancel";
-  /** Version marker: a handed-over call asks the transport again if its outcome signal does not come. */
+
+  /**
+   * Version marker: a handed-over call asks the transport again if its outcome signal does not
+   * come.
+   */
   static final String BACKSTOP_CHANGE = "xcluster-outcome-backstop";
 
   private enum Phase {
@@ -68,7 +81,8 @@ final class PendingCall {
   PendingCall(CallRoute route, CallRequest request) {
     this.route = route;
     this.request = request;
-    this.transport = Workflow.newActivityStub(CrossClusterCallActivity.class, activityOptions(route, request));
+    this.transport =
+        Workflow.newActivityStub(CrossClusterCallActivity.class, activityOptions(route, request));
     this.callerScope = CancellationScope.current();
   }
 
@@ -88,7 +102,8 @@ final class PendingCall {
               }
               return null;
             });
-    callerScope.getCancellationRequest()
+    callerScope
+        .getCancellationRequest()
         .thenApply(
             reason -> {
               callerCanceled();
@@ -96,7 +111,9 @@ final class PendingCall {
             });
   }
 
-  /** The call activity completed: with the outcome, or with nothing once it handed the call over. */
+  /**
+   * The call activity completed: with the outcome, or with nothing once it handed the call over.
+   */
   void transportReturned(CallOutcome returned) {
     if (outcome.isCompleted()) {
       return;
@@ -106,8 +123,12 @@ final class PendingCall {
     } else if (!route.protocol().allowsHandover()) {
       outcome.completeExceptionally(
           ApplicationFailure.newNonRetryableFailure(
-              "transport " + route.transport() + " returned no outcome for " + request.callId()
-                  + " although its route says it returns one", TRANSPORT_CONTRACT_VIOLATION));
+              "transport "
+                  + route.transport()
+                  + " returned no outcome for "
+                  + request.callId()
+                  + " although its route says it returns one",
+              TRANSPORT_CONTRACT_VIOLATION));
     } else {
       phase = Phase.HANDED_OVER; // the outcome arrives through CallOutcomeDelivery
       if (callerScope.isCancelRequested()) {
@@ -126,7 +147,8 @@ final class PendingCall {
     }
     if (isCancellation(failure) && route.protocol().activityMayHoldTheCall()) {
       // The transport reported the remote run canceled, or the activity was canceled before any
-      // attempt held the call; the prompt cancel (if any) has already reached an earlier attempt's run.
+      // attempt held the call; the prompt cancel (if any) has already reached an earlier attempt's
+      // run.
       settle(CallOutcome.canceled());
     } else if (isCancellation(failure)) {
       // Canceled between attempts: an earlier attempt may have handed the call over without
@@ -157,7 +179,10 @@ final class PendingCall {
     }
   }
 
-  /** The outcome signal arrived (possibly before the call was even made: then the call settles at once). */
+  /**
+   * The outcome signal arrived (possibly before the call was even made: then the call settles at
+   * once).
+   */
   void outcomeDelivered(CallOutcome delivered) {
     settle(delivered);
   }
@@ -180,7 +205,8 @@ final class PendingCall {
                           if (failure == null && returned != null) {
                             settle(returned);
                           } else {
-                            armBackstop(); // still running (a fresh callback is attached), or an outage
+                            armBackstop(); // still running (a fresh callback is attached), or an
+                            // outage
                           }
                           return null;
                         }))
@@ -198,17 +224,22 @@ final class PendingCall {
   }
 
   private void armBackstop() {
-    if (outcome.isCompleted() || backstopTimer != null
-        || Workflow.getVersion(BACKSTOP_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (outcome.isCompleted()
+        || backstopTimer != null
+        || Workflow.getVersion(BACKSTOP_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
       return;
     }
     // Detached: the backstop must still read the outcome after the caller canceled.
     backstopTimer =
         Workflow.newDetachedCancellationScope(
-            () -> Workflow.newTimer(BACKSTOP_INTERVAL).thenApply(fired -> {
-              backstopFired();
-              return fired;
-            }));
+            () ->
+                Workflow.newTimer(BACKSTOP_INTERVAL)
+                    .thenApply(
+                        fired -> {
+                          backstopFired();
+                          return fired;
+                        }));
     backstopTimer.run();
   }
 
@@ -222,7 +253,8 @@ final class PendingCall {
   private void sendCancelOnce() {
     if (!cancelSent) {
       cancelSent = true;
-      Workflow.newDetachedCancellationScope(() -> Async.procedure(transport::cancel, request)).run();
+      Workflow.newDetachedCancellationScope(() -> Async.procedure(transport::cancel, request))
+          .run();
     }
   }
 

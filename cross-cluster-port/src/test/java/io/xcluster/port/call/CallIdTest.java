@@ -10,7 +10,8 @@ class CallIdTest {
 
   @Test
   void wireFormIsSourceClusterWorkflowIdAndOperation() {
-    assertEquals("us-east:order-42:fulfillment", new CallId("us-east", "order-42", "fulfillment").value());
+    assertEquals(
+        "us-east:order-42:fulfillment", new CallId("us-east", "order-42", "fulfillment").value());
   }
 
   @Test
@@ -33,7 +34,8 @@ class CallIdTest {
 
   @Test
   void malformedWireFormIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CallId.parse("only-one:colon"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> CallId.parse("only-one:colon"));
     assertTrue(e.getMessage().contains("sourceCluster:sourceWorkflowId:operation"), e.getMessage());
   }
 

@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Routes are recorded in histories by Temporal's data converter; those written with the old boolean must still read. */
+/**
+ * Routes are recorded in histories by Temporal's data converter; those written with the old boolean
+ * must still read.
+ */
 class CallRouteTest {
 
   private static final DataConverter CONVERTER = DataConverter.getDefaultInstance();
@@ -19,22 +22,35 @@ class CallRouteTest {
   @Test
   void routeRecordedWithTheBooleanTrueReadsAsReturnedByActivity() {
     CallRoute route =
-        read("{\"transport\":\"scripted\",\"taskQueue\":\"scripted-transport\",\"heartbeatTimeout\":\"PT30S\",\"outcomeByActivity\":true}");
+        read(
+            "{\"transport\":\"scripted\",\"taskQueue\":\"scripted-transport\",\"heartbeatTimeout\":\"PT30S\",\"outcomeByActivity\":true}");
 
-    assertEquals(new CallRoute("scripted", "scripted-transport", Duration.ofSeconds(30), OutcomeProtocol.RETURNED_BY_ACTIVITY), route);
+    assertEquals(
+        new CallRoute(
+            "scripted",
+            "scripted-transport",
+            Duration.ofSeconds(30),
+            OutcomeProtocol.RETURNED_BY_ACTIVITY),
+        route);
   }
 
   @Test
   void routeRecordedWithTheBooleanFalseReadsAsSignaledAfterHandover() {
     CallRoute route =
-        read("{\"transport\":\"scripted\",\"taskQueue\":\"scripted-transport\",\"heartbeatTimeout\":\"PT30S\",\"outcomeByActivity\":false}");
+        read(
+            "{\"transport\":\"scripted\",\"taskQueue\":\"scripted-transport\",\"heartbeatTimeout\":\"PT30S\",\"outcomeByActivity\":false}");
 
     assertEquals(OutcomeProtocol.SIGNALED_AFTER_HANDOVER, route.protocol());
   }
 
   @Test
   void routeRoundTripsWithItsProtocolByName() {
-    CallRoute route = new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), OutcomeProtocol.RETURNED_OR_SIGNALED);
+    CallRoute route =
+        new CallRoute(
+            "bridge",
+            "bridge-to-eu-west",
+            Duration.ofSeconds(30),
+            OutcomeProtocol.RETURNED_OR_SIGNALED);
 
     Payload payload = CONVERTER.toPayload(route).orElseThrow();
     String json = payload.getData().toString(StandardCharsets.UTF_8);
@@ -63,9 +79,10 @@ class CallRouteTest {
   }
 
   private static CallRoute read(String json) {
-    Payload payload = CONVERTER.toPayload(json).orElseThrow().toBuilder()
-        .setData(com.google.protobuf.ByteString.copyFromUtf8(json))
-        .build();
+    Payload payload =
+        CONVERTER.toPayload(json).orElseThrow().toBuilder()
+            .setData(com.google.protobuf.ByteString.copyFromUtf8(json))
+            .build();
     return CONVERTER.fromPayload(payload, CallRoute.class, CallRoute.class);
   }
 

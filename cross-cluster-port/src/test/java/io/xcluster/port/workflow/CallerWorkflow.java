@@ -15,8 +15,14 @@ public interface CallerWorkflow {
 
   String TASK_QUEUE = "caller";
   String TRANSPORT_QUEUE = "scripted-transport";
-  CallRoute ROUTE = new CallRoute("scripted", TRANSPORT_QUEUE, Duration.ofSeconds(30), OutcomeProtocol.RETURNED_OR_SIGNALED);
-  RemoteTarget TARGET = new RemoteTarget("eu-west", "default", "Remote", "remote", Duration.ofHours(48));
+  CallRoute ROUTE =
+      new CallRoute(
+          "scripted",
+          TRANSPORT_QUEUE,
+          Duration.ofSeconds(30),
+          OutcomeProtocol.RETURNED_OR_SIGNALED);
+  RemoteTarget TARGET =
+      new RemoteTarget("eu-west", "default", "Remote", "remote", Duration.ofHours(48));
 
   @WorkflowMethod
   CallOutcome call(String operation);

@@ -28,7 +28,9 @@ class PendingCallReplayTest {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       assertNotNull(in, resource);
       WorkflowReplayer.replayWorkflowExecution(
-          WorkflowExecutionHistory.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), workflowId), CallerWorkflow.Impl.class);
+          WorkflowExecutionHistory.fromJson(
+              new String(in.readAllBytes(), StandardCharsets.UTF_8), workflowId),
+          CallerWorkflow.Impl.class);
     }
   }
 }

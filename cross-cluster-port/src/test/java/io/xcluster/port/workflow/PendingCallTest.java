@@ -55,10 +55,14 @@ class PendingCallTest {
     WorkflowStub caller = startCaller("order-1", "handover");
     awaitEvent("call handover (handover allowed)");
 
-    DeliveredOutcome delivered = new DeliveredOutcome("us-east:order-1:handover", CallOutcome.completed(TextNode.valueOf("pushed")));
+    DeliveredOutcome delivered =
+        new DeliveredOutcome(
+            "us-east:order-1:handover", CallOutcome.completed(TextNode.valueOf("pushed")));
     caller.signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
-    caller.signal(CallOutcomeDelivery.SIGNAL_NAME,
-        new DeliveredOutcome("us-east:order-1:handover", CallOutcome.failed("Late", "a duplicate", true)));
+    caller.signal(
+        CallOutcomeDelivery.SIGNAL_NAME,
+        new DeliveredOutcome(
+            "us-east:order-1:handover", CallOutcome.failed("Late", "a duplicate", true)));
 
     assertEquals("pushed", caller.getResult(CallOutcome.class).resultOrThrow(String.class));
     record("call-handed-over-then-signaled", "order-1");
@@ -71,7 +75,9 @@ class PendingCallTest {
     CallOutcome outcome = caller.getResult(CallOutcome.class); // the test server skips the hour
 
     assertEquals("asked again", outcome.resultOrThrow(String.class));
-    assertEquals(List.of("call silent (handover allowed)", "call silent (handover allowed)"), transport.events);
+    assertEquals(
+        List.of("call silent (handover allowed)", "call silent (handover allowed)"),
+        transport.events);
     record("call-answered-by-the-backstop", "order-2");
   }
 
@@ -83,14 +89,26 @@ class PendingCallTest {
     caller.cancel();
 
     awaitEvent("held call ends");
-    assertEquals(List.of("call held (handover allowed)", "cancel held", "held call ends"), transport.events);
-    awaitCondition(() -> caller.describe().getStatus() != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
-    assertEquals(OutcomeKind.CANCELED, client.newWorkflowStub(CallerWorkflow.class, "order-3").seenOutcome().kind());
+    assertEquals(
+        List.of("call held (handover allowed)", "cancel held", "held call ends"), transport.events);
+    awaitCondition(
+        () ->
+            caller.describe().getStatus()
+                != io.temporal.api.enums.v1.WorkflowExecutionStatus
+                    .WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertEquals(
+        OutcomeKind.CANCELED,
+        client.newWorkflowStub(CallerWorkflow.class, "order-3").seenOutcome().kind());
   }
 
   private WorkflowStub startCaller(String workflowId, String operation) {
-    WorkflowStub stub = client.newUntypedWorkflowStub("CallerWorkflow",
-        WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(CallerWorkflow.TASK_QUEUE).build());
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "CallerWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(CallerWorkflow.TASK_QUEUE)
+                .build());
     stub.start(operation);
     return stub;
   }
@@ -99,7 +117,8 @@ class PendingCallTest {
     awaitCondition(() -> transport.events.contains(event));
   }
 
-  private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void awaitCondition(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

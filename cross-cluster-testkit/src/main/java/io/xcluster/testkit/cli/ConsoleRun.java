@@ -14,7 +14,9 @@ import java.util.function.IntSupplier;
  */
 public record ConsoleRun(int exit, String out, String err) {
 
-  /** Runs {@code tool} (e.g. {@code () -> SomeMain.execute(args)}) with stdout and stderr captured. */
+  /**
+   * Runs {@code tool} (e.g. {@code () -> SomeMain.execute(args)}) with stdout and stderr captured.
+   */
   public static synchronized ConsoleRun of(IntSupplier tool) {
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -29,6 +31,7 @@ public record ConsoleRun(int exit, String out, String err) {
       System.setOut(out);
       System.setErr(err);
     }
-    return new ConsoleRun(exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
+    return new ConsoleRun(
+        exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
   }
 }

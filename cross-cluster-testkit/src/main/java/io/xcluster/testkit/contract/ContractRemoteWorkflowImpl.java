@@ -18,11 +18,12 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
   public String run(RemoteBehaviour behaviour) {
     ledger.recordExecution(Workflow.getInfo().getWorkflowId());
     switch (behaviour.mode()) {
-      case FAIL -> throw ApplicationFailure.newNonRetryableFailure(
-          "remote rejected " + behaviour.payload(), BUSINESS_FAILURE);
+      case FAIL ->
+          throw ApplicationFailure.newNonRetryableFailure(
+              "remote rejected " + behaviour.payload(), BUSINESS_FAILURE);
       case HOLD -> Workflow.sleep(Duration.ofMillis(behaviour.holdMillis()));
       case AWAIT_RELEASE -> Workflow.await(() -> released);
-      case COMPLETE -> { }
+      case COMPLETE -> {}
     }
     return "done:" + behaviour.payload().repeat(behaviour.resultRepeat());
   }

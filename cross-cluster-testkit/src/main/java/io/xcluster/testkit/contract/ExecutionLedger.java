@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts remote executions per workflow id from the target cluster's side: the proof that a
- * remote workflow ran exactly once per call id.
+ * Counts remote executions per workflow id from the target cluster's side: the proof that a remote
+ * workflow ran exactly once per call id.
  */
 @ActivityInterface
 public interface ExecutionLedger {

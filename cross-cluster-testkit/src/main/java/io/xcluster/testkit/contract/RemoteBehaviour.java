@@ -4,9 +4,14 @@ package io.xcluster.testkit.contract;
 public record RemoteBehaviour(Mode mode, String payload, long holdMillis, int resultRepeat) {
 
   public enum Mode {
-    /** Return {@code "done:" + payload} at once ({@code payload} repeated {@code resultRepeat} times). */
+    /**
+     * Return {@code "done:" + payload} at once ({@code payload} repeated {@code resultRepeat}
+     * times).
+     */
     COMPLETE,
-    /** Fail with the non-retryable business failure {@link ContractRemoteWorkflow#BUSINESS_FAILURE}. */
+    /**
+     * Fail with the non-retryable business failure {@link ContractRemoteWorkflow#BUSINESS_FAILURE}.
+     */
     FAIL,
     /** Sleep {@code holdMillis}, then complete. */
     HOLD,
@@ -26,7 +31,10 @@ public record RemoteBehaviour(Mode mode, String payload, long holdMillis, int re
     return new RemoteBehaviour(Mode.COMPLETE, payload, 0);
   }
 
-  /** Completes with a result of {@code payload} repeated {@code times}: a large result from a small call. */
+  /**
+   * Completes with a result of {@code payload} repeated {@code times}: a large result from a small
+   * call.
+   */
   public static RemoteBehaviour completeRepeated(String payload, int times) {
     return new RemoteBehaviour(Mode.COMPLETE, payload, 0, times);
   }

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * The behaviour every cross-cluster transport must show, whatever carries the call. A transport
  * module passes it by extending this class and saying how to start (and kill) its process.
  *
- * <p>Each case runs a caller workflow on the source cluster that reaches the remote workflow on
- * the target cluster only through the port; remote executions are counted on the target side.
+ * <p>Each case runs a caller workflow on the source cluster that reaches the remote workflow on the
+ * target cluster only through the port; remote executions are counted on the target side.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -51,7 +51,8 @@ public abstract class TransportContractTest {
   }
 
   /** Starts the transport between {@code source} (the calling cluster) and {@code target}. */
-  protected abstract RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target);
+  protected abstract RunningTransport startTransport(
+      ClusterEndpoint source, ClusterEndpoint target);
 
   /**
    * The route the caller uses to reach the transport; keep its heartbeat timeout short (a few
@@ -59,7 +60,10 @@ public abstract class TransportContractTest {
    */
   protected abstract CallRoute route();
 
-  /** The two clusters the kit runs on; two in-process test servers unless a subclass brings real ones. */
+  /**
+   * The two clusters the kit runs on; two in-process test servers unless a subclass brings real
+   * ones.
+   */
   protected ContractClusters startClusters() {
     return ContractClusters.embedded();
   }
@@ -138,15 +142,19 @@ public abstract class TransportContractTest {
   void duplicateStartAttachesToTheRunningRemoteWorkflow() {
     String callerId = newCallerId();
     String remoteId = remoteIdOf(callerId, "attach-running");
-    WorkflowStub alreadyRunning = startRemoteDirectly(remoteId, RemoteBehaviour.awaitRelease("first"));
+    WorkflowStub alreadyRunning =
+        startRemoteDirectly(remoteId, RemoteBehaviour.awaitRelease("first"));
     awaitCondition("the pre-started remote workflow runs", () -> executionsOf(remoteId) == 1);
 
-    Caller caller = startCaller(callerId, "attach-running", RemoteBehaviour.awaitRelease("second"), REMOTE_TIMEOUT);
+    Caller caller =
+        startCaller(
+            callerId, "attach-running", RemoteBehaviour.awaitRelease("second"), REMOTE_TIMEOUT);
     awaitCondition("the transport has taken the call", () -> transportHasTakenTheCall(callerId));
     alreadyRunning.signal("release");
 
     CallOutcome outcome = caller.outcome();
-    assertEquals("done:first", outcome.resultOrThrow(String.class), "the call attached to the first run");
+    assertEquals(
+        "done:first", outcome.resultOrThrow(String.class), "the call attached to the first run");
     assertEquals(1, executionsOf(remoteId), "the remote workflow ran once");
   }
 
@@ -157,10 +165,13 @@ public abstract class TransportContractTest {
     WorkflowStub finished = startRemoteDirectly(remoteId, RemoteBehaviour.complete("first"));
     finished.getResult(30, TimeUnit.SECONDS, String.class);
 
-    Caller caller = startCaller(callerId, "attach-finished", RemoteBehaviour.complete("second"), REMOTE_TIMEOUT);
+    Caller caller =
+        startCaller(
+            callerId, "attach-finished", RemoteBehaviour.complete("second"), REMOTE_TIMEOUT);
 
     assertEquals("done:first", caller.outcome().resultOrThrow(String.class));
-    assertEquals(1, executionsOf(remoteId), "a retry after the remote closed must not start a second run");
+    assertEquals(
+        1, executionsOf(remoteId), "a retry after the remote closed must not start a second run");
   }
 
   @Test
@@ -171,18 +182,22 @@ public abstract class TransportContractTest {
 
     assertEquals(OutcomeKind.FAILED, outcome.kind(), outcome.describe());
     assertEquals(ContractRemoteWorkflow.BUSINESS_FAILURE, outcome.failure().type());
-    assertTrue(outcome.failure().message().contains("remote rejected order-7"), outcome.failure().message());
+    assertTrue(
+        outcome.failure().message().contains("remote rejected order-7"),
+        outcome.failure().message());
     assertTrue(outcome.failure().nonRetryable());
     RemoteCallFailedException thrown =
         assertThrows(RemoteCallFailedException.class, () -> outcome.resultOrThrow(String.class));
     assertEquals(ContractRemoteWorkflow.BUSINESS_FAILURE, thrown.failureType());
     assertEquals(1, executionsOf(caller.remoteWorkflowId()));
-    assertEquals(1, transportActivityAttempts(caller.workflowId()), "a business failure is not retried");
+    assertEquals(
+        1, transportActivityAttempts(caller.workflowId()), "a business failure is not retried");
   }
 
   @Test
   void remoteTimeoutArrivesAsTimedOut() {
-    Caller caller = startCaller("slow", RemoteBehaviour.hold("late", 60_000), Duration.ofSeconds(5));
+    Caller caller =
+        startCaller("slow", RemoteBehaviour.hold("late", 60_000), Duration.ofSeconds(5));
 
     CallOutcome outcome = caller.outcome();
 
@@ -194,16 +209,20 @@ public abstract class TransportContractTest {
   void cancellingTheCallerCancelsTheRemoteWorkflow() {
     Caller caller = startCaller("cancel", RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT);
     awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
-    awaitCondition("the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
+    awaitCondition(
+        "the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
 
     caller.stub().cancel();
 
     try {
       awaitCondition(
           "the remote workflow is canceled",
-          () -> remoteStatus(caller.remoteWorkflowId()) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+          () ->
+              remoteStatus(caller.remoteWorkflowId())
+                  == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; caller history: " + historyOf(caller.workflowId()), e);
+      throw new AssertionError(
+          e.getMessage() + "; caller history: " + historyOf(caller.workflowId()), e);
     }
     awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
     assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
@@ -219,19 +238,29 @@ public abstract class TransportContractTest {
 
   @Test
   void cancellingWhileTheTransportIsDownStillCancelsTheRemoteOnceItIsBack() {
-    assumeTrue(serverTimesOutAbandonedActivities(), "needs a server that times out an abandoned cancel-requested activity (real servers)");
-    Caller caller = startCaller("cancel-while-down", RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT);
+    assumeTrue(
+        serverTimesOutAbandonedActivities(),
+        "needs a server that times out an abandoned cancel-requested activity (real servers)");
+    Caller caller =
+        startCaller("cancel-while-down", RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT);
     awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
-    awaitCondition("the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
+    awaitCondition(
+        "the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
 
-    restartTransportAround(() -> {
-      caller.stub().cancel();
-      sleep(Duration.ofSeconds(5)); // past the route's heartbeat timeout: the dead transport's activity times out
-    });
+    restartTransportAround(
+        () -> {
+          caller.stub().cancel();
+          sleep(
+              Duration.ofSeconds(
+                  5)); // past the route's heartbeat timeout: the dead transport's activity times
+          // out
+        });
 
     awaitCondition(
         "the remote workflow is canceled",
-        () -> remoteStatus(caller.remoteWorkflowId()) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+        () ->
+            remoteStatus(caller.remoteWorkflowId())
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
     assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
     assertEquals(1, executionsOf(caller.remoteWorkflowId()));
@@ -250,12 +279,16 @@ public abstract class TransportContractTest {
   void transportKilledMidCallAndStartedAgainStillCompletesTheCallOnce() {
     Caller caller = startCaller("restart", RemoteBehaviour.hold("survivor", 3_000), REMOTE_TIMEOUT);
     awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
-    awaitCondition("the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
+    awaitCondition(
+        "the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
 
     restartTransportAround(
-        () -> awaitCondition(
-            "the remote workflow finishes while the transport is down",
-            () -> remoteStatus(caller.remoteWorkflowId()) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
+        () ->
+            awaitCondition(
+                "the remote workflow finishes while the transport is down",
+                () ->
+                    remoteStatus(caller.remoteWorkflowId())
+                        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
 
     assertEquals("done:survivor", caller.outcome().resultOrThrow(String.class));
     assertEquals(1, executionsOf(caller.remoteWorkflowId()));
@@ -270,12 +303,15 @@ public abstract class TransportContractTest {
     }
     // all 1,000 are in flight at once before any may finish
     awaitCondition(
-        "all remote workflows run", () -> callers.stream().allMatch(c -> executionsOf(c.remoteWorkflowId()) == 1), Duration.ofMinutes(3));
+        "all remote workflows run",
+        () -> callers.stream().allMatch(c -> executionsOf(c.remoteWorkflowId()) == 1),
+        Duration.ofMinutes(3));
     for (Caller caller : callers) {
       target.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).signal("release");
     }
     for (int i = 0; i < calls; i++) {
-      assertEquals("done:n" + i, callers.get(i).outcome(Duration.ofMinutes(3)).resultOrThrow(String.class));
+      assertEquals(
+          "done:n" + i, callers.get(i).outcome(Duration.ofMinutes(3)).resultOrThrow(String.class));
     }
     for (Caller caller : callers) {
       assertEquals(1, executionsOf(caller.remoteWorkflowId()), caller.remoteWorkflowId());
@@ -300,11 +336,13 @@ public abstract class TransportContractTest {
   }
 
   /** Starts a caller workflow that calls the remote once under {@code operation}. */
-  protected Caller startCaller(String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
+  protected Caller startCaller(
+      String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
     return startCaller(newCallerId(), operation, behaviour, remoteTimeout);
   }
 
-  private Caller startCaller(String callerId, String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
+  private Caller startCaller(
+      String callerId, String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
     WorkflowStub stub =
         source
             .client()
@@ -351,12 +389,14 @@ public abstract class TransportContractTest {
 
   /**
    * The transport has the call: its activity either finished handing it over, or is open and has
-   * heartbeated (a transport that holds the call heartbeats only once the remote run is started
-   * or attached to).
+   * heartbeated (a transport that holds the call heartbeats only once the remote run is started or
+   * attached to).
    */
   private boolean transportHasTakenTheCall(String callerId) {
-    var description = source.client().newUntypedWorkflowStub(callerId).describe().getRawDescription();
-    boolean heartbeating = description.getPendingActivitiesList().stream().anyMatch(a -> a.hasLastHeartbeatTime());
+    var description =
+        source.client().newUntypedWorkflowStub(callerId).describe().getRawDescription();
+    boolean heartbeating =
+        description.getPendingActivitiesList().stream().anyMatch(a -> a.hasLastHeartbeatTime());
     boolean handedOver =
         source.client().fetchHistory(callerId).getEvents().stream()
             .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
@@ -366,16 +406,28 @@ public abstract class TransportContractTest {
   /** The caller's history in one line, for failure messages. */
   private String historyOf(String workflowId) {
     return source.client().fetchHistory(workflowId).getEvents().stream()
-        .map(e -> e.getEventType().name().replace("EVENT_TYPE_", "")
-            + (e.hasActivityTaskTimedOutEventAttributes() ? "(" + e.getActivityTaskTimedOutEventAttributes().getFailure().getMessage() + ")" : ""))
+        .map(
+            e ->
+                e.getEventType().name().replace("EVENT_TYPE_", "")
+                    + (e.hasActivityTaskTimedOutEventAttributes()
+                        ? "("
+                            + e.getActivityTaskTimedOutEventAttributes().getFailure().getMessage()
+                            + ")"
+                        : ""))
         .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private CallOutcome seenOutcome(Caller caller) {
-    return source.client().newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId()).seenOutcome();
+    return source
+        .client()
+        .newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId())
+        .seenOutcome();
   }
 
-  /** Kills the transport, runs {@code whileDown}, and starts a new transport process — also if {@code whileDown} fails. */
+  /**
+   * Kills the transport, runs {@code whileDown}, and starts a new transport process — also if
+   * {@code whileDown} fails.
+   */
   private void restartTransportAround(Runnable whileDown) {
     transport.kill();
     transport = null;

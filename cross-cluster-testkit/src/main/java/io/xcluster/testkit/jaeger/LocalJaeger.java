@@ -1,5 +1,7 @@
 package io.xcluster.testkit.jaeger;
 
+import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.tools.ToolBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,13 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.xcluster.testkit.process.LoopbackPorts;
-import io.xcluster.testkit.tools.ToolBinary;
 
 /**
- * A Jaeger v2 all-in-one (in-memory storage) on free loopback ports, from a local binary:
- * {@code XCLUSTER_JAEGER}, {@code jaeger} on PATH, or what {@code scripts/install-tools.sh jaeger}
- * built into the tool cache. It never downloads anything. Its log goes to a file.
+ * A Jaeger v2 all-in-one (in-memory storage) on free loopback ports, from a local binary: {@code
+ * XCLUSTER_JAEGER}, {@code jaeger} on PATH, or what {@code scripts/install-tools.sh jaeger} built
+ * into the tool cache. It never downloads anything. Its log goes to a file.
  */
 public final class LocalJaeger implements AutoCloseable {
 
@@ -39,7 +39,9 @@ public final class LocalJaeger implements AutoCloseable {
       int query = LoopbackPorts.free();
       int queryGrpc = LoopbackPorts.free();
       Path config = workDir.resolve("jaeger.yaml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           service:
             extensions: [jaeger_storage, jaeger_query]
             pipelines:
@@ -58,7 +60,8 @@ public final class LocalJaeger implements AutoCloseable {
             batch: {timeout: 200ms}
           exporters:
             jaeger_storage_exporter: {trace_storage: memstore}
-          """.formatted(query, queryGrpc, otlp));
+          """
+              .formatted(query, queryGrpc, otlp));
       Process process =
           new ProcessBuilder(binary.toString(), "--config=file:" + config)
               .redirectErrorStream(true)
@@ -85,9 +88,12 @@ public final class LocalJaeger implements AutoCloseable {
   /** GET on the query API, e.g. {@code /api/traces?service=...}; the body as text. */
   public String get(String pathAndQuery) throws IOException, InterruptedException {
     HttpResponse<String> response =
-        HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create(queryUrl() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(queryUrl() + pathAndQuery))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 
@@ -95,7 +101,8 @@ public final class LocalJaeger implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Jaeger exited at start-up; see " + workDir.resolve("jaeger.log"));
+        throw new IllegalStateException(
+            "Jaeger exited at start-up; see " + workDir.resolve("jaeger.log"));
       }
       try {
         if (get("/api/services").contains("\"data\"")) {
@@ -115,7 +122,11 @@ public final class LocalJaeger implements AutoCloseable {
       }
     }
     close();
-    throw new IllegalStateException("Jaeger did not answer on " + queryUrl() + " within 60 s; see " + workDir.resolve("jaeger.log"));
+    throw new IllegalStateException(
+        "Jaeger did not answer on "
+            + queryUrl()
+            + " within 60 s; see "
+            + workDir.resolve("jaeger.log"));
   }
 
   @Override

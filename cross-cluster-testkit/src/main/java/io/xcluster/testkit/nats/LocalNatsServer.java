@@ -19,14 +19,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real {@code nats-server} with JetStream and a file store, on loopback ports, found by
- * {@link ToolBinary#NATS_SERVER} (never downloaded). Ready once its health endpoint reports
- * healthy — JetStream's streams and consumers recovered from the store, after a restart too.
- * Stopping and starting it again keeps the port and the store: a broker restart, not a new broker.
+ * A real {@code nats-server} with JetStream and a file store, on loopback ports, found by {@link
+ * ToolBinary#NATS_SERVER} (never downloaded). Ready once its health endpoint reports healthy —
+ * JetStream's streams and consumers recovered from the store, after a restart too. Stopping and
+ * starting it again keeps the port and the store: a broker restart, not a new broker.
  */
 public final class LocalNatsServer implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final int port;
   private final SupervisedProcess process;
@@ -38,7 +39,10 @@ public final class LocalNatsServer implements AutoCloseable {
     this.throwAwayDir = throwAwayDir;
   }
 
-  /** Starts nats-server with its store ({@code jetstream/}) and log ({@code nats-server.log}) kept in {@code workDir}. */
+  /**
+   * Starts nats-server with its store ({@code jetstream/}) and log ({@code nats-server.log}) kept
+   * in {@code workDir}.
+   */
   public static LocalNatsServer start(Path workDir) {
     return start(workDir, List.of(), null);
   }
@@ -70,12 +74,16 @@ public final class LocalNatsServer implements AutoCloseable {
     Path binary = ToolBinary.NATS_SERVER.require();
     int port = LoopbackPorts.free();
     int monitoring = LoopbackPorts.free();
-    List<String> config = new ArrayList<>(List.of(
-        "host: 127.0.0.1",
-        "port: " + port,
-        "http: \"127.0.0.1:" + monitoring + "\"",
-        "server_name: xcluster-local",
-        "jetstream { store_dir: \"" + workDir.resolve("jetstream").toAbsolutePath() + "\" }"));
+    List<String> config =
+        new ArrayList<>(
+            List.of(
+                "host: 127.0.0.1",
+                "port: " + port,
+                "http: \"127.0.0.1:" + monitoring + "\"",
+                "server_name: xcluster-local",
+                "jetstream { store_dir: \""
+                    + workDir.resolve("jetstream").toAbsolutePath()
+                    + "\" }"));
     config.addAll(configLines);
     Path configFile = workDir.resolve("nats-server.conf");
     try {
@@ -85,16 +93,24 @@ public final class LocalNatsServer implements AutoCloseable {
       throw new UncheckedIOException("cannot write " + configFile + ": " + e.getMessage(), e);
     }
     SupervisedProcess process =
-        SupervisedProcess.start("nats-server on 127.0.0.1:" + port, List.of(binary.toString(), "-c", configFile.toAbsolutePath().toString()),
-            Map.of(), workDir.resolve("nats-server.log"), started -> healthy(monitoring), Duration.ofSeconds(30));
+        SupervisedProcess.start(
+            "nats-server on 127.0.0.1:" + port,
+            List.of(binary.toString(), "-c", configFile.toAbsolutePath().toString()),
+            Map.of(),
+            workDir.resolve("nats-server.log"),
+            started -> healthy(monitoring),
+            Duration.ofSeconds(30));
     return new LocalNatsServer(port, process, throwAwayDir);
   }
 
   private static boolean healthy(int monitoringPort) {
     try {
       HttpResponse<String> response =
-          HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + "/healthz"))
-              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + "/healthz"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200;
     } catch (IOException e) {
       return false;

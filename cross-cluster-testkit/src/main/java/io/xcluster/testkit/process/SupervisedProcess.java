@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One external program of the local stack (a Temporal server, nats-server, a transport JVM):
  * started with its output appended to a log file, health-checked before use, stopped gently or
- * killed, and started again with the same command. Every process still alive when the JVM exits
- * — normally, on Ctrl-C, or after a failed test — is killed by a shutdown hook. (A JVM that is
- * itself SIGKILLed runs no hook: its children live on until stopped by hand.)
+ * killed, and started again with the same command. Every process still alive when the JVM exits —
+ * normally, on Ctrl-C, or after a failed test — is killed by a shutdown hook. (A JVM that is itself
+ * SIGKILLed runs no hook: its children live on until stopped by hand.)
  */
 public final class SupervisedProcess implements AutoCloseable {
 
@@ -28,7 +28,9 @@ public final class SupervisedProcess implements AutoCloseable {
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(200);
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALIVE.forEach(SupervisedProcess::kill), "supervised-process-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> ALIVE.forEach(SupervisedProcess::kill), "supervised-process-reaper"));
   }
 
   private final String name;
@@ -41,7 +43,12 @@ public final class SupervisedProcess implements AutoCloseable {
   private volatile Process process;
 
   private SupervisedProcess(
-      String name, List<String> command, Map<String, String> environment, Path logFile, Predicate<SupervisedProcess> ready, Duration startTimeout) {
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path logFile,
+      Predicate<SupervisedProcess> ready,
+      Duration startTimeout) {
     this.name = name;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
@@ -56,16 +63,26 @@ public final class SupervisedProcess implements AutoCloseable {
    * @param name what the process is, for messages ("eu-west Temporal server")
    * @param ready the health check; called repeatedly until it answers true or the timeout passes
    *     ({@link #logSinceStart()} lets it look for a line the program prints once it is up)
-   * @throws IllegalStateException naming the log file when the process exits or is not ready in time
+   * @throws IllegalStateException naming the log file when the process exits or is not ready in
+   *     time
    */
   public static SupervisedProcess start(
-      String name, List<String> command, Map<String, String> environment, Path logFile, Predicate<SupervisedProcess> ready, Duration startTimeout) {
-    SupervisedProcess supervised = new SupervisedProcess(name, command, environment, logFile, ready, startTimeout);
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path logFile,
+      Predicate<SupervisedProcess> ready,
+      Duration startTimeout) {
+    SupervisedProcess supervised =
+        new SupervisedProcess(name, command, environment, logFile, ready, startTimeout);
     supervised.startAgain();
     return supervised;
   }
 
-  /** Starts the same command again (after {@link #stop()} or {@link #kill()}) and waits until it is ready. */
+  /**
+   * Starts the same command again (after {@link #stop()} or {@link #kill()}) and waits until it is
+   * ready.
+   */
   public void startAgain() {
     if (isAlive()) {
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
@@ -73,14 +90,18 @@ public final class SupervisedProcess implements AutoCloseable {
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       logOffsetAtStart = Files.exists(logFile) ? Files.size(logFile) : 0;
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       // what the caller's shell exports for its own Temporal CLI, NATS CLI or services must not
       // reconfigure the processes of the stack: they get exactly the settings given here
       builder.environment().keySet().removeIf(SupervisedProcess::isServiceSetting);
       builder.environment().putAll(environment);
       process = builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
     ALIVE.add(this);
     long started = System.nanoTime();
@@ -88,15 +109,22 @@ public final class SupervisedProcess implements AutoCloseable {
     while (!probe() || !process.isAlive()) {
       if (!process.isAlive()) {
         ALIVE.remove(this);
-        throw new IllegalStateException(name + " exited at start-up with code " + process.exitValue() + "; see " + logFile);
+        throw new IllegalStateException(
+            name + " exited at start-up with code " + process.exitValue() + "; see " + logFile);
       }
       if (System.nanoTime() > deadline) {
         kill();
-        throw new IllegalStateException(name + " was not ready within " + startTimeout.toSeconds() + " s; see " + logFile);
+        throw new IllegalStateException(
+            name + " was not ready within " + startTimeout.toSeconds() + " s; see " + logFile);
       }
       sleep(PROBE_INTERVAL);
     }
-    log.info("{} ready after {} ms (pid {}, log {})", name, (System.nanoTime() - started) / 1_000_000, process.pid(), logFile);
+    log.info(
+        "{} ready after {} ms (pid {}, log {})",
+        name,
+        (System.nanoTime() - started) / 1_000_000,
+        process.pid(),
+        logFile);
   }
 
   private boolean probe() {
@@ -108,7 +136,9 @@ public final class SupervisedProcess implements AutoCloseable {
   }
 
   static boolean isServiceSetting(String variable) {
-    return variable.startsWith("TEMPORAL_") || variable.startsWith("NATS_") || variable.startsWith("OTEL_")
+    return variable.startsWith("TEMPORAL_")
+        || variable.startsWith("NATS_")
+        || variable.startsWith("OTEL_")
         || (variable.startsWith("XCLUSTER_") && !variable.equals("XCLUSTER_LOG_LEVEL"));
   }
 
@@ -191,7 +221,8 @@ public final class SupervisedProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(); // nobody will get a handle to stop it
-      throw new IllegalStateException("interrupted while waiting for " + name + " to become ready", e);
+      throw new IllegalStateException(
+          "interrupted while waiting for " + name + " to become ready", e);
     }
   }
 }

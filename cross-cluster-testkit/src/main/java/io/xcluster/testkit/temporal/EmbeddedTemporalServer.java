@@ -29,15 +29,20 @@ public final class EmbeddedTemporalServer implements AutoCloseable {
     // true: time skipping locked, i.e. real time (the metrics of an unlocked server overflow)
     TestServicesStarter services = new TestServicesStarter(true, 0);
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
     try {
       return new EmbeddedTemporalServer(services, builder.build().start());
     } catch (IOException e) {
       services.close();
       throw new IllegalStateException(
-          "cannot start an embedded Temporal server on 127.0.0.1:" + port + " (" + e.getMessage()
-              + "); is the port in use?", e);
+          "cannot start an embedded Temporal server on 127.0.0.1:"
+              + port
+              + " ("
+              + e.getMessage()
+              + "); is the port in use?",
+          e);
     }
   }
 

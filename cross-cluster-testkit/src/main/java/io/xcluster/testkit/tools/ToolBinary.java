@@ -9,9 +9,9 @@ import java.util.stream.Stream;
 
 /**
  * Where a real binary (a Temporal server, nats-server, Jaeger) is found, in this order: its own
- * environment variable, PATH, the fixed places given, then the cache {@code scripts/install-tools.sh}
- * builds into ({@code $XCLUSTER_TOOLS}, default {@code ~/.cache/xcluster-tools}). Nothing is ever
- * downloaded.
+ * environment variable, PATH, the fixed places given, then the cache {@code
+ * scripts/install-tools.sh} builds into ({@code $XCLUSTER_TOOLS}, default {@code
+ * ~/.cache/xcluster-tools}). Nothing is ever downloaded.
  *
  * <p>Tests that need a tool skip without it, except where {@value #REQUIRED_SETTING}{@code =true}
  * (CI): there a missing tool fails them, so no tier is skipped silently.
@@ -22,17 +22,33 @@ import java.util.stream.Stream;
  * @param installArgument what to pass to {@code scripts/install-tools.sh} to get it
  * @param fixedPaths further places to look (e.g. Debian's /usr/sbin)
  */
-public record ToolBinary(String command, String environmentVariable, String cachedPath, String installArgument, List<Path> fixedPaths) {
+public record ToolBinary(
+    String command,
+    String environmentVariable,
+    String cachedPath,
+    String installArgument,
+    List<Path> fixedPaths) {
 
   /** The one switch that turns "skipped for want of a binary" into a failure. */
   public static final String REQUIRED_SETTING = "XCLUSTER_REQUIRE_TOOLS";
 
   public static final ToolBinary TEMPORAL_CLI =
-      new ToolBinary("temporal", "XCLUSTER_TEMPORAL", "temporal-cli-v1.5.1/temporal", "temporal", List.of());
+      new ToolBinary(
+          "temporal", "XCLUSTER_TEMPORAL", "temporal-cli-v1.5.1/temporal", "temporal", List.of());
   public static final ToolBinary TEMPORAL_SERVER =
-      new ToolBinary("temporal-server", "XCLUSTER_TEMPORAL_SERVER", "temporal-server-v1.29.1/temporal-server", "temporal-server", List.of());
+      new ToolBinary(
+          "temporal-server",
+          "XCLUSTER_TEMPORAL_SERVER",
+          "temporal-server-v1.29.1/temporal-server",
+          "temporal-server",
+          List.of());
   public static final ToolBinary NATS_SERVER =
-      new ToolBinary("nats-server", "XCLUSTER_NATS_SERVER", "nats-server/nats-server", "nats", List.of(Path.of("/usr/sbin/nats-server")));
+      new ToolBinary(
+          "nats-server",
+          "XCLUSTER_NATS_SERVER",
+          "nats-server/nats-server",
+          "nats",
+          List.of(Path.of("/usr/sbin/nats-server")));
   public static final ToolBinary JAEGER =
       new ToolBinary("jaeger", "XCLUSTER_JAEGER", "jaeger-v1.76.0/jaeger", "jaeger", List.of());
 
@@ -46,9 +62,20 @@ public record ToolBinary(String command, String environmentVariable, String cach
       return Optional.of(Path.of(configured));
     }
     String path = System.getenv().getOrDefault("PATH", "");
-    Stream<Path> onPath = Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isBlank()).map(dir -> Path.of(dir, command));
-    Path cached = Path.of(System.getenv().getOrDefault("XCLUSTER_TOOLS", System.getProperty("user.home") + "/.cache/xcluster-tools"), cachedPath);
-    return Stream.of(onPath, fixedPaths.stream(), Stream.of(cached)).flatMap(s -> s).filter(Files::isExecutable).findFirst();
+    Stream<Path> onPath =
+        Stream.of(path.split(File.pathSeparator))
+            .filter(d -> !d.isBlank())
+            .map(dir -> Path.of(dir, command));
+    Path cached =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "XCLUSTER_TOOLS", System.getProperty("user.home") + "/.cache/xcluster-tools"),
+            cachedPath);
+    return Stream.of(onPath, fixedPaths.stream(), Stream.of(cached))
+        .flatMap(s -> s)
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   public boolean isInstalled() {
@@ -61,8 +88,8 @@ public record ToolBinary(String command, String environmentVariable, String cach
   }
 
   /**
-   * For tests that need the tool: whether it is there, so they can skip without it — except
-   * where {@value #REQUIRED_SETTING}{@code =true}, where a missing tool is an error.
+   * For tests that need the tool: whether it is there, so they can skip without it — except where
+   * {@value #REQUIRED_SETTING}{@code =true}, where a missing tool is an error.
    */
   public boolean availableForTests() {
     boolean available = isInstalled();
@@ -78,7 +105,13 @@ public record ToolBinary(String command, String environmentVariable, String cach
   }
 
   private String missing() {
-    return "no " + command + " binary: run scripts/install-tools.sh " + installArgument + ", put " + command
-        + " on PATH, or set " + environmentVariable;
+    return "no "
+        + command
+        + " binary: run scripts/install-tools.sh "
+        + installArgument
+        + ", put "
+        + command
+        + " on PATH, or set "
+        + environmentVariable;
   }
 }

@@ -15,13 +15,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code local-stack demo | serve | reliability-report | replication-drill}: the system on two clusters, embedded or real (the benchmark is bench/). */
+/**
+ * {@code local-stack demo | serve | reliability-report | replication-drill}: the system on two
+ * clusters, embedded or real (the benchmark is bench/).
+ */
 @Command(
     name = "local-stack",
     mixinStandardHelpOptions = true,
-    description = "Runs us-east and eu-west on two Temporal clusters (embedded, or real servers with --stack real) with a cross-cluster transport.",
-    subcommands = {LocalStackMain.Demo.class, LocalStackMain.Serve.class,
-        io.xcluster.localstack.reliability.ReliabilityReportCommand.class, ReplicationDrillCommand.class})
+    description =
+        "Runs us-east and eu-west on two Temporal clusters (embedded, or real servers with --stack real) with a cross-cluster transport.",
+    subcommands = {
+      LocalStackMain.Demo.class,
+      LocalStackMain.Serve.class,
+      io.xcluster.localstack.reliability.ReliabilityReportCommand.class,
+      ReplicationDrillCommand.class
+    })
 public final class LocalStackMain implements Runnable {
 
   public static void main(String[] args) {
@@ -35,7 +43,8 @@ public final class LocalStackMain implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           // bad configuration and unreachable clusters get one line, not a stack trace
-          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          if (e instanceof IllegalArgumentException
+              || e instanceof IllegalStateException
               || e instanceof ClusterUnreachableException) {
             cmd.getErr().println("local-stack: " + e.getMessage());
             return 2;
@@ -54,18 +63,29 @@ public final class LocalStackMain implements Runnable {
     return LocalStack.start(options, step -> System.err.println("local-stack: " + step));
   }
 
-  @Command(name = "demo", mixinStandardHelpOptions = true,
-      description = "Places orders in us-east, follows each through eu-west and back; exits 0 only if every order ends as expected.")
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description =
+          "Places orders in us-east, follows each through eu-west and back; exits 0 only if every order ends as expected.")
   static final class Demo implements Callable<Integer> {
     @Mixin StackMixin stack;
 
-    @Option(names = "--orders", defaultValue = "20", description = "How many orders to place (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--orders",
+        defaultValue = "20",
+        description = "How many orders to place (default: ${DEFAULT-VALUE}).")
     int orders;
 
-    @Option(names = "--with-failures", description = "Make every 5th order ask for an unknown SKU: it must end FAILED, refunded.")
+    @Option(
+        names = "--with-failures",
+        description = "Make every 5th order ask for an unknown SKU: it must end FAILED, refunded.")
     boolean withFailures;
 
-    @Option(names = "--wait", defaultValue = "PT5M", description = "How long to wait for all orders, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--wait",
+        defaultValue = "PT5M",
+        description = "How long to wait for all orders, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration wait;
 
     @Override
@@ -76,14 +96,18 @@ public final class LocalStackMain implements Runnable {
       try (LocalStack running = startStack(stack.toOptions())) {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<OrderDemo.Placed> results =
-            new OrderDemo(running.orderPlacement(), System.out, System.err).run(runId, orders, withFailures, wait);
+            new OrderDemo(running.orderPlacement(), System.out, System.err)
+                .run(runId, orders, withFailures, wait);
         return OrderDemo.allAsExpected(results) ? 0 : 1;
       }
     }
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Starts the stack and keeps it running until Ctrl-C; prints the endpoints once ready.")
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Starts the stack and keeps it running until Ctrl-C; prints the endpoints once ready.")
   static final class Serve implements Callable<Integer> {
     @Mixin StackMixin stack;
 
@@ -91,17 +115,26 @@ public final class LocalStackMain implements Runnable {
     public Integer call() throws InterruptedException {
       LocalStack running = startStack(stack.toOptions());
       CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        running.close();
-        stopped.countDown();
-      }, "local-stack-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    running.close();
+                    stopped.countDown();
+                  },
+                  "local-stack-shutdown"));
       String usEast = running.usEast().endpoint().address();
       String euWest = running.euWest().endpoint().address();
-      // the production-like frontends take mTLS only: the CLI reads the stack's profile file, as the services do
-      String cliTarget = running.clusters().kind() == ClusterKind.POSTGRES
-          ? "--config-file " + running.clusters().productionLike().profileFile() + " --profile us-east --tls"
-          : "--address " + usEast;
-      System.out.println("""
+      // the production-like frontends take mTLS only: the CLI reads the stack's profile file, as
+      // the services do
+      String cliTarget =
+          running.clusters().kind() == ClusterKind.POSTGRES
+              ? "--config-file "
+                  + running.clusters().productionLike().profileFile()
+                  + " --profile us-east --tls"
+              : "--address " + usEast;
+      System.out.println(
+          """
           local-stack ready (Ctrl-C stops it)
             us-east  %s  namespace default  queues: orders, %s
             eu-west  %s  namespace default  queue: fulfillment
@@ -110,8 +143,13 @@ public final class LocalStackMain implements Runnable {
             temporal workflow start %s --task-queue orders --type OrderWorkflow \\
               --workflow-id order-1 --input '{"orderId":"order-1","customerId":"c-1","lines":[{"sku":"SKU-001","quantity":1}],"amountCents":4200,"currency":"USD","destinationCountry":"DE"}'
             temporal workflow query %s --workflow-id order-1 --type status"""
-          .formatted(usEast, running.orderSettings().route().taskQueue(), euWest,
-              running.orderSettings().route().transport(), cliTarget, cliTarget));
+              .formatted(
+                  usEast,
+                  running.orderSettings().route().taskQueue(),
+                  euWest,
+                  running.orderSettings().route().transport(),
+                  cliTarget,
+                  cliTarget));
       stopped.await();
       return 0;
     }

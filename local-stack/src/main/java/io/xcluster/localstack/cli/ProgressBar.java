@@ -24,7 +24,16 @@ public final class ProgressBar {
     }
     lastDrawn = done;
     int filled = (int) ((long) WIDTH * done / total);
-    out.print("\r[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total + " " + unit);
+    out.print(
+        "\r["
+            + "#".repeat(filled)
+            + "-".repeat(WIDTH - filled)
+            + "] "
+            + done
+            + "/"
+            + total
+            + " "
+            + unit);
     if (done >= total) {
       out.println();
     }

@@ -1,8 +1,8 @@
 package io.xcluster.localstack.cli;
 
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -10,46 +10,81 @@ import picocli.CommandLine.Option;
 /** The options every local-stack command shares: ports, transport, timeouts, simulation. */
 public final class StackMixin {
 
-  @Option(names = "--stack", defaultValue = "embedded", converter = ClusterKindConverter.class,
-      description = "embedded: in-process Temporal test servers, only a JDK needed (default). real: two `temporal server start-dev`"
-          + " processes and a nats-server, from PATH or scripts/install-tools.sh. postgres: production-like, per region a full Temporal"
-          + " server on PostgreSQL with 4 history shards and an mTLS frontend, and a nats-server (scripts/install-tools.sh temporal-server"
-          + " postgres nats).")
+  @Option(
+      names = "--stack",
+      defaultValue = "embedded",
+      converter = ClusterKindConverter.class,
+      description =
+          "embedded: in-process Temporal test servers, only a JDK needed (default). real: two `temporal server start-dev`"
+              + " processes and a nats-server, from PATH or scripts/install-tools.sh. postgres: production-like, per region a full Temporal"
+              + " server on PostgreSQL with 4 history shards and an mTLS frontend, and a nats-server (scripts/install-tools.sh temporal-server"
+              + " postgres nats).")
   ClusterKind clusters;
 
-  @Option(names = "--work-dir", defaultValue = ".local-stack",
-      description = "With --stack real or postgres: where the servers' databases, the JetStream store and all logs go; emptied at start (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--work-dir",
+      defaultValue = ".local-stack",
+      description =
+          "With --stack real or postgres: where the servers' databases, the JetStream store and all logs go; emptied at start (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--us-east-port", defaultValue = "7233", description = "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  @Option(
+      names = "--us-east-port",
+      defaultValue = "7233",
+      description =
+          "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int usEastPort;
 
-  @Option(names = "--eu-west-port", defaultValue = "7234", description = "Loopback port of the eu-west cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  @Option(
+      names = "--eu-west-port",
+      defaultValue = "7234",
+      description =
+          "Loopback port of the eu-west cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int euWestPort;
 
-  @Option(names = "--transport", defaultValue = "${env:XCLUSTER_TRANSPORT:-bridge}", completionCandidates = AvailableTransports.class,
-      description = "Cross-cluster transport for new orders: ${COMPLETION-CANDIDATES} (env XCLUSTER_TRANSPORT; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--transport",
+      defaultValue = "${env:XCLUSTER_TRANSPORT:-bridge}",
+      completionCandidates = AvailableTransports.class,
+      description =
+          "Cross-cluster transport for new orders: ${COMPLETION-CANDIDATES} (env XCLUSTER_TRANSPORT; default: ${DEFAULT-VALUE}).")
   String transport;
 
-  @Option(names = "--fulfillment-timeout", defaultValue = "PT48H",
-      description = "How long an order waits for fulfillment before escalating, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--fulfillment-timeout",
+      defaultValue = "PT48H",
+      description =
+          "How long an order waits for fulfillment before escalating, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration fulfillmentTimeout;
 
-  @Option(names = "--warehouse-delay", defaultValue = "PT0S",
-      description = "Simulated duration of each warehouse and carrier step, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warehouse-delay",
+      defaultValue = "PT0S",
+      description =
+          "Simulated duration of each warehouse and carrier step, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration warehouseDelay;
 
-  @Option(names = "--warehouse-flakiness", defaultValue = "0.0",
-      description = "Share 0..1 of warehouse and carrier attempts that fail transiently and are retried (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warehouse-flakiness",
+      defaultValue = "0.0",
+      description =
+          "Share 0..1 of warehouse and carrier attempts that fail transiently and are retried (default: ${DEFAULT-VALUE}).")
   double warehouseFlakiness;
 
-  @Option(names = "--nats-url", defaultValue = "${env:XCLUSTER_NATS_URL}",
-      description = "NATS server for a transport that needs JetStream (env XCLUSTER_NATS_URL); unset: start a local nats-server from PATH.")
+  @Option(
+      names = "--nats-url",
+      defaultValue = "${env:XCLUSTER_NATS_URL}",
+      description =
+          "NATS server for a transport that needs JetStream (env XCLUSTER_NATS_URL); unset: start a local nats-server from PATH.")
   String natsUrl;
 
   public StackOptions toOptions() {
-    return StackOptions.forTransport(transport).withPorts(usEastPort, euWestPort).withFulfillmentTimeout(fulfillmentTimeout)
-        .withSimulation(new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L)).withNatsUrl(natsUrl).withClusters(clusters, workDir);
+    return StackOptions.forTransport(transport)
+        .withPorts(usEastPort, euWestPort)
+        .withFulfillmentTimeout(fulfillmentTimeout)
+        .withSimulation(new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L))
+        .withNatsUrl(natsUrl)
+        .withClusters(clusters, workDir);
   }
 
   /** The transports whose launchers are on the class path: what {@code --transport} accepts. */
@@ -60,8 +95,12 @@ public final class StackMixin {
     }
   }
 
-  /** Accepts {@code embedded} / {@code real} / {@code postgres} in any case, with one clear error otherwise. */
-  static final class ClusterKindConverter implements picocli.CommandLine.ITypeConverter<ClusterKind> {
+  /**
+   * Accepts {@code embedded} / {@code real} / {@code postgres} in any case, with one clear error
+   * otherwise.
+   */
+  static final class ClusterKindConverter
+      implements picocli.CommandLine.ITypeConverter<ClusterKind> {
     @Override
     public ClusterKind convert(String value) {
       for (ClusterKind kind : ClusterKind.values()) {
@@ -69,7 +108,8 @@ public final class StackMixin {
           return kind;
         }
       }
-      throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a stack; use embedded, real or postgres");
+      throw new picocli.CommandLine.TypeConversionException(
+          "'" + value + "' is not a stack; use embedded, real or postgres");
     }
   }
 }

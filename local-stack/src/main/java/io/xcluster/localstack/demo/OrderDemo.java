@@ -18,16 +18,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Places orders in us-east and follows each to its final state: the walking skeleton's proof
- * that an order crosses to eu-west and its outcome comes back.
+ * Places orders in us-east and follows each to its final state: the walking skeleton's proof that
+ * an order crosses to eu-west and its outcome comes back.
  */
 public final class OrderDemo {
 
-  /** With failures on, every fifth order asks for a SKU eu-west does not stock: paid, refunded, FAILED. */
+  /**
+   * With failures on, every fifth order asks for a SKU eu-west does not stock: paid, refunded,
+   * FAILED.
+   */
   static final int FAILURE_EVERY = 5;
 
   /** Where the demo's trace links point; Jaeger's UI by default. */
-  static final String JAEGER_UI = System.getenv().getOrDefault("XCLUSTER_JAEGER_UI", "http://localhost:16686");
+  static final String JAEGER_UI =
+      System.getenv().getOrDefault("XCLUSTER_JAEGER_UI", "http://localhost:16686");
 
   private final OrderPlacement placement;
   private final PrintStream out;
@@ -40,13 +44,21 @@ public final class OrderDemo {
   }
 
   /** One placed order and what became of it; {@code traceId} is null when tracing is off. */
-  public record Placed(String orderId, OrderState expected, OrderStatus status, Duration latency, String error, String traceId) {
+  public record Placed(
+      String orderId,
+      OrderState expected,
+      OrderStatus status,
+      Duration latency,
+      String error,
+      String traceId) {
     boolean asExpected() {
       return status != null && status.state() == expected;
     }
   }
 
-  /** Places {@code count} orders at once, waits for all (at most {@code wait}), prints the report. */
+  /**
+   * Places {@code count} orders at once, waits for all (at most {@code wait}), prints the report.
+   */
   public List<Placed> run(String runId, int count, boolean withFailures, Duration wait) {
     ProgressBar bar = new ProgressBar(progress, count, "orders finished");
     AtomicInteger finished = new AtomicInteger();
@@ -57,10 +69,18 @@ public final class OrderDemo {
       String orderId = String.format("order-%s-%03d", runId, n);
       Order order =
           new Order(
-              orderId, "customer-" + n, List.of(new OrderLine(failing ? "NOPE-" + n : String.format("SKU-%03d", n % 7 + 1), 1 + n % 3)),
-              1_000 + 250L * n, "USD", "DE");
+              orderId,
+              "customer-" + n,
+              List.of(
+                  new OrderLine(
+                      failing ? "NOPE-" + n : String.format("SKU-%03d", n % 7 + 1), 1 + n % 3)),
+              1_000 + 250L * n,
+              "USD",
+              "DE");
       OrderState expected = failing ? OrderState.FAILED : OrderState.COMPLETED;
-      pending.add(place(order, expected).whenComplete((placed, e) -> bar.update(finished.incrementAndGet())));
+      pending.add(
+          place(order, expected)
+              .whenComplete((placed, e) -> bar.update(finished.incrementAndGet())));
     }
     List<Placed> results = new ArrayList<>(count);
     long deadline = System.nanoTime() + wait.toNanos();
@@ -69,7 +89,14 @@ public final class OrderDemo {
       try {
         results.add(future.get(left, TimeUnit.NANOSECONDS));
       } catch (Exception e) {
-        results.add(new Placed("?", OrderState.COMPLETED, null, wait, "no result within " + wait + ": " + e, null));
+        results.add(
+            new Placed(
+                "?",
+                OrderState.COMPLETED,
+                null,
+                wait,
+                "no result within " + wait + ": " + e,
+                null));
       }
     }
     report(results);
@@ -79,10 +106,20 @@ public final class OrderDemo {
   private CompletableFuture<Placed> place(Order order, OrderState expected) {
     long started = System.nanoTime();
     OrderPlacement.PlacedOrder placed = placement.place(order);
-    return placed.workflow().getResultAsync(OrderStatus.class)
-        .handle((status, error) -> new Placed(
-            order.orderId(), expected, status, Duration.ofNanos(System.nanoTime() - started),
-            error == null ? null : String.valueOf(error.getCause() != null ? error.getCause() : error), placed.traceId()));
+    return placed
+        .workflow()
+        .getResultAsync(OrderStatus.class)
+        .handle(
+            (status, error) ->
+                new Placed(
+                    order.orderId(),
+                    expected,
+                    status,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    error == null
+                        ? null
+                        : String.valueOf(error.getCause() != null ? error.getCause() : error),
+                    placed.traceId()));
   }
 
   private void report(List<Placed> results) {
@@ -91,13 +128,22 @@ public final class OrderDemo {
     for (Placed placed : results) {
       String state = placed.status() == null ? "NO RESULT" : placed.status().state().name();
       String detail =
-          placed.status() == null ? placed.error()
-              : placed.status().state() == OrderState.COMPLETED ? placed.status().carrier() + " " + placed.status().trackingNumber()
-              : placed.status().failureReason();
-      out.printf("%-28s %-10s %6d ms  %s%s%n", placed.orderId(), state, placed.latency().toMillis(), detail,
+          placed.status() == null
+              ? placed.error()
+              : placed.status().state() == OrderState.COMPLETED
+                  ? placed.status().carrier() + " " + placed.status().trackingNumber()
+                  : placed.status().failureReason();
+      out.printf(
+          "%-28s %-10s %6d ms  %s%s%n",
+          placed.orderId(),
+          state,
+          placed.latency().toMillis(),
+          detail,
           placed.asExpected() ? "" : "   <-- expected " + placed.expected());
       if (placed.traceId() != null) {
-        out.printf("    trace %s  %s/trace/%s  (search: %s)%n", placed.traceId(), JAEGER_UI, placed.traceId(), searchLink(placed.orderId()));
+        out.printf(
+            "    trace %s  %s/trace/%s  (search: %s)%n",
+            placed.traceId(), JAEGER_UI, placed.traceId(), searchLink(placed.orderId()));
       }
       if (placed.status() != null) {
         byState.merge(placed.status().state(), 1, Integer::sum);
@@ -106,14 +152,20 @@ public final class OrderDemo {
     }
     Percentiles percentiles = new Percentiles(latencies);
     long unexpected = results.stream().filter(p -> !p.asExpected()).count();
-    out.printf("%d orders: %s; latency p50 %.0f ms, p99 %.0f ms; %s%n", results.size(), byState,
-        percentiles.millis(50), percentiles.millis(99),
+    out.printf(
+        "%d orders: %s; latency p50 %.0f ms, p99 %.0f ms; %s%n",
+        results.size(),
+        byState,
+        percentiles.millis(50),
+        percentiles.millis(99),
         unexpected == 0 ? "all as expected" : unexpected + " NOT as expected");
   }
 
   /** Jaeger's search for the order by its {@code order.id} tag. */
   static String searchLink(String orderId) {
-    String tags = java.net.URLEncoder.encode("{\"order.id\":\"" + orderId + "\"}", java.nio.charset.StandardCharsets.UTF_8);
+    String tags =
+        java.net.URLEncoder.encode(
+            "{\"order.id\":\"" + orderId + "\"}", java.nio.charset.StandardCharsets.UTF_8);
     return JAEGER_UI + "/search?service=order-service-us-east&tags=" + tags;
   }
 

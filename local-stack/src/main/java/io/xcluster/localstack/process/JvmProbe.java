@@ -15,18 +15,26 @@ public final class JvmProbe {
 
   private JvmProbe() {}
 
-  /** Live OS threads of process {@code pid} (JVM-internal ones included), from /proc; -1 where there is no /proc. */
+  /**
+   * Live OS threads of process {@code pid} (JVM-internal ones included), from /proc; -1 where there
+   * is no /proc.
+   */
   public static int liveThreads(long pid) throws IOException {
     Path status = Path.of("/proc", Long.toString(pid), "status");
     if (!Files.exists(status)) {
       return -1;
     }
-    return Files.readAllLines(status).stream().filter(l -> l.startsWith("Threads:"))
+    return Files.readAllLines(status).stream()
+        .filter(l -> l.startsWith("Threads:"))
         .mapToInt(l -> Integer.parseInt(l.substring("Threads:".length()).trim()))
-        .findFirst().orElse(-1);
+        .findFirst()
+        .orElse(-1);
   }
 
-  /** CPU time (user + system) the process has used so far, in clock ticks from /proc; -1 where there is no /proc. */
+  /**
+   * CPU time (user + system) the process has used so far, in clock ticks from /proc; -1 where there
+   * is no /proc.
+   */
   public static long cpuTicks(long pid) throws IOException {
     Path stat = Path.of("/proc", Long.toString(pid), "stat");
     if (!Files.exists(stat)) {
@@ -38,7 +46,9 @@ public final class JvmProbe {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
-  /** Heap in use right after a full GC of JVM {@code pid}, via jcmd; -1 when jcmd is not available. */
+  /**
+   * Heap in use right after a full GC of JVM {@code pid}, via jcmd; -1 when jcmd is not available.
+   */
   public static long heapAfterGcBytes(long pid) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     if (!Files.isExecutable(jcmd)) {
@@ -54,7 +64,8 @@ public final class JvmProbe {
    * trailing number dropped ("grpc-default-executor-12" counts as "grpc-default-executor"); the
    * biggest pools first. Empty when jcmd is not available.
    */
-  public static java.util.Map<String, Long> threadsByPool(long pid) throws IOException, InterruptedException {
+  public static java.util.Map<String, Long> threadsByPool(long pid)
+      throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     if (!Files.isExecutable(jcmd)) {
       return java.util.Map.of();
@@ -67,7 +78,8 @@ public final class JvmProbe {
       }
     }
     java.util.Map<String, Long> sorted = new java.util.LinkedHashMap<>();
-    pools.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+    pools.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
   }

@@ -5,13 +5,14 @@ import java.util.regex.Pattern;
 
 /**
  * The failover drill's section of {@code docs/reliability.md}, from what the drill test printed.
- * That output may hold the log lines of the process it ran in (worker warnings, stack traces);
- * the report keeps only the drill's own report: its {@code drill on namespace ...} line and the
+ * That output may hold the log lines of the process it ran in (worker warnings, stack traces); the
+ * report keeps only the drill's own report: its {@code drill on namespace ...} line and the
  * indented lines under it.
  */
 final class DrillSection {
 
   private static final String HEADER = "drill on namespace ";
+
   /** A stack trace's frames, "... n more" and causes: never the drill's own words. */
   private static final Pattern TRACE = Pattern.compile("^\\s+(at |\\.\\.\\. \\d+)|^Caused by: ");
 
@@ -28,10 +29,14 @@ final class DrillSection {
         ```
         %s
         ```
-        """.formatted(String.join("\n", drillLines(printed)));
+        """
+        .formatted(String.join("\n", drillLines(printed)));
   }
 
-  /** The drill's report; when there is none (the drill failed), every line that is not part of a stack trace. */
+  /**
+   * The drill's report; when there is none (the drill failed), every line that is not part of a
+   * stack trace.
+   */
   static List<String> drillLines(String printed) {
     List<String> lines = printed.strip().lines().toList();
     int header = -1;

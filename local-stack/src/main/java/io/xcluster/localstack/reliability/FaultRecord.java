@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 /**
  * What one fault-injection run counted: the evidence behind a row of {@code docs/reliability.md}.
- * Fulfillments are counted on eu-west's side, from its visibility API: every run of the
- * fulfillment workflow, grouped by workflow id (the call id).
+ * Fulfillments are counted on eu-west's side, from its visibility API: every run of the fulfillment
+ * workflow, grouped by workflow id (the call id).
  *
  * @param fault which fault was injected (e.g. {@code transport-killed})
  * @param transport bridge or nats
@@ -28,8 +28,8 @@ import java.nio.file.Path;
  * @param ordersChargedTwice orders the payment gateway charged more than once (null in records from
  *     before it was counted)
  * @param secondsFromRecoveryToLastOrder for an outage: from the moment the failed part was back to
- *     the last order's completion (null when the row has no outage); at most
- *     {@link #RECOVERY_GOAL_SECONDS} to pass
+ *     the last order's completion (null when the row has no outage); at most {@link
+ *     #RECOVERY_GOAL_SECONDS} to pass
  */
 public record FaultRecord(
     String fault,
@@ -51,23 +51,53 @@ public record FaultRecord(
   /** The goal for an outage row: every order done within this many seconds of the recovery. */
   public static final long RECOVERY_GOAL_SECONDS = 60;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Where the real-stack tests leave their records, relative to the local-stack module. */
   public static final Path DEFAULT_DIRECTORY = Path.of("target", "reliability");
 
   /** A row without charge counts or an outage (records from before they were measured). */
-  public FaultRecord(String fault, String transport, String injection, int ordersPlaced, int ordersCompleted, int fulfillmentsExecuted,
-      int fulfillmentRuns, int duplicatesInjected, int duplicated, int lost, int ordersInFlightAtFault, int fulfillmentsInFlightAtFault,
+  public FaultRecord(
+      String fault,
+      String transport,
+      String injection,
+      int ordersPlaced,
+      int ordersCompleted,
+      int fulfillmentsExecuted,
+      int fulfillmentRuns,
+      int duplicatesInjected,
+      int duplicated,
+      int lost,
+      int ordersInFlightAtFault,
+      int fulfillmentsInFlightAtFault,
       long seconds) {
-    this(fault, transport, injection, ordersPlaced, ordersCompleted, fulfillmentsExecuted, fulfillmentRuns, duplicatesInjected, duplicated,
-        lost, ordersInFlightAtFault, fulfillmentsInFlightAtFault, seconds, null, null);
+    this(
+        fault,
+        transport,
+        injection,
+        ordersPlaced,
+        ordersCompleted,
+        fulfillmentsExecuted,
+        fulfillmentRuns,
+        duplicatesInjected,
+        duplicated,
+        lost,
+        ordersInFlightAtFault,
+        fulfillmentsInFlightAtFault,
+        seconds,
+        null,
+        null);
   }
 
   public boolean passed() {
-    return lost == 0 && duplicated == 0 && ordersCompleted == ordersPlaced && fulfillmentRuns == fulfillmentsExecuted
+    return lost == 0
+        && duplicated == 0
+        && ordersCompleted == ordersPlaced
+        && fulfillmentRuns == fulfillmentsExecuted
         && (ordersChargedTwice == null || ordersChargedTwice == 0)
-        && (secondsFromRecoveryToLastOrder == null || secondsFromRecoveryToLastOrder <= RECOVERY_GOAL_SECONDS);
+        && (secondsFromRecoveryToLastOrder == null
+            || secondsFromRecoveryToLastOrder <= RECOVERY_GOAL_SECONDS);
   }
 
   public void writeTo(Path directory) {

@@ -4,7 +4,10 @@ package io.xcluster.localstack.stack;
 public enum ClusterKind {
   /** Temporal's in-process Java test server, one per region: needs only a JDK. */
   EMBEDDED,
-  /** Real Temporal servers ({@code temporal server start-dev}), one process per region, plus a real nats-server. */
+  /**
+   * Real Temporal servers ({@code temporal server start-dev}), one process per region, plus a real
+   * nats-server.
+   */
   REAL,
   /**
    * Production-like: per region a full Temporal server on PostgreSQL with several history shards
@@ -12,7 +15,10 @@ public enum ClusterKind {
    */
   POSTGRES;
 
-  /** Whether the clusters are server processes of their own (with databases and logs in the work dir), not in this JVM. */
+  /**
+   * Whether the clusters are server processes of their own (with databases and logs in the work
+   * dir), not in this JVM.
+   */
   public boolean runsServerProcesses() {
     return this != EMBEDDED;
   }

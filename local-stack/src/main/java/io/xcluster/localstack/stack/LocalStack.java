@@ -1,40 +1,40 @@
 package io.xcluster.localstack.stack;
 
 import io.temporal.worker.WorkerFactory;
-import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
-import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
-import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
-import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
-import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
+import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
+import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.runtime.launch.RunningTransport;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.tools.ToolBinary;
-import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
+import io.xcluster.tracing.ServiceTracing;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import io.xcluster.region.useast.orders.placement.OrderPlacement;
-import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Two independent Temporal clusters on loopback — us-east and eu-west, embedded in this JVM or
- * real server processes — with both region workers and the selected transport. Embedded, the
- * whole system runs in one JVM and needs only a JDK.
- * Transports are found through their launchers on the class path ({@link TransportLaunchers}): the
- * stack names none. One that needs JetStream gets a nats-server (from PATH, or {@code --nats-url}).
+ * Two independent Temporal clusters on loopback — us-east and eu-west, embedded in this JVM or real
+ * server processes — with both region workers and the selected transport. Embedded, the whole
+ * system runs in one JVM and needs only a JDK. Transports are found through their launchers on the
+ * class path ({@link TransportLaunchers}): the stack names none. One that needs JetStream gets a
+ * nats-server (from PATH, or {@code --nats-url}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,7 +42,8 @@ public final class LocalStack implements AutoCloseable {
   public static final String EU_WEST = "eu-west";
   public static final String NAMESPACE = "default";
 
-  private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
+  private final StopSequence stopOrder =
+      new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final SimulatedPaymentGateway payments = new SimulatedPaymentGateway();
   private final SimulatedNotifier notifications = new SimulatedNotifier();
   public static final String ORDER_SERVICE = "order-service-us-east";
@@ -66,33 +67,45 @@ public final class LocalStack implements AutoCloseable {
 
   /** The tracing of service {@code name}, created once and flushed when the stack stops. */
   private ServiceTracing tracing(String name) {
-    return tracings.computeIfAbsent(name, n -> {
-      ServiceTracing tracing = tracingFor.apply(n);
-      stopOrder.add(tracing);
-      return tracing;
-    });
+    return tracings.computeIfAbsent(
+        name,
+        n -> {
+          ServiceTracing tracing = tracingFor.apply(n);
+          stopOrder.add(tracing);
+          return tracing;
+        });
   }
 
   /**
-   * Starts everything, reporting each step to {@code step}; on failure stops what was started.
-   * Each service traces per the {@code OTEL_*} environment (off unless OTEL_TRACES_EXPORTER is set).
+   * Starts everything, reporting each step to {@code step}; on failure stops what was started. Each
+   * service traces per the {@code OTEL_*} environment (off unless OTEL_TRACES_EXPORTER is set).
    */
   public static LocalStack start(StackOptions options, Consumer<String> step) {
     return start(options, step, true, ServiceTracing::fromEnvironment);
   }
 
-  /** As {@link #start}, with each service's tracing made by {@code tracingFor} from its service name. */
-  public static LocalStack start(StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
+  /**
+   * As {@link #start}, with each service's tracing made by {@code tracingFor} from its service
+   * name.
+   */
+  public static LocalStack start(
+      StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
     return start(options, step, true, tracingFor);
   }
 
-  /** As {@link #start}, but leaves the transport to the caller (who runs it in a process of its own). */
+  /**
+   * As {@link #start}, but leaves the transport to the caller (who runs it in a process of its
+   * own).
+   */
   public static LocalStack startWithoutTransport(StackOptions options, Consumer<String> step) {
     return start(options, step, false, ServiceTracing::fromEnvironment);
   }
 
   private static LocalStack start(
-      StackOptions options, Consumer<String> step, boolean withTransport, Function<String, ServiceTracing> tracingFor) {
+      StackOptions options,
+      Consumer<String> step,
+      boolean withTransport,
+      Function<String, ServiceTracing> tracingFor) {
     LocalStack stack = new LocalStack(options, tracingFor);
     try {
       stack.startAll(step, withTransport);
@@ -108,13 +121,22 @@ public final class LocalStack implements AutoCloseable {
 
     clusters = StackClusters.start(options);
     stopOrder.add(clusters);
-    step.accept(options.clusters().name().toLowerCase() + " clusters up: us-east " + clusters.usEast().address()
-        + ", eu-west " + clusters.euWest().address()
-        + (options.clusters().runsServerProcesses() ? " (databases and logs in " + options.workDir().toAbsolutePath() + ")" : ""));
+    step.accept(
+        options.clusters().name().toLowerCase()
+            + " clusters up: us-east "
+            + clusters.usEast().address()
+            + ", eu-west "
+            + clusters.euWest().address()
+            + (options.clusters().runsServerProcesses()
+                ? " (databases and logs in " + options.workDir().toAbsolutePath() + ")"
+                : ""));
 
-    usEast = ClusterConnection.open(clusters.usEast(), tracing(ORDER_SERVICE).temporalInterceptors());
+    usEast =
+        ClusterConnection.open(clusters.usEast(), tracing(ORDER_SERVICE).temporalInterceptors());
     stopOrder.add(usEast::closeNow);
-    euWest = ClusterConnection.open(clusters.euWest(), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
+    euWest =
+        ClusterConnection.open(
+            clusters.euWest(), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
     stopOrder.add(euWest::closeNow);
 
     WorkerFactory fulfillment = FulfillmentServiceWorker.start(euWest, options.simulation());
@@ -122,16 +144,19 @@ public final class LocalStack implements AutoCloseable {
     orderSettings =
         new OrderWorkflowSettings(
             US_EAST,
-            OrderWorkflowSettings.euWestFulfillment(EU_WEST, NAMESPACE, OrderWorkflowSettings.DEFAULT_REMOTE_EXECUTION_TIMEOUT),
+            OrderWorkflowSettings.euWestFulfillment(
+                EU_WEST, NAMESPACE, OrderWorkflowSettings.DEFAULT_REMOTE_EXECUTION_TIMEOUT),
             route,
             options.fulfillmentTimeout());
-    WorkerFactory orders = OrderServiceWorker.start(usEast, () -> orderSettings, payments, notifications);
+    WorkerFactory orders =
+        OrderServiceWorker.start(usEast, () -> orderSettings, payments, notifications);
     stopOrder.add(orders::shutdownNow);
     step.accept("workers up: orders on us-east, fulfillment on eu-west");
 
-    List<TransportLauncher> launchers = options.runAllTransports()
-        ? new ArrayList<>(TransportLaunchers.available().values())
-        : List.of(TransportLaunchers.named(route.transport()));
+    List<TransportLauncher> launchers =
+        options.runAllTransports()
+            ? new ArrayList<>(TransportLaunchers.available().values())
+            : List.of(TransportLaunchers.named(route.transport()));
     if (launchers.stream().anyMatch(TransportLauncher::needsJetStream)) {
       natsUrl = options.natsUrl() != null ? options.natsUrl() : startLocalNats();
     }
@@ -144,8 +169,12 @@ public final class LocalStack implements AutoCloseable {
     RunningTransport running = launcher.startInProcess(transportLaunch(launcher));
     transports.put(launcher.name(), running);
     stopOrder.add(running::kill);
-    step.accept("transport up: " + launcher.name() + (launcher.needsJetStream() ? " via " + natsUrl : "")
-        + " on us-east queue " + CrossClusterTransports.named(launcher.name()).routeTo(EU_WEST).taskQueue());
+    step.accept(
+        "transport up: "
+            + launcher.name()
+            + (launcher.needsJetStream() ? " via " + natsUrl : "")
+            + " on us-east queue "
+            + CrossClusterTransports.named(launcher.name()).routeTo(EU_WEST).taskQueue());
   }
 
   /**
@@ -153,11 +182,18 @@ public final class LocalStack implements AutoCloseable {
    * stack's nats-server when it needs one, traced as its own service.
    */
   public TransportLaunch transportLaunch(TransportLauncher launcher) {
-    return new TransportLaunch(usEast.endpoint(), euWest.endpoint(), Set.of(FulfillmentWorkflow.TYPE),
-        launcher.needsJetStream() ? natsUrl : null, tracing(launcher.serviceName()), false);
+    return new TransportLaunch(
+        usEast.endpoint(),
+        euWest.endpoint(),
+        Set.of(FulfillmentWorkflow.TYPE),
+        launcher.needsJetStream() ? natsUrl : null,
+        tracing(launcher.serviceName()),
+        false);
   }
 
-  /** Kills the selected transport, as SIGKILL would, and starts a new one: open calls move to it. */
+  /**
+   * Kills the selected transport, as SIGKILL would, and starts a new one: open calls move to it.
+   */
   public void restartTransport() {
     TransportLauncher launcher = TransportLaunchers.named(options.transport());
     transport().kill();
@@ -176,7 +212,10 @@ public final class LocalStack implements AutoCloseable {
     }
     if (!ToolBinary.NATS_SERVER.isInstalled()) {
       throw new IllegalArgumentException(
-          CrossClusterTransports.SETTING + "=" + options.transport() + " needs a nats-server here: install one (apt-get install"
+          CrossClusterTransports.SETTING
+              + "="
+              + options.transport()
+              + " needs a nats-server here: install one (apt-get install"
               + " nats-server, or go install github.com/nats-io/nats-server/v2@v2.15.2) or pass --nats-url");
     }
     LocalNatsServer server = LocalNatsServer.startThrowAway();
@@ -192,7 +231,8 @@ public final class LocalStack implements AutoCloseable {
   /** The nats-server process the stack started beside real clusters, to restart it. */
   public LocalNatsServer jetStream() {
     if (jetStream == null) {
-      throw new IllegalStateException("this stack started no nats-server of its own (embedded clusters, another transport, or --nats-url)");
+      throw new IllegalStateException(
+          "this stack started no nats-server of its own (embedded clusters, another transport, or --nats-url)");
     }
     return jetStream;
   }
@@ -204,13 +244,15 @@ public final class LocalStack implements AutoCloseable {
   /**
    * Points new orders at {@code transport} — what flipping {@code XCLUSTER_TRANSPORT} and
    * restarting the order workers does. Orders already placed finish on the transport recorded in
-   * their history. (The workers are not really restarted here: the embedded Java test server
-   * drops a workflow task that was matched to a stopping worker's poll, which real servers
-   * recover; the real-stack tier restarts real processes.)
+   * their history. (The workers are not really restarted here: the embedded Java test server drops
+   * a workflow task that was matched to a stopping worker's poll, which real servers recover; the
+   * real-stack tier restarts real processes.)
    */
   public void switchTransport(String transport) {
     CallRoute route = CrossClusterTransports.named(transport).routeTo(EU_WEST);
-    orderSettings = new OrderWorkflowSettings(US_EAST, orderSettings.fulfillment(), route, orderSettings.fulfillmentTimeout());
+    orderSettings =
+        new OrderWorkflowSettings(
+            US_EAST, orderSettings.fulfillment(), route, orderSettings.fulfillmentTimeout());
   }
 
   public ClusterConnection usEast() {
@@ -233,7 +275,10 @@ public final class LocalStack implements AutoCloseable {
   public RunningTransport transport() {
     RunningTransport running = transports.get(options.transport());
     if (running == null) {
-      throw new IllegalStateException("the " + options.transport() + " transport does not run in this stack's JVM (started without transport?)");
+      throw new IllegalStateException(
+          "the "
+              + options.transport()
+              + " transport does not run in this stack's JVM (started without transport?)");
     }
     return running;
   }

@@ -2,9 +2,9 @@ package io.xcluster.localstack.stack;
 
 import io.xcluster.localstack.stack.postgres.ProductionLikeClusters;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
-import io.xcluster.runtime.lifecycle.StopSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,17 +14,29 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The two independent clusters of the stack, us-east and eu-west, and — on real servers — the
- * NATS broker beside them. Embedded or real, the rest of the stack sees only two endpoints.
+ * The two independent clusters of the stack, us-east and eu-west, and — on real servers — the NATS
+ * broker beside them. Embedded or real, the rest of the stack sees only two endpoints.
  */
 public final class StackClusters implements AutoCloseable {
 
   /** What a run leaves in its working directory; nothing else there is touched. */
   private static final List<String> RUN_FILES =
-      List.of("us-east.db", "eu-west.db", "jetstream", "us-east-temporal.log", "eu-west-temporal.log", "nats-server.log",
-          "transport-", "postgres", "tls", "temporal-profiles.toml", "us-east-server", "eu-west-server");
+      List.of(
+          "us-east.db",
+          "eu-west.db",
+          "jetstream",
+          "us-east-temporal.log",
+          "eu-west-temporal.log",
+          "nats-server.log",
+          "transport-",
+          "postgres",
+          "tls",
+          "temporal-profiles.toml",
+          "us-east-server",
+          "eu-west-server");
 
-  private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("local-stack: " + problem));
+  private final StopSequence stopOrder =
+      new StopSequence(problem -> System.err.println("local-stack: " + problem));
   private final ClusterKind kind;
   private final Path workDir;
   private ClusterEndpoint usEast;
@@ -77,21 +89,36 @@ public final class StackClusters implements AutoCloseable {
 
   private void startProductionLike(StackOptions options) {
     forgetPreviousRun(workDir);
-    productionLike = ProductionLikeClusters.start(LocalStack.US_EAST, options.usEastPort(), LocalStack.EU_WEST, options.euWestPort(), workDir);
+    productionLike =
+        ProductionLikeClusters.start(
+            LocalStack.US_EAST,
+            options.usEastPort(),
+            LocalStack.EU_WEST,
+            options.euWestPort(),
+            workDir);
     stopOrder.add(productionLike);
     usEast = productionLike.first().endpoint();
     euWest = productionLike.second().endpoint();
   }
 
-  /** The production-like clusters (PostgreSQL, mTLS), their certificates and profile file; {@code --stack postgres} only. */
+  /**
+   * The production-like clusters (PostgreSQL, mTLS), their certificates and profile file; {@code
+   * --stack postgres} only.
+   */
   public ProductionLikeClusters productionLike() {
     if (productionLike == null) {
-      throw new IllegalStateException("this stack runs on " + kind.name().toLowerCase() + " clusters, not the production-like ones (--stack postgres)");
+      throw new IllegalStateException(
+          "this stack runs on "
+              + kind.name().toLowerCase()
+              + " clusters, not the production-like ones (--stack postgres)");
     }
     return productionLike;
   }
 
-  /** A local stack starts empty: the previous run's databases, broker store and logs go (only those). */
+  /**
+   * A local stack starts empty: the previous run's databases, broker store and logs go (only
+   * those).
+   */
   private static void forgetPreviousRun(Path workDir) {
     try {
       Files.createDirectories(workDir);
@@ -104,7 +131,8 @@ public final class StackClusters implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the stack's working directory " + workDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot prepare the stack's working directory " + workDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -138,7 +166,8 @@ public final class StackClusters implements AutoCloseable {
   /** The eu-west server process, to stop and restart it (real clusters only). */
   public TemporalDevServer euWestServer() {
     if (euWestServer == null) {
-      throw new IllegalStateException("eu-west runs in-process on embedded clusters; only real clusters can be stopped and restarted");
+      throw new IllegalStateException(
+          "eu-west runs in-process on embedded clusters; only real clusters can be stopped and restarted");
     }
     return euWestServer;
   }

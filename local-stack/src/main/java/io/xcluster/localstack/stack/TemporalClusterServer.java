@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A full Temporal server (v1.29.1) configured for multi-cluster replication — what
- * {@code start-dev} cannot be: its own cluster name and initial failover version, global
- * namespaces on, SQLite files and every port on loopback, cluster metadata refreshed every 5 s so
- * links show quickly. Two of these, linked, are the replication tier's clusters.
+ * A full Temporal server (v1.29.1) configured for multi-cluster replication — what {@code
+ * start-dev} cannot be: its own cluster name and initial failover version, global namespaces on,
+ * SQLite files and every port on loopback, cluster metadata refreshed every 5 s so links show
+ * quickly. Two of these, linked, are the replication tier's clusters.
  */
 public final class TemporalClusterServer implements AutoCloseable {
 
@@ -36,7 +36,8 @@ public final class TemporalClusterServer implements AutoCloseable {
   /**
    * Starts cluster {@code name} with its configuration, databases and log under {@code workDir}.
    *
-   * @param initialFailoverVersion distinct per cluster, below {@value #FAILOVER_VERSION_INCREMENT} (1, 2, ...)
+   * @param initialFailoverVersion distinct per cluster, below {@value #FAILOVER_VERSION_INCREMENT}
+   *     (1, 2, ...)
    */
   public static TemporalClusterServer start(String name, int initialFailoverVersion, Path workDir) {
     Path binary = ToolBinary.TEMPORAL_SERVER.require();
@@ -47,28 +48,54 @@ public final class TemporalClusterServer implements AutoCloseable {
     try {
       Files.createDirectories(root.resolve("config"));
       Path dynamicConfig = root.resolve("dynamicconfig.yaml");
-      Files.writeString(dynamicConfig, """
+      Files.writeString(
+          dynamicConfig,
+          """
           system.clusterMetadataRefreshInterval:
             - value: 5s
           frontend.enableServerVersionCheck:
             - value: false
           """);
-      Files.writeString(root.resolve("config").resolve(name + ".yaml"), configYaml(name, initialFailoverVersion, root, frontend, http, dynamicConfig));
+      Files.writeString(
+          root.resolve("config").resolve(name + ".yaml"),
+          configYaml(name, initialFailoverVersion, root, frontend, http, dynamicConfig));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the configuration of cluster " + name + " under " + root, e);
+      throw new UncheckedIOException(
+          "cannot write the configuration of cluster " + name + " under " + root, e);
     }
     List<String> command =
-        List.of(binary.toString(), "--root", root.toString(), "--config", "config", "--env", name, "--allow-no-auth", "start");
+        List.of(
+            binary.toString(),
+            "--root",
+            root.toString(),
+            "--config",
+            "config",
+            "--env",
+            name,
+            "--allow-no-auth",
+            "start");
     SupervisedProcess process =
-        SupervisedProcess.start("Temporal cluster " + name + " on " + address, command, Map.of("TEMPORAL_VERSION_CHECK_DISABLED", "1"),
-            workDir.resolve(name + "-server.log"), started -> answers(address, name), Duration.ofSeconds(90));
+        SupervisedProcess.start(
+            "Temporal cluster " + name + " on " + address,
+            command,
+            Map.of("TEMPORAL_VERSION_CHECK_DISABLED", "1"),
+            workDir.resolve(name + "-server.log"),
+            started -> answers(address, name),
+            Duration.ofSeconds(90));
     return new TemporalClusterServer(name, address, process);
   }
 
-  private static String configYaml(String name, int initialFailoverVersion, Path root, int frontend, int http, Path dynamicConfig) {
-    String sqlite = "{pluginName: sqlite, databaseName: %s, connectAddr: localhost, connectProtocol: tcp,"
-        + " connectAttributes: {cache: private, setup: true, journal_mode: wal, synchronous: 1},"
-        + " maxConns: 1, maxIdleConns: 1, maxConnLifetime: 1h}";
+  private static String configYaml(
+      String name,
+      int initialFailoverVersion,
+      Path root,
+      int frontend,
+      int http,
+      Path dynamicConfig) {
+    String sqlite =
+        "{pluginName: sqlite, databaseName: %s, connectAddr: localhost, connectProtocol: tcp,"
+            + " connectAttributes: {cache: private, setup: true, journal_mode: wal, synchronous: 1},"
+            + " maxConns: 1, maxIdleConns: 1, maxConnLifetime: 1h}";
     return """
         log: {stdout: true, level: warn}
         persistence:
@@ -99,17 +126,38 @@ public final class TemporalClusterServer implements AutoCloseable {
         archival: {history: {state: disabled}, visibility: {state: disabled}}
         namespaceDefaults: {archival: {history: {state: disabled}, visibility: {state: disabled}}}
         dynamicConfigClient: {filepath: %s, pollInterval: 10s}
-        """.formatted(
-        sqlite.formatted(root.resolve(name + ".db")), sqlite.formatted(root.resolve(name + "-visibility.db")),
-        frontend, LoopbackPorts.free(), http, LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(),
-        LoopbackPorts.free(), LoopbackPorts.free(), FAILOVER_VERSION_INCREMENT, name, name, name, initialFailoverVersion, frontend, http,
-        dynamicConfig);
+        """
+        .formatted(
+            sqlite.formatted(root.resolve(name + ".db")),
+            sqlite.formatted(root.resolve(name + "-visibility.db")),
+            frontend,
+            LoopbackPorts.free(),
+            http,
+            LoopbackPorts.free(),
+            LoopbackPorts.free(),
+            LoopbackPorts.free(),
+            LoopbackPorts.free(),
+            LoopbackPorts.free(),
+            LoopbackPorts.free(),
+            FAILOVER_VERSION_INCREMENT,
+            name,
+            name,
+            name,
+            initialFailoverVersion,
+            frontend,
+            http,
+            dynamicConfig);
   }
 
   /** Ready means: the frontend answers GetClusterInfo with this cluster's name. */
   private static boolean answers(String address, String name) {
-    return FrontendProbe.answers(address,
-        frontend -> name.equals(frontend.getClusterInfo(GetClusterInfoRequest.getDefaultInstance()).getClusterName()));
+    return FrontendProbe.answers(
+        address,
+        frontend ->
+            name.equals(
+                frontend
+                    .getClusterInfo(GetClusterInfoRequest.getDefaultInstance())
+                    .getClusterName()));
   }
 
   public String name() {

@@ -13,7 +13,6 @@ import io.xcluster.testkit.contract.ContractClusters;
 import io.xcluster.testkit.contract.RemoteBehaviour;
 import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.testkit.process.LoopbackPorts;
-import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.BridgeSettings;
 import io.xcluster.transport.bridge.BridgeTransport;
 import io.xcluster.transport.bridge.BridgeWorker;
@@ -43,6 +42,7 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
 
   /** One address across restarts: the target cluster keeps the URL each run was started with. */
   private final int callbackPort = LoopbackPorts.free();
+
   private final CallbackKey key = CallbackKey.of(new SecureRandom().generateSeed(32), "test key");
   private ClusterEndpoint sourceEndpoint;
   private ClusterEndpoint targetEndpoint;
@@ -69,11 +69,19 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
       sourceClient = ClusterConnection.open(source);
       targetClient = ClusterConnection.open(target);
     }
-    CallbackSettings callbacks = CallbackSettings.listeningOn(
-        URI.create("http://127.0.0.1:" + callbackPort + "/xcluster/callbacks"), "127.0.0.1:" + callbackPort, key, null);
-    bridge = BridgeWorker.start(new BridgeSettings(source, target, null, Duration.ofMillis(100), null).withCallbacks(callbacks),
-        io.xcluster.tracing.ServiceTracing.disabled());
-    return () -> bridge.kill(); // whichever bridge runs now: the fault case below restarts it itself
+    CallbackSettings callbacks =
+        CallbackSettings.listeningOn(
+            URI.create("http://127.0.0.1:" + callbackPort + "/xcluster/callbacks"),
+            "127.0.0.1:" + callbackPort,
+            key,
+            null);
+    bridge =
+        BridgeWorker.start(
+            new BridgeSettings(source, target, null, Duration.ofMillis(100), null)
+                .withCallbacks(callbacks),
+            io.xcluster.tracing.ServiceTracing.disabled());
+    return () ->
+        bridge.kill(); // whichever bridge runs now: the fault case below restarts it itself
   }
 
   @Override
@@ -99,11 +107,14 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
     targetClient.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).signal("release");
 
     assertEquals("done:pushed", caller.outcome().resultOrThrow(String.class));
-    assertTrue(signaledOutcome(caller), "the outcome came as the " + CallOutcomeDelivery.SIGNAL_NAME + " signal");
+    assertTrue(
+        signaledOutcome(caller),
+        "the outcome came as the " + CallOutcomeDelivery.SIGNAL_NAME + " signal");
   }
 
   @Test
-  void everyBridgeKilledWhileRemoteRunsFinishAndOneStartedLaterCompletesEachCallOnce() throws Exception {
+  void everyBridgeKilledWhileRemoteRunsFinishAndOneStartedLaterCompletesEachCallOnce()
+      throws Exception {
     List<Caller> callers = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       callers.add(startCaller("fault", RemoteBehaviour.awaitRelease("f" + i), REMOTE_TIMEOUT));
@@ -122,7 +133,8 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
     startTransport(sourceEndpoint, targetEndpoint);
 
     for (int i = 0; i < callers.size(); i++) {
-      assertEquals("done:f" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
+      assertEquals(
+          "done:f" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
       assertEquals(1, executionsOf(callers.get(i).remoteWorkflowId()));
     }
   }
@@ -136,11 +148,18 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
   }
 
   private boolean historyHas(Caller caller, EventType type) {
-    return sourceClient.client().fetchHistory(caller.workflowId()).getEvents().stream().anyMatch(e -> e.getEventType() == type);
+    return sourceClient.client().fetchHistory(caller.workflowId()).getEvents().stream()
+        .anyMatch(e -> e.getEventType() == type);
   }
 
   private boolean remoteClosed(Caller caller) {
-    return targetClient.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).describe().getRawDescription()
-        .getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+    return targetClient
+            .client()
+            .newUntypedWorkflowStub(caller.remoteWorkflowId())
+            .describe()
+            .getRawDescription()
+            .getWorkflowExecutionInfo()
+            .getStatus()
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
   }
 }

@@ -2,7 +2,10 @@ package io.xcluster.localstack.realstack;
 
 import java.time.Duration;
 
-/** The bridge passes the transport contract kit on two real Temporal servers, as it does on embedded ones. */
+/**
+ * The bridge passes the transport contract kit on two real Temporal servers, as it does on embedded
+ * ones.
+ */
 class BridgeContractOnRealServersIT extends ContractOnRealServers {
 
   @Override

@@ -3,9 +3,9 @@ package io.xcluster.localstack.realstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.temporal.client.WorkflowStub;
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
@@ -30,12 +30,27 @@ class CancelRightAfterPlacingIT {
   void ordersCanceledWhileTheirPaymentIsChargedEndAsEuWestSaysTheyDid() throws Exception {
     RealStackTier.assumeToolsInstalled();
     Path workDir = RealStackTier.workDir("cancel-right-after-placing");
-    StackOptions options = new StackOptions(0, 0, "bridge", Duration.ofHours(48), new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L))
-        .onRealServers(workDir);
-    try (LocalStack stack = LocalStack.start(options, step -> System.err.println("cancel-right-after-placing: " + step))) {
+    StackOptions options =
+        new StackOptions(
+                0,
+                0,
+                "bridge",
+                Duration.ofHours(48),
+                new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L))
+            .onRealServers(workDir);
+    try (LocalStack stack =
+        LocalStack.start(
+            options, step -> System.err.println("cancel-right-after-placing: " + step))) {
       List<WorkflowStub> orders = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        Order order = new Order("cancel-early-" + i + "-" + System.nanoTime(), "c-" + i, List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE");
+        Order order =
+            new Order(
+                "cancel-early-" + i + "-" + System.nanoTime(),
+                "c-" + i,
+                List.of(new OrderLine("SKU-001", 1)),
+                4_200,
+                "USD",
+                "DE");
         WorkflowStub placed = stack.orderPlacement().place(order).workflow();
         Thread.sleep(i * 20L);
         placed.cancel("test: canceled " + (i * 20) + " ms after placing");
@@ -49,19 +64,43 @@ class CancelRightAfterPlacingIT {
         String orderId = order.getExecution().getWorkflowId();
         String remote = remoteState(stack, orderId);
         String expectedRemote = state.equals("COMPLETED") ? "COMPLETED" : "CANCELED or none";
-        assertEquals(expectedRemote, remote.equals("COMPLETED") ? "COMPLETED" : remote.matches("CANCELED|NONE") ? "CANCELED or none" : remote,
-            "order " + orderId + " ended " + state + " while its fulfillment in eu-west is " + remote);
+        assertEquals(
+            expectedRemote,
+            remote.equals("COMPLETED")
+                ? "COMPLETED"
+                : remote.matches("CANCELED|NONE") ? "CANCELED or none" : remote,
+            "order "
+                + orderId
+                + " ended "
+                + state
+                + " while its fulfillment in eu-west is "
+                + remote);
       }
       System.err.println("cancel-right-after-placing: end states " + endStates);
-      assertEquals(20, endStates.entrySet().stream().filter(e -> List.of("CANCELED", "COMPLETED").contains(e.getKey())).mapToInt(Map.Entry::getValue).sum(),
-          "every order canceled early reaches CANCELED, or COMPLETED when it shipped first: " + endStates);
-      assertEquals(true, endStates.getOrDefault("CANCELED", 0) > 0, "some cancels must have won: " + endStates);
+      assertEquals(
+          20,
+          endStates.entrySet().stream()
+              .filter(e -> List.of("CANCELED", "COMPLETED").contains(e.getKey()))
+              .mapToInt(Map.Entry::getValue)
+              .sum(),
+          "every order canceled early reaches CANCELED, or COMPLETED when it shipped first: "
+              + endStates);
+      assertEquals(
+          true,
+          endStates.getOrDefault("CANCELED", 0) > 0,
+          "some cancels must have won: " + endStates);
     }
   }
 
   private static String remoteState(LocalStack stack, String orderId) {
     try {
-      return stack.euWest().client().newUntypedWorkflowStub("us-east:" + orderId + ":fulfillment").describe().getStatus().name()
+      return stack
+          .euWest()
+          .client()
+          .newUntypedWorkflowStub("us-east:" + orderId + ":fulfillment")
+          .describe()
+          .getStatus()
+          .name()
           .replace("WORKFLOW_EXECUTION_STATUS_", "");
     } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
       return "NONE";
@@ -70,7 +109,9 @@ class CancelRightAfterPlacingIT {
 
   private static String awaitFinal(WorkflowStub order) throws InterruptedException {
     String state = "";
-    for (long until = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < until; Thread.sleep(200)) {
+    for (long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        System.nanoTime() < until;
+        Thread.sleep(200)) {
       state = order.query("status", OrderStatus.class).state().name();
       if (List.of("COMPLETED", "FAILED", "CANCELED").contains(state)) {
         return state;

@@ -16,8 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * A transport, started through its launcher as the stacks start it, passes the contract kit on
- * two real Temporal servers (and a real nats-server when it needs one).
+ * A transport, started through its launcher as the stacks start it, passes the contract kit on two
+ * real Temporal servers (and a real nats-server when it needs one).
  */
 abstract class ContractOnRealServers extends TransportContractTest {
 
@@ -27,7 +27,10 @@ abstract class ContractOnRealServers extends TransportContractTest {
   /** The transport's name, as XCLUSTER_TRANSPORT selects it. */
   abstract String transport();
 
-  /** The caller's heartbeat timeout: short, so that the restart case does not wait long for a dead process. */
+  /**
+   * The caller's heartbeat timeout: short, so that the restart case does not wait long for a dead
+   * process.
+   */
   abstract Duration heartbeatTimeout();
 
   @Override
@@ -45,7 +48,10 @@ abstract class ContractOnRealServers extends TransportContractTest {
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     TransportLauncher launcher = TransportLaunchers.named(transport());
-    TransportLaunch launch = TransportLaunch.between(source, target).allowing(Set.of(ContractRemoteWorkflow.TYPE)).withQuickRecovery();
+    TransportLaunch launch =
+        TransportLaunch.between(source, target)
+            .allowing(Set.of(ContractRemoteWorkflow.TYPE))
+            .withQuickRecovery();
     if (launcher.needsJetStream()) {
       if (nats == null) {
         nats = LocalNatsServer.start(workDir);
@@ -57,7 +63,9 @@ abstract class ContractOnRealServers extends TransportContractTest {
 
   @Override
   protected CallRoute route() {
-    return CrossClusterTransports.named(transport()).routeTo(target()).withHeartbeatTimeout(heartbeatTimeout());
+    return CrossClusterTransports.named(transport())
+        .routeTo(target())
+        .withHeartbeatTimeout(heartbeatTimeout());
   }
 
   private static String target() {

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The demo, as a user runs it with {@code --stack real}, for each transport: every order ends as expected. */
+/**
+ * The demo, as a user runs it with {@code --stack real}, for each transport: every order ends as
+ * expected.
+ */
 class DemoOnRealStackIT {
 
   @ParameterizedTest
@@ -24,14 +27,31 @@ class DemoOnRealStackIT {
     int exit;
     try {
       System.setOut(new PrintStream(report, true, StandardCharsets.UTF_8));
-      exit = LocalStackMain.execute("demo", "--stack", "real", "--transport", transport, "--work-dir", workDir.toString(),
-          "--us-east-port", "0", "--eu-west-port", "0", "--orders", "20", "--with-failures");
+      exit =
+          LocalStackMain.execute(
+              "demo",
+              "--stack",
+              "real",
+              "--transport",
+              transport,
+              "--work-dir",
+              workDir.toString(),
+              "--us-east-port",
+              "0",
+              "--eu-west-port",
+              "0",
+              "--orders",
+              "20",
+              "--with-failures");
     } finally {
       System.setOut(console);
     }
     String printed = report.toString(StandardCharsets.UTF_8);
     console.print(printed);
     assertEquals(0, exit, printed);
-    assertTrue(printed.contains("20 orders: {COMPLETED=16, FAILED=4}") && printed.contains("all as expected"), printed);
+    assertTrue(
+        printed.contains("20 orders: {COMPLETED=16, FAILED=4}")
+            && printed.contains("all as expected"),
+        printed);
   }
 }

@@ -1,36 +1,37 @@
 package io.xcluster.localstack.realstack;
 
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
-import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.localstack.reliability.FaultRecord;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.localstack.stack.TransportProcess;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
-import io.xcluster.port.call.CallRequest;
-import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
 import java.nio.file.Path;
@@ -47,20 +48,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import com.google.protobuf.ByteString;
 
 /**
- * One fault-injection run on the real stack: real us-east and eu-west servers, the transport in
- * a process of its own, {@value #ORDERS} orders in flight. The test injects its fault in the
- * middle; {@link #finish} waits for every order, counts what eu-west ran, and records the result.
+ * One fault-injection run on the real stack: real us-east and eu-west servers, the transport in a
+ * process of its own, {@value #ORDERS} orders in flight. The test injects its fault in the middle;
+ * {@link #finish} waits for every order, counts what eu-west ran, and records the result.
  */
 final class FaultDrill implements AutoCloseable {
 
   static final int ORDERS = 250;
+
   /** At least this many orders must still be running when the fault hits. */
   static final int MIN_IN_FLIGHT = 200;
-  /** Each warehouse/carrier step takes this long, so that fulfillments are in flight when the fault hits. */
+
+  /**
+   * Each warehouse/carrier step takes this long, so that fulfillments are in flight when the fault
+   * hits.
+   */
   private static final Duration STEP = Duration.ofSeconds(3);
+
   private static final int PLACING_THREADS = 16;
   private static final Duration ALL_ORDERS_DONE = Duration.ofMinutes(8);
 
@@ -69,18 +75,26 @@ final class FaultDrill implements AutoCloseable {
    * must have started on eu-west when it hits, and how long each warehouse and carrier step takes.
    */
   record Shape(int orders, int minInFlight, int startedAtFault, Duration step) {
-    /** The standard rows: many orders, short steps, the fault when a fifth of the fulfillments started. */
+    /**
+     * The standard rows: many orders, short steps, the fault when a fifth of the fulfillments
+     * started.
+     */
     static final Shape STANDARD = new Shape(ORDERS, MIN_IN_FLIGHT, ORDERS / 5, STEP);
 
-    /** Whether the fault waits until every fulfillment's first step runs, so that the outage cuts every order's step off. */
+    /**
+     * Whether the fault waits until every fulfillment's first step runs, so that the outage cuts
+     * every order's step off.
+     */
     boolean everyStepRunningAtFault() {
       return startedAtFault == orders;
     }
+
     /**
-     * Steps longer than a 30 s outage, the fault once every fulfillment is in its first step, so the
-     * outage cuts steps off: fewer orders, as each step holds a worker slot while it runs.
+     * Steps longer than a 30 s outage, the fault once every fulfillment is in its first step, so
+     * the outage cuts steps off: fewer orders, as each step holds a worker slot while it runs.
      */
     static final Shape LONG_STEPS = new Shape(40, 30, 40, Duration.ofSeconds(30));
+
     /** Each order started a second time through Temporal. */
     static final Shape FEW_ORDERS = new Shape(50, 40, 10, STEP);
 
@@ -96,15 +110,25 @@ final class FaultDrill implements AutoCloseable {
   private final TransportProcess transportProcess;
   private final Shape shape;
   private final List<Order> orders = new ArrayList<>();
-  /** When the failed part was back (System.currentTimeMillis), or 0 for a fault without an outage. */
+
+  /**
+   * When the failed part was back (System.currentTimeMillis), or 0 for a fault without an outage.
+   */
   private long recoveredAtMillis;
+
   private final List<OrderPlacement.PlacedOrder> placed = new ArrayList<>();
   private final List<CompletableFuture<OrderStatus>> results = new ArrayList<>();
   private long startedNanos;
   private int ordersInFlightAtFault;
   private int fulfillmentsInFlightAtFault;
 
-  private FaultDrill(String fault, String transport, Path workDir, LocalStack stack, TransportProcess transportProcess, Shape shape) {
+  private FaultDrill(
+      String fault,
+      String transport,
+      Path workDir,
+      LocalStack stack,
+      TransportProcess transportProcess,
+      Shape shape) {
     this.shape = shape;
     this.fault = fault;
     this.transport = transport;
@@ -113,7 +137,10 @@ final class FaultDrill implements AutoCloseable {
     this.transportProcess = transportProcess;
   }
 
-  /** Starts the real stack for {@code transport} without its transport, then the transport as a separate JVM. */
+  /**
+   * Starts the real stack for {@code transport} without its transport, then the transport as a
+   * separate JVM.
+   */
   static FaultDrill start(String fault, String transport, String... transportArguments) {
     return start(fault, transport, Shape.STANDARD, transportArguments);
   }
@@ -123,12 +150,23 @@ final class FaultDrill implements AutoCloseable {
     RealStackTier.assumeToolsInstalled();
     Path workDir = RealStackTier.workDir(fault + "-" + transport);
     StackOptions options =
-        new StackOptions(0, 0, transport, Duration.ofHours(48), new SimulationSettings(shape.step(), 0.0, 1L)).onRealServers(workDir);
-    LocalStack stack = LocalStack.startWithoutTransport(options, step -> System.err.println(fault + "/" + transport + ": " + step));
+        new StackOptions(
+                0,
+                0,
+                transport,
+                Duration.ofHours(48),
+                new SimulationSettings(shape.step(), 0.0, 1L))
+            .onRealServers(workDir);
+    LocalStack stack =
+        LocalStack.startWithoutTransport(
+            options, step -> System.err.println(fault + "/" + transport + ": " + step));
     try {
       TransportLauncher launcher = TransportLaunchers.named(transport);
       TransportProcess process =
-          TransportProcess.start(transport, launcher.asProcess(stack.transportLaunch(launcher)).withArguments(transportArgs), workDir);
+          TransportProcess.start(
+              transport,
+              launcher.asProcess(stack.transportLaunch(launcher)).withArguments(transportArgs),
+              workDir);
       return new FaultDrill(fault, transport, workDir, stack, process, shape);
     } catch (RuntimeException e) {
       stack.close();
@@ -136,7 +174,10 @@ final class FaultDrill implements AutoCloseable {
     }
   }
 
-  /** Places all orders at once, from several threads: one by one, the first would finish before the last is placed. */
+  /**
+   * Places all orders at once, from several threads: one by one, the first would finish before the
+   * last is placed.
+   */
   void placeOrders() {
     startedNanos = System.nanoTime();
     OrderPlacement placement = stack.orderPlacement();
@@ -145,7 +186,14 @@ final class FaultDrill implements AutoCloseable {
       List<Future<OrderPlacement.PlacedOrder>> pending = new ArrayList<>();
       for (int n = 1; n <= shape.orders(); n++) {
         String orderId = String.format("%s-%s-%03d", fault, transport, n);
-        Order order = new Order(orderId, "customer-" + n, List.of(new OrderLine(String.format("SKU-%03d", n % 7 + 1), 1)), 1_000 + n, "USD", "DE");
+        Order order =
+            new Order(
+                orderId,
+                "customer-" + n,
+                List.of(new OrderLine(String.format("SKU-%03d", n % 7 + 1), 1)),
+                1_000 + n,
+                "USD",
+                "DE");
         orders.add(order);
         pending.add(placing.submit(() -> placement.place(order)));
       }
@@ -162,7 +210,12 @@ final class FaultDrill implements AutoCloseable {
     } finally {
       placing.shutdownNow();
     }
-    System.err.printf("%s/%s: %d orders placed in %d ms%n", fault, transport, shape.orders(), Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+    System.err.printf(
+        "%s/%s: %d orders placed in %d ms%n",
+        fault,
+        transport,
+        shape.orders(),
+        Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
   }
 
   /**
@@ -172,27 +225,63 @@ final class FaultDrill implements AutoCloseable {
    */
   void awaitFaultMoment() {
     int count = shape.startedAtFault();
-    await("at least " + count + " fulfillments started on eu-west", Duration.ofMinutes(3), () -> fulfillmentsStarted() >= count);
+    await(
+        "at least " + count + " fulfillments started on eu-west",
+        Duration.ofMinutes(3),
+        () -> fulfillmentsStarted() >= count);
     if (shape.everyStepRunningAtFault()) {
-      await("every fulfillment's first step runs on eu-west's worker", Duration.ofMinutes(2), () -> fulfillmentsWithAStepRunning() >= count);
+      await(
+          "every fulfillment's first step runs on eu-west's worker",
+          Duration.ofMinutes(2),
+          () -> fulfillmentsWithAStepRunning() >= count);
     }
     fulfillmentsInFlightAtFault = (int) countFulfillments("ExecutionStatus = 'Running'");
     // from the orders' own result long-polls: visibility trails by seconds under this load
     ordersInFlightAtFault = (int) results.stream().filter(r -> !r.isDone()).count();
-    System.err.printf("%s/%s: fault due %d ms after the first order: %d orders and %d fulfillments in flight%n", fault, transport,
-        Duration.ofNanos(System.nanoTime() - startedNanos).toMillis(), ordersInFlightAtFault, fulfillmentsInFlightAtFault);
+    System.err.printf(
+        "%s/%s: fault due %d ms after the first order: %d orders and %d fulfillments in flight%n",
+        fault,
+        transport,
+        Duration.ofNanos(System.nanoTime() - startedNanos).toMillis(),
+        ordersInFlightAtFault,
+        fulfillmentsInFlightAtFault);
     if (ordersInFlightAtFault < shape.minInFlight()) {
-      throw new AssertionError("only " + ordersInFlightAtFault + " orders were in flight when the fault was due; the drill needs " + shape.minInFlight());
+      throw new AssertionError(
+          "only "
+              + ordersInFlightAtFault
+              + " orders were in flight when the fault was due; the drill needs "
+              + shape.minInFlight());
     }
   }
 
-  /** Fulfillments with an activity a worker has started (not only scheduled), from eu-west's own view of each run. */
+  /**
+   * Fulfillments with an activity a worker has started (not only scheduled), from eu-west's own
+   * view of each run.
+   */
   private long fulfillmentsWithAStepRunning() {
-    return placed.stream().filter(order -> euWestService().blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace(LocalStack.NAMESPACE)
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId("us-east:" + order.orderId() + ":" + OrderWorkflow.FULFILLMENT_OPERATION)).build())
-        .getPendingActivitiesList().stream()
-        .anyMatch(activity -> activity.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)).count();
+    return placed.stream()
+        .filter(
+            order ->
+                euWestService()
+                    .blockingStub()
+                    .describeWorkflowExecution(
+                        DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(LocalStack.NAMESPACE)
+                            .setExecution(
+                                WorkflowExecution.newBuilder()
+                                    .setWorkflowId(
+                                        "us-east:"
+                                            + order.orderId()
+                                            + ":"
+                                            + OrderWorkflow.FULFILLMENT_OPERATION))
+                            .build())
+                    .getPendingActivitiesList()
+                    .stream()
+                    .anyMatch(
+                        activity ->
+                            activity.getState()
+                                == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED))
+        .count();
   }
 
   long fulfillmentsStarted() {
@@ -200,15 +289,24 @@ final class FaultDrill implements AutoCloseable {
   }
 
   private long countFulfillments(String andWhere) {
-    String query = "WorkflowType = '" + FulfillmentWorkflow.TYPE + "'" + (andWhere.isEmpty() ? "" : " AND " + andWhere);
-    return euWestService().blockingStub()
-        .countWorkflowExecutions(CountWorkflowExecutionsRequest.newBuilder().setNamespace(LocalStack.NAMESPACE).setQuery(query).build())
+    String query =
+        "WorkflowType = '"
+            + FulfillmentWorkflow.TYPE
+            + "'"
+            + (andWhere.isEmpty() ? "" : " AND " + andWhere);
+    return euWestService()
+        .blockingStub()
+        .countWorkflowExecutions(
+            CountWorkflowExecutionsRequest.newBuilder()
+                .setNamespace(LocalStack.NAMESPACE)
+                .setQuery(query)
+                .build())
         .getCount();
   }
 
   /**
-   * The cross-cluster call of each order not in {@code skip} that has made it by now, read back from
-   * its us-east history (what a retry would send again).
+   * The cross-cluster call of each order not in {@code skip} that has made it by now, read back
+   * from its us-east history (what a retry would send again).
    */
   List<CallRequest> callRequests(java.util.Set<String> skipOrders) {
     List<CallRequest> requests = new ArrayList<>();
@@ -218,9 +316,18 @@ final class FaultDrill implements AutoCloseable {
       }
       for (HistoryEvent event : stack.usEast().client().fetchHistory(order.orderId()).getEvents()) {
         if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(CrossClusterCallActivity.CALL_ACTIVITY)) {
-          requests.add(DataConverter.getDefaultInstance().fromPayloads(
-              0, Optional.of(event.getActivityTaskScheduledEventAttributes().getInput()), CallRequest.class, CallRequest.class));
+            && event
+                .getActivityTaskScheduledEventAttributes()
+                .getActivityType()
+                .getName()
+                .equals(CrossClusterCallActivity.CALL_ACTIVITY)) {
+          requests.add(
+              DataConverter.getDefaultInstance()
+                  .fromPayloads(
+                      0,
+                      Optional.of(event.getActivityTaskScheduledEventAttributes().getInput()),
+                      CallRequest.class,
+                      CallRequest.class));
           break;
         }
       }
@@ -228,10 +335,15 @@ final class FaultDrill implements AutoCloseable {
     return requests;
   }
 
-  /** The test says the failed part is back: the record then reports the time from here to the last order done. */
+  /**
+   * The test says the failed part is back: the record then reports the time from here to the last
+   * order done.
+   */
   void recovered() {
     recoveredAtMillis = System.currentTimeMillis();
-    System.err.printf("%s/%s: recovered %d ms after the first order%n", fault, transport, Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+    System.err.printf(
+        "%s/%s: recovered %d ms after the first order%n",
+        fault, transport, Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
   }
 
   String describeShape() {
@@ -247,48 +359,77 @@ final class FaultDrill implements AutoCloseable {
   int startEveryOrderAgainThroughTemporal() {
     int half = placed.size() / 2;
     for (int i = 0; i < placed.size(); i++) {
-      WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(OrderWorkflow.TASK_QUEUE).setWorkflowId(placed.get(i).orderId());
+      WorkflowOptions.Builder options =
+          WorkflowOptions.newBuilder()
+              .setTaskQueue(OrderWorkflow.TASK_QUEUE)
+              .setWorkflowId(placed.get(i).orderId());
       if (i < half) {
-        options.setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING);
+        options.setWorkflowIdConflictPolicy(
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING);
       } else {
         try {
           results.get(i).get(ALL_ORDERS_DONE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-          throw new AssertionError("the first run of " + placed.get(i).orderId() + " did not complete: " + e, e);
+          throw new AssertionError(
+              "the first run of " + placed.get(i).orderId() + " did not complete: " + e, e);
         }
-        options.setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+        options.setWorkflowIdReusePolicy(
+            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
       }
-      OrderWorkflow again = stack.usEast().client().newWorkflowStub(OrderWorkflow.class, options.build());
+      OrderWorkflow again =
+          stack.usEast().client().newWorkflowStub(OrderWorkflow.class, options.build());
       WorkflowClient.start(again::placeOrder, orders.get(i));
       results.set(i, WorkflowStub.fromTyped(again).getResultAsync(OrderStatus.class));
     }
-    System.err.printf("%s/%s: %d orders started again through Temporal (%d while running, %d after completing)%n",
+    System.err.printf(
+        "%s/%s: %d orders started again through Temporal (%d while running, %d after completing)%n",
         fault, transport, placed.size(), half, placed.size() - half);
     return placed.size();
   }
 
-  /** The latest run's result of an order whose result future failed (e.g. its long poll broke in a us-east outage). */
+  /**
+   * The latest run's result of an order whose result future failed (e.g. its long poll broke in a
+   * us-east outage).
+   */
   private OrderStatus resultAfterAll(String orderId, long leftNanos) throws Exception {
-    return stack.usEast().client().newUntypedWorkflowStub(orderId).getResult(leftNanos, TimeUnit.NANOSECONDS, OrderStatus.class);
+    return stack
+        .usEast()
+        .client()
+        .newUntypedWorkflowStub(orderId)
+        .getResult(leftNanos, TimeUnit.NANOSECONDS, OrderStatus.class);
   }
 
   /** Orders the payment gateway charged more than once. */
   private int ordersChargedTwice() {
-    return (int) placed.stream().filter(order -> stack.payments().chargesFor(order.orderId()) > 1).count();
+    return (int)
+        placed.stream().filter(order -> stack.payments().chargesFor(order.orderId()) > 1).count();
   }
 
-  /** Seconds from the recovery to the last order's close, by us-east's own close times; null without an outage. */
+  /**
+   * Seconds from the recovery to the last order's close, by us-east's own close times; null without
+   * an outage.
+   */
   private Long secondsFromRecoveryToLastOrder() {
     if (recoveredAtMillis == 0) {
       return null;
     }
     long lastCloseMillis = 0;
     for (OrderPlacement.PlacedOrder order : placed) {
-      Timestamp closed = stack.usEast().client().getWorkflowServiceStubs().blockingStub()
-          .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace(LocalStack.NAMESPACE)
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(order.orderId())).build())
-          .getWorkflowExecutionInfo().getCloseTime();
-      lastCloseMillis = Math.max(lastCloseMillis, closed.getSeconds() * 1000 + closed.getNanos() / 1_000_000);
+      Timestamp closed =
+          stack
+              .usEast()
+              .client()
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(LocalStack.NAMESPACE)
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(order.orderId()))
+                      .build())
+              .getWorkflowExecutionInfo()
+              .getCloseTime();
+      lastCloseMillis =
+          Math.max(lastCloseMillis, closed.getSeconds() * 1000 + closed.getNanos() / 1_000_000);
     }
     return Math.max(0, (lastCloseMillis - recoveredAtMillis + 999) / 1000);
   }
@@ -321,19 +462,40 @@ final class FaultDrill implements AutoCloseable {
     Map<String, Integer> runsPerCall = fulfillmentRunsPerCall();
     int runs = runsPerCall.values().stream().mapToInt(Integer::intValue).sum();
     int duplicated = (int) runsPerCall.values().stream().filter(r -> r > 1).count();
-    // lost: an order that did not complete, or whose fulfillment never ran on eu-west — each order once
+    // lost: an order that did not complete, or whose fulfillment never ran on eu-west — each order
+    // once
     java.util.Set<String> lostOrders = new java.util.HashSet<>();
     notCompleted.forEach(line -> lostOrders.add(line.substring(0, line.indexOf(' '))));
-    placed.stream().map(OrderPlacement.PlacedOrder::orderId)
+    placed.stream()
+        .map(OrderPlacement.PlacedOrder::orderId)
         .filter(id -> runsPerCall.keySet().stream().noneMatch(call -> call.contains(id)))
         .forEach(lostOrders::add);
     int lost = lostOrders.size();
     if (!notCompleted.isEmpty()) {
-      System.err.println(fault + "/" + transport + ": not completed: " + notCompleted.subList(0, Math.min(10, notCompleted.size())));
+      System.err.println(
+          fault
+              + "/"
+              + transport
+              + ": not completed: "
+              + notCompleted.subList(0, Math.min(10, notCompleted.size())));
     }
     FaultRecord record =
-        new FaultRecord(fault, transport, injection, placed.size(), completed, runsPerCall.size(), runs, duplicatesInjected, duplicated,
-            lost, ordersInFlightAtFault, fulfillmentsInFlightAtFault, seconds, ordersChargedTwice(), secondsFromRecoveryToLastOrder());
+        new FaultRecord(
+            fault,
+            transport,
+            injection,
+            placed.size(),
+            completed,
+            runsPerCall.size(),
+            runs,
+            duplicatesInjected,
+            duplicated,
+            lost,
+            ordersInFlightAtFault,
+            fulfillmentsInFlightAtFault,
+            seconds,
+            ordersChargedTwice(),
+            secondsFromRecoveryToLastOrder());
     record.writeTo(FaultRecord.DEFAULT_DIRECTORY);
     System.err.println(fault + "/" + transport + ": " + record + " (logs in " + workDir + ")");
     return record;
@@ -348,21 +510,38 @@ final class FaultDrill implements AutoCloseable {
   private Map<String, Integer> fulfillmentRunsPerCall() {
     long[] previous = {-1};
     try {
-      await("eu-west's visibility settles (no fulfillment running, count unchanged)", Duration.ofMinutes(1), () -> {
-        long all = countFulfillments("");
-        boolean settled = countFulfillments("ExecutionStatus = 'Running'") == 0 && all == previous[0];
-        previous[0] = all;
-        return settled;
-      });
+      await(
+          "eu-west's visibility settles (no fulfillment running, count unchanged)",
+          Duration.ofMinutes(1),
+          () -> {
+            long all = countFulfillments("");
+            boolean settled =
+                countFulfillments("ExecutionStatus = 'Running'") == 0 && all == previous[0];
+            previous[0] = all;
+            return settled;
+          });
     } catch (AssertionError stillMoving) {
-      System.err.println(fault + "/" + transport + ": " + stillMoving.getMessage() + "; counting what is visible now");
+      System.err.println(
+          fault
+              + "/"
+              + transport
+              + ": "
+              + stillMoving.getMessage()
+              + "; counting what is visible now");
     }
     Map<String, Integer> runs = new HashMap<>();
     ByteString page = ByteString.EMPTY;
     do {
-      ListWorkflowExecutionsResponse response = euWestService().blockingStub().listWorkflowExecutions(
-          ListWorkflowExecutionsRequest.newBuilder().setNamespace(LocalStack.NAMESPACE)
-              .setQuery("WorkflowType = '" + FulfillmentWorkflow.TYPE + "'").setPageSize(1000).setNextPageToken(page).build());
+      ListWorkflowExecutionsResponse response =
+          euWestService()
+              .blockingStub()
+              .listWorkflowExecutions(
+                  ListWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace(LocalStack.NAMESPACE)
+                      .setQuery("WorkflowType = '" + FulfillmentWorkflow.TYPE + "'")
+                      .setPageSize(1000)
+                      .setNextPageToken(page)
+                      .build());
       for (WorkflowExecutionInfo info : response.getExecutionsList()) {
         runs.merge(info.getExecution().getWorkflowId(), 1, Integer::sum);
       }
@@ -398,7 +577,8 @@ final class FaultDrill implements AutoCloseable {
         // a server in the middle of its restart: ask again
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what);
+        throw new AssertionError(
+            "timed out after " + timeout.toSeconds() + " s waiting until " + what);
       }
       try {
         Thread.sleep(250);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
-import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.localstack.stack.TemporalClusterServer;
 import io.xcluster.replication.admin.ClusterAdmin;
 import io.xcluster.replication.admin.LinkedCluster;
@@ -16,6 +15,7 @@ import io.xcluster.replication.admin.NamespaceReplication;
 import io.xcluster.replication.admin.ReplicationException;
 import io.xcluster.replication.cli.ReplicationSetupMain;
 import io.xcluster.testkit.cli.ConsoleRun;
+import io.xcluster.testkit.tools.ToolBinary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * replication-setup against two real multi-cluster Temporal servers (full server v1.29.1, global
  * namespaces on, SQLite): link, global namespace replicated to the standby (read from the standby
- * itself), failover and failback, the error cases, and the 50-workflow failover drill — all
- * through the CLI, as an operator runs it.
+ * itself), failover and failback, the error cases, and the 50-workflow failover drill — all through
+ * the CLI, as an operator runs it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -46,13 +46,16 @@ class ReplicationIT {
 
   @BeforeAll
   void startTwoLinkedClusters() {
-    assumeTrue(ToolBinary.TEMPORAL_SERVER.availableForTests(), "replication tests need the full server: scripts/install-tools.sh temporal-server");
+    assumeTrue(
+        ToolBinary.TEMPORAL_SERVER.availableForTests(),
+        "replication tests need the full server: scripts/install-tools.sh temporal-server");
     Path workDir = RealStackTier.workDir("replication");
     serverA = TemporalClusterServer.start("cluster-a", 1, workDir);
     serverB = TemporalClusterServer.start("cluster-b", 2, workDir);
     a = ClusterAdmin.connect(serverA.address(), Duration.ofSeconds(30));
     b = ClusterAdmin.connect(serverB.address(), Duration.ofSeconds(30));
-    ConsoleRun link = cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address());
+    ConsoleRun link =
+        cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address());
     assertEquals(0, link.exit(), link.err());
   }
 
@@ -71,8 +74,12 @@ class ReplicationIT {
 
   @Test
   void linkMakesEachClusterListTheOtherWithItsConnectionEnabled() {
-    assertTrue(a.linkedClusters().contains(new LinkedCluster("cluster-b", serverB.address(), 2, true)), a.linkedClusters().toString());
-    assertTrue(b.linkedClusters().contains(new LinkedCluster("cluster-a", serverA.address(), 1, true)), b.linkedClusters().toString());
+    assertTrue(
+        a.linkedClusters().contains(new LinkedCluster("cluster-b", serverB.address(), 2, true)),
+        a.linkedClusters().toString());
+    assertTrue(
+        b.linkedClusters().contains(new LinkedCluster("cluster-a", serverA.address(), 1, true)),
+        b.linkedClusters().toString());
   }
 
   @Test
@@ -94,19 +101,48 @@ class ReplicationIT {
     String namespace = uniqueNamespace();
     assertEquals(0, createNamespace(namespace, "P1D", "cluster-a,cluster-b").exit());
 
-    ConsoleRun over = cli("failover", "--address", serverB.address(), "--namespace", namespace, "--to", "cluster-b");
+    ConsoleRun over =
+        cli(
+            "failover",
+            "--address",
+            serverB.address(),
+            "--namespace",
+            namespace,
+            "--to",
+            "cluster-b");
     assertEquals(0, over.exit(), over.err());
-    assertTrue(over.out().contains("active cluster-a -> cluster-b, failover version 1 -> 2"), over.out());
-    await("cluster-a sees cluster-b active", () -> a.describe(namespace).activeCluster().equals("cluster-b"));
+    assertTrue(
+        over.out().contains("active cluster-a -> cluster-b, failover version 1 -> 2"), over.out());
+    await(
+        "cluster-a sees cluster-b active",
+        () -> a.describe(namespace).activeCluster().equals("cluster-b"));
 
-    ConsoleRun back = cli("failover", "--address", serverA.address(), "--namespace", namespace, "--to", "cluster-a");
+    ConsoleRun back =
+        cli(
+            "failover",
+            "--address",
+            serverA.address(),
+            "--namespace",
+            namespace,
+            "--to",
+            "cluster-a");
     assertEquals(0, back.exit(), back.err());
     await("cluster-b sees the failback", () -> b.describe(namespace).failoverVersion() == 101);
     NamespaceReplication after = b.describe(namespace);
     assertEquals("cluster-a", after.activeCluster());
-    assertEquals(List.of(2L, 101L), after.failoverHistory().stream().map(NamespaceReplication.Failover::version).toList());
+    assertEquals(
+        List.of(2L, 101L),
+        after.failoverHistory().stream().map(NamespaceReplication.Failover::version).toList());
 
-    ConsoleRun status = cli("status", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(), "--namespace", namespace);
+    ConsoleRun status =
+        cli(
+            "status",
+            "--cluster-a",
+            serverA.address(),
+            "--cluster-b",
+            serverB.address(),
+            "--namespace",
+            namespace);
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("active cluster-a, failover version 101"), status.out());
   }
@@ -116,7 +152,8 @@ class ReplicationIT {
     String namespace = uniqueNamespace();
     ConsoleRun run = createNamespace(namespace, "P1D", "cluster-a,cluster-z");
     assertEquals(2, run.exit());
-    assertEquals("replication-setup: unknown cluster 'cluster-z': cluster-a knows [cluster-a, cluster-b] (link it first: replication-setup link)",
+    assertEquals(
+        "replication-setup: unknown cluster 'cluster-z': cluster-a knows [cluster-a, cluster-b] (link it first: replication-setup link)",
         run.err().strip());
     assertTrue(a.find(namespace).isEmpty());
   }
@@ -127,63 +164,133 @@ class ReplicationIT {
     assertEquals(0, createNamespace(namespace, "P1D", "cluster-a,cluster-b").exit());
     ConsoleRun again = createNamespace(namespace, "P1D", "cluster-a,cluster-b");
     assertEquals(1, again.exit());
-    assertTrue(again.err().contains("cannot register namespace '" + namespace + "' on cluster-a") && again.err().contains("already exists"), again.err());
+    assertTrue(
+        again.err().contains("cannot register namespace '" + namespace + "' on cluster-a")
+            && again.err().contains("already exists"),
+        again.err());
   }
 
   @Test
   void retentionBelow24HoursIsRefusedBeforeAnyCall() {
     ConsoleRun run = createNamespace(uniqueNamespace(), "PT1H", "cluster-a,cluster-b");
     assertEquals(2, run.exit());
-    assertEquals("replication-setup: --retention PT1H is below the 24 h minimum for global namespaces (e.g. --retention P1D)", run.err().strip());
+    assertEquals(
+        "replication-setup: --retention PT1H is below the 24 h minimum for global namespaces (e.g. --retention P1D)",
+        run.err().strip());
   }
 
   @Test
   void aWriteToTheStandbyIsRejectedWithOneLineSayingSo() {
     String namespace = uniqueNamespace();
     assertEquals(0, createNamespace(namespace, "P1D", "cluster-a,cluster-b").exit());
-    // the standby's frontend learns of a new namespace from its cache, a few seconds after the standby has it
+    // the standby's frontend learns of a new namespace from its cache, a few seconds after the
+    // standby has it
     ReplicationException[] rejected = new ReplicationException[1];
-    await("cluster-b knows the namespace and refuses the write", () -> {
-      rejected[0] = assertThrows(ReplicationException.class, () -> b.call("start a workflow", () ->
-          b.workflowService().blockingStub().startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder()
-              .setNamespace(namespace).setWorkflowId("w-" + UUID.randomUUID()).setRequestId(UUID.randomUUID().toString())
-              .setWorkflowType(WorkflowType.newBuilder().setName("Anything")).setTaskQueue(TaskQueue.newBuilder().setName("q")).build())));
-      return !rejected[0].getMessage().contains("not found");
-    });
+    await(
+        "cluster-b knows the namespace and refuses the write",
+        () -> {
+          rejected[0] =
+              assertThrows(
+                  ReplicationException.class,
+                  () ->
+                      b.call(
+                          "start a workflow",
+                          () ->
+                              b.workflowService()
+                                  .blockingStub()
+                                  .startWorkflowExecution(
+                                      StartWorkflowExecutionRequest.newBuilder()
+                                          .setNamespace(namespace)
+                                          .setWorkflowId("w-" + UUID.randomUUID())
+                                          .setRequestId(UUID.randomUUID().toString())
+                                          .setWorkflowType(
+                                              WorkflowType.newBuilder().setName("Anything"))
+                                          .setTaskQueue(TaskQueue.newBuilder().setName("q"))
+                                          .build())));
+          return !rejected[0].getMessage().contains("not found");
+        });
     assertEquals(ReplicationException.Kind.REJECTED, rejected[0].kind());
-    assertTrue(rejected[0].getMessage().startsWith("cannot start a workflow: cluster-b (" + serverB.address() + ") is a standby for this namespace and rejects writes"),
+    assertTrue(
+        rejected[0]
+            .getMessage()
+            .startsWith(
+                "cannot start a workflow: cluster-b ("
+                    + serverB.address()
+                    + ") is a standby for this namespace and rejects writes"),
         rejected[0].getMessage());
   }
 
   @Test
   void aLinkWithItsConnectionDisabledIsNamedWhenCreatingANamespace() {
-    ConsoleRun disable = cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(), "--disable-connection");
+    ConsoleRun disable =
+        cli(
+            "link",
+            "--cluster-a",
+            serverA.address(),
+            "--cluster-b",
+            serverB.address(),
+            "--disable-connection");
     assertEquals(0, disable.exit(), disable.err());
     try {
       ConsoleRun run = createNamespace(uniqueNamespace(), "P1D", "cluster-a,cluster-b");
       assertEquals(2, run.exit());
-      assertTrue(run.err().contains("cluster 'cluster-b' is linked to cluster-a with its connection disabled"), run.err());
+      assertTrue(
+          run.err()
+              .contains("cluster 'cluster-b' is linked to cluster-a with its connection disabled"),
+          run.err());
     } finally {
-      assertEquals(0, cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address()).exit());
-      await("the connection enabled again on both sides", () -> a.linkedClusters().stream().allMatch(LinkedCluster::connectionEnabled)
-          && b.linkedClusters().stream().allMatch(LinkedCluster::connectionEnabled));
+      assertEquals(
+          0,
+          cli("link", "--cluster-a", serverA.address(), "--cluster-b", serverB.address()).exit());
+      await(
+          "the connection enabled again on both sides",
+          () ->
+              a.linkedClusters().stream().allMatch(LinkedCluster::connectionEnabled)
+                  && b.linkedClusters().stream().allMatch(LinkedCluster::connectionEnabled));
     }
   }
 
   @Test
   void drillFinishesFiftyOfFiftyWorkflowsAfterFailoverAndFailsBack() throws Exception {
-    ConsoleRun drill = cli("drill", "--cluster-a", serverA.address(), "--cluster-b", serverB.address(),
-        "--namespace", uniqueNamespace(), "--workflows", "50");
+    ConsoleRun drill =
+        cli(
+            "drill",
+            "--cluster-a",
+            serverA.address(),
+            "--cluster-b",
+            serverB.address(),
+            "--namespace",
+            uniqueNamespace(),
+            "--workflows",
+            "50");
     System.out.println(drill.out());
-    Files.writeString(Files.createDirectories(Path.of("target", "reliability")).resolve("replication-drill.txt"), drill.out());
+    Files.writeString(
+        Files.createDirectories(Path.of("target", "reliability")).resolve("replication-drill.txt"),
+        drill.out());
     assertEquals(0, drill.exit(), drill.err());
-    assertTrue(drill.out().contains("workflows finished on cluster-b after failover: 50 / 50"), drill.out());
+    assertTrue(
+        drill.out().contains("workflows finished on cluster-b after failover: 50 / 50"),
+        drill.out());
     assertTrue(drill.out().contains("every workflow finished"), drill.out());
   }
 
   private ConsoleRun createNamespace(String namespace, String retention, String clusters) {
-    return cli("namespace", "create", "--global", "--address", serverA.address(), "--namespace", namespace, "--active", "cluster-a",
-        "--clusters", clusters, "--retention", retention, "--replica-address", serverB.address());
+    return cli(
+        "namespace",
+        "create",
+        "--global",
+        "--address",
+        serverA.address(),
+        "--namespace",
+        namespace,
+        "--active",
+        "cluster-a",
+        "--clusters",
+        clusters,
+        "--retention",
+        retention,
+        "--replica-address",
+        serverB.address());
   }
 
   private static String uniqueNamespace() {

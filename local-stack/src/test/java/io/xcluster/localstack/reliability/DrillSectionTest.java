@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** docs/reliability.md's drill section holds the drill's report, not the log of the JVM it ran in. */
+/**
+ * docs/reliability.md's drill section holds the drill's report, not the log of the JVM it ran in.
+ */
 class DrillSectionTest {
 
-  /** What ReplicationIT captured in one CI run: worker warnings with stack traces, then the report. */
-  private static final String PRINTED = """
+  /**
+   * What ReplicationIT captured in one CI run: worker warnings with stack traces, then the report.
+   */
+  private static final String PRINTED =
+      """
       10:34:03.032 WARN  [Workflow Poller taskQueue="replication-drill", namespace="ns-16b94496": 1] i.t.internal.worker.BasePoller - Failure in poller thread Workflow Poller taskQueue="replication-drill", namespace="ns-16b94496": 1
       io.grpc.StatusRuntimeException: NOT_FOUND: Namespace ns-16b94496 is not found.
       \tat io.grpc.stub.ClientCalls.toStatusRuntimeException(ClientCalls.java:368)
@@ -30,13 +35,15 @@ class DrillSectionTest {
 
   @Test
   void keepsOnlyTheDrillsOwnLines() {
-    assertEquals(List.of(
-        "drill on namespace ns-16b94496: cluster-a -> cluster-b -> cluster-a",
-        "  replication lag (start on cluster-a -> readable on cluster-b): p50 31 ms, max 76 ms",
-        "  failover cluster-a -> cluster-b (request -> cluster-b accepts writes): 122 ms",
-        "  workflows finished on cluster-b after failover: 50 / 50",
-        "  failback cluster-b -> cluster-a: 1187 ms",
-        "  every workflow finished"), DrillSection.drillLines(PRINTED));
+    assertEquals(
+        List.of(
+            "drill on namespace ns-16b94496: cluster-a -> cluster-b -> cluster-a",
+            "  replication lag (start on cluster-a -> readable on cluster-b): p50 31 ms, max 76 ms",
+            "  failover cluster-a -> cluster-b (request -> cluster-b accepts writes): 122 ms",
+            "  workflows finished on cluster-b after failover: 50 / 50",
+            "  failback cluster-b -> cluster-a: 1187 ms",
+            "  every workflow finished"),
+        DrillSection.drillLines(PRINTED));
   }
 
   @Test
@@ -51,14 +58,18 @@ class DrillSectionTest {
 
   @Test
   void aDrillThatPrintedNoReportShowsWhatItSaidWithoutStackFrames() {
-    String failed = """
+    String failed =
+        """
         replication-setup: drill gave up after 120 s: all workflows readable on cluster-b
         io.grpc.StatusRuntimeException: UNAVAILABLE: io exception
         \tat io.grpc.stub.ClientCalls.toStatusRuntimeException(ClientCalls.java:368)
         \t... 12 more
         """;
 
-    assertEquals(List.of("replication-setup: drill gave up after 120 s: all workflows readable on cluster-b",
-        "io.grpc.StatusRuntimeException: UNAVAILABLE: io exception"), DrillSection.drillLines(failed));
+    assertEquals(
+        List.of(
+            "replication-setup: drill gave up after 120 s: all workflows readable on cluster-b",
+            "io.grpc.StatusRuntimeException: UNAVAILABLE: io exception"),
+        DrillSection.drillLines(failed));
   }
 }

@@ -11,14 +11,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A fault record fails on a double charge or a slow recovery, reads records written before those were counted, and shows both in the report. */
+/**
+ * A fault record fails on a double charge or a slow recovery, reads records written before those
+ * were counted, and shows both in the report.
+ */
 class FaultRecordTest {
 
   @TempDir Path dir;
 
   private static FaultRecord outage(Integer chargedTwice, Long recoverySeconds) {
-    return new FaultRecord("eu-west-down-30s-long-steps", "bridge", "stopped 30 s", 40, 40, 40, 40, 0, 0, 0, 40, 40, 95,
-        chargedTwice, recoverySeconds);
+    return new FaultRecord(
+        "eu-west-down-30s-long-steps",
+        "bridge",
+        "stopped 30 s",
+        40,
+        40,
+        40,
+        40,
+        0,
+        0,
+        0,
+        40,
+        40,
+        95,
+        chargedTwice,
+        recoverySeconds);
   }
 
   @Test
@@ -31,7 +48,9 @@ class FaultRecordTest {
   @Test
   void aRecordWrittenBeforeChargesAndRecoveryWereCountedReadsWithoutThem() throws Exception {
     Path old = dir.resolve("transport-killed-nats.json");
-    Files.writeString(old, """
+    Files.writeString(
+        old,
+        """
         {"fault":"transport-killed","transport":"nats","injection":"SIGKILL","ordersPlaced":250,"ordersCompleted":250,
          "fulfillmentsExecuted":250,"fulfillmentRuns":250,"duplicatesInjected":0,"duplicated":0,"lost":0,
          "ordersInFlightAtFault":250,"fulfillmentsInFlightAtFault":60,"seconds":39}
@@ -48,9 +67,14 @@ class FaultRecordTest {
   void theReportShowsChargesAndTheRecoveryTimeOfEachRow() {
     outage(0, 45L).writeTo(dir);
 
-    String report = ReliabilityReportCommand.render(List.of(FaultRecord.readFrom(dir.resolve("eu-west-down-30s-long-steps-bridge.json"))), null);
+    String report =
+        ReliabilityReportCommand.render(
+            List.of(FaultRecord.readFrom(dir.resolve("eu-west-down-30s-long-steps-bridge.json"))),
+            null);
 
     assertTrue(report.contains("| 0 | 0 | 0 | 95 | 45 | pass |"), report);
-    assertEquals(1, report.lines().filter(line -> line.startsWith("| eu-west-down-30s-long-steps |")).count());
+    assertEquals(
+        1,
+        report.lines().filter(line -> line.startsWith("| eu-west-down-30s-long-steps |")).count());
   }
 }

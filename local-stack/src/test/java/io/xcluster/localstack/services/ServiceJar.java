@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class ServiceJar implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final SupervisedProcess process;
   private final int httpPort;
@@ -30,24 +31,44 @@ final class ServiceJar implements AutoCloseable {
     this.httpPort = httpPort;
   }
 
-  /** The jar the reactor built for {@code module}; the README's test command builds it before this module's tests. */
+  /**
+   * The jar the reactor built for {@code module}; the README's test command builds it before this
+   * module's tests.
+   */
   static Path jarOf(String module) {
     Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the service jars first (./mvnw verify, or ./mvnw -DskipTests package)");
+      throw new IllegalStateException(
+          jar
+              + " is missing: build the service jars first (./mvnw verify, or ./mvnw -DskipTests package)");
     }
     return jar;
   }
 
-  static ServiceJar start(String module, String instance, Path workDir, Map<String, String> env, String... args) {
+  static ServiceJar start(
+      String module, String instance, Path workDir, Map<String, String> env, String... args) {
     int port = LoopbackPorts.free();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jarOf(module).toString(), "--http-port", String.valueOf(port)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jarOf(module).toString(),
+                "--http-port",
+                String.valueOf(port)));
     command.addAll(List.of(args));
     Map<String, String> environment = new HashMap<>(env);
     environment.put("XCLUSTER_SHUTDOWN_GRACE", "20s");
-    SupervisedProcess process = SupervisedProcess.start(instance, command, environment, workDir.resolve(instance + ".log"),
-        started -> get(port, "/readyz").statusCode() == 200, Duration.ofSeconds(90));
+    SupervisedProcess process =
+        SupervisedProcess.start(
+            instance,
+            command,
+            environment,
+            workDir.resolve(instance + ".log"),
+            started -> get(port, "/readyz").statusCode() == 200,
+            Duration.ofSeconds(90));
     return new ServiceJar(process, port);
   }
 
@@ -55,10 +76,14 @@ final class ServiceJar implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
   }
 
-  /** @throws java.io.UncheckedIOException when nothing answers (the readiness check takes that as "not yet") */
+  /**
+   * @throws java.io.UncheckedIOException when nothing answers (the readiness check takes that as
+   *     "not yet")
+   */
   static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -12,8 +12,8 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 import io.xcluster.testkit.nats.LocalNatsServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -40,15 +40,22 @@ class ServicesAsProcessesTest {
   private static final String ORDER_BODY =
       "{\"customerId\":\"c-%d\",\"lines\":[{\"sku\":\"SKU-%03d\",\"quantity\":1}],\"amountCents\":4200,\"currency\":\"USD\",\"destinationCountry\":\"DE\"}";
 
-  /** Kept after the run (target/, not a temp dir): the processes' logs are what to read when this fails. */
+  /**
+   * Kept after the run (target/, not a temp dir): the processes' logs are what to read when this
+   * fails.
+   */
   private final Path workDir = Path.of("target", "services-as-processes").toAbsolutePath();
+
   private final List<AutoCloseable> running = new ArrayList<>();
 
   @BeforeEach
   void emptyWorkDir() throws Exception {
     if (Files.isDirectory(workDir)) {
       try (var files = Files.walk(workDir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(workDir)).forEach(p -> p.toFile().delete());
+        files
+            .sorted(java.util.Comparator.reverseOrder())
+            .filter(p -> !p.equals(workDir))
+            .forEach(p -> p.toFile().delete());
       }
     }
     Files.createDirectories(workDir);
@@ -63,15 +70,19 @@ class ServicesAsProcessesTest {
 
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
-  void ordersOverHttpReachTheirFinalStateThroughBridgeRestartsAndATransportSwitch() throws Exception {
+  void ordersOverHttpReachTheirFinalStateThroughBridgeRestartsAndATransportSwitch()
+      throws Exception {
     boolean withNats = LocalNatsServer.availableForTests();
     if (!withNats) {
-      log("no nats-server on PATH or in /usr/sbin: the NATS half (transport switch) is SKIPPED; install nats-server to run it");
+      log(
+          "no nats-server on PATH or in /usr/sbin: the NATS half (transport switch) is SKIPPED; install nats-server to run it");
     }
     EmbeddedTemporalServer usEast = started(EmbeddedTemporalServer.start(0));
     EmbeddedTemporalServer euWest = started(EmbeddedTemporalServer.start(0));
     Path profiles = workDir.resolve("temporal.toml");
-    Files.writeString(profiles, """
+    Files.writeString(
+        profiles,
+        """
         # one profile per cluster, as the Temporal CLI reads them
         [profile.us-east]
         address = "%s"
@@ -80,33 +91,49 @@ class ServicesAsProcessesTest {
         [profile.eu-west]
         address = "%s"
         namespace = "default"
-        """.formatted(usEast.address(), euWest.address()));
-    Map<String, String> env = new LinkedHashMap<>(Map.of("TEMPORAL_CONFIG_FILE", profiles.toString()));
+        """
+            .formatted(usEast.address(), euWest.address()));
+    Map<String, String> env =
+        new LinkedHashMap<>(Map.of("TEMPORAL_CONFIG_FILE", profiles.toString()));
     LocalNatsServer nats = null;
     if (withNats) {
       nats = started(LocalNatsServer.startThrowAway());
       env.put("NATS_URL", nats.url());
     }
 
-    log("starting fulfillment-service-eu-west, two bridge-worker replicas" + (withNats ? ", nats-coordinator" : "") + ", order-service-us-east");
-    ServiceJar fulfillment = started(ServiceJar.start("fulfillment-service-eu-west", "fulfillment", workDir, env,
-        "--simulated-step-delay", "10s"));
+    log(
+        "starting fulfillment-service-eu-west, two bridge-worker replicas"
+            + (withNats ? ", nats-coordinator" : "")
+            + ", order-service-us-east");
+    ServiceJar fulfillment =
+        started(
+            ServiceJar.start(
+                "fulfillment-service-eu-west",
+                "fulfillment",
+                workDir,
+                env,
+                "--simulated-step-delay",
+                "10s"));
     ServiceJar bridgeA = started(ServiceJar.start("bridge-worker", "bridge-a", workDir, env));
     ServiceJar bridgeB = started(ServiceJar.start("bridge-worker", "bridge-b", workDir, env));
     if (withNats) {
-      started(ServiceJar.start("nats-coordinator", "nats-coordinator", workDir, env, "--side", "both"));
+      started(
+          ServiceJar.start("nats-coordinator", "nats-coordinator", workDir, env, "--side", "both"));
     }
     Map<String, String> orderEnv = new LinkedHashMap<>(env);
     orderEnv.put("XCLUSTER_TRANSPORT", "bridge");
-    ServiceJar orders = started(ServiceJar.start("order-service-us-east", "orders-bridge", workDir, orderEnv));
+    ServiceJar orders =
+        started(ServiceJar.start("order-service-us-east", "orders-bridge", workDir, orderEnv));
     assertEquals(200, ServiceJar.get(orders.httpPort(), "/healthz").statusCode());
     JsonNode readiness = JSON.readTree(ServiceJar.get(orders.httpPort(), "/readyz").body());
-    assertEquals("up", readiness.path("checks").path("cluster us-east").asText(), readiness.toString());
+    assertEquals(
+        "up", readiness.path("checks").path("cluster us-east").asText(), readiness.toString());
 
     log("placing an order and canceling it while it is in flight");
     String canceled = place(orders, "key-cancel", 99);
     // canceled once its fulfillment runs in eu-west, so the cancel travels the bridge to the remote
-    // run (the bridge passes it on at its next heartbeat, within 10 s; a fulfillment takes 20 s here)
+    // run (the bridge passes it on at its next heartbeat, within 10 s; a fulfillment takes 20 s
+    // here)
     awaitState(orders, canceled, "FULFILLING");
     HttpResponse<String> cancel = post(orders, "/orders/" + canceled + "/cancel", null, "");
     assertEquals(202, cancel.statusCode(), cancel.body());
@@ -121,35 +148,54 @@ class ServicesAsProcessesTest {
     }
 
     log("a retry with the same key and body answers with the same order");
-    HttpResponse<String> retry = post(orders, "/orders", "key-bridge-0", ORDER_BODY.formatted(0, 0));
+    HttpResponse<String> retry =
+        post(orders, "/orders", "key-bridge-0", ORDER_BODY.formatted(0, 0));
     assertEquals(202, retry.statusCode(), retry.body());
-    assertEquals(expectedTransport.keySet().iterator().next(), JSON.readTree(retry.body()).path("orderId").asText());
+    assertEquals(
+        expectedTransport.keySet().iterator().next(),
+        JSON.readTree(retry.body()).path("orderId").asText());
     assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(""));
 
     List<String> states = new ArrayList<>();
     long inFlight = 0;
-    for (long until = System.nanoTime() + 20_000_000_000L; inFlight < 5 && System.nanoTime() < until; Thread.sleep(200)) {
+    for (long until = System.nanoTime() + 20_000_000_000L;
+        inFlight < 5 && System.nanoTime() < until;
+        Thread.sleep(200)) {
       states.clear();
       for (String orderId : expectedTransport.keySet()) {
-        states.add(JSON.readTree(ServiceJar.get(orders.httpPort(), "/orders/" + orderId).body()).path("state").asText());
+        states.add(
+            JSON.readTree(ServiceJar.get(orders.httpPort(), "/orders/" + orderId).body())
+                .path("state")
+                .asText());
       }
       inFlight = states.stream().filter("FULFILLING"::equals).count();
     }
-    log(inFlight + " of " + expectedTransport.size() + " orders are in flight in eu-west: " + states);
-    assertTrue(inFlight >= 5, "the bridges should be killed with orders in flight; only " + inFlight + " were");
+    log(
+        inFlight
+            + " of "
+            + expectedTransport.size()
+            + " orders are in flight in eu-west: "
+            + states);
+    assertTrue(
+        inFlight >= 5,
+        "the bridges should be killed with orders in flight; only " + inFlight + " were");
 
-    log("SIGKILL bridge replica A and SIGTERM replica B mid-flight (B stops polling and lets its calls go), restart both");
+    log(
+        "SIGKILL bridge replica A and SIGTERM replica B mid-flight (B stops polling and lets its calls go), restart both");
     // (eu-west's workers are not restarted here: the embedded test server never moves a workflow
     // task off a stopped worker's sticky queue, which a real server does after 5 s; the real-stack
     // tier restarts eu-west itself)
     bridgeA.kill();
     bridgeB.stop();
-    assertTrue(bridgeB.log().contains("bridge-worker stopped in"), "bridge B should stop cleanly on SIGTERM:\n" + bridgeB.log());
+    assertTrue(
+        bridgeB.log().contains("bridge-worker stopped in"),
+        "bridge B should stop cleanly on SIGTERM:\n" + bridgeB.log());
     bridgeA.startAgain();
     bridgeB.startAgain();
 
     log("polling every order's status until it is final");
-    Map<String, JsonNode> finalStates = awaitFinal(orders, new ArrayList<>(expectedTransport.keySet()));
+    Map<String, JsonNode> finalStates =
+        awaitFinal(orders, new ArrayList<>(expectedTransport.keySet()));
     finalStates.putAll(canceledState);
 
     if (withNats) {
@@ -170,33 +216,53 @@ class ServicesAsProcessesTest {
       finalStates.putAll(awaitFinal(orders, natsOrders));
     }
 
-    expectedTransport.forEach((orderId, transport) -> {
-      JsonNode status = finalStates.get(orderId);
-      assertEquals("COMPLETED", status.path("state").asText(), status.toString());
-      assertEquals(transport, status.path("transport").asText(), status.toString());
-      assertFalse(status.path("trackingNumber").asText().isBlank(), status.toString());
-    });
-    assertEquals("CANCELED", finalStates.get(canceled).path("state").asText(), finalStates.get(canceled).toString());
+    expectedTransport.forEach(
+        (orderId, transport) -> {
+          JsonNode status = finalStates.get(orderId);
+          assertEquals("COMPLETED", status.path("state").asText(), status.toString());
+          assertEquals(transport, status.path("transport").asText(), status.toString());
+          assertFalse(status.path("trackingNumber").asText().isBlank(), status.toString());
+        });
+    assertEquals(
+        "CANCELED",
+        finalStates.get(canceled).path("state").asText(),
+        finalStates.get(canceled).toString());
 
-    log("exactly once: one fulfillment per order on eu-west, each completed; the canceled order's fulfillment canceled");
-    try (ClusterConnection euWestClient = ClusterConnection.open(ClusterEndpoint.loopback("eu-west", euWest.port()))) {
+    log(
+        "exactly once: one fulfillment per order on eu-west, each completed; the canceled order's fulfillment canceled");
+    try (ClusterConnection euWestClient =
+        ClusterConnection.open(ClusterEndpoint.loopback("eu-west", euWest.port()))) {
       WorkflowClient client = euWestClient.client();
       for (String orderId : expectedTransport.keySet()) {
-        WorkflowExecutionStatus status = client.newUntypedWorkflowStub("us-east:" + orderId + ":fulfillment").describe().getStatus();
+        WorkflowExecutionStatus status =
+            client
+                .newUntypedWorkflowStub("us-east:" + orderId + ":fulfillment")
+                .describe()
+                .getStatus();
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, status, orderId);
       }
       WorkflowExecutionStatus canceledRemote =
-          client.newUntypedWorkflowStub("us-east:" + canceled + ":fulfillment").describe().getStatus();
-      assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, canceledRemote, "the canceled order's fulfillment");
+          client
+              .newUntypedWorkflowStub("us-east:" + canceled + ":fulfillment")
+              .describe()
+              .getStatus();
+      assertEquals(
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
+          canceledRemote,
+          "the canceled order's fulfillment");
     }
 
     log("SIGTERM drains the fulfillment worker and exits cleanly");
     fulfillment.stop();
-    assertTrue(fulfillment.log().contains("fulfillment worker on fulfillment drained in"), fulfillment.log());
-    assertTrue(fulfillment.log().contains("fulfillment-service-eu-west stopped in"), fulfillment.log());
+    assertTrue(
+        fulfillment.log().contains("fulfillment worker on fulfillment drained in"),
+        fulfillment.log());
+    assertTrue(
+        fulfillment.log().contains("fulfillment-service-eu-west stopped in"), fulfillment.log());
 
     log("a completed order can no longer be canceled; an unknown one is 404");
-    String completed = new ArrayList<>(expectedTransport.keySet()).get(expectedTransport.size() - 1);
+    String completed =
+        new ArrayList<>(expectedTransport.keySet()).get(expectedTransport.size() - 1);
     HttpResponse<String> late = post(orders, "/orders/" + completed + "/cancel", null, "");
     assertEquals(409, late.statusCode(), late.body());
     assertEquals("application/problem+json", late.headers().firstValue("Content-Type").orElse(""));
@@ -206,13 +272,19 @@ class ServicesAsProcessesTest {
 
   private static void awaitState(ServiceJar orders, String orderId, String state) throws Exception {
     String seen = "";
-    for (long until = System.nanoTime() + 30_000_000_000L; !seen.equals(state) && System.nanoTime() < until; Thread.sleep(100)) {
-      seen = JSON.readTree(ServiceJar.get(orders.httpPort(), "/orders/" + orderId).body()).path("state").asText();
+    for (long until = System.nanoTime() + 30_000_000_000L;
+        !seen.equals(state) && System.nanoTime() < until;
+        Thread.sleep(100)) {
+      seen =
+          JSON.readTree(ServiceJar.get(orders.httpPort(), "/orders/" + orderId).body())
+              .path("state")
+              .asText();
     }
     assertEquals(state, seen, "order " + orderId);
   }
 
-  private static Map<String, JsonNode> awaitFinal(ServiceJar orders, List<String> orderIds) throws Exception {
+  private static Map<String, JsonNode> awaitFinal(ServiceJar orders, List<String> orderIds)
+      throws Exception {
     Map<String, JsonNode> finalStates = new LinkedHashMap<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (finalStates.size() < orderIds.size() && System.nanoTime() < deadline) {
@@ -230,8 +302,11 @@ class ServicesAsProcessesTest {
       Thread.sleep(500);
     }
     log(finalStates.size() + " of " + orderIds.size() + " orders final");
-    assertEquals(orderIds.size(), finalStates.size(),
-        "orders not final in time: " + orderIds.stream().filter(id -> !finalStates.containsKey(id)).toList());
+    assertEquals(
+        orderIds.size(),
+        finalStates.size(),
+        "orders not final in time: "
+            + orderIds.stream().filter(id -> !finalStates.containsKey(id)).toList());
     return finalStates;
   }
 
@@ -246,10 +321,12 @@ class ServicesAsProcessesTest {
     return orderId;
   }
 
-  static HttpResponse<String> post(ServiceJar service, String path, String idempotencyKey, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(service.uri(path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  static HttpResponse<String> post(
+      ServiceJar service, String path, String idempotencyKey, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(service.uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }

@@ -6,25 +6,25 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
-import io.temporal.client.WorkflowStub;
-import io.xcluster.port.call.CallOutcome;
-import io.xcluster.port.call.CallPayloads;
-import io.xcluster.port.call.CallRequest;
-import io.xcluster.runtime.lifecycle.DaemonThreads;
-import io.xcluster.tracing.CallSpans;
-import io.xcluster.tracing.NatsTraceContext;
-import io.xcluster.tracing.ServiceTracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.temporal.client.WorkflowStub;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.runtime.lifecycle.DaemonThreads;
+import io.xcluster.tracing.CallSpans;
+import io.xcluster.tracing.NatsTraceContext;
+import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,24 +34,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The target side: for each call message, starts the remote workflow under the call id (or
- * attaches to it) and <em>holds the message</em> — acknowledged only once the outcome is durably
- * published to the results stream. Held messages are kept alive with in-progress acks; if this
- * process dies, JetStream redelivers them after the ack wait and the next relay attaches to the
- * same remote run, so "remote finished but outcome not yet published" loses nothing. The wait
- * itself is a non-blocking long poll: no thread per held call.
+ * The target side: for each call message, starts the remote workflow under the call id (or attaches
+ * to it) and <em>holds the message</em> — acknowledged only once the outcome is durably published
+ * to the results stream. Held messages are kept alive with in-progress acks; if this process dies,
+ * JetStream redelivers them after the ack wait and the next relay attaches to the same remote run,
+ * so "remote finished but outcome not yet published" loses nothing. The wait itself is a
+ * non-blocking long poll: no thread per held call.
  */
 final class CallRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CallRelay.class);
+
   /** Failure type for a remote outcome too large (or otherwise unfit) to publish. */
   static final String OUTCOME_UNDELIVERABLE = "OutcomeUndeliverable";
+
   /**
    * How long an outcome may keep failing to publish while the broker answers before it is
    * dead-lettered with the outcome attached: long enough for JetStream to recover its streams after
-   * a restart, short enough that a subject nobody stores does not hold its call for ever. (While the
-   * broker is unreachable, a dead letter cannot be written either: the call is then redelivered and
-   * attaches to the same run, so a long broker outage loses nothing.)
+   * a restart, short enough that a subject nobody stores does not hold its call for ever. (While
+   * the broker is unreachable, a dead letter cannot be written either: the call is then redelivered
+   * and attaches to the same run, so a long broker outage loses nothing.)
    */
   static final Duration OUTCOME_PUBLISH_BUDGET = Duration.ofMinutes(2);
 
@@ -59,26 +61,49 @@ final class CallRelay implements AutoCloseable {
   private final JetStream jetStream;
   private final RemoteRuns remoteRuns;
   private final DeadLetters deadLetters;
-  /** Held calls by stream sequence: a redelivery of a held call replaces its message, no second wait. */
-  private final Map<Long, Held> held = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nats-relay-keepalive"));
-  private final ExecutorService io = Executors.newFixedThreadPool(2, DaemonThreads.named("nats-relay-io"));
 
-  /** A call whose outcome is awaited; {@code traceContext} is the relay span's, for the outcome message. */
+  /**
+   * Held calls by stream sequence: a redelivery of a held call replaces its message, no second
+   * wait.
+   */
+  private final Map<Long, Held> held = new ConcurrentHashMap<>();
+
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nats-relay-keepalive"));
+  private final ExecutorService io =
+      Executors.newFixedThreadPool(2, DaemonThreads.named("nats-relay-io"));
+
+  /**
+   * A call whose outcome is awaited; {@code traceContext} is the relay span's, for the outcome
+   * message.
+   */
   private static final class Held {
     volatile Message message;
     final long sequence;
     final CallRequest request;
     final String replySubject;
     final Context traceContext;
-    /** The calling run (from {@link WireHeaders#CALLER_RUN}), or null from callers that do not say. */
+
+    /**
+     * The calling run (from {@link WireHeaders#CALLER_RUN}), or null from callers that do not say.
+     */
     final String callerRun;
+
     /** Failed attempts to publish the outcome, and since when (System.nanoTime). */
     int publishFailures;
+
     long failingSinceNanos;
 
-    Held(Message message, long sequence, CallRequest request, String replySubject, Context traceContext) {
-      this.callerRun = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.CALLER_RUN);
+    Held(
+        Message message,
+        long sequence,
+        CallRequest request,
+        String replySubject,
+        Context traceContext) {
+      this.callerRun =
+          message.getHeaders() == null
+              ? null
+              : message.getHeaders().getFirst(WireHeaders.CALLER_RUN);
       this.message = message;
       this.sequence = sequence;
       this.request = request;
@@ -109,9 +134,15 @@ final class CallRelay implements AutoCloseable {
   private final CancelMarkers cancelMarkers;
   private final OutageLog targetOutage;
   private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
-  private final OutageLog keepAliveTrouble = new OutageLog(log, "keeping held calls alive (in-progress acks)");
+  private final OutageLog keepAliveTrouble =
+      new OutageLog(log, "keeping held calls alive (in-progress acks)");
 
-  CallRelay(NatsSettings settings, JetStream jetStream, RemoteRuns remoteRuns, DeadLetters deadLetters, ServiceTracing tracing,
+  CallRelay(
+      NatsSettings settings,
+      JetStream jetStream,
+      RemoteRuns remoteRuns,
+      DeadLetters deadLetters,
+      ServiceTracing tracing,
       CancelMarkers cancelMarkers) {
     this.cancelMarkers = cancelMarkers;
     this.tracing = tracing;
@@ -122,21 +153,28 @@ final class CallRelay implements AutoCloseable {
     this.deadLetters = deadLetters;
     this.targetOutage = new OutageLog(log, "starting or following calls on the target cluster");
     long every = Math.max(100, settings.ackWait().toMillis() / 3);
-    scheduler.scheduleWithFixedDelay(this::keepHeldMessagesAlive, every, every, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::keepHeldMessagesAlive, every, every, TimeUnit.MILLISECONDS);
   }
 
   int heldCalls() {
     return held.size();
   }
 
-  /** Outcome publications failed in a row right now (0 when publishing works): what a metric would show. */
+  /**
+   * Outcome publications failed in a row right now (0 when publishing works): what a metric would
+   * show.
+   */
   long outcomePublishFailures() {
     return publishTrouble.failuresSinceOk();
   }
 
   void onCall(Message message) {
     CallRequest request;
-    String replySubject = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    String replySubject =
+        message.getHeaders() == null
+            ? null
+            : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
     try {
       request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
     } catch (RuntimeException undecodable) {
@@ -144,18 +182,36 @@ final class CallRelay implements AutoCloseable {
       return;
     }
     if (replySubject == null || replySubject.isBlank()) {
-      deadLetters.deadLetter(message, "calls", "call " + request.callId() + " has no " + WireHeaders.REPLY_SUBJECT + " header");
+      deadLetters.deadLetter(
+          message,
+          "calls",
+          "call " + request.callId() + " has no " + WireHeaders.REPLY_SUBJECT + " header");
       return;
     }
     if (!settings.allowsReplyTo(replySubject)) {
-      // checked before anything starts: an outcome that could never be delivered must not be produced
-      deadLetters.deadLetter(message, "calls", "call " + request.callId() + " asks for its outcome on '" + replySubject
-          + "', which is not one of the results subjects " + settings.resultsSubjects());
+      // checked before anything starts: an outcome that could never be delivered must not be
+      // produced
+      deadLetters.deadLetter(
+          message,
+          "calls",
+          "call "
+              + request.callId()
+              + " asks for its outcome on '"
+              + replySubject
+              + "', which is not one of the results subjects "
+              + settings.resultsSubjects());
       return;
     }
-    if (!settings.allowedWorkflowTypes().isEmpty() && !settings.allowedWorkflowTypes().contains(request.target().workflowType())) {
-      deadLetters.deadLetter(message, "calls",
-          "call " + request.callId() + " asks for workflow type " + request.target().workflowType() + ", which this relay may not start");
+    if (!settings.allowedWorkflowTypes().isEmpty()
+        && !settings.allowedWorkflowTypes().contains(request.target().workflowType())) {
+      deadLetters.deadLetter(
+          message,
+          "calls",
+          "call "
+              + request.callId()
+              + " asks for workflow type "
+              + request.target().workflowType()
+              + ", which this relay may not start");
       return;
     }
     long sequence = message.metaData().streamSequence();
@@ -168,7 +224,8 @@ final class CallRelay implements AutoCloseable {
       return;
     }
     Span span =
-        tracer.spanBuilder("xcluster.nats.relay-call")
+        tracer
+            .spanBuilder("xcluster.nats.relay-call")
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
             .startSpan();
@@ -199,7 +256,9 @@ final class CallRelay implements AutoCloseable {
       targetOutage.succeeded();
       Held call = new Held(message, sequence, request, replySubject, Context.current());
       held.put(sequence, call);
-      remoteRun.getResultAsync(JsonNode.class).whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
+      remoteRun
+          .getResultAsync(JsonNode.class)
+          .whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
       keepAlive(message, request);
     } finally {
       span.end();
@@ -214,10 +273,20 @@ final class CallRelay implements AutoCloseable {
       deadLetters.deadLetter(message, "cancels", "undecodable cancel: " + undecodable.getMessage());
       return;
     }
-    String replySubject = message.getHeaders() == null ? null : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    String replySubject =
+        message.getHeaders() == null
+            ? null
+            : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
     if (replySubject != null && !settings.allowsReplyTo(replySubject)) {
-      deadLetters.deadLetter(message, "cancels", "cancel of " + request.callId() + " asks for its outcome on '" + replySubject
-          + "', which is not one of the results subjects " + settings.resultsSubjects());
+      deadLetters.deadLetter(
+          message,
+          "cancels",
+          "cancel of "
+              + request.callId()
+              + " asks for its outcome on '"
+              + replySubject
+              + "', which is not one of the results subjects "
+              + settings.resultsSubjects());
       return;
     }
     try {
@@ -234,35 +303,56 @@ final class CallRelay implements AutoCloseable {
    * A failed attempt to publish {@code outcome}: tried again with back-off while the budget lasts,
    * then dead-lettered with the outcome attached, so the call is neither held nor retried for ever.
    */
-  private void retryOrDeadLetter(Held call, JsonNode result, Throwable error, CallOutcome outcome, Exception failure) {
-    publishTrouble.failed("outcome of " + call.request().callId() + " to " + call.replySubject(), failure.toString());
+  private void retryOrDeadLetter(
+      Held call, JsonNode result, Throwable error, CallOutcome outcome, Exception failure) {
+    publishTrouble.failed(
+        "outcome of " + call.request().callId() + " to " + call.replySubject(), failure.toString());
     if (call.publishFailures++ == 0) {
       call.failingSinceNanos = System.nanoTime();
     }
     if (System.nanoTime() - call.failingSinceNanos >= OUTCOME_PUBLISH_BUDGET.toNanos()) {
-      deadLetterWithOutcome(call, outcome, "the outcome could not be published to " + call.replySubject() + " in "
-          + OUTCOME_PUBLISH_BUDGET.toSeconds() + " s (" + call.publishFailures + " attempts): " + failure);
+      deadLetterWithOutcome(
+          call,
+          outcome,
+          "the outcome could not be published to "
+              + call.replySubject()
+              + " in "
+              + OUTCOME_PUBLISH_BUDGET.toSeconds()
+              + " s ("
+              + call.publishFailures
+              + " attempts): "
+              + failure);
       return;
     }
     Duration delay = RetryDelay.after(call.publishFailures);
-    scheduler.schedule(() -> io.execute(() -> publishOutcome(call, result, error)), delay.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> io.execute(() -> publishOutcome(call, result, error)),
+        delay.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Gives up on publishing: the call message goes to the dead letters with the outcome as its body. */
+  /**
+   * Gives up on publishing: the call message goes to the dead letters with the outcome as its body.
+   */
   private void deadLetterWithOutcome(Held call, CallOutcome outcome, String reason) {
     held.remove(call.sequence, call);
     String callId = call.request().callId().value();
     log.error("call {}: outcome {} dead-lettered: {}", callId, outcome.kind(), reason);
-    deadLetters.deadLetter(call.message(), "outcomes", reason, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)));
+    deadLetters.deadLetter(
+        call.message(),
+        "outcomes",
+        reason,
+        CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)));
   }
 
   /**
-   * Cancels the call's remote run; true if there is one (its outcome then follows as usual). If
-   * it never started — its call is late, or was never published — the cancel marker keeps it from
+   * Cancels the call's remote run; true if there is one (its outcome then follows as usual). If it
+   * never started — its call is late, or was never published — the cancel marker keeps it from
    * starting, and CANCELED is published at once so the caller does not wait for a call that may
    * never come.
    */
-  private boolean cancelOrReportCanceled(CallRequest request, String replySubject) throws Exception {
+  private boolean cancelOrReportCanceled(CallRequest request, String replySubject)
+      throws Exception {
     try {
       remoteRuns.requestCancel(request);
       log.info("call {}: remote run cancel requested", request.callId());
@@ -276,13 +366,22 @@ final class CallRelay implements AutoCloseable {
     }
   }
 
-  /** Publishes an outcome; its {@code Nats-Msg-Id} is per call and calling run, so each run that asked gets one. */
-  private void publish(String replySubject, String callId, CallOutcome outcome, String callerRun) throws Exception {
+  /**
+   * Publishes an outcome; its {@code Nats-Msg-Id} is per call and calling run, so each run that
+   * asked gets one.
+   */
+  private void publish(String replySubject, String callId, CallOutcome outcome, String callerRun)
+      throws Exception {
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, callId);
     NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
-    jetStream.publish(replySubject, headers, CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)),
-        PublishOptions.builder().messageId("outcome:" + callId + (callerRun == null ? "" : "@" + callerRun)).build());
+    jetStream.publish(
+        replySubject,
+        headers,
+        CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)),
+        PublishOptions.builder()
+            .messageId("outcome:" + callId + (callerRun == null ? "" : "@" + callerRun))
+            .build());
   }
 
   private void publishOutcome(Held call, JsonNode result, Throwable error) {
@@ -294,13 +393,20 @@ final class CallRelay implements AutoCloseable {
       // lost track of the remote run (target cluster unreachable): let JetStream redeliver; the
       // next delivery attaches to the same run
       held.remove(call.sequence, call);
-      targetOutage.failed("following call " + call.request().callId(), RemoteOutcomes.unwrap(error).toString());
+      targetOutage.failed(
+          "following call " + call.request().callId(), RemoteOutcomes.unwrap(error).toString());
       call.message().nakWithDelay(RetryDelay.after(targetOutage.failuresSinceOk()));
       return;
     }
     String callId = call.request().callId().value();
-    Span span = tracer.spanBuilder("xcluster.nats.publish-outcome").setSpanKind(SpanKind.PRODUCER).setParent(call.traceContext()).startSpan();
-    CallSpans.tag(span, call.request().callId(), call.request().target().cluster(), NatsTransport.NAME);
+    Span span =
+        tracer
+            .spanBuilder("xcluster.nats.publish-outcome")
+            .setSpanKind(SpanKind.PRODUCER)
+            .setParent(call.traceContext())
+            .startSpan();
+    CallSpans.tag(
+        span, call.request().callId(), call.request().target().cluster(), NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", outcome.get().kind().name());
     try (Scope ignored = span.makeCurrent()) {
       publishOrReportUndeliverable(call, outcome.get());
@@ -309,8 +415,12 @@ final class CallRelay implements AutoCloseable {
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
     } catch (JetStreamApiException refused) {
-      // the broker answered and refused (e.g. the stream is sealed or full): asking again will not help
-      deadLetterWithOutcome(call, outcome.get(), "JetStream refused the outcome on " + call.replySubject() + ": " + refused.getMessage());
+      // the broker answered and refused (e.g. the stream is sealed or full): asking again will not
+      // help
+      deadLetterWithOutcome(
+          call,
+          outcome.get(),
+          "JetStream refused the outcome on " + call.replySubject() + ": " + refused.getMessage());
     } catch (Exception failed) {
       retryOrDeadLetter(call, result, error, outcome.get(), failed);
     } finally {
@@ -327,10 +437,22 @@ final class CallRelay implements AutoCloseable {
     try {
       publish(call.replySubject(), callId, outcome, call.callerRun);
     } catch (IllegalArgumentException unpublishable) {
-      log.error("call {}: the outcome cannot be published ({}); reporting {}", callId, unpublishable.getMessage(), OUTCOME_UNDELIVERABLE);
-      publish(call.replySubject(), callId, CallOutcome.failed(OUTCOME_UNDELIVERABLE,
-          "the remote run ended " + outcome.kind() + " but its outcome cannot be carried over NATS: " + unpublishable.getMessage(),
-          true), call.callerRun);
+      log.error(
+          "call {}: the outcome cannot be published ({}); reporting {}",
+          callId,
+          unpublishable.getMessage(),
+          OUTCOME_UNDELIVERABLE);
+      publish(
+          call.replySubject(),
+          callId,
+          CallOutcome.failed(
+              OUTCOME_UNDELIVERABLE,
+              "the remote run ended "
+                  + outcome.kind()
+                  + " but its outcome cannot be carried over NATS: "
+                  + unpublishable.getMessage(),
+              true),
+          call.callerRun);
     }
   }
 
@@ -340,7 +462,10 @@ final class CallRelay implements AutoCloseable {
     }
   }
 
-  /** An in-progress ack; a failure is only logged (once per outage) — the next round tries again, redelivery attaches. */
+  /**
+   * An in-progress ack; a failure is only logged (once per outage) — the next round tries again,
+   * redelivery attaches.
+   */
   private void keepAlive(Message message, CallRequest request) {
     try {
       message.inProgress();

@@ -28,7 +28,12 @@ final class CancelMarkers {
     var management = connection.keyValueManagement();
     if (!management.getBucketNames().contains(name)) {
       management.create(
-          KeyValueConfiguration.builder().name(name).storageType(StorageType.File).ttl(settings.retention()).maxHistoryPerKey(1).build());
+          KeyValueConfiguration.builder()
+              .name(name)
+              .storageType(StorageType.File)
+              .ttl(settings.retention())
+              .maxHistoryPerKey(1)
+              .build());
     }
     return new CancelMarkers(connection.keyValue(name));
   }
@@ -44,6 +49,8 @@ final class CancelMarkers {
 
   /** KV keys allow only [-/_=.a-zA-Z0-9]; call ids contain ':'. */
   private static String key(CallId callId) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(callId.value().getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(callId.value().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -6,7 +6,10 @@ import io.nats.client.impl.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Moves a message that can never be processed to the dead-letter stream, with the reason, then drops it. */
+/**
+ * Moves a message that can never be processed to the dead-letter stream, with the reason, then
+ * drops it.
+ */
 final class DeadLetters {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -44,7 +47,11 @@ final class DeadLetters {
       message.term();
       log.warn("dead-lettered a message from {}: {}", message.getSubject(), reason);
     } catch (Exception e) {
-      log.error("could not dead-letter a message from {} ({}); it stays for redelivery: {}", message.getSubject(), reason, e.toString());
+      log.error(
+          "could not dead-letter a message from {} ({}); it stays for redelivery: {}",
+          message.getSubject(),
+          reason,
+          e.toString());
       try {
         message.nakWithDelay(settings.ackWait());
       } catch (RuntimeException disconnected) {

@@ -13,14 +13,22 @@ final class JetStreamTopology {
 
   private JetStreamTopology() {}
 
-  static void ensure(Connection connection, NatsSettings settings) throws IOException, JetStreamApiException {
+  static void ensure(Connection connection, NatsSettings settings)
+      throws IOException, JetStreamApiException {
     JetStreamManagement management = connection.jetStreamManagement();
-    ensure(management, settings, settings.callsStream(), List.of(settings.prefix() + ".calls.>", settings.prefix() + ".cancels.>"));
-    ensure(management, settings, settings.resultsStream(), List.of(settings.prefix() + ".results.>"));
-    ensure(management, settings, settings.deadLetterStream(), List.of(settings.prefix() + ".dlq.>"));
+    ensure(
+        management,
+        settings,
+        settings.callsStream(),
+        List.of(settings.prefix() + ".calls.>", settings.prefix() + ".cancels.>"));
+    ensure(
+        management, settings, settings.resultsStream(), List.of(settings.prefix() + ".results.>"));
+    ensure(
+        management, settings, settings.deadLetterStream(), List.of(settings.prefix() + ".dlq.>"));
   }
 
-  private static void ensure(JetStreamManagement management, NatsSettings settings, String name, List<String> subjects)
+  private static void ensure(
+      JetStreamManagement management, NatsSettings settings, String name, List<String> subjects)
       throws IOException, JetStreamApiException {
     StreamConfiguration config =
         StreamConfiguration.builder()

@@ -1,20 +1,20 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.JetStream;
-import io.temporal.activity.Activity;
+import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
-import io.nats.client.PublishOptions;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
 
 /**
  * The calling side: hands the call to JetStream and returns once the publish is acknowledged
@@ -30,7 +30,11 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   private final OpenTelemetry openTelemetry;
   private final CancelMarkers cancelMarkers;
 
-  NatsCallActivity(JetStream jetStream, NatsSettings settings, OpenTelemetry openTelemetry, CancelMarkers cancelMarkers) {
+  NatsCallActivity(
+      JetStream jetStream,
+      NatsSettings settings,
+      OpenTelemetry openTelemetry,
+      CancelMarkers cancelMarkers) {
     this.jetStream = jetStream;
     this.settings = settings;
     this.openTelemetry = openTelemetry;
@@ -42,13 +46,18 @@ final class NatsCallActivity implements CrossClusterCallActivity {
     CallSpans.tag(Span.current(), request.callId(), request.target().cluster(), NatsTransport.NAME);
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, request.callId().value());
-    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
+    headers.put(
+        WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
     String callerRun = Activity.getExecutionContext().getInfo().getRunId();
     headers.put(WireHeaders.CALLER_RUN, callerRun);
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     // retries of this run are de-duplicated; another run of the caller (the same order started
     // again) is a message of its own, so it gets the outcome too instead of waiting for a backstop
-    publish(settings.callsSubject(request.target().cluster()), headers, request, callMessageId(request, callerRun));
+    publish(
+        settings.callsSubject(request.target().cluster()),
+        headers,
+        request,
+        callMessageId(request, callerRun));
     return null; // handed over: the outcome arrives as a signal
   }
 
@@ -66,31 +75,44 @@ final class NatsCallActivity implements CrossClusterCallActivity {
     try {
       cancelMarkers.mark(request.callId());
     } catch (Exception e) {
-      throw ApplicationFailure.newFailure("cannot mark " + request.callId() + " canceled: " + e, BROKER_UNAVAILABLE);
+      throw ApplicationFailure.newFailure(
+          "cannot mark " + request.callId() + " canceled: " + e, BROKER_UNAVAILABLE);
     }
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, request.callId().value());
-    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
+    headers.put(
+        WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
-    publish(settings.cancelsSubject(request.target().cluster()), headers, request, "cancel:" + request.callId().value());
+    publish(
+        settings.cancelsSubject(request.target().cluster()),
+        headers,
+        request,
+        "cancel:" + request.callId().value());
   }
 
   /** Publishes with {@code messageId} as {@code Nats-Msg-Id}; a broker outage fails retryably. */
   private void publish(String subject, Headers headers, CallRequest request, String messageId) {
     try {
       PublishAck ack =
-          jetStream.publish(subject, headers, CallPayloads.toBytes(request), PublishOptions.builder().messageId(messageId).build());
+          jetStream.publish(
+              subject,
+              headers,
+              CallPayloads.toBytes(request),
+              PublishOptions.builder().messageId(messageId).build());
       if (ack.hasError()) {
-        throw ApplicationFailure.newFailure("JetStream rejected " + messageId + ": " + ack.getError(), BROKER_UNAVAILABLE);
+        throw ApplicationFailure.newFailure(
+            "JetStream rejected " + messageId + ": " + ack.getError(), BROKER_UNAVAILABLE);
       }
     } catch (ApplicationFailure failure) {
       throw failure;
     } catch (IllegalArgumentException unpublishable) {
       // not an outage: this call can never travel (e.g. larger than the server's max payload)
       throw ApplicationFailure.newNonRetryableFailure(
-          "call " + messageId + " cannot be carried over NATS: " + unpublishable.getMessage(), CALL_UNDELIVERABLE);
+          "call " + messageId + " cannot be carried over NATS: " + unpublishable.getMessage(),
+          CALL_UNDELIVERABLE);
     } catch (Exception e) {
-      throw ApplicationFailure.newFailure("cannot publish " + messageId + " to " + subject + ": " + e, BROKER_UNAVAILABLE);
+      throw ApplicationFailure.newFailure(
+          "cannot publish " + messageId + " to " + subject + ": " + e, BROKER_UNAVAILABLE);
     }
   }
 }

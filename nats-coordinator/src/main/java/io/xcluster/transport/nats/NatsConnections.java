@@ -41,7 +41,8 @@ final class NatsConnections {
     try {
       return Nats.connect(options);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot reach NATS at " + access.describe() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot reach NATS at " + access.describe() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);

@@ -11,8 +11,8 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,11 +32,15 @@ public final class NatsCoordinator implements AutoCloseable {
   private final StopSequence stopOrder = new StopSequence(problem -> log.debug(problem));
   private CallRelay relay;
   private volatile java.time.Duration drainGrace = java.time.Duration.ofSeconds(10);
-  private final java.util.List<Connection> natsConnections = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Connection> natsConnections =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private NatsCoordinator() {}
 
-  /** Which half of the coordinator a process runs; the halves may run in different processes and regions. */
+  /**
+   * Which half of the coordinator a process runs; the halves may run in different processes and
+   * regions.
+   */
   public enum Side {
     /** The calling cluster's half: the publish activity and the outcome signaller. */
     CALLING,
@@ -52,13 +56,18 @@ public final class NatsCoordinator implements AutoCloseable {
    * @throws io.xcluster.port.cluster.ClusterUnreachableException when a cluster does not answer
    */
   public static NatsCoordinator startBothSides(
-      NatsSettings settings, ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
+      NatsSettings settings,
+      ClusterEndpoint source,
+      ClusterEndpoint target,
+      ServiceTracing tracing) {
     java.time.Duration connectTimeout = ClusterConnection.DEFAULT_CONNECT_TIMEOUT;
     ClusterConnection targetConnection = null;
     ClusterConnection sourceConnection = null;
     try {
-      targetConnection = ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
-      sourceConnection = ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
+      targetConnection =
+          ClusterConnection.open(target, connectTimeout, tracing.temporalInterceptors());
+      sourceConnection =
+          ClusterConnection.open(source, connectTimeout, tracing.temporalInterceptors());
     } catch (RuntimeException e) {
       if (targetConnection != null) {
         targetConnection.closeNow();
@@ -69,24 +78,33 @@ public final class NatsCoordinator implements AutoCloseable {
     NatsCoordinator coordinator = new NatsCoordinator();
     coordinator.stopOrder.add(targetConnection::closeNow);
     coordinator.stopOrder.add(sourceConnection::closeNow);
-    return coordinator.startSides(settings, sourceConnection, targetConnection, target.name(), tracing);
+    return coordinator.startSides(
+        settings, sourceConnection, targetConnection, target.name(), tracing);
   }
 
   /**
-   * Starts the side(s) whose connection is given, on connections the caller owns (and closes
-   * after this coordinator): a service process that connected with its own retry loop.
+   * Starts the side(s) whose connection is given, on connections the caller owns (and closes after
+   * this coordinator): a service process that connected with its own retry loop.
    *
    * @param source the calling cluster, or null for the target side only
    * @param target the target cluster, or null for the calling side only
    * @param targetCluster the target cluster's name (the calling side publishes to its subject)
    */
   public static NatsCoordinator start(
-      NatsSettings settings, ClusterConnection source, ClusterConnection target, String targetCluster, ServiceTracing tracing) {
+      NatsSettings settings,
+      ClusterConnection source,
+      ClusterConnection target,
+      String targetCluster,
+      ServiceTracing tracing) {
     return new NatsCoordinator().startSides(settings, source, target, targetCluster, tracing);
   }
 
   private NatsCoordinator startSides(
-      NatsSettings settings, ClusterConnection source, ClusterConnection target, String targetCluster, ServiceTracing tracing) {
+      NatsSettings settings,
+      ClusterConnection source,
+      ClusterConnection target,
+      String targetCluster,
+      ServiceTracing tracing) {
     try {
       if (target != null) {
         startTargetSide(settings, target, tracing);
@@ -103,41 +121,92 @@ public final class NatsCoordinator implements AutoCloseable {
 
   /** Whether every NATS connection of this coordinator is connected now; for readiness probes. */
   public boolean natsConnected() {
-    return !natsConnections.isEmpty() && natsConnections.stream().allMatch(c -> c.getStatus() == Connection.Status.CONNECTED);
+    return !natsConnections.isEmpty()
+        && natsConnections.stream().allMatch(c -> c.getStatus() == Connection.Status.CONNECTED);
   }
 
-  private void startCallingSide(NatsSettings settings, ClusterConnection source, String targetCluster, ServiceTracing tracing) {
+  private void startCallingSide(
+      NatsSettings settings,
+      ClusterConnection source,
+      String targetCluster,
+      ServiceTracing tracing) {
     String name = source.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-calling-side");
     JetStream jetStream = jetStream(nats);
     WorkerFactory workers = source.newWorkerFactory();
-    workers.newWorker(NatsTransport.taskQueueFor(targetCluster)).registerActivitiesImplementations(new NatsCallActivity(jetStream, settings, tracing.openTelemetry(), cancelMarkers(nats, settings)));
+    workers
+        .newWorker(NatsTransport.taskQueueFor(targetCluster))
+        .registerActivitiesImplementations(
+            new NatsCallActivity(
+                jetStream, settings, tracing.openTelemetry(), cancelMarkers(nats, settings)));
     workers.start();
-    stopOrder.add(() -> {
-      // the publish activity is short: let the ones running finish, Temporal retries any cut off
-      workers.shutdown();
-      workers.awaitTermination(drainGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      workers.shutdownNow();
-    });
-    OutcomeSignaller signaller = new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings), tracing);
-    consume(nats, settings, settings.resultsStream(), name + "-outcomes", settings.resultsSubject(name), 1_000,
-        signaller::onMessage, new DeadLetters(jetStream, settings), "results");
-    log.info("NATS calling side up: {} publishes calls to {} and signals outcomes from {}",
-        NatsTransport.taskQueueFor(targetCluster), settings.callsSubject(targetCluster), settings.resultsSubject(name));
+    stopOrder.add(
+        () -> {
+          // the publish activity is short: let the ones running finish, Temporal retries any cut
+          // off
+          workers.shutdown();
+          workers.awaitTermination(
+              drainGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          workers.shutdownNow();
+        });
+    OutcomeSignaller signaller =
+        new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings), tracing);
+    consume(
+        nats,
+        settings,
+        settings.resultsStream(),
+        name + "-outcomes",
+        settings.resultsSubject(name),
+        1_000,
+        signaller::onMessage,
+        new DeadLetters(jetStream, settings),
+        "results");
+    log.info(
+        "NATS calling side up: {} publishes calls to {} and signals outcomes from {}",
+        NatsTransport.taskQueueFor(targetCluster),
+        settings.callsSubject(targetCluster),
+        settings.resultsSubject(name));
   }
 
-  private void startTargetSide(NatsSettings settings, ClusterConnection target, ServiceTracing tracing) {
+  private void startTargetSide(
+      NatsSettings settings, ClusterConnection target, ServiceTracing tracing) {
     String name = target.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-relay");
     JetStream jetStream = jetStream(nats);
     DeadLetters deadLetters = new DeadLetters(jetStream, settings);
-    relay = new CallRelay(settings, jetStream, new RemoteRuns(target.client()), deadLetters, tracing, cancelMarkers(nats, settings));
+    relay =
+        new CallRelay(
+            settings,
+            jetStream,
+            new RemoteRuns(target.client()),
+            deadLetters,
+            tracing,
+            cancelMarkers(nats, settings));
     stopOrder.add(relay);
-    consume(nats, settings, settings.callsStream(), name + "-calls", settings.callsSubject(name), settings.maxHeldCalls(),
-        relay::onCall, deadLetters, "calls");
-    consume(nats, settings, settings.callsStream(), name + "-cancels", settings.cancelsSubject(name), 1_000,
-        relay::onCancel, deadLetters, "cancels");
-    log.info("NATS relay up: runs calls from {} on {}", settings.callsSubject(name), target.endpoint().address());
+    consume(
+        nats,
+        settings,
+        settings.callsStream(),
+        name + "-calls",
+        settings.callsSubject(name),
+        settings.maxHeldCalls(),
+        relay::onCall,
+        deadLetters,
+        "calls");
+    consume(
+        nats,
+        settings,
+        settings.callsStream(),
+        name + "-cancels",
+        settings.cancelsSubject(name),
+        1_000,
+        relay::onCancel,
+        deadLetters,
+        "cancels");
+    log.info(
+        "NATS relay up: runs calls from {} on {}",
+        settings.callsSubject(name),
+        target.endpoint().address());
   }
 
   /** Calls the relay of this process holds open right now (0 without a target side). */
@@ -152,7 +221,8 @@ public final class NatsCoordinator implements AutoCloseable {
     try {
       JetStreamTopology.ensure(nats, settings);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot set up the JetStream streams on " + settings.url() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot set up the JetStream streams on " + settings.url() + ": " + e.getMessage(), e);
     }
     return nats;
   }
@@ -161,7 +231,8 @@ public final class NatsCoordinator implements AutoCloseable {
     try {
       return CancelMarkers.open(nats, settings);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot open the cancel-marker bucket on " + settings.url() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the cancel-marker bucket on " + settings.url() + ": " + e.getMessage(), e);
     }
   }
 
@@ -169,7 +240,9 @@ public final class NatsCoordinator implements AutoCloseable {
     try {
       return nats.jetStream();
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("JetStream is not available on this NATS server (start it with -js): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "JetStream is not available on this NATS server (start it with -js): " + e.getMessage(),
+          e);
     }
   }
 
@@ -177,8 +250,16 @@ public final class NatsCoordinator implements AutoCloseable {
    * A durable consumer whose handler failures are bounded: a message that keeps failing in
    * unexpected ways is dead-lettered after {@link NatsSettings#maxDeliveries()} deliveries.
    */
-  private void consume(Connection nats, NatsSettings settings, String stream, String durable, String subject, long maxAckPending,
-      Consumer<Message> handler, DeadLetters deadLetters, String kind) {
+  private void consume(
+      Connection nats,
+      NatsSettings settings,
+      String stream,
+      String durable,
+      String subject,
+      long maxAckPending,
+      Consumer<Message> handler,
+      DeadLetters deadLetters,
+      String kind) {
     ConsumerConfiguration config =
         ConsumerConfiguration.builder()
             .durable(durable)
@@ -192,27 +273,39 @@ public final class NatsCoordinator implements AutoCloseable {
       ConsumerContext consumer = nats.getStreamContext(stream).createOrUpdateConsumer(config);
       MessageConsumer running =
           consumer.consume(
-              // short pull expiry: after a broker restart the consumer notices and resumes within seconds
+              // short pull expiry: after a broker restart the consumer notices and resumes within
+              // seconds
               ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).build(),
               message -> {
                 try {
                   handler.accept(message);
                 } catch (RuntimeException unexpected) {
                   if (message.metaData().deliveredCount() >= settings.maxDeliveries()) {
-                    deadLetters.deadLetter(message, kind, "failed " + settings.maxDeliveries() + " times: " + unexpected);
+                    deadLetters.deadLetter(
+                        message,
+                        kind,
+                        "failed " + settings.maxDeliveries() + " times: " + unexpected);
                   } else {
-                    log.warn("message on {} failed, will be redelivered: {}", subject, unexpected.toString());
+                    log.warn(
+                        "message on {} failed, will be redelivered: {}",
+                        subject,
+                        unexpected.toString());
                     message.nakWithDelay(settings.ackWait().dividedBy(3));
                   }
                 }
               });
       stopOrder.add(running::stop);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot create the durable consumer " + durable + " on " + stream + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create the durable consumer " + durable + " on " + stream + ": " + e.getMessage(),
+          e);
     }
   }
 
-  /** Stops at once, as SIGKILL would: held calls are redelivered to the next relay after the ack wait. */
+  /**
+   * Stops at once, as SIGKILL would: held calls are redelivered to the next relay after the ack
+   * wait.
+   */
   public void kill() {
     close();
   }

@@ -6,8 +6,8 @@ import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.NatsAccess;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
-import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceMain;
+import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
@@ -17,48 +17,76 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Runs one NATS coordinator process — the calling side, the target side, or both — until SIGTERM / Ctrl-C. */
+/**
+ * Runs one NATS coordinator process — the calling side, the target side, or both — until SIGTERM /
+ * Ctrl-C.
+ */
 @Command(
     name = "nats-coordinator",
     mixinStandardHelpOptions = true,
     versionProvider = ServiceVersion.class,
     sortOptions = false,
     description = {
-        "Carries cross-cluster calls over JetStream: publishes calls from the calling cluster's queue,"
-            + " runs them as workflows on the target cluster, and signals the outcomes back.",
-        "NATS: NATS_URL, NATS_CREDS or NATS_USER/NATS_PASSWORD, and TLS as PEM files NATS_CA, NATS_CERT, NATS_KEY"
-            + " (the last two for mutual TLS). Clusters come from Temporal profiles named after them"
-            + " (TEMPORAL_CONFIG_FILE), then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
-        ""})
+      "Carries cross-cluster calls over JetStream: publishes calls from the calling cluster's queue,"
+          + " runs them as workflows on the target cluster, and signals the outcomes back.",
+      "NATS: NATS_URL, NATS_CREDS or NATS_USER/NATS_PASSWORD, and TLS as PEM files NATS_CA, NATS_CERT, NATS_KEY"
+          + " (the last two for mutual TLS). Clusters come from Temporal profiles named after them"
+          + " (TEMPORAL_CONFIG_FILE), then from the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
+      ""
+    })
 public final class NatsCoordinatorMain extends ServiceMain {
 
-  /** Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its own, so all run side by side. */
+  /**
+   * Its HTTP port unless XCLUSTER_HTTP_PORT or --http-port says otherwise; each service has its
+   * own, so all run side by side.
+   */
   public static final int HTTP_PORT = 8083;
+
   /** The service name in traces and logs. */
   public static final String SERVICE_NAME = "nats-coordinator";
 
-  @Option(names = "--side", defaultValue = "${env:XCLUSTER_NATS_SIDE:-both}", converter = SideConverter.class,
-      description = "calling (next to the calling cluster), target (next to the target cluster) or both"
-          + " (env XCLUSTER_NATS_SIDE, default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--side",
+      defaultValue = "${env:XCLUSTER_NATS_SIDE:-both}",
+      converter = SideConverter.class,
+      description =
+          "calling (next to the calling cluster), target (next to the target cluster) or both"
+              + " (env XCLUSTER_NATS_SIDE, default: ${DEFAULT-VALUE}).")
   NatsCoordinator.Side side;
 
-  @Option(names = "--nats-url", description = "NATS server(s) with JetStream; overrides NATS_URL (default: " + NatsAccess.DEFAULT_URL + ").")
+  @Option(
+      names = "--nats-url",
+      description =
+          "NATS server(s) with JetStream; overrides NATS_URL (default: "
+              + NatsAccess.DEFAULT_URL
+              + ").")
   String natsUrl;
 
   @Mixin TwoClusterOptions clusters;
 
-  @Option(names = "--allow-workflow-type", split = ",", defaultValue = "${env:XCLUSTER_ALLOWED_WORKFLOW_TYPES}",
-      description = "Remote workflow types the relay may start, comma-separated (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: any).")
+  @Option(
+      names = "--allow-workflow-type",
+      split = ",",
+      defaultValue = "${env:XCLUSTER_ALLOWED_WORKFLOW_TYPES}",
+      description =
+          "Remote workflow types the relay may start, comma-separated (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: any).")
   Set<String> allowedWorkflowTypes;
 
-  @Option(names = "--results-subject", split = ",", defaultValue = "${env:XCLUSTER_NATS_RESULTS_SUBJECTS}",
-      description = "Subjects the relay may publish outcomes to, comma-separated, NATS wildcards allowed, each under"
-          + " xcluster.results.; a call asking for its outcome elsewhere is dead-lettered before it starts"
-          + " (env XCLUSTER_NATS_RESULTS_SUBJECTS, default: xcluster.results.*).")
+  @Option(
+      names = "--results-subject",
+      split = ",",
+      defaultValue = "${env:XCLUSTER_NATS_RESULTS_SUBJECTS}",
+      description =
+          "Subjects the relay may publish outcomes to, comma-separated, NATS wildcards allowed, each under"
+              + " xcluster.results.; a call asking for its outcome elsewhere is dead-lettered before it starts"
+              + " (env XCLUSTER_NATS_RESULTS_SUBJECTS, default: xcluster.results.*).")
   Set<String> resultsSubjects;
 
-  @Option(names = "--duplicate-window", defaultValue = "${env:XCLUSTER_NATS_DUPLICATE_WINDOW:-2m}",
-      description = "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duplicate-window",
+      defaultValue = "${env:XCLUSTER_NATS_DUPLICATE_WINDOW:-2m}",
+      description =
+          "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
 
   public NatsCoordinatorMain() {
@@ -76,42 +104,69 @@ public final class NatsCoordinatorMain extends ServiceMain {
     try {
       settings = NatsSettings.defaults(access).withDuplicateWindow(duplicateWindow);
     } catch (IllegalArgumentException invalid) {
-      throw ConfigException.invalid("--duplicate-window / XCLUSTER_NATS_DUPLICATE_WINDOW", duplicateWindow, invalid.getMessage());
+      throw ConfigException.invalid(
+          "--duplicate-window / XCLUSTER_NATS_DUPLICATE_WINDOW",
+          duplicateWindow,
+          invalid.getMessage());
     }
     if (resultsSubjects != null) {
-      Set<String> subjects = resultsSubjects.stream().map(String::trim).filter(subject -> !subject.isEmpty())
-          .collect(java.util.stream.Collectors.toSet());
+      Set<String> subjects =
+          resultsSubjects.stream()
+              .map(String::trim)
+              .filter(subject -> !subject.isEmpty())
+              .collect(java.util.stream.Collectors.toSet());
       try {
         settings = settings.withResultsSubjects(subjects);
       } catch (IllegalArgumentException invalid) {
-        throw ConfigException.invalid("--results-subject / XCLUSTER_NATS_RESULTS_SUBJECTS", String.join(",", subjects), invalid.getMessage());
+        throw ConfigException.invalid(
+            "--results-subject / XCLUSTER_NATS_RESULTS_SUBJECTS",
+            String.join(",", subjects),
+            invalid.getMessage());
       }
     }
     if (allowedWorkflowTypes != null) {
-      settings = settings.allowing(allowedWorkflowTypes.stream().map(String::trim).filter(type -> !type.isEmpty()).collect(java.util.stream.Collectors.toSet()));
+      settings =
+          settings.allowing(
+              allowedWorkflowTypes.stream()
+                  .map(String::trim)
+                  .filter(type -> !type.isEmpty())
+                  .collect(java.util.stream.Collectors.toSet()));
     }
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
     }
-    // only the cluster(s) this side talks to must be configured: a calling side need not see eu-west's TLS files
-    ResolvedCluster source = side != NatsCoordinator.Side.TARGET ? clusters.source(start.profiles()) : null;
-    ResolvedCluster target = side != NatsCoordinator.Side.CALLING ? clusters.target(start.profiles()) : null;
+    // only the cluster(s) this side talks to must be configured: a calling side need not see
+    // eu-west's TLS files
+    ResolvedCluster source =
+        side != NatsCoordinator.Side.TARGET ? clusters.source(start.profiles()) : null;
+    ResolvedCluster target =
+        side != NatsCoordinator.Side.CALLING ? clusters.target(start.profiles()) : null;
     ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
     ClusterConnection targetConnection = target == null ? null : running.connect("target", target);
     ClusterConnection sourceConnection = source == null ? null : running.connect("calling", source);
-    // NATS down at start-up is retried like a cluster that is down (NatsCoordinator says so with IllegalStateException)
+    // NATS down at start-up is retried like a cluster that is down (NatsCoordinator says so with
+    // IllegalStateException)
     NatsSettings coordinatorSettings = settings;
     ClusterConnection callingSide = sourceConnection;
     ClusterConnection targetSide = targetConnection;
-    NatsCoordinator coordinator = process.retryWhileUnreachable(
-        () -> NatsCoordinator.start(coordinatorSettings, callingSide, targetSide, clusters.targetCluster, tracing), IllegalStateException.class);
+    NatsCoordinator coordinator =
+        process.retryWhileUnreachable(
+            () ->
+                NatsCoordinator.start(
+                    coordinatorSettings, callingSide, targetSide, clusters.targetCluster, tracing),
+            IllegalStateException.class);
     process.onStop(() -> coordinator.close(service.shutdownGrace));
     process.health().require("nats", coordinator::natsConnected);
-    process.log().info("nats coordinator up: side {}, {} -> {} via {}", side.name().toLowerCase(),
-        source == null ? clusters.sourceCluster : source.endpoint().address(),
-        target == null ? clusters.targetCluster : target.endpoint().address(), access.describe());
+    process
+        .log()
+        .info(
+            "nats coordinator up: side {}, {} -> {} via {}",
+            side.name().toLowerCase(),
+            source == null ? clusters.sourceCluster : source.endpoint().address(),
+            target == null ? clusters.targetCluster : target.endpoint().address(),
+            access.describe());
     return running.serveUntilStopped();
   }
 
@@ -124,7 +179,8 @@ public final class NatsCoordinatorMain extends ServiceMain {
           return candidate;
         }
       }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a side; use calling, target or both");
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a side; use calling, target or both");
     }
   }
 }

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs both sides of the NATS coordinator in this JVM or as {@link NatsCoordinatorMain}; found through META-INF/services. */
+/**
+ * Runs both sides of the NATS coordinator in this JVM or as {@link NatsCoordinatorMain}; found
+ * through META-INF/services.
+ */
 public final class NatsLauncher implements TransportLauncher {
 
   /** Tests: a call held by a killed relay is redelivered after 2 s. */
@@ -39,7 +42,9 @@ public final class NatsLauncher implements TransportLauncher {
     if (!launch.allowedWorkflowTypes().isEmpty()) {
       settings = settings.allowing(launch.allowedWorkflowTypes());
     }
-    NatsCoordinator coordinator = NatsCoordinator.startBothSides(settings, launch.source(), launch.target(), launch.tracing());
+    NatsCoordinator coordinator =
+        NatsCoordinator.startBothSides(
+            settings, launch.source(), launch.target(), launch.tracing());
     return new RunningTransport() {
       @Override
       public void kill() {
@@ -58,7 +63,8 @@ public final class NatsLauncher implements TransportLauncher {
     List<String> args = new ArrayList<>(List.of("--nats-url", launch.requireNatsUrl(name())));
     args.addAll(TwoClusterOptions.asArguments(launch.source(), launch.target()));
     if (!launch.allowedWorkflowTypes().isEmpty()) {
-      args.addAll(List.of("--allow-workflow-type", String.join(",", launch.allowedWorkflowTypes())));
+      args.addAll(
+          List.of("--allow-workflow-type", String.join(",", launch.allowedWorkflowTypes())));
     }
     args.addAll(List.of("--http-port", "0"));
     return new ProcessLaunch(NatsCoordinatorMain.class.getName(), args, "nats coordinator up");

@@ -6,15 +6,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The JetStream layout and limits the coordinator uses. Subjects are
- * {@code <prefix>.calls.<targetCluster>}, {@code <prefix>.cancels.<targetCluster>},
- * {@code <prefix>.results.<sourceCluster>} and {@code <prefix>.dlq.<kind>}, in three file-backed
- * streams (calls and cancels; results; dead letters).
+ * The JetStream layout and limits the coordinator uses. Subjects are {@code
+ * <prefix>.calls.<targetCluster>}, {@code <prefix>.cancels.<targetCluster>}, {@code
+ * <prefix>.results.<sourceCluster>} and {@code <prefix>.dlq.<kind>}, in three file-backed streams
+ * (calls and cancels; results; dead letters).
  *
  * @param url the NATS server, e.g. {@code nats://127.0.0.1:4222}
  * @param prefix the subject prefix and stream name stem
- * @param ackWait how long a delivered message may stay unacknowledged before redelivery; the
- *     relay keeps held calls alive with in-progress acks at a third of this
+ * @param ackWait how long a delivered message may stay unacknowledged before redelivery; the relay
+ *     keeps held calls alive with in-progress acks at a third of this
  * @param maxDeliveries deliveries after which a message that keeps failing is dead-lettered
  * @param duplicateWindow JetStream's de-duplication window for {@code Nats-Msg-Id}
  * @param maxHeldCalls how many calls the relay may hold open at once (consumer max ack pending)
@@ -22,8 +22,8 @@ import java.util.Set;
  * @param allowedWorkflowTypes remote workflow types the relay may start; empty allows any
  * @param access credentials and TLS for the connection (the URL in it is {@code url})
  * @param resultsSubjects where the relay may publish outcomes: subjects or NATS wildcards under
- *     {@code <prefix>.results.}; a call asking for its outcome anywhere else is dead-lettered before
- *     anything starts. Empty means {@code <prefix>.results.*}
+ *     {@code <prefix>.results.}; a call asking for its outcome anywhere else is dead-lettered
+ *     before anything starts. Empty means {@code <prefix>.results.*}
  */
 public record NatsSettings(
     String url,
@@ -41,34 +41,59 @@ public record NatsSettings(
 
   public NatsSettings {
     if (url == null || !url.matches("(nats|tls)://[^\\s]+")) {
-      throw new IllegalArgumentException("NATS url '" + url + "' is not of the form nats://host:port");
+      throw new IllegalArgumentException(
+          "NATS url '" + url + "' is not of the form nats://host:port");
     }
     if (prefix == null || !prefix.matches("[a-z][a-z0-9_-]*")) {
-      throw new IllegalArgumentException("NATS subject prefix '" + prefix + "' must be lower-case letters, digits, '-' or '_'");
+      throw new IllegalArgumentException(
+          "NATS subject prefix '" + prefix + "' must be lower-case letters, digits, '-' or '_'");
     }
     Objects.requireNonNull(ackWait, "ackWait");
     if (maxDeliveries < 1) {
-      throw new IllegalArgumentException("NATS maxDeliveries must be at least 1, was " + maxDeliveries);
+      throw new IllegalArgumentException(
+          "NATS maxDeliveries must be at least 1, was " + maxDeliveries);
     }
     Objects.requireNonNull(duplicateWindow, "duplicateWindow");
     Objects.requireNonNull(retention, "retention");
-    allowedWorkflowTypes = allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
+    allowedWorkflowTypes =
+        allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
     access = access == null ? new NatsAccess(url, null, null, null, null) : access;
     if (!access.url().equals(url)) {
-      throw new IllegalArgumentException("NATS url '" + url + "' differs from the access settings' '" + access.url() + "'");
+      throw new IllegalArgumentException(
+          "NATS url '" + url + "' differs from the access settings' '" + access.url() + "'");
     }
-    resultsSubjects = resultsSubjects == null || resultsSubjects.isEmpty() ? Set.of(prefix + ".results.*") : Set.copyOf(resultsSubjects);
+    resultsSubjects =
+        resultsSubjects == null || resultsSubjects.isEmpty()
+            ? Set.of(prefix + ".results.*")
+            : Set.copyOf(resultsSubjects);
     for (String subject : resultsSubjects) {
       if (!subject.startsWith(prefix + ".results.") || !SubjectPattern.isValid(subject)) {
         throw new IllegalArgumentException(
-            "NATS results subject '" + subject + "' must be a subject or wildcard under " + prefix + ".results. (the results stream)");
+            "NATS results subject '"
+                + subject
+                + "' must be a subject or wildcard under "
+                + prefix
+                + ".results. (the results stream)");
       }
     }
   }
 
-  /** Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held calls, 30 days. */
+  /**
+   * Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held
+   * calls, 30 days.
+   */
   public static NatsSettings defaults(String url) {
-    return new NatsSettings(url, "xcluster", Duration.ofSeconds(30), 5, Duration.ofMinutes(2), 20_000, Duration.ofDays(30), Set.of(), null, Set.of());
+    return new NatsSettings(
+        url,
+        "xcluster",
+        Duration.ofSeconds(30),
+        5,
+        Duration.ofMinutes(2),
+        20_000,
+        Duration.ofDays(30),
+        Set.of(),
+        null,
+        Set.of());
   }
 
   /** The defaults, reaching NATS with {@code access} (credentials, TLS). */
@@ -77,29 +102,86 @@ public record NatsSettings(
   }
 
   public NatsSettings withAccess(NatsAccess newAccess) {
-    return new NatsSettings(newAccess.url(), prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, newAccess, resultsSubjects);
+    return new NatsSettings(
+        newAccess.url(),
+        prefix,
+        ackWait,
+        maxDeliveries,
+        duplicateWindow,
+        maxHeldCalls,
+        retention,
+        allowedWorkflowTypes,
+        newAccess,
+        resultsSubjects);
   }
 
   public NatsSettings withAckWait(Duration newAckWait) {
-    return new NatsSettings(url, prefix, newAckWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, access, resultsSubjects);
+    return new NatsSettings(
+        url,
+        prefix,
+        newAckWait,
+        maxDeliveries,
+        duplicateWindow,
+        maxHeldCalls,
+        retention,
+        allowedWorkflowTypes,
+        access,
+        resultsSubjects);
   }
 
   public NatsSettings withDuplicateWindow(Duration newWindow) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, newWindow, maxHeldCalls, retention, allowedWorkflowTypes, access, resultsSubjects);
+    return new NatsSettings(
+        url,
+        prefix,
+        ackWait,
+        maxDeliveries,
+        newWindow,
+        maxHeldCalls,
+        retention,
+        allowedWorkflowTypes,
+        access,
+        resultsSubjects);
   }
 
   public NatsSettings allowing(Set<String> workflowTypes) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, workflowTypes, access, resultsSubjects);
+    return new NatsSettings(
+        url,
+        prefix,
+        ackWait,
+        maxDeliveries,
+        duplicateWindow,
+        maxHeldCalls,
+        retention,
+        workflowTypes,
+        access,
+        resultsSubjects);
   }
 
-  /** Outcomes only to {@code subjects} (each under {@code <prefix>.results.}); empty restores the default. */
+  /**
+   * Outcomes only to {@code subjects} (each under {@code <prefix>.results.}); empty restores the
+   * default.
+   */
   public NatsSettings withResultsSubjects(Set<String> subjects) {
-    return new NatsSettings(url, prefix, ackWait, maxDeliveries, duplicateWindow, maxHeldCalls, retention, allowedWorkflowTypes, access, subjects);
+    return new NatsSettings(
+        url,
+        prefix,
+        ackWait,
+        maxDeliveries,
+        duplicateWindow,
+        maxHeldCalls,
+        retention,
+        allowedWorkflowTypes,
+        access,
+        subjects);
   }
 
-  /** Whether {@code replySubject} is one of the results subjects, so the relay may publish an outcome there. */
+  /**
+   * Whether {@code replySubject} is one of the results subjects, so the relay may publish an
+   * outcome there.
+   */
   boolean allowsReplyTo(String replySubject) {
-    return resultsSubjects.stream().anyMatch(pattern -> SubjectPattern.matches(pattern, replySubject));
+    return resultsSubjects.stream()
+        .anyMatch(pattern -> SubjectPattern.matches(pattern, replySubject));
   }
 
   public String callsStream() {

@@ -5,10 +5,14 @@ import io.xcluster.port.spi.CrossClusterTransport;
 import io.xcluster.port.spi.OutcomeProtocol;
 import java.time.Duration;
 
-/** The NATS coordinator as the calling side's configuration sees it: {@code XCLUSTER_TRANSPORT=nats}. */
+/**
+ * The NATS coordinator as the calling side's configuration sees it: {@code
+ * XCLUSTER_TRANSPORT=nats}.
+ */
 public final class NatsTransport implements CrossClusterTransport {
 
   public static final String NAME = "nats";
+
   /** The publish activity is short; a silent worker is replaced quickly. */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -24,6 +28,10 @@ public final class NatsTransport implements CrossClusterTransport {
 
   @Override
   public CallRoute routeTo(String targetCluster) {
-    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.SIGNALED_AFTER_HANDOVER);
+    return new CallRoute(
+        NAME,
+        taskQueueFor(targetCluster),
+        HEARTBEAT_TIMEOUT,
+        OutcomeProtocol.SIGNALED_AFTER_HANDOVER);
   }
 }

@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 
 /**
  * One warning when something this process depends on (a cluster, the broker) starts failing, one
- * line when it works again — instead of a warning per message per retry while an outage lasts.
- * The failures in between are counted and logged at debug level.
+ * line when it works again — instead of a warning per message per retry while an outage lasts. The
+ * failures in between are counted and logged at debug level.
  */
 final class OutageLog {
 
@@ -14,7 +14,9 @@ final class OutageLog {
   private final String what;
   private final AtomicLong failuresSinceOk = new AtomicLong();
 
-  /** @param what what fails, e.g. "starting calls on eu-west" */
+  /**
+   * @param what what fails, e.g. "starting calls on eu-west"
+   */
   OutageLog(Logger log, String what) {
     this.log = log;
     this.what = what;
@@ -22,7 +24,11 @@ final class OutageLog {
 
   void failed(String subject, Object problem) {
     if (failuresSinceOk.getAndIncrement() == 0) {
-      log.warn("{} fails ({}: {}); retrying with back-off, one line when it works again", what, subject, problem);
+      log.warn(
+          "{} fails ({}: {}); retrying with back-off, one line when it works again",
+          what,
+          subject,
+          problem);
     } else {
       log.debug("{} still fails ({}: {})", what, subject, problem);
     }

@@ -1,6 +1,9 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.Message;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.xcluster.port.call.CallId;
@@ -10,15 +13,12 @@ import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
 import io.xcluster.tracing.ServiceTracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calling side's consumer of the results stream: signals each outcome to the workflow that
- * made the call (its id is inside the call id). The workflow ignores duplicates.
+ * The calling side's consumer of the results stream: signals each outcome to the workflow that made
+ * the call (its id is inside the call id). The workflow ignores duplicates.
  */
 final class OutcomeSignaller {
 
@@ -27,8 +27,13 @@ final class OutcomeSignaller {
   private final WorkflowClient callers;
   private final DeadLetters deadLetters;
   private final ServiceTracing tracing;
-  /** An outage of the calling cluster is retried for as long as it lasts (the outcome waits in the stream), logged once. */
-  private final OutageLog callersOutage = new OutageLog(log, "signalling outcomes to the calling cluster");
+
+  /**
+   * An outage of the calling cluster is retried for as long as it lasts (the outcome waits in the
+   * stream), logged once.
+   */
+  private final OutageLog callersOutage =
+      new OutageLog(log, "signalling outcomes to the calling cluster");
 
   OutcomeSignaller(WorkflowClient callers, DeadLetters deadLetters, ServiceTracing tracing) {
     this.callers = callers;
@@ -43,22 +48,30 @@ final class OutcomeSignaller {
       delivered = CallPayloads.fromBytes(message.getData(), DeliveredOutcome.class);
       callId = CallId.parse(delivered.callId());
     } catch (RuntimeException undecodable) {
-      deadLetters.deadLetter(message, "results", "undecodable outcome: " + undecodable.getMessage());
+      deadLetters.deadLetter(
+          message, "results", "undecodable outcome: " + undecodable.getMessage());
       return;
     }
     Span span =
-        tracing.tracer("io.xcluster.transport.nats").spanBuilder("xcluster.nats.signal-outcome")
+        tracing
+            .tracer("io.xcluster.transport.nats")
+            .spanBuilder("xcluster.nats.signal-outcome")
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
             .startSpan();
     CallSpans.tag(span, callId, "", NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
     try (Scope ignored = span.makeCurrent()) {
-      callers.newUntypedWorkflowStub(callId.sourceWorkflowId()).signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
+      callers
+          .newUntypedWorkflowStub(callId.sourceWorkflowId())
+          .signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
       callersOutage.succeeded();
       message.ack();
     } catch (WorkflowNotFoundException closed) {
-      log.info("call {}: the calling workflow is gone or closed; outcome {} not needed", callId, delivered.outcome().kind());
+      log.info(
+          "call {}: the calling workflow is gone or closed; outcome {} not needed",
+          callId,
+          delivered.outcome().kind());
       message.ack();
     } catch (RuntimeException unreachable) {
       callersOutage.failed("call " + callId, unreachable.toString());

@@ -2,7 +2,10 @@ package io.xcluster.transport.nats;
 
 import java.time.Duration;
 
-/** Back-off for retries through an outage: 1 s, doubling, at most 10 s — so work resumes within 10 s of recovery. */
+/**
+ * Back-off for retries through an outage: 1 s, doubling, at most 10 s — so work resumes within 10 s
+ * of recovery.
+ */
 final class RetryDelay {
 
   static final Duration FIRST = Duration.ofSeconds(1);

@@ -1,6 +1,9 @@
 package io.xcluster.transport.nats;
 
-/** NATS subject wildcards as the server reads them: {@code *} is one token, a final {@code >} one or more. */
+/**
+ * NATS subject wildcards as the server reads them: {@code *} is one token, a final {@code >} one or
+ * more.
+ */
 final class SubjectPattern {
 
   private SubjectPattern() {}

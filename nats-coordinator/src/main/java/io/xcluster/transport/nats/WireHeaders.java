@@ -3,18 +3,24 @@ package io.xcluster.transport.nats;
 /** Headers the coordinator puts on its messages (besides JetStream's {@code Nats-Msg-Id}). */
 final class WireHeaders {
 
-  /** The call id, also on results and dead letters, so a message can be traced without decoding it. */
+  /**
+   * The call id, also on results and dead letters, so a message can be traced without decoding it.
+   */
   static final String CALL_ID = "Xcluster-Call-Id";
+
   /**
    * The calling workflow's run id: part of the call's and the outcome's {@code Nats-Msg-Id}, so a
    * second run of the calling workflow (started again under the same id) gets an outcome of its own
    * instead of being de-duplicated away.
    */
   static final String CALLER_RUN = "Xcluster-Caller-Run";
+
   /** Where the relay publishes the outcome of a call. */
   static final String REPLY_SUBJECT = "Xcluster-Reply-Subject";
+
   /** Why a message was dead-lettered. */
   static final String DEAD_LETTER_REASON = "Xcluster-Dead-Letter-Reason";
+
   /** The subject a dead letter was first published to. */
   static final String ORIGINAL_SUBJECT = "Xcluster-Original-Subject";
 

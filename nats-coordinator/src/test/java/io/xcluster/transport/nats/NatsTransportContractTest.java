@@ -14,12 +14,12 @@ import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.testkit.contract.ContractRemoteWorkflow;
 import io.xcluster.testkit.contract.RemoteBehaviour;
 import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.testkit.nats.LocalNatsServer;
-import io.xcluster.port.spi.CallRoute;
-import io.xcluster.runtime.launch.TransportLaunch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +41,21 @@ public class NatsTransportContractTest extends TransportContractTest {
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     if (nats == null) {
-      assumeTrue(LocalNatsServer.availableForTests(), "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
+      assumeTrue(
+          LocalNatsServer.availableForTests(),
+          "nats-server not found on PATH or in /usr/sbin: the NATS transport's tests need it (apt-get install nats-server)");
       nats = LocalNatsServer.startThrowAway();
       // the subjects and streams the launcher's coordinator uses, for the broker-only cases below
       settings = NatsSettings.defaults(nats.url());
     }
     // through the launch seam, as the stacks start it
-    return new NatsLauncher().startInProcess(TransportLaunch.between(source, target).withNatsUrl(nats.url())
-        .allowing(Set.of(ContractRemoteWorkflow.TYPE)).withQuickRecovery())::kill;
+    return new NatsLauncher()
+            .startInProcess(
+                TransportLaunch.between(source, target)
+                    .withNatsUrl(nats.url())
+                    .allowing(Set.of(ContractRemoteWorkflow.TYPE))
+                    .withQuickRecovery())
+        ::kill;
   }
 
   @Override
@@ -67,9 +74,12 @@ public class NatsTransportContractTest extends TransportContractTest {
   void natsServerDownAndRestartedMidFlightLosesNoCall() throws Exception {
     List<Caller> callers = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      callers.add(startCaller("broker-restart", RemoteBehaviour.hold("r" + i, 2_000), REMOTE_TIMEOUT));
+      callers.add(
+          startCaller("broker-restart", RemoteBehaviour.hold("r" + i, 2_000), REMOTE_TIMEOUT));
     }
-    awaitCondition("some calls reached eu-west", () -> callers.stream().anyMatch(c -> executionsOf(c.remoteWorkflowId()) == 1));
+    awaitCondition(
+        "some calls reached eu-west",
+        () -> callers.stream().anyMatch(c -> executionsOf(c.remoteWorkflowId()) == 1));
 
     nats.stop();
     for (int i = 20; i < 25; i++) { // placed while the broker is down: their publish is retried
@@ -79,7 +89,8 @@ public class NatsTransportContractTest extends TransportContractTest {
     nats.startAgain();
 
     for (int i = 0; i < callers.size(); i++) {
-      assertEquals("done:r" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
+      assertEquals(
+          "done:r" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
       assertEquals(1, executionsOf(callers.get(i).remoteWorkflowId()));
     }
   }
@@ -91,14 +102,20 @@ public class NatsTransportContractTest extends TransportContractTest {
     CallRequest again =
         new CallRequest(
             CallId.parse(caller.remoteWorkflowId()),
-            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, REMOTE_TIMEOUT),
+            new RemoteTarget(
+                "eu-west",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                REMOTE_TIMEOUT),
             CallPayloads.encode(RemoteBehaviour.complete("once")));
 
     // the same call again, as a new message (as after JetStream's duplicate window has passed)
     long sequence = publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(again), true);
 
     awaitCondition("the relay has processed the duplicate", () -> callsAckedThrough(sequence));
-    assertEquals(1, executionsOf(caller.remoteWorkflowId()), "the duplicate attached to the closed run");
+    assertEquals(
+        1, executionsOf(caller.remoteWorkflowId()), "the duplicate attached to the closed run");
   }
 
   @Test
@@ -106,14 +123,25 @@ public class NatsTransportContractTest extends TransportContractTest {
     CallRequest late =
         new CallRequest(
             new CallId("us-east", "overtaken-" + UUID.randomUUID(), "op"),
-            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, REMOTE_TIMEOUT),
+            new RemoteTarget(
+                "eu-west",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                REMOTE_TIMEOUT),
             CallPayloads.encode(RemoteBehaviour.complete("never")));
     try (Connection connection = NatsConnections.connect(nats.url(), "test-canceller")) {
-      new NatsCallActivity(connection.jetStream(), settings, io.opentelemetry.api.OpenTelemetry.noop(),
-          CancelMarkers.open(connection, settings)).cancel(late);
+      new NatsCallActivity(
+              connection.jetStream(),
+              settings,
+              io.opentelemetry.api.OpenTelemetry.noop(),
+              CancelMarkers.open(connection, settings))
+          .cancel(late);
     }
     MessageInfo canceled = awaitOutcome(late.callId());
-    assertTrue(new String(canceled.getData(), StandardCharsets.UTF_8).contains("CANCELED"), "the caller is told at once");
+    assertTrue(
+        new String(canceled.getData(), StandardCharsets.UTF_8).contains("CANCELED"),
+        "the caller is told at once");
 
     long sequence = publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(late), true);
 
@@ -124,15 +152,20 @@ public class NatsTransportContractTest extends TransportContractTest {
   private MessageInfo awaitOutcome(CallId callId) throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-results-reader")) {
       MessageInfo[] found = new MessageInfo[1];
-      awaitCondition("an outcome for " + callId, () -> {
-        try {
-          MessageInfo last = connection.jetStreamManagement().getLastMessage(settings.resultsStream(), settings.resultsSubject("us-east"));
-          found[0] = last;
-          return callId.value().equals(last.getHeaders().getFirst(WireHeaders.CALL_ID));
-        } catch (Exception notYet) {
-          return false;
-        }
-      });
+      awaitCondition(
+          "an outcome for " + callId,
+          () -> {
+            try {
+              MessageInfo last =
+                  connection
+                      .jetStreamManagement()
+                      .getLastMessage(settings.resultsStream(), settings.resultsSubject("us-east"));
+              found[0] = last;
+              return callId.value().equals(last.getHeaders().getFirst(WireHeaders.CALL_ID));
+            } catch (Exception notYet) {
+              return false;
+            }
+          });
       return found[0];
     }
   }
@@ -143,16 +176,20 @@ public class NatsTransportContractTest extends TransportContractTest {
 
     Caller caller = startCaller("huge-call", RemoteBehaviour.complete(huge), REMOTE_TIMEOUT);
 
-    var failed = org.junit.jupiter.api.Assertions.assertThrows(
-        io.temporal.client.WorkflowFailedException.class, () -> caller.outcome());
-    assertTrue(String.valueOf(failed.getCause().getCause()).contains(NatsCallActivity.CALL_UNDELIVERABLE), String.valueOf(failed.getCause()));
+    var failed =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.temporal.client.WorkflowFailedException.class, () -> caller.outcome());
+    assertTrue(
+        String.valueOf(failed.getCause().getCause()).contains(NatsCallActivity.CALL_UNDELIVERABLE),
+        String.valueOf(failed.getCause()));
     assertEquals(0, executionsOf(caller.remoteWorkflowId()));
   }
 
   @Test
   void outcomeTooLargeForNatsArrivesAsATypedFailureInsteadOfBeingRetriedForever() {
     // a small call whose result exceeds nats-server's default 1 MB max payload
-    Caller caller = startCaller("huge", RemoteBehaviour.completeRepeated("x", 1_100_000), REMOTE_TIMEOUT);
+    Caller caller =
+        startCaller("huge", RemoteBehaviour.completeRepeated("x", 1_100_000), REMOTE_TIMEOUT);
 
     var outcome = caller.outcome();
     assertEquals(io.xcluster.port.call.OutcomeKind.FAILED, outcome.kind(), outcome.describe());
@@ -162,13 +199,21 @@ public class NatsTransportContractTest extends TransportContractTest {
 
   @Test
   void undecodableCallIsDeadLetteredWithTheReasonAndTheStreamMovesOn() throws Exception {
-    publishRaw(settings.callsSubject("eu-west"), "{not json".getBytes(StandardCharsets.UTF_8), true);
+    publishRaw(
+        settings.callsSubject("eu-west"), "{not json".getBytes(StandardCharsets.UTF_8), true);
     MessageInfo dead = awaitDeadLetter("calls", "undecodable call");
 
-    assertEquals("{not json", new String(dead.getData(), StandardCharsets.UTF_8), "the dead letter keeps the original body");
-    assertEquals(settings.callsSubject("eu-west"), dead.getHeaders().getFirst(WireHeaders.ORIGINAL_SUBJECT));
+    assertEquals(
+        "{not json",
+        new String(dead.getData(), StandardCharsets.UTF_8),
+        "the dead letter keeps the original body");
+    assertEquals(
+        settings.callsSubject("eu-west"), dead.getHeaders().getFirst(WireHeaders.ORIGINAL_SUBJECT));
     Caller after = startCaller("after-poison", RemoteBehaviour.complete("ok"), REMOTE_TIMEOUT);
-    assertEquals("done:ok", after.outcome().resultOrThrow(String.class), "the poison message blocks nothing");
+    assertEquals(
+        "done:ok",
+        after.outcome().resultOrThrow(String.class),
+        "the poison message blocks nothing");
   }
 
   @Test
@@ -176,12 +221,14 @@ public class NatsTransportContractTest extends TransportContractTest {
     CallRequest request =
         new CallRequest(
             new CallId("us-east", "intruder-" + UUID.randomUUID(), "op"),
-            new RemoteTarget("eu-west", "default", "DropTablesWorkflow", "anything", Duration.ofMinutes(1)),
+            new RemoteTarget(
+                "eu-west", "default", "DropTablesWorkflow", "anything", Duration.ofMinutes(1)),
             CallPayloads.encode("x"));
 
     publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), true);
 
-    awaitDeadLetter("calls", "asks for workflow type DropTablesWorkflow, which this relay may not start");
+    awaitDeadLetter(
+        "calls", "asks for workflow type DropTablesWorkflow, which this relay may not start");
   }
 
   @Test
@@ -189,7 +236,12 @@ public class NatsTransportContractTest extends TransportContractTest {
     CallRequest request =
         new CallRequest(
             new CallId("us-east", "noreply-" + UUID.randomUUID(), "op"),
-            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, Duration.ofMinutes(1)),
+            new RemoteTarget(
+                "eu-west",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                Duration.ofMinutes(1)),
             CallPayloads.encode(RemoteBehaviour.complete("x")));
 
     publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), false);
@@ -205,38 +257,62 @@ public class NatsTransportContractTest extends TransportContractTest {
   }
 
   @Test
-  void callAskingForItsOutcomeOutsideTheResultsSubjectsIsDeadLetteredBeforeAnythingStarts() throws Exception {
+  void callAskingForItsOutcomeOutsideTheResultsSubjectsIsDeadLetteredBeforeAnythingStarts()
+      throws Exception {
     CallRequest request =
         new CallRequest(
             new CallId("us-east", "misdirected-" + UUID.randomUUID(), "op"),
-            new RemoteTarget("eu-west", "default", ContractRemoteWorkflow.TYPE, ContractRemoteWorkflow.TASK_QUEUE, REMOTE_TIMEOUT),
+            new RemoteTarget(
+                "eu-west",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                REMOTE_TIMEOUT),
             CallPayloads.encode(RemoteBehaviour.complete("x")));
     Headers headers = new Headers();
     // a typo, or a publisher pointing outcomes back into the calls stream
     headers.put(WireHeaders.REPLY_SUBJECT, settings.callsSubject("eu-west"));
 
-    long sequence = publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), headers);
+    long sequence =
+        publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), headers);
 
-    awaitDeadLetter("calls", "asks for its outcome on '" + settings.callsSubject("eu-west") + "', which is not one of the results subjects");
-    awaitCondition("the relay has let go of the misdirected call", () -> callsAckedThrough(sequence));
-    assertEquals(0, executionsOf(request.callId().value()), "nothing started for a call whose outcome could not be delivered");
+    awaitDeadLetter(
+        "calls",
+        "asks for its outcome on '"
+            + settings.callsSubject("eu-west")
+            + "', which is not one of the results subjects");
+    awaitCondition(
+        "the relay has let go of the misdirected call", () -> callsAckedThrough(sequence));
+    assertEquals(
+        0,
+        executionsOf(request.callId().value()),
+        "nothing started for a call whose outcome could not be delivered");
   }
 
   @Test
-  void outcomeTheResultsStreamRefusesIsDeadLetteredWithTheOutcomeAttachedInsteadOfRetriedForever() throws Exception {
+  void outcomeTheResultsStreamRefusesIsDeadLetteredWithTheOutcomeAttachedInsteadOfRetriedForever()
+      throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-stream-admin")) {
       JetStreamManagement management = connection.jetStreamManagement();
-      StreamConfiguration original = management.getStreamInfo(settings.resultsStream()).getConfiguration();
+      StreamConfiguration original =
+          management.getStreamInfo(settings.resultsStream()).getConfiguration();
       // the broker answers but refuses: a reason that will not heal by retrying
-      management.updateStream(StreamConfiguration.builder(original).maximumMessageSize(2_000).build());
+      management.updateStream(
+          StreamConfiguration.builder(original).maximumMessageSize(2_000).build());
       try {
-        Caller caller = startCaller("refused-outcome", RemoteBehaviour.completeRepeated("x", 10_000), REMOTE_TIMEOUT);
+        Caller caller =
+            startCaller(
+                "refused-outcome", RemoteBehaviour.completeRepeated("x", 10_000), REMOTE_TIMEOUT);
 
         MessageInfo dead = awaitDeadLetter("outcomes", "JetStream refused the outcome");
 
         String attached = new String(dead.getData(), StandardCharsets.UTF_8);
-        assertTrue(attached.contains(caller.remoteWorkflowId()) && attached.contains("COMPLETED"), "the outcome is attached: " + attached);
-        assertEquals(settings.resultsSubject("us-east"), dead.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT));
+        assertTrue(
+            attached.contains(caller.remoteWorkflowId()) && attached.contains("COMPLETED"),
+            "the outcome is attached: " + attached);
+        assertEquals(
+            settings.resultsSubject("us-east"),
+            dead.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT));
         assertEquals(1, executionsOf(caller.remoteWorkflowId()));
       } finally {
         management.updateStream(original);
@@ -251,7 +327,10 @@ public class NatsTransportContractTest extends TransportContractTest {
     }
   }
 
-  /** Publishes without a message id (so JetStream does not de-duplicate it); returns its stream sequence. */
+  /**
+   * Publishes without a message id (so JetStream does not de-duplicate it); returns its stream
+   * sequence.
+   */
   private long publishRaw(String subject, byte[] body, boolean withReply) throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
       Headers headers = new Headers();
@@ -264,7 +343,8 @@ public class NatsTransportContractTest extends TransportContractTest {
 
   private boolean callsAckedThrough(long sequence) {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-inspector")) {
-      var info = connection.jetStreamManagement().getConsumerInfo(settings.callsStream(), "eu-west-calls");
+      var info =
+          connection.jetStreamManagement().getConsumerInfo(settings.callsStream(), "eu-west-calls");
       return info.getAckFloor().getStreamSequence() >= sequence;
     } catch (Exception e) {
       return false;
@@ -275,17 +355,22 @@ public class NatsTransportContractTest extends TransportContractTest {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-dlq-reader")) {
       JetStreamManagement management = connection.jetStreamManagement();
       MessageInfo[] found = new MessageInfo[1];
-      awaitCondition("a dead letter saying '" + reasonFragment + "'", () -> {
-        try {
-          MessageInfo last = management.getLastMessage(settings.deadLetterStream(), settings.deadLetterSubject(kind));
-          String reason = last.getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON);
-          found[0] = last;
-          return reason != null && reason.contains(reasonFragment);
-        } catch (Exception notYet) {
-          return false;
-        }
-      });
-      assertTrue(found[0].getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON).contains(reasonFragment));
+      awaitCondition(
+          "a dead letter saying '" + reasonFragment + "'",
+          () -> {
+            try {
+              MessageInfo last =
+                  management.getLastMessage(
+                      settings.deadLetterStream(), settings.deadLetterSubject(kind));
+              String reason = last.getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON);
+              found[0] = last;
+              return reason != null && reason.contains(reasonFragment);
+            } catch (Exception notYet) {
+              return false;
+            }
+          });
+      assertTrue(
+          found[0].getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON).contains(reasonFragment));
       return found[0];
     }
   }

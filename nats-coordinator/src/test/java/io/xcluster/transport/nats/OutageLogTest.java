@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** An outage is one warning and one recovery line, however many retries it takes; retries back off to 10 s. */
+/**
+ * An outage is one warning and one recovery line, however many retries it takes; retries back off
+ * to 10 s.
+ */
 class OutageLogTest {
 
   @Test
@@ -29,7 +32,11 @@ class OutageLogTest {
     outage.succeeded();
     outage.succeeded();
 
-    List<Level> levels = appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO)).map(ILoggingEvent::getLevel).toList();
+    List<Level> levels =
+        appender.list.stream()
+            .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+            .map(ILoggingEvent::getLevel)
+            .toList();
     assertEquals(List.of(Level.WARN, Level.INFO), levels);
     assertEquals(0, outage.failuresSinceOk());
   }

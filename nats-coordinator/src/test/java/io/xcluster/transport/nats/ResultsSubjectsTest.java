@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The relay publishes outcomes only on the configured results subjects, NATS wildcards read as the server reads them. */
+/**
+ * The relay publishes outcomes only on the configured results subjects, NATS wildcards read as the
+ * server reads them.
+ */
 class ResultsSubjectsTest {
 
   private final NatsSettings defaults = NatsSettings.defaults("nats://127.0.0.1:4222");
@@ -28,14 +31,21 @@ class ResultsSubjectsTest {
 
     assertTrue(onlyUsEast.allowsReplyTo("xcluster.results.us-east"));
     assertFalse(onlyUsEast.allowsReplyTo("xcluster.results.ap-south"));
-    assertTrue(defaults.withResultsSubjects(Set.of("xcluster.results.>")).allowsReplyTo("xcluster.results.us-east.orders"));
+    assertTrue(
+        defaults
+            .withResultsSubjects(Set.of("xcluster.results.>"))
+            .allowsReplyTo("xcluster.results.us-east.orders"));
   }
 
   @Test
   void aResultsSubjectOutsideTheResultsStreamIsRefusedNamingIt() {
     IllegalArgumentException refused =
-        assertThrows(IllegalArgumentException.class, () -> defaults.withResultsSubjects(Set.of("xcluster.calls.>")));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> defaults.withResultsSubjects(Set.of("xcluster.calls.>")));
     assertTrue(refused.getMessage().contains("'xcluster.calls.>'"), refused.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> defaults.withResultsSubjects(Set.of("xcluster.results.>.x")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> defaults.withResultsSubjects(Set.of("xcluster.results.>.x")));
   }
 }

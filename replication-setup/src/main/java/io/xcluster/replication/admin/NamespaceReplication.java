@@ -11,7 +11,12 @@ import java.util.List;
  * @param failoverHistory the failovers so far, oldest first, as the server reports them
  */
 public record NamespaceReplication(
-    String namespace, boolean global, String activeCluster, List<String> clusters, long failoverVersion, List<Failover> failoverHistory) {
+    String namespace,
+    boolean global,
+    String activeCluster,
+    List<String> clusters,
+    long failoverVersion,
+    List<Failover> failoverHistory) {
 
   public NamespaceReplication {
     clusters = List.copyOf(clusters);

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** {@code status}: what each of two clusters says about itself, its links and its global namespaces, side by side. */
+/**
+ * {@code status}: what each of two clusters says about itself, its links and its global namespaces,
+ * side by side.
+ */
 final class StatusReport {
 
   private static final String ROW = "%-26s | %-44s | %-44s%n";
@@ -20,10 +23,17 @@ final class StatusReport {
     StringBuilder out = new StringBuilder();
     ClusterIdentity ia = a.identity();
     ClusterIdentity ib = b.identity();
-    out.append(ROW.formatted("", ia.name() + " @ " + ia.address(), ib.name() + " @ " + ib.address()));
+    out.append(
+        ROW.formatted("", ia.name() + " @ " + ia.address(), ib.name() + " @ " + ib.address()));
     out.append(ROW.formatted("server version", ia.serverVersion(), ib.serverVersion()));
-    out.append(ROW.formatted("initial failover version", ia.initialFailoverVersion(), ib.initialFailoverVersion()));
-    out.append(ROW.formatted("failover version increment", ia.failoverVersionIncrement(), ib.failoverVersionIncrement()));
+    out.append(
+        ROW.formatted(
+            "initial failover version", ia.initialFailoverVersion(), ib.initialFailoverVersion()));
+    out.append(
+        ROW.formatted(
+            "failover version increment",
+            ia.failoverVersionIncrement(),
+            ib.failoverVersionIncrement()));
     out.append(ROW.formatted("linked clusters", links(a), links(b)));
     TreeSet<String> namespaces = new TreeSet<>();
     if (onlyNamespace != null) {
@@ -55,15 +65,26 @@ final class StatusReport {
   }
 
   private static String describe(Optional<NamespaceReplication> namespace) {
-    return namespace.map(n -> n.global()
-            ? "active " + n.activeCluster() + ", failover version " + n.failoverVersion()
-            : "local (not replicated)")
+    return namespace
+        .map(
+            n ->
+                n.global()
+                    ? "active " + n.activeCluster() + ", failover version " + n.failoverVersion()
+                    : "local (not replicated)")
         .orElse("absent");
   }
 
   private static String history(Optional<NamespaceReplication> namespace) {
-    return namespace.map(n -> n.failoverHistory().isEmpty() ? "none"
-            : String.join(", ", n.failoverHistory().stream().map(f -> "v" + f.version() + " at " + f.at()).toList()))
+    return namespace
+        .map(
+            n ->
+                n.failoverHistory().isEmpty()
+                    ? "none"
+                    : String.join(
+                        ", ",
+                        n.failoverHistory().stream()
+                            .map(f -> "v" + f.version() + " at " + f.at())
+                            .toList()))
         .orElse("-");
   }
 }

@@ -40,8 +40,26 @@ public record DrillReport(
           failover %s -> %s (request -> %s accepts writes): %d ms
           workflows finished on %s after failover: %d / %d
           failback %s -> %s: %d ms
-          %s""".formatted(namespace, from, to, from, from, to, replicationLagP50.toMillis(), replicationLagMax.toMillis(),
-        from, to, to, failoverTime.toMillis(), to, finished, started, to, from, failbackTime.toMillis(),
-        unfinished.isEmpty() ? "every workflow finished" : "NOT finished: " + unfinished);
+          %s"""
+        .formatted(
+            namespace,
+            from,
+            to,
+            from,
+            from,
+            to,
+            replicationLagP50.toMillis(),
+            replicationLagMax.toMillis(),
+            from,
+            to,
+            to,
+            failoverTime.toMillis(),
+            to,
+            finished,
+            started,
+            to,
+            from,
+            failbackTime.toMillis(),
+            unfinished.isEmpty() ? "every workflow finished" : "NOT finished: " + unfinished);
   }
 }

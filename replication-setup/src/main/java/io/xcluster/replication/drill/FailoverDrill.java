@@ -5,8 +5,8 @@ import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.replication.admin.ClusterAdmin;
 import io.xcluster.replication.admin.GlobalNamespaceSpec;
@@ -23,14 +23,15 @@ import java.util.function.Consumer;
 
 /**
  * The failover drill: a global namespace active in cluster A; N workflows started there, each
- * waiting for a signal; the replication lag until each is readable on B; failover to B, timed
- * until B accepts a write; the workers moved to B; every workflow signalled and finished on B;
- * failback to A, timed the same way.
+ * waiting for a signal; the replication lag until each is readable on B; failover to B, timed until
+ * B accepts a write; the workers moved to B; every workflow signalled and finished on B; failback
+ * to A, timed the same way.
  */
 public final class FailoverDrill {
 
   /**
-   * @param namespace the global namespace to drill on (registered, active in A, if it does not exist)
+   * @param namespace the global namespace to drill on (registered, active in A, if it does not
+   *     exist)
    * @param workflows how many workflows to start and finish
    * @param timeout how long each phase may take before the drill gives up on it
    */
@@ -50,7 +51,8 @@ public final class FailoverDrill {
   private final Settings settings;
   private final Consumer<String> progress;
 
-  public FailoverDrill(ClusterAdmin a, ClusterAdmin b, Settings settings, Consumer<String> progress) {
+  public FailoverDrill(
+      ClusterAdmin a, ClusterAdmin b, Settings settings, Consumer<String> progress) {
     this.a = a;
     this.b = b;
     this.settings = settings;
@@ -79,15 +81,28 @@ public final class FailoverDrill {
 
       // A planned failover drains the old active side first: with A's workers still running,
       // A could write progress that B then overrides at its higher failover version.
-      progress.accept("stopping the workers on " + a.name() + ", then failing " + namespace + " over to " + b.name()
-          + " (request sent to " + b.name() + ")");
+      progress.accept(
+          "stopping the workers on "
+              + a.name()
+              + ", then failing "
+              + namespace
+              + " over to "
+              + b.name()
+              + " (request sent to "
+              + b.name()
+              + ")");
       workersOnA.shutdown();
       workersOnA.awaitTermination(30, TimeUnit.SECONDS);
       long failoverStarted = System.nanoTime();
       b.failover(namespace, b.name());
       await("failover: " + b.name() + " accepts writes", () -> takesWrites(b, onB, failoverProbe));
       Duration failoverTime = Duration.ofNanos(System.nanoTime() - failoverStarted);
-      progress.accept(b.name() + " accepts writes " + failoverTime.toMillis() + " ms after the request; workers now on " + b.name());
+      progress.accept(
+          b.name()
+              + " accepts writes "
+              + failoverTime.toMillis()
+              + " ms after the request; workers now on "
+              + b.name());
       workersOnB = startWorkers(b, onB);
 
       List<String> unfinished = finishAll(onB, startedAt.keySet());
@@ -104,8 +119,17 @@ public final class FailoverDrill {
       cleanUpProbe(onA, failbackProbe);
 
       List<Duration> lags = watch.lags().stream().sorted().toList();
-      return new DrillReport(namespace, a.name(), b.name(), startedAt.size(), startedAt.size() - unfinished.size(),
-          lags.get(lags.size() / 2), lags.get(lags.size() - 1), failoverTime, failbackTime, unfinished);
+      return new DrillReport(
+          namespace,
+          a.name(),
+          b.name(),
+          startedAt.size(),
+          startedAt.size() - unfinished.size(),
+          lags.get(lags.size() / 2),
+          lags.get(lags.size() - 1),
+          failoverTime,
+          failbackTime,
+          unfinished);
     } finally {
       workersOnA.shutdownNow();
       if (workersOnB != null) {
@@ -119,40 +143,69 @@ public final class FailoverDrill {
     String namespace = settings.namespace();
     NamespaceReplication current = a.find(namespace).orElse(null);
     if (current == null) {
-      progress.accept("registering global namespace " + namespace + " on " + a.name() + ", replicated to " + b.name());
-      a.registerGlobalNamespace(new GlobalNamespaceSpec(namespace, a.name(), List.of(a.name(), b.name()), GlobalNamespaceSpec.MINIMUM_RETENTION));
+      progress.accept(
+          "registering global namespace "
+              + namespace
+              + " on "
+              + a.name()
+              + ", replicated to "
+              + b.name());
+      a.registerGlobalNamespace(
+          new GlobalNamespaceSpec(
+              namespace,
+              a.name(),
+              List.of(a.name(), b.name()),
+              GlobalNamespaceSpec.MINIMUM_RETENTION));
     } else if (!current.global() || !current.activeCluster().equals(a.name())) {
-      throw new ReplicationException(ReplicationException.Kind.INVALID,
-          "namespace " + namespace + " must be global and active in " + a.name() + " for the drill; it is "
+      throw new ReplicationException(
+          ReplicationException.Kind.INVALID,
+          "namespace "
+              + namespace
+              + " must be global and active in "
+              + a.name()
+              + " for the drill; it is "
               + (current.global() ? "active in " + current.activeCluster() : "local"));
     }
     await(namespace + " replicated to " + b.name(), () -> b.find(namespace).isPresent());
   }
 
   private WorkflowClient client(ClusterAdmin cluster) {
-    return WorkflowClient.newInstance(cluster.workflowService(), WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+    return WorkflowClient.newInstance(
+        cluster.workflowService(),
+        WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
   }
 
   /**
    * Starts the drill's workers on {@code cluster} once its task queues know the namespace. Earlier,
    * each poller would fail with NOT_FOUND, and the SDK logs every such failure with a stack trace,
-   * while the cluster's namespace cache warms up (up to ~10 s after the namespace was registered
-   * or replicated): an expected condition, not worth a page of warnings.
+   * while the cluster's namespace cache warms up (up to ~10 s after the namespace was registered or
+   * replicated): an expected condition, not worth a page of warnings.
    */
   private WorkerFactory startWorkers(ClusterAdmin cluster, WorkflowClient client) {
-    DescribeTaskQueueRequest probe = DescribeTaskQueueRequest.newBuilder().setNamespace(settings.namespace())
-        .setTaskQueue(TaskQueue.newBuilder().setName(TASK_QUEUE)).setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW).build();
-    await(settings.namespace() + " known to the task queues of " + cluster.name(), () -> {
-      cluster.workflowService().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS).describeTaskQueue(probe);
-      return true;
-    });
+    DescribeTaskQueueRequest probe =
+        DescribeTaskQueueRequest.newBuilder()
+            .setNamespace(settings.namespace())
+            .setTaskQueue(TaskQueue.newBuilder().setName(TASK_QUEUE))
+            .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+            .build();
+    await(
+        settings.namespace() + " known to the task queues of " + cluster.name(),
+        () -> {
+          cluster
+              .workflowService()
+              .blockingStub()
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .describeTaskQueue(probe);
+          return true;
+        });
     WorkerFactory factory = WorkerFactory.newInstance(client);
     factory.newWorker(TASK_QUEUE).registerWorkflowImplementationTypes(DrillWorkflowImpl.class);
     factory.start();
     return factory;
   }
 
-  private Map<String, Long> startWorkflows(WorkflowClient onA, String runId, ReplicationWatch watch) {
+  private Map<String, Long> startWorkflows(
+      WorkflowClient onA, String runId, ReplicationWatch watch) {
     Map<String, Long> startedAt = new LinkedHashMap<>();
     for (int i = 1; i <= settings.workflows(); i++) {
       String id = "drill-" + runId + "-" + i;
@@ -162,14 +215,27 @@ public final class FailoverDrill {
       startedAt.put(id, now);
       watch.watch(id, now);
     }
-    progress.accept(settings.workflows() + " workflows started on " + a.name() + "; waiting until " + b.name() + " can read them");
+    progress.accept(
+        settings.workflows()
+            + " workflows started on "
+            + a.name()
+            + "; waiting until "
+            + b.name()
+            + " can read them");
     return startedAt;
   }
 
-  /** Starts drill workflow {@code id}; a start that already happened (a retried, ambiguous RPC) counts. */
+  /**
+   * Starts drill workflow {@code id}; a start that already happened (a retried, ambiguous RPC)
+   * counts.
+   */
   private static boolean started(WorkflowClient client, String id) {
     try {
-      client.newUntypedWorkflowStub(DrillWorkflow.TYPE, WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TASK_QUEUE).build()).start();
+      client
+          .newUntypedWorkflowStub(
+              DrillWorkflow.TYPE,
+              WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TASK_QUEUE).build())
+          .start();
     } catch (WorkflowExecutionAlreadyStarted startedByAnEarlierAttempt) {
       // fine: the first attempt reached the server
     }
@@ -205,46 +271,66 @@ public final class FailoverDrill {
     }
   }
 
-  /** Finishes a drill workflow on the active cluster and waits for it, so the drill leaves nothing running. */
+  /**
+   * Finishes a drill workflow on the active cluster and waits for it, so the drill leaves nothing
+   * running.
+   */
   private void finish(WorkflowClient active, String id) {
-    await("finish " + id, () -> {
-      active.newUntypedWorkflowStub(id).signal(DrillWorkflow.FINISH);
-      return true;
-    });
-    await(id + " finished", () -> {
-      try {
-        active.newUntypedWorkflowStub(id).getResult(5, TimeUnit.SECONDS, Integer.class);
-        return true;
-      } catch (java.util.concurrent.TimeoutException notYet) {
-        return false;
-      }
-    });
+    await(
+        "finish " + id,
+        () -> {
+          active.newUntypedWorkflowStub(id).signal(DrillWorkflow.FINISH);
+          return true;
+        });
+    await(
+        id + " finished",
+        () -> {
+          try {
+            active.newUntypedWorkflowStub(id).getResult(5, TimeUnit.SECONDS, Integer.class);
+            return true;
+          } catch (java.util.concurrent.TimeoutException notYet) {
+            return false;
+          }
+        });
   }
 
-  /** Signals every workflow to finish on B and waits for each; the ids of those that did not finish. */
+  /**
+   * Signals every workflow to finish on B and waits for each; the ids of those that did not finish.
+   */
   private List<String> finishAll(WorkflowClient onB, java.util.Set<String> ids) {
     for (String id : ids) {
-      await("signal " + id + " on " + b.name(), () -> {
-        onB.newUntypedWorkflowStub(id).signal(DrillWorkflow.FINISH);
-        return true;
-      });
+      await(
+          "signal " + id + " on " + b.name(),
+          () -> {
+            onB.newUntypedWorkflowStub(id).signal(DrillWorkflow.FINISH);
+            return true;
+          });
     }
     List<String> unfinished = new ArrayList<>();
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     for (String id : ids) {
       try {
-        // at least a second each: a workflow that finished long ago must not time out because an earlier one was slow
+        // at least a second each: a workflow that finished long ago must not time out because an
+        // earlier one was slow
         long wait = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
         onB.newUntypedWorkflowStub(id).getResult(wait, TimeUnit.NANOSECONDS, Integer.class);
       } catch (Exception e) {
         unfinished.add(id + " (" + e.getClass().getSimpleName() + ")");
       }
     }
-    progress.accept((ids.size() - unfinished.size()) + " / " + ids.size() + " workflows finished on " + b.name());
+    progress.accept(
+        (ids.size() - unfinished.size())
+            + " / "
+            + ids.size()
+            + " workflows finished on "
+            + b.name());
     return unfinished;
   }
 
-  /** Retries {@code attempt} every 50 ms until it answers true, or fails the drill after the phase timeout. */
+  /**
+   * Retries {@code attempt} every 50 ms until it answers true, or fails the drill after the phase
+   * timeout.
+   */
   private void await(String what, BooleanSupplier attempt) {
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     RuntimeException last = null;
@@ -260,10 +346,16 @@ public final class FailoverDrill {
         Thread.sleep(POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ReplicationException(ReplicationException.Kind.UNREACHABLE, "drill interrupted during: " + what, e);
+        throw new ReplicationException(
+            ReplicationException.Kind.UNREACHABLE, "drill interrupted during: " + what, e);
       }
     }
-    throw new ReplicationException(ReplicationException.Kind.REJECTED,
-        "drill gave up after " + settings.timeout().toSeconds() + " s: " + what + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+    throw new ReplicationException(
+        ReplicationException.Kind.REJECTED,
+        "drill gave up after "
+            + settings.timeout().toSeconds()
+            + " s: "
+            + what
+            + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
   }
 }

@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Measures replication lag while the workflows are still being started: a thread sweeps the
- * standby for every workflow started but not yet seen there, so each lag runs from that
- * workflow's start on the active cluster to its first successful read on the standby — not from
- * the end of the start loop.
+ * Measures replication lag while the workflows are still being started: a thread sweeps the standby
+ * for every workflow started but not yet seen there, so each lag runs from that workflow's start on
+ * the active cluster to its first successful read on the standby — not from the end of the start
+ * loop.
  */
 final class ReplicationWatch implements AutoCloseable {
 
@@ -30,7 +30,9 @@ final class ReplicationWatch implements AutoCloseable {
     sweeper.start();
   }
 
-  /** Starts watching for {@code workflowId}, started on the active cluster at {@code startedNanos}. */
+  /**
+   * Starts watching for {@code workflowId}, started on the active cluster at {@code startedNanos}.
+   */
   void watch(String workflowId, long startedNanos) {
     unseen.put(workflowId, startedNanos);
   }

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** One run of the {@code replication-setup} CLI in this JVM, as a user would see it: exit code, stdout, stderr. */
+/**
+ * One run of the {@code replication-setup} CLI in this JVM, as a user would see it: exit code,
+ * stdout, stderr.
+ */
 record CliRun(int exit, String out, String err) {
 
   static CliRun of(String... args) {
@@ -21,6 +24,7 @@ record CliRun(int exit, String out, String err) {
       System.setOut(out);
       System.setErr(err);
     }
-    return new CliRun(exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
+    return new CliRun(
+        exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
   }
 }

@@ -7,29 +7,73 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
-/** The CLI's answers to bad input, without any cluster: one line on stderr and the documented exit code. */
+/**
+ * The CLI's answers to bad input, without any cluster: one line on stderr and the documented exit
+ * code.
+ */
 class ReplicationSetupMainTest {
 
   @Test
   void namespaceCreateWithoutGlobalSaysWhyAndExits2() {
-    CliRun run = cli("namespace", "create", "--address", "127.0.0.1:7233", "--namespace", "orders", "--active", "a", "--clusters", "a,b");
+    CliRun run =
+        cli(
+            "namespace",
+            "create",
+            "--address",
+            "127.0.0.1:7233",
+            "--namespace",
+            "orders",
+            "--active",
+            "a",
+            "--clusters",
+            "a,b");
     assertEquals(2, run.exit());
-    assertEquals("replication-setup: --global is required: this tool creates replicated namespaces only", run.err().strip());
+    assertEquals(
+        "replication-setup: --global is required: this tool creates replicated namespaces only",
+        run.err().strip());
   }
 
   @Test
   void retentionBelowADayIsRefusedBeforeAnyConnection() {
-    CliRun run = cli("namespace", "create", "--global", "--address", "127.0.0.1:1", "--namespace", "orders", "--active", "a",
-        "--clusters", "a,b", "--retention", "PT23H");
+    CliRun run =
+        cli(
+            "namespace",
+            "create",
+            "--global",
+            "--address",
+            "127.0.0.1:1",
+            "--namespace",
+            "orders",
+            "--active",
+            "a",
+            "--clusters",
+            "a,b",
+            "--retention",
+            "PT23H");
     assertEquals(2, run.exit());
-    assertEquals("replication-setup: --retention PT23H is below the 24 h minimum for global namespaces (e.g. --retention P1D)", run.err().strip());
+    assertEquals(
+        "replication-setup: --retention PT23H is below the 24 h minimum for global namespaces (e.g. --retention P1D)",
+        run.err().strip());
   }
 
   @Test
   void anActiveClusterOutsideTheClusterListIsNamed() {
-    CliRun run = cli("namespace", "create", "--global", "--address", "127.0.0.1:1", "--namespace", "orders", "--active", "c", "--clusters", "a,b");
+    CliRun run =
+        cli(
+            "namespace",
+            "create",
+            "--global",
+            "--address",
+            "127.0.0.1:1",
+            "--namespace",
+            "orders",
+            "--active",
+            "c",
+            "--clusters",
+            "a,b");
     assertEquals(2, run.exit());
-    assertEquals("replication-setup: --active c is not one of --clusters [a, b]", run.err().strip());
+    assertEquals(
+        "replication-setup: --active c is not one of --clusters [a, b]", run.err().strip());
   }
 
   @Test
@@ -38,9 +82,22 @@ class ReplicationSetupMainTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       dead = socket.getLocalPort();
     }
-    CliRun run = cli("status", "--cluster-a", "127.0.0.1:" + dead, "--cluster-b", "127.0.0.1:" + dead, "--connect-timeout", "PT1S");
+    CliRun run =
+        cli(
+            "status",
+            "--cluster-a",
+            "127.0.0.1:" + dead,
+            "--cluster-b",
+            "127.0.0.1:" + dead,
+            "--connect-timeout",
+            "PT1S");
     assertEquals(3, run.exit());
-    assertTrue(run.err().strip().startsWith("replication-setup: cannot reach 127.0.0.1:" + dead + " to describe the cluster"), run.err());
+    assertTrue(
+        run.err()
+            .strip()
+            .startsWith(
+                "replication-setup: cannot reach 127.0.0.1:" + dead + " to describe the cluster"),
+        run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
   }
 
@@ -48,7 +105,9 @@ class ReplicationSetupMainTest {
   void aMalformedAddressIsNamed() {
     CliRun run = cli("failover", "--address", "localhost", "--namespace", "orders", "--to", "b");
     assertEquals(2, run.exit());
-    assertEquals("replication-setup: cluster address 'localhost' is not of the form host:port", run.err().strip());
+    assertEquals(
+        "replication-setup: cluster address 'localhost' is not of the form host:port",
+        run.err().strip());
   }
 
   @Test

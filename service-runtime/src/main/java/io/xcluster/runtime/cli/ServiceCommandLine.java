@@ -12,16 +12,20 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Runs a service's picocli command so that every configuration error ends the process with one
- * line on stderr — the setting (flag, and environment variable where it came from one), the value
- * and what is wrong; a malformed flag adds a second line pointing at {@code --help} — and exit
- * code 2, never a stack trace from deep inside a client.
+ * Runs a service's picocli command so that every configuration error ends the process with one line
+ * on stderr — the setting (flag, and environment variable where it came from one), the value and
+ * what is wrong; a malformed flag adds a second line pointing at {@code --help} — and exit code 2,
+ * never a stack trace from deep inside a client.
  */
 public final class ServiceCommandLine {
 
   public static final int EXIT_CONFIG = 2;
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-  /** Each option's help names its variable as "(env NAME": picocli has interpolated the default away by now. */
+
+  /**
+   * Each option's help names its variable as "(env NAME": picocli has interpolated the default away
+   * by now.
+   */
   private static final Pattern ENV_IN_HELP = Pattern.compile("\\(env ([A-Z0-9_]+)");
 
   private ServiceCommandLine() {}
@@ -32,25 +36,31 @@ public final class ServiceCommandLine {
     PrintWriter err = new PrintWriter(System.err, true);
     CommandLine commandLine = new CommandLine(command);
     commandLine.registerConverter(Duration.class, ServiceCommandLine::duration);
-    commandLine.setParameterExceptionHandler((problem, ignored) -> {
-      err.println(service + ": " + describe(problem));
-      err.println("Run '" + service + " --help' for every setting.");
-      return EXIT_CONFIG;
-    });
-    commandLine.setExecutionExceptionHandler((problem, line, parsed) -> {
-      if (problem instanceof ConfigException) {
-        err.println(service + ": " + problem.getMessage());
-        return EXIT_CONFIG;
-      }
-      if (problem instanceof ServiceProcess.StopRequestedException || problem instanceof InterruptedException) {
-        return CommandLine.ExitCode.OK;
-      }
-      throw problem;
-    });
+    commandLine.setParameterExceptionHandler(
+        (problem, ignored) -> {
+          err.println(service + ": " + describe(problem));
+          err.println("Run '" + service + " --help' for every setting.");
+          return EXIT_CONFIG;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (problem, line, parsed) -> {
+          if (problem instanceof ConfigException) {
+            err.println(service + ": " + problem.getMessage());
+            return EXIT_CONFIG;
+          }
+          if (problem instanceof ServiceProcess.StopRequestedException
+              || problem instanceof InterruptedException) {
+            return CommandLine.ExitCode.OK;
+          }
+          throw problem;
+        });
     return commandLine.execute(args);
   }
 
-  /** ISO-8601 ({@code PT10S}) or the short form operators type ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 48h}, {@code 7d}). */
+  /**
+   * ISO-8601 ({@code PT10S}) or the short form operators type ({@code 500ms}, {@code 10s}, {@code
+   * 5m}, {@code 48h}, {@code 7d}).
+   */
   static Duration duration(String value) {
     Matcher shortForm = SHORT_DURATION.matcher(value.trim());
     if (shortForm.matches()) {
@@ -66,7 +76,8 @@ public final class ServiceCommandLine {
     try {
       return Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; use e.g. 500ms, 10s, 5m, 48h, 7d or ISO-8601 PT10S");
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a duration; use e.g. 500ms, 10s, 5m, 48h, 7d or ISO-8601 PT10S");
     }
   }
 
@@ -76,7 +87,9 @@ public final class ServiceCommandLine {
     ArgSpec spec = problem.getArgSpec();
     if (spec instanceof OptionSpec option) {
       Matcher env = ENV_IN_HELP.matcher(String.join(" ", option.description()));
-      if (env.find() && System.getenv(env.group(1)) != null && !problem.getCommandLine().getParseResult().hasMatchedOption(option)) {
+      if (env.find()
+          && System.getenv(env.group(1)) != null
+          && !problem.getCommandLine().getParseResult().hasMatchedOption(option)) {
         return message + " (from environment variable " + env.group(1) + ")";
       }
     }

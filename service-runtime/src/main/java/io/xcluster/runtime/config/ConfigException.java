@@ -1,8 +1,8 @@
 package io.xcluster.runtime.config;
 
 /**
- * Configuration a process cannot start with. The message is the one line the process prints
- * before it exits: it names the setting, the value, and what is wrong with it.
+ * Configuration a process cannot start with. The message is the one line the process prints before
+ * it exits: it names the setting, the value, and what is wrong with it.
  */
 public final class ConfigException extends RuntimeException {
 

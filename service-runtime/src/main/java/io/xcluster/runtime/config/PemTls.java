@@ -19,9 +19,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS from PEM files, as NATS tools configure it ({@code NATS_CA}, {@code NATS_CERT},
- * {@code NATS_KEY}), turned into a JDK {@link SSLContext}. Keys must be PKCS#8
- * ({@code BEGIN PRIVATE KEY}); the error for an older format says how to convert it.
+ * TLS from PEM files, as NATS tools configure it ({@code NATS_CA}, {@code NATS_CERT}, {@code
+ * NATS_KEY}), turned into a JDK {@link SSLContext}. Keys must be PKCS#8 ({@code BEGIN PRIVATE
+ * KEY}); the error for an older format says how to convert it.
  *
  * @param ca CA certificate(s) to trust, or null for the JVM's trust store
  * @param cert client certificate chain for mutual TLS, or null
@@ -46,20 +46,35 @@ public record PemTls(Path ca, Path cert, Path key, String[] settings) {
       if (cert != null) {
         KeyStore identity = emptyStore();
         Collection<? extends Certificate> chain = certificates(cert, settings[1]);
-        identity.setKeyEntry("client", privateKey(), new char[0], chain.toArray(new Certificate[0]));
+        identity.setKeyEntry(
+            "client", privateKey(), new char[0], chain.toArray(new Certificate[0]));
         keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(identity, new char[0]);
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+      context.init(
+          keys == null ? null : keys.getKeyManagers(),
+          trust == null ? null : trust.getTrustManagers(),
+          null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new ConfigException("TLS files " + describe() + " cannot be used: " + e.getMessage(), e);
+      throw new ConfigException(
+          "TLS files " + describe() + " cannot be used: " + e.getMessage(), e);
     }
   }
 
   private String describe() {
-    return settings[0] + "=" + ca + ", " + settings[1] + "=" + cert + ", " + settings[2] + "=" + key;
+    return settings[0]
+        + "="
+        + ca
+        + ", "
+        + settings[1]
+        + "="
+        + cert
+        + ", "
+        + settings[2]
+        + "="
+        + key;
   }
 
   private static KeyStore emptyStore() throws GeneralSecurityException, IOException {
@@ -68,9 +83,11 @@ public record PemTls(Path ca, Path cert, Path key, String[] settings) {
     return store;
   }
 
-  private static Collection<? extends Certificate> certificates(Path file, String setting) throws IOException {
+  private static Collection<? extends Certificate> certificates(Path file, String setting)
+      throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends Certificate> found = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> found =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (found.isEmpty()) {
         throw ConfigException.invalid(setting, file, "holds no PEM certificate");
       }
@@ -82,18 +99,27 @@ public record PemTls(Path ca, Path cert, Path key, String[] settings) {
 
   private PrivateKey privateKey() throws IOException {
     String pem = Files.readString(key, StandardCharsets.US_ASCII);
-    if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY") || pem.contains("ENCRYPTED PRIVATE KEY")) {
-      throw ConfigException.invalid(settings[2], key,
-          "is not an unencrypted PKCS#8 key; convert it with: openssl pkcs8 -topk8 -nocrypt -in " + key.getFileName() + " -out key.pk8.pem");
+    if (pem.contains("BEGIN RSA PRIVATE KEY")
+        || pem.contains("BEGIN EC PRIVATE KEY")
+        || pem.contains("ENCRYPTED PRIVATE KEY")) {
+      throw ConfigException.invalid(
+          settings[2],
+          key,
+          "is not an unencrypted PKCS#8 key; convert it with: openssl pkcs8 -topk8 -nocrypt -in "
+              + key.getFileName()
+              + " -out key.pk8.pem");
     }
     int start = pem.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (start < 0 || end < start) {
-      throw ConfigException.invalid(settings[2], key, "holds no '-----BEGIN PRIVATE KEY-----' block");
+      throw ConfigException.invalid(
+          settings[2], key, "holds no '-----BEGIN PRIVATE KEY-----' block");
     }
     byte[] der;
     try {
-      der = Base64.getMimeDecoder().decode(pem.substring(start + "-----BEGIN PRIVATE KEY-----".length(), end));
+      der =
+          Base64.getMimeDecoder()
+              .decode(pem.substring(start + "-----BEGIN PRIVATE KEY-----".length(), end));
     } catch (IllegalArgumentException notBase64) {
       throw ConfigException.invalid(settings[2], key, "the key block is not valid base64");
     }

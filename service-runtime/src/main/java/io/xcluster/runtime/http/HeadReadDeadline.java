@@ -69,7 +69,8 @@ final class HeadReadDeadline implements Runnable {
         reading.put(endPoint, new Watch(http.getMessagesIn(), now));
       } else if (now - watch.sinceNanos() > deadlineNanos) {
         reading.remove(endPoint);
-        endPoint.close(new TimeoutException("request headers not complete within the head deadline"));
+        endPoint.close(
+            new TimeoutException("request headers not complete within the head deadline"));
       }
     }
   }

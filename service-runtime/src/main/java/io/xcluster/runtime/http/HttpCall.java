@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One request, read completely before a route sees it (within {@link HttpLimits}), so a route
- * never waits for a client.
+ * One request, read completely before a route sees it (within {@link HttpLimits}), so a route never
+ * waits for a client.
  *
  * @param path the decoded path, e.g. {@code /orders/ord-1}
  * @param headers the first value of each header, by lower-case name

@@ -14,11 +14,22 @@ import java.time.Duration;
  * @param maxBodyBytes a request body; more is a 413
  */
 public record HttpLimits(
-    int maxConnections, Duration headDeadline, Duration bodyDeadline, Duration idleTimeout, int maxHeadBytes, int maxBodyBytes) {
+    int maxConnections,
+    Duration headDeadline,
+    Duration bodyDeadline,
+    Duration idleTimeout,
+    int maxHeadBytes,
+    int maxBodyBytes) {
 
   /** Orders are a few hundred bytes and arrive in one packet: seconds are generous, not tight. */
   public static final HttpLimits DEFAULTS =
-      new HttpLimits(512, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 8 * 1024, 64 * 1024);
+      new HttpLimits(
+          512,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(15),
+          8 * 1024,
+          64 * 1024);
 
   public HttpLimits {
     positive("maxConnections", maxConnections);
@@ -34,7 +45,8 @@ public record HttpLimits(
   }
 
   public HttpLimits withMaxConnections(int connections) {
-    return new HttpLimits(connections, headDeadline, bodyDeadline, idleTimeout, maxHeadBytes, maxBodyBytes);
+    return new HttpLimits(
+        connections, headDeadline, bodyDeadline, idleTimeout, maxHeadBytes, maxBodyBytes);
   }
 
   private static void positive(String name, int value) {
@@ -45,7 +57,8 @@ public record HttpLimits(
 
   private static void positive(String name, Duration value) {
     if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("HTTP limit " + name + " must be a positive duration, was " + value);
+      throw new IllegalArgumentException(
+          "HTTP limit " + name + " must be a positive duration, was " + value);
     }
   }
 }

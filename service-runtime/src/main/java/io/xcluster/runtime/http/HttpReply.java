@@ -28,9 +28,11 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
 
   private static HttpReply encoded(int status, String contentType, Object body) {
     try {
-      return new HttpReply(status, contentType, ServiceHttpServer.JSON.writeValueAsBytes(body), Map.of());
+      return new HttpReply(
+          status, contentType, ServiceHttpServer.JSON.writeValueAsBytes(body), Map.of());
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode a " + body.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalArgumentException(
+          "cannot encode a " + body.getClass().getSimpleName() + " as JSON", e);
     }
   }
 }

@@ -30,7 +30,13 @@ final class ProblemErrorHandler extends ErrorHandler {
   }
 
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback)
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback)
       throws IOException {
     HttpReply reply = HttpReply.problem(problemFor(code, message));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
@@ -47,8 +53,13 @@ final class ProblemErrorHandler extends ErrorHandler {
       case 414 -> Problem.of(414, "uri-too-long", "The request URI is too long", detail);
       case 431 -> Problem.of(431, "headers-too-large", "The request headers are too large", detail);
       case 500 -> Problem.of(500, "internal", "Internal error", detail);
-      default -> new Problem(Problem.TYPE_PREFIX + (status >= 500 ? "internal" : "bad-request"),
-          HttpStatus.getMessage(status), status, detail, null);
+      default ->
+          new Problem(
+              Problem.TYPE_PREFIX + (status >= 500 ? "internal" : "bad-request"),
+              HttpStatus.getMessage(status),
+              status,
+              detail,
+              null);
     };
   }
 }

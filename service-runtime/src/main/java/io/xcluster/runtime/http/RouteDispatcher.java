@@ -25,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the route for a path, reads the body without a thread (Jetty's demand callbacks) within
- * the body deadline and size limit, then runs the route on its own pool and writes its reply.
- * Only a complete request ever reaches a route's threads: a client that stalls mid-body costs a
- * connection slot until the deadline, and a 408, never a worker.
+ * Finds the route for a path, reads the body without a thread (Jetty's demand callbacks) within the
+ * body deadline and size limit, then runs the route on its own pool and writes its reply. Only a
+ * complete request ever reaches a route's threads: a client that stalls mid-body costs a connection
+ * slot until the deadline, and a 408, never a worker.
  */
 final class RouteDispatcher extends Handler.Abstract.NonBlocking {
 
@@ -62,10 +62,18 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
-    Mounted route = routes.stream().filter(candidate -> candidate.serves(path)).findFirst().orElse(null);
+    Mounted route =
+        routes.stream().filter(candidate -> candidate.serves(path)).findFirst().orElse(null);
     if (route == null) {
-      send(response, callback, HttpReply.problem(Problem.of(404, "not-found", "No such resource",
-          "no route for " + path + "; see docs/openapi.yaml")));
+      send(
+          response,
+          callback,
+          HttpReply.problem(
+              Problem.of(
+                  404,
+                  "not-found",
+                  "No such resource",
+                  "no route for " + path + "; see docs/openapi.yaml")));
       return true;
     }
     long declared = request.getLength();
@@ -78,8 +86,12 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
   }
 
   private HttpReply tooLarge() {
-    return HttpReply.problem(Problem.of(413, "body-too-large", "Request body too large",
-        "a request body may be at most " + limits.maxBodyBytes() + " bytes"));
+    return HttpReply.problem(
+        Problem.of(
+            413,
+            "body-too-large",
+            "Request body too large",
+            "a request body may be at most " + limits.maxBodyBytes() + " bytes"));
   }
 
   /** One request's body, read chunk by chunk as it arrives, racing the body deadline. */
@@ -103,7 +115,8 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
     }
 
     void start() {
-      deadline = scheduler.schedule(this::expire, limits.bodyDeadline().toMillis(), TimeUnit.MILLISECONDS);
+      deadline =
+          scheduler.schedule(this::expire, limits.bodyDeadline().toMillis(), TimeUnit.MILLISECONDS);
       read();
     }
 
@@ -147,8 +160,17 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
 
     private void expire() {
       if (decide()) {
-        sendAndClose(response, callback, HttpReply.problem(Problem.of(408, "request-timeout", "The request was not sent in time",
-            "the request body did not arrive within " + limits.bodyDeadline().toMillis() + " ms")));
+        sendAndClose(
+            response,
+            callback,
+            HttpReply.problem(
+                Problem.of(
+                    408,
+                    "request-timeout",
+                    "The request was not sent in time",
+                    "the request body did not arrive within "
+                        + limits.bodyDeadline().toMillis()
+                        + " ms")));
       }
     }
 
@@ -161,11 +183,20 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
     }
 
     private void dispatch() {
-      HttpCall call = new HttpCall(request.getMethod(), path, firstValues(request), body.toByteArray());
+      HttpCall call =
+          new HttpCall(request.getMethod(), path, firstValues(request), body.toByteArray());
       long queuedAt = System.nanoTime();
       try {
-        route.pool().execute(() -> send(response, callback,
-            System.nanoTime() - queuedAt > route.maxWait().toNanos() ? busy() : answer(call)));
+        route
+            .pool()
+            .execute(
+                () ->
+                    send(
+                        response,
+                        callback,
+                        System.nanoTime() - queuedAt > route.maxWait().toNanos()
+                            ? busy()
+                            : answer(call)));
       } catch (RejectedExecutionException full) {
         send(response, callback, busy());
       }
@@ -176,13 +207,17 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
         return route.route().handle(call);
       } catch (Exception | Error failed) {
         log.error("{} {} failed", call.method(), call.path(), failed);
-        return HttpReply.problem(Problem.of(500, "internal", "Internal error", "the request failed; see the service's log"));
+        return HttpReply.problem(
+            Problem.of(
+                500, "internal", "Internal error", "the request failed; see the service's log"));
       }
     }
   }
 
   private static HttpReply busy() {
-    return HttpReply.problem(Problem.of(503, "busy", "Too many requests in progress", "retry the same request shortly"))
+    return HttpReply.problem(
+            Problem.of(
+                503, "busy", "Too many requests in progress", "retry the same request shortly"))
         .withHeader("Retry-After", "1");
   }
 

@@ -22,13 +22,16 @@ public record RoutePool(String name, int threads, int queued, Duration maxWait) 
       throw new IllegalArgumentException("route pool name is missing");
     }
     if (threads <= 0) {
-      throw new IllegalArgumentException("route pool " + name + ": threads must be positive, was " + threads);
+      throw new IllegalArgumentException(
+          "route pool " + name + ": threads must be positive, was " + threads);
     }
     if (queued < 0) {
-      throw new IllegalArgumentException("route pool " + name + ": queued must not be negative, was " + queued);
+      throw new IllegalArgumentException(
+          "route pool " + name + ": queued must not be negative, was " + queued);
     }
     if (maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
-      throw new IllegalArgumentException("route pool " + name + ": maxWait must be a positive duration, was " + maxWait);
+      throw new IllegalArgumentException(
+          "route pool " + name + ": maxWait must be a positive duration, was " + maxWait);
     }
   }
 }

@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * Liveness and readiness of one process. Live while the process runs; ready once every named
- * check passes (a cluster answers its health check, NATS is connected) and until shutdown begins,
- * so a load balancer stops sending work before the workers drain.
+ * Liveness and readiness of one process. Live while the process runs; ready once every named check
+ * passes (a cluster answers its health check, NATS is connected) and until shutdown begins, so a
+ * load balancer stops sending work before the workers drain.
  */
 public final class ServiceHealth {
 
@@ -62,20 +62,25 @@ public final class ServiceHealth {
       return lastResults;
     }
     Map<String, Boolean> results = new LinkedHashMap<>();
-    checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-      boolean up;
-      try {
-        up = entry.getValue().getAsBoolean();
-      } catch (RuntimeException e) {
-        up = false;
-      }
-      results.put(entry.getKey(), up);
-    });
+    checks.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            entry -> {
+              boolean up;
+              try {
+                up = entry.getValue().getAsBoolean();
+              } catch (RuntimeException e) {
+                up = false;
+              }
+              results.put(entry.getKey(), up);
+            });
     lastResults = Map.copyOf(results);
     checkedAtNanos = now;
     return results;
   }
 
-  /** @param checks each check's name and whether it passed */
+  /**
+   * @param checks each check's name and whether it passed
+   */
   public record Readiness(boolean ready, String status, Map<String, Boolean> checks) {}
 }

@@ -26,16 +26,20 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * until connected and once stopping) and whatever routes the service adds — the order service's
  * API. Every answer, the server's own errors included, is JSON; errors are problem+json.
  *
- * <p>Why Jetty's core rather than the JDK's {@code HttpServer}: the JDK server reads a request body on
- * the handler's thread with no read deadline (a client that stalls mid-body holds a worker for as
- * long as it likes), has no connection cap on Java 17, and answers malformed requests with its own
- * HTML. Jetty reads without threads, and every limit here is its own setting ({@link HttpLimits}).
+ * <p>Why Jetty's core rather than the JDK's {@code HttpServer}: the JDK server reads a request body
+ * on the handler's thread with no read deadline (a client that stalls mid-body holds a worker for
+ * as long as it likes), has no connection cap on Java 17, and answers malformed requests with its
+ * own HTML. Jetty reads without threads, and every limit here is its own setting ({@link
+ * HttpLimits}).
  */
 public final class ServiceHttpServer implements AutoCloseable {
 
-  public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  public static final ObjectMapper JSON =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
   /** Health probes run here, apart from any API, so a busy API never fails a liveness probe. */
   static final RoutePool HEALTH_POOL = new RoutePool("health", 2, 32);
+
   static final RoutePool DEFAULT_POOL = new RoutePool("http", 4, 64);
 
   private final Server server;
@@ -44,7 +48,12 @@ public final class ServiceHttpServer implements AutoCloseable {
   private final HeadReadDeadline headDeadline;
   private final HttpLimits limits;
 
-  private ServiceHttpServer(Server server, ServerConnector connector, RouteDispatcher dispatcher, HeadReadDeadline headDeadline, HttpLimits limits) {
+  private ServiceHttpServer(
+      Server server,
+      ServerConnector connector,
+      RouteDispatcher dispatcher,
+      HeadReadDeadline headDeadline,
+      HttpLimits limits) {
     this.server = server;
     this.connector = connector;
     this.dispatcher = dispatcher;
@@ -53,23 +62,31 @@ public final class ServiceHttpServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code host:port} (port 0: any free port, see {@link #port()}) with the default limits and
-   * serves the health endpoints.
+   * Binds {@code host:port} (port 0: any free port, see {@link #port()}) with the default limits
+   * and serves the health endpoints.
    *
-   * @throws ConfigException naming {@code hostSetting} / {@code portSetting} when the address cannot be bound
+   * @throws ConfigException naming {@code hostSetting} / {@code portSetting} when the address
+   *     cannot be bound
    */
-  public static ServiceHttpServer start(String host, int port, ServiceHealth health, String hostSetting, String portSetting) {
+  public static ServiceHttpServer start(
+      String host, int port, ServiceHealth health, String hostSetting, String portSetting) {
     return start(host, port, health, hostSetting, portSetting, HttpLimits.DEFAULTS);
   }
 
   public static ServiceHttpServer start(
-      String host, int port, ServiceHealth health, String hostSetting, String portSetting, HttpLimits limits) {
+      String host,
+      int port,
+      ServiceHealth health,
+      String hostSetting,
+      String portSetting,
+      HttpLimits limits) {
     // few threads: they only parse and write; routes block on their own pools
     QueuedThreadPool threads = new QueuedThreadPool(16, 4);
     threads.setName("http-io");
     threads.setDaemon(true);
     Server server = new Server(threads);
-    // no graceful wait: by the time the server stops, the process has drained its workers and answered what it could
+    // no graceful wait: by the time the server stops, the process has drained its workers and
+    // answered what it could
     server.setStopTimeout(0);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -90,37 +107,52 @@ public final class ServiceHttpServer implements AutoCloseable {
       server.start();
     } catch (BindException e) {
       stopQuietly(server);
-      throw ConfigException.invalid(portSetting, port, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      throw ConfigException.invalid(
+          portSetting, port, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
     } catch (Exception e) {
       stopQuietly(server);
-      Throwable cause = e instanceof IOException && e.getCause() instanceof BindException bind ? bind : e;
+      Throwable cause =
+          e instanceof IOException && e.getCause() instanceof BindException bind ? bind : e;
       if (cause instanceof BindException) {
-        throw ConfigException.invalid(portSetting, port, "cannot listen on " + host + ":" + port + ": " + cause.getMessage());
+        throw ConfigException.invalid(
+            portSetting, port, "cannot listen on " + host + ":" + port + ": " + cause.getMessage());
       }
-      throw ConfigException.invalid(hostSetting, host, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      throw ConfigException.invalid(
+          hostSetting, host, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
-    HeadReadDeadline headDeadline = new HeadReadDeadline(connector, server.getScheduler(), limits.headDeadline());
+    HeadReadDeadline headDeadline =
+        new HeadReadDeadline(connector, server.getScheduler(), limits.headDeadline());
     headDeadline.start();
-    ServiceHttpServer started = new ServiceHttpServer(server, connector, dispatcher, headDeadline, limits);
-    started.route("/healthz", HEALTH_POOL, call -> call.isRead()
-        ? HttpReply.json(200, Map.of("status", "alive"))
-        : getOnly(call));
-    started.route("/readyz", HEALTH_POOL, call -> call.isRead() ? readiness(health) : getOnly(call));
+    ServiceHttpServer started =
+        new ServiceHttpServer(server, connector, dispatcher, headDeadline, limits);
+    started.route(
+        "/healthz",
+        HEALTH_POOL,
+        call -> call.isRead() ? HttpReply.json(200, Map.of("status", "alive")) : getOnly(call));
+    started.route(
+        "/readyz", HEALTH_POOL, call -> call.isRead() ? readiness(health) : getOnly(call));
     return started;
   }
 
-  /** Serves {@code route} under {@code pathPrefix} (the path itself and everything below it) on a small shared pool. */
+  /**
+   * Serves {@code route} under {@code pathPrefix} (the path itself and everything below it) on a
+   * small shared pool.
+   */
   public void route(String pathPrefix, HttpRoute route) {
     route(pathPrefix, DEFAULT_POOL, route);
   }
 
-  /** Serves {@code route} under {@code pathPrefix} on threads of its own; when they and their queue are full, 503. */
+  /**
+   * Serves {@code route} under {@code pathPrefix} on threads of its own; when they and their queue
+   * are full, 503.
+   */
   public void route(String pathPrefix, RoutePool pool, HttpRoute route) {
-    ExecutorService executor = dispatcher.mounted().stream()
-        .filter(mounted -> mounted.pool() instanceof NamedPool named && named.pool.equals(pool))
-        .map(RouteDispatcher.Mounted::pool)
-        .findFirst()
-        .orElseGet(() -> new NamedPool(pool));
+    ExecutorService executor =
+        dispatcher.mounted().stream()
+            .filter(mounted -> mounted.pool() instanceof NamedPool named && named.pool.equals(pool))
+            .map(RouteDispatcher.Mounted::pool)
+            .findFirst()
+            .orElseGet(() -> new NamedPool(pool));
     dispatcher.mount(new RouteDispatcher.Mounted(pathPrefix, executor, pool.maxWait(), route));
   }
 
@@ -143,15 +175,21 @@ public final class ServiceHttpServer implements AutoCloseable {
   }
 
   private static HttpReply getOnly(HttpCall call) {
-    return HttpReply.problem(Problem.of(405, "method-not-allowed", "Method not allowed",
-        call.method() + " is not supported here; use GET")).withHeader("Allow", "GET");
+    return HttpReply.problem(
+            Problem.of(
+                405,
+                "method-not-allowed",
+                "Method not allowed",
+                call.method() + " is not supported here; use GET"))
+        .withHeader("Allow", "GET");
   }
 
   @Override
   public void close() {
     headDeadline.stop();
     stopQuietly(server);
-    List<ExecutorService> pools = dispatcher.mounted().stream().map(RouteDispatcher.Mounted::pool).distinct().toList();
+    List<ExecutorService> pools =
+        dispatcher.mounted().stream().map(RouteDispatcher.Mounted::pool).distinct().toList();
     pools.forEach(ExecutorService::shutdownNow);
   }
 
@@ -169,7 +207,11 @@ public final class ServiceHttpServer implements AutoCloseable {
     private final RoutePool pool;
 
     NamedPool(RoutePool pool) {
-      super(pool.threads(), pool.threads(), 30, TimeUnit.SECONDS,
+      super(
+          pool.threads(),
+          pool.threads(),
+          30,
+          TimeUnit.SECONDS,
           pool.queued() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(pool.queued()),
           threadsNamed(pool.name()));
       this.pool = pool;

@@ -16,7 +16,8 @@ public record ProcessLaunch(String mainClass, List<String> args, String readyLin
     Objects.requireNonNull(mainClass, "mainClass");
     args = List.copyOf(args);
     if (readyLine == null || readyLine.isBlank()) {
-      throw new IllegalArgumentException("readyLine must name what " + mainClass + " logs once it is up");
+      throw new IllegalArgumentException(
+          "readyLine must name what " + mainClass + " logs once it is up");
     }
   }
 

@@ -10,7 +10,10 @@ public interface RunningTransport extends AutoCloseable {
   @Override
   void close();
 
-  /** Calls this process holds open right now (those waiting for their remote run), or -1 if it keeps none. */
+  /**
+   * Calls this process holds open right now (those waiting for their remote run), or -1 if it keeps
+   * none.
+   */
   default int heldCalls() {
     return -1;
   }

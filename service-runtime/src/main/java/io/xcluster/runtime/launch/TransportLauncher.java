@@ -1,15 +1,18 @@
 package io.xcluster.runtime.launch;
 
 /**
- * What it takes to run one transport, found on the class path by {@link TransportLaunchers}
- * ({@code META-INF/services/io.xcluster.runtime.launch.TransportLauncher}): in this JVM (the
- * embedded stack, tests) or as a process of its own (the real stack, fault drills, benchmarks).
- * Stacks, benchmarks and drills loop over the launchers on the class path, so a new transport
- * touches no module but its own (docs/adding-a-transport.md).
+ * What it takes to run one transport, found on the class path by {@link TransportLaunchers} ({@code
+ * META-INF/services/io.xcluster.runtime.launch.TransportLauncher}): in this JVM (the embedded
+ * stack, tests) or as a process of its own (the real stack, fault drills, benchmarks). Stacks,
+ * benchmarks and drills loop over the launchers on the class path, so a new transport touches no
+ * module but its own (docs/adding-a-transport.md).
  */
 public interface TransportLauncher {
 
-  /** The name {@code XCLUSTER_TRANSPORT} selects it by; the same as its {@code CrossClusterTransport}'s. */
+  /**
+   * The name {@code XCLUSTER_TRANSPORT} selects it by; the same as its {@code
+   * CrossClusterTransport}'s.
+   */
   String name();
 
   /** The service name of its process, in traces and logs (e.g. {@code bridge-worker}). */
@@ -20,7 +23,10 @@ public interface TransportLauncher {
     return false;
   }
 
-  /** False for a transport kept only to test the seam (it holds a thread per call): benchmarks leave it out. */
+  /**
+   * False for a transport kept only to test the seam (it holds a thread per call): benchmarks leave
+   * it out.
+   */
   default boolean forProduction() {
     return true;
   }

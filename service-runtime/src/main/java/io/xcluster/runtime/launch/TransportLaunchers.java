@@ -15,8 +15,13 @@ public final class TransportLaunchers {
     for (TransportLauncher launcher : ServiceLoader.load(TransportLauncher.class)) {
       TransportLauncher previous = byName.put(launcher.name(), launcher);
       if (previous != null) {
-        throw new IllegalStateException("two transport launchers are called " + launcher.name() + ": "
-            + previous.getClass().getName() + " and " + launcher.getClass().getName());
+        throw new IllegalStateException(
+            "two transport launchers are called "
+                + launcher.name()
+                + ": "
+                + previous.getClass().getName()
+                + " and "
+                + launcher.getClass().getName());
       }
     }
     return byName;
@@ -27,8 +32,11 @@ public final class TransportLaunchers {
     Map<String, TransportLauncher> available = available();
     TransportLauncher launcher = available.get(name);
     if (launcher == null) {
-      throw new IllegalArgumentException("no transport called '" + name + "' can be launched here; available: "
-          + (available.isEmpty() ? "none" : String.join(", ", available.keySet())));
+      throw new IllegalArgumentException(
+          "no transport called '"
+              + name
+              + "' can be launched here; available: "
+              + (available.isEmpty() ? "none" : String.join(", ", available.keySet())));
     }
     return launcher;
   }

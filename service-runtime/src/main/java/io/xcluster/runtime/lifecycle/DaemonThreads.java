@@ -2,7 +2,10 @@ package io.xcluster.runtime.lifecycle;
 
 import java.util.concurrent.ThreadFactory;
 
-/** Named daemon threads, so a transport's own threads are easy to find in a thread dump and never keep a JVM alive. */
+/**
+ * Named daemon threads, so a transport's own threads are easy to find in a thread dump and never
+ * keep a JVM alive.
+ */
 public final class DaemonThreads {
 
   private DaemonThreads() {}

@@ -6,10 +6,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
 /**
- * What every service's main shares: picocli reads the flags (the subclass's own and
- * {@link ServiceOptions}), configuration is checked before anything is bound or dialled
- * ({@link ServiceStart#configure}), and a bad setting ends the process with one line and exit code 2.
- * A subclass says what the service does in {@link #serve}.
+ * What every service's main shares: picocli reads the flags (the subclass's own and {@link
+ * ServiceOptions}), configuration is checked before anything is bound or dialled ({@link
+ * ServiceStart#configure}), and a bad setting ends the process with one line and exit code 2. A
+ * subclass says what the service does in {@link #serve}.
  */
 public abstract class ServiceMain implements Callable<Integer> {
 
@@ -38,6 +38,9 @@ public abstract class ServiceMain implements Callable<Integer> {
     return serve(ServiceStart.configure(serviceName, service));
   }
 
-  /** Runs the service: {@code start.run()}, connect, start workers, then {@code serveUntilStopped()}. */
+  /**
+   * Runs the service: {@code start.run()}, connect, start workers, then {@code
+   * serveUntilStopped()}.
+   */
   protected abstract int serve(ServiceStart start);
 }

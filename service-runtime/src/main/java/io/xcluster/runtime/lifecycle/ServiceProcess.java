@@ -5,7 +5,6 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterUnreachableException;
 import io.xcluster.port.cluster.ConnectionInterceptors;
-import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.runtime.http.ServiceHealth;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +40,10 @@ public final class ServiceProcess {
     this.stops = new StopSequence(problem -> log.warn(problem));
   }
 
-  /** From here on SIGTERM stops this process in order; {@code main} is woken if it is still connecting. */
+  /**
+   * From here on SIGTERM stops this process in order; {@code main} is woken if it is still
+   * connecting.
+   */
   public void handleSigterm() {
     mainThread = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, name + "-shutdown"));
@@ -61,15 +63,20 @@ public final class ServiceProcess {
    *
    * @throws StopRequestedException when SIGTERM arrives before the cluster answers
    */
-  public ClusterConnection connect(ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
+  public ClusterConnection connect(
+      ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
     health.require("cluster " + endpoint.name(), () -> false);
-    ClusterConnection connection = retryWhileUnreachable(() -> {
-      try {
-        return ClusterConnection.open(endpoint, attemptTimeout, interceptors);
-      } catch (IllegalArgumentException unusableTls) {
-        throw new io.xcluster.runtime.config.ConfigException(unusableTls.getMessage(), unusableTls);
-      }
-    }, ClusterUnreachableException.class);
+    ClusterConnection connection =
+        retryWhileUnreachable(
+            () -> {
+              try {
+                return ClusterConnection.open(endpoint, attemptTimeout, interceptors);
+              } catch (IllegalArgumentException unusableTls) {
+                throw new io.xcluster.runtime.config.ConfigException(
+                    unusableTls.getMessage(), unusableTls);
+              }
+            },
+            ClusterUnreachableException.class);
     health.require("cluster " + endpoint.name(), connection::isServing);
     onStop(connection);
     log.info("connected to cluster {}", endpoint.describe());
@@ -77,13 +84,14 @@ public final class ServiceProcess {
   }
 
   /**
-   * Runs {@code attempt} until it succeeds, every few seconds while it fails with {@code unreachable}
-   * (logged, one line per attempt): a dependency that is down at start-up keeps the process live and
-   * not ready rather than crash-looping.
+   * Runs {@code attempt} until it succeeds, every few seconds while it fails with {@code
+   * unreachable} (logged, one line per attempt): a dependency that is down at start-up keeps the
+   * process live and not ready rather than crash-looping.
    *
    * @throws StopRequestedException when SIGTERM arrives first
    */
-  public <T> T retryWhileUnreachable(Supplier<T> attempt, Class<? extends RuntimeException> unreachable) {
+  public <T> T retryWhileUnreachable(
+      Supplier<T> attempt, Class<? extends RuntimeException> unreachable) {
     for (int tried = 1; ; tried++) {
       if (stopRequested) {
         throw new StopRequestedException();
@@ -97,13 +105,20 @@ public final class ServiceProcess {
         if (stopRequested) {
           throw new StopRequestedException();
         }
-        log.warn("{} (attempt {}); trying again in {} s — not ready until it answers", failed.getMessage(), tried, RETRY_PAUSE.toSeconds());
+        log.warn(
+            "{} (attempt {}); trying again in {} s — not ready until it answers",
+            failed.getMessage(),
+            tried,
+            RETRY_PAUSE.toSeconds());
         sleep(RETRY_PAUSE);
       }
     }
   }
 
-  /** Registers {@code step} to run on stop, before everything registered earlier; after stop began, runs it now. */
+  /**
+   * Registers {@code step} to run on stop, before everything registered earlier; after stop began,
+   * runs it now.
+   */
   public synchronized void onStop(AutoCloseable step) {
     if (stopRequested) {
       try {
@@ -121,18 +136,21 @@ public final class ServiceProcess {
    * what is still running then is cut off (Temporal retries it elsewhere: nothing is lost).
    */
   public void drainOnStop(String what, WorkerFactory workers) {
-    onStop(() -> {
-      long start = System.nanoTime();
-      workers.shutdown();
-      workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
-      if (workers.isTerminated()) {
-        log.info("{} drained in {} ms", what, (System.nanoTime() - start) / 1_000_000);
-      } else {
-        log.warn("{} still busy after the {} s grace period; stopping now, Temporal retries the unfinished tasks",
-            what, shutdownGrace.toSeconds());
-        workers.shutdownNow();
-      }
-    });
+    onStop(
+        () -> {
+          long start = System.nanoTime();
+          workers.shutdown();
+          workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+          if (workers.isTerminated()) {
+            log.info("{} drained in {} ms", what, (System.nanoTime() - start) / 1_000_000);
+          } else {
+            log.warn(
+                "{} still busy after the {} s grace period; stopping now, Temporal retries the unfinished tasks",
+                what,
+                shutdownGrace.toSeconds());
+            workers.shutdownNow();
+          }
+        });
   }
 
   /** Everything is up: reports ready and blocks until the process is told to stop. */
@@ -159,9 +177,11 @@ public final class ServiceProcess {
     health.stopping();
     Thread main = mainThread;
     if (main != null) {
-      main.interrupt(); // a main thread still connecting gives up; one waiting in runUntilStopped is not affected
+      main.interrupt(); // a main thread still connecting gives up; one waiting in runUntilStopped
+      // is not affected
     }
-    log.info("stop requested: not ready any more; draining (grace {} s)", shutdownGrace.toSeconds());
+    log.info(
+        "stop requested: not ready any more; draining (grace {} s)", shutdownGrace.toSeconds());
     long start = System.nanoTime();
     synchronized (this) {
       stops.close();

@@ -1,8 +1,8 @@
 package io.xcluster.runtime.lifecycle;
 
+import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.config.ConfigException;
-import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.config.TemporalProfiles;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.http.ServiceHttpServer;
@@ -24,7 +24,12 @@ public final class ServiceStart {
   private final TemporalProfiles profiles;
   private final ServiceTracing tracing;
 
-  private ServiceStart(String service, ServiceOptions options, Map<String, String> env, TemporalProfiles profiles, ServiceTracing tracing) {
+  private ServiceStart(
+      String service,
+      ServiceOptions options,
+      Map<String, String> env,
+      TemporalProfiles profiles,
+      ServiceTracing tracing) {
     this.service = service;
     this.options = options;
     this.env = env;
@@ -32,22 +37,33 @@ public final class ServiceStart {
     this.tracing = tracing;
   }
 
-  /** Sets up logging and reads the Temporal profiles; throws {@link ConfigException} on bad settings. */
+  /**
+   * Sets up logging and reads the Temporal profiles; throws {@link ConfigException} on bad
+   * settings.
+   */
   public static ServiceStart configure(String service, ServiceOptions options) {
     Map<String, String> env = System.getenv();
     ServiceLogging.configure(env);
     if (options.shutdownGrace.isNegative()) {
-      throw ConfigException.invalid("--shutdown-grace / XCLUSTER_SHUTDOWN_GRACE", options.shutdownGrace, "must not be negative");
+      throw ConfigException.invalid(
+          "--shutdown-grace / XCLUSTER_SHUTDOWN_GRACE",
+          options.shutdownGrace,
+          "must not be negative");
     }
     if (options.connectTimeout.isNegative() || options.connectTimeout.isZero()) {
-      throw ConfigException.invalid("--connect-timeout / XCLUSTER_CONNECT_TIMEOUT", options.connectTimeout, "must be positive");
+      throw ConfigException.invalid(
+          "--connect-timeout / XCLUSTER_CONNECT_TIMEOUT",
+          options.connectTimeout,
+          "must be positive");
     }
     TemporalProfiles profiles = TemporalProfiles.load(options.temporalConfigFile, env);
     ServiceTracing tracing;
     try {
       tracing = ServiceTracing.fromEnvironment(service);
     } catch (RuntimeException badOtelSetting) {
-      throw new ConfigException("OpenTelemetry settings (OTEL_*) are invalid: " + badOtelSetting.getMessage(), badOtelSetting);
+      throw new ConfigException(
+          "OpenTelemetry settings (OTEL_*) are invalid: " + badOtelSetting.getMessage(),
+          badOtelSetting);
     }
     return new ServiceStart(service, options, env, profiles, tracing);
   }
@@ -60,7 +76,10 @@ public final class ServiceStart {
     return env;
   }
 
-  /** Starts the process (SIGTERM handling) and its HTTP server on {@code --http-port}; health is served from here on. */
+  /**
+   * Starts the process (SIGTERM handling) and its HTTP server on {@code --http-port}; health is
+   * served from here on.
+   */
   public Running run() {
     return run(options.httpPort);
   }
@@ -68,25 +87,44 @@ public final class ServiceStart {
   /** As {@link #run()}, on {@code httpPort}. */
   public Running run(int httpPort) {
     if (httpPort < 0 || httpPort > 65_535) {
-      throw ConfigException.invalid("--http-port / XCLUSTER_HTTP_PORT", httpPort, "not a port number (0-65535, 0 = any free port)");
+      throw ConfigException.invalid(
+          "--http-port / XCLUSTER_HTTP_PORT",
+          httpPort,
+          "not a port number (0-65535, 0 = any free port)");
     }
     ServiceProcess process = new ServiceProcess(service, options.shutdownGrace);
-    ServiceHttpServer http = ServiceHttpServer.start(options.httpHost, httpPort, process.health(),
-        "--http-host / XCLUSTER_HTTP_HOST", "--http-port / XCLUSTER_HTTP_PORT");
+    ServiceHttpServer http =
+        ServiceHttpServer.start(
+            options.httpHost,
+            httpPort,
+            process.health(),
+            "--http-host / XCLUSTER_HTTP_HOST",
+            "--http-port / XCLUSTER_HTTP_PORT");
     process.handleSigterm();
     process.onStop(tracing);
     process.onStop(http);
-    process.log().info("{} starting; health on http://{}:{}/healthz and /readyz; Temporal profiles from {}",
-        service, options.httpHost, http.port(), profiles.file() == null ? "built-in defaults (no profile file)" : profiles.file());
+    process
+        .log()
+        .info(
+            "{} starting; health on http://{}:{}/healthz and /readyz; Temporal profiles from {}",
+            service,
+            options.httpHost,
+            http.port(),
+            profiles.file() == null ? "built-in defaults (no profile file)" : profiles.file());
     return new Running(process, http, tracing, options.connectTimeout);
   }
 
   /**
    * A started process, its HTTP server, and its tracing (flushed last on stop).
    *
-   * @param connectTimeout how long one attempt to reach a cluster may take ({@code --connect-timeout})
+   * @param connectTimeout how long one attempt to reach a cluster may take ({@code
+   *     --connect-timeout})
    */
-  public record Running(ServiceProcess process, ServiceHttpServer http, ServiceTracing tracing, Duration connectTimeout) {
+  public record Running(
+      ServiceProcess process,
+      ServiceHttpServer http,
+      ServiceTracing tracing,
+      Duration connectTimeout) {
 
     /**
      * Connects to {@code cluster} with this service's tracing, retrying while it is unreachable
@@ -95,11 +133,21 @@ public final class ServiceStart {
      * @param role what the cluster is to this service, for the log ("calling", "target", "home")
      */
     public ClusterConnection connect(String role, ResolvedCluster cluster) {
-      process.log().info("{} cluster {} at {} (from {})", role, cluster.endpoint().name(), cluster.endpoint().address(), cluster.origin());
+      process
+          .log()
+          .info(
+              "{} cluster {} at {} (from {})",
+              role,
+              cluster.endpoint().name(),
+              cluster.endpoint().address(),
+              cluster.origin());
       return process.connect(cluster.endpoint(), connectTimeout, tracing.temporalInterceptors());
     }
 
-    /** Serves until SIGTERM / Ctrl-C, then stops everything registered; the exit code of the service's main. */
+    /**
+     * Serves until SIGTERM / Ctrl-C, then stops everything registered; the exit code of the
+     * service's main.
+     */
     public int serveUntilStopped() {
       process.runUntilStopped();
       return 0;

@@ -14,7 +14,9 @@ public final class StopSequence implements AutoCloseable {
   private final Deque<AutoCloseable> steps = new ArrayDeque<>();
   private final Consumer<String> report;
 
-  /** @param report where a failure to stop something is told (a logger, stderr) */
+  /**
+   * @param report where a failure to stop something is told (a logger, stderr)
+   */
   public StopSequence(Consumer<String> report) {
     this.report = report;
   }

@@ -14,10 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs of a service process, to stdout: {@code XCLUSTER_LOG_FORMAT=text} (default, one readable
- * line per event) or {@code json} (one JSON object per line, for a log pipeline), at
- * {@code XCLUSTER_LOG_LEVEL} (default INFO). Set in code, not
- * by a {@code logback.xml}, so a service jar and the local-stack jar that contains it do not fight
- * over one file.
+ * line per event) or {@code json} (one JSON object per line, for a log pipeline), at {@code
+ * XCLUSTER_LOG_LEVEL} (default INFO). Set in code, not by a {@code logback.xml}, so a service jar
+ * and the local-stack jar that contains it do not fight over one file.
  */
 public final class ServiceLogging {
 
@@ -33,9 +32,11 @@ public final class ServiceLogging {
     }
     String levelName = env.getOrDefault(LEVEL, "INFO").toUpperCase(java.util.Locale.ROOT);
     if (!java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(levelName)) {
-      throw ConfigException.invalid(LEVEL, env.get(LEVEL), "must be TRACE, DEBUG, INFO, WARN or ERROR");
+      throw ConfigException.invalid(
+          LEVEL, env.get(LEVEL), "must be TRACE, DEBUG, INFO, WARN or ERROR");
     }
-    // libraries that log through java.util.logging (OpenTelemetry's exporters) go through the same appender
+    // libraries that log through java.util.logging (OpenTelemetry's exporters) go through the same
+    // appender
     org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
     org.slf4j.bridge.SLF4JBridgeHandler.install();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();

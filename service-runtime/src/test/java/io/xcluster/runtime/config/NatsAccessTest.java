@@ -19,25 +19,50 @@ class NatsAccessTest {
   @Test
   void theFlagWinsOverNatsUrlWhichWinsOverTheDefault() {
     assertEquals(NatsAccess.DEFAULT_URL, NatsAccess.fromEnvironment(null, Map.of()).url());
-    assertEquals("nats://env:4222", NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "nats://env:4222")).url());
-    assertEquals("nats://flag:4222", NatsAccess.fromEnvironment("nats://flag:4222", Map.of("NATS_URL", "nats://env:4222")).url());
+    assertEquals(
+        "nats://env:4222",
+        NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "nats://env:4222")).url());
+    assertEquals(
+        "nats://flag:4222",
+        NatsAccess.fromEnvironment("nats://flag:4222", Map.of("NATS_URL", "nats://env:4222"))
+            .url());
   }
 
   @Test
   void aMalformedUrlNamesTheSettingItCameFrom() {
-    ConfigException fromEnv = assertThrows(ConfigException.class, () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "localhost:4222")));
-    ConfigException fromFlag = assertThrows(ConfigException.class, () -> NatsAccess.fromEnvironment("http://x:1", Map.of()));
+    ConfigException fromEnv =
+        assertThrows(
+            ConfigException.class,
+            () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "localhost:4222")));
+    ConfigException fromFlag =
+        assertThrows(
+            ConfigException.class, () -> NatsAccess.fromEnvironment("http://x:1", Map.of()));
 
-    assertTrue(fromEnv.getMessage().startsWith("NATS_URL='localhost:4222': not of the form nats://host:port"), fromEnv.getMessage());
+    assertTrue(
+        fromEnv
+            .getMessage()
+            .startsWith("NATS_URL='localhost:4222': not of the form nats://host:port"),
+        fromEnv.getMessage());
     assertTrue(fromFlag.getMessage().startsWith("--nats-url='http://x:1'"), fromFlag.getMessage());
   }
 
   @Test
   void mutualTlsFilesBuildAContextAndAreDescribedWithoutSecrets() throws Exception {
     TestCertificates certs = TestCertificates.createIn(dir);
-    NatsAccess access = NatsAccess.fromEnvironment("tls://127.0.0.1:4222", Map.of(
-        "NATS_CA", certs.caCert().toString(), "NATS_CERT", certs.clientCert().toString(), "NATS_KEY", certs.clientKey().toString(),
-        "NATS_USER", "svc", "NATS_PASSWORD", "hunter2"));
+    NatsAccess access =
+        NatsAccess.fromEnvironment(
+            "tls://127.0.0.1:4222",
+            Map.of(
+                "NATS_CA",
+                certs.caCert().toString(),
+                "NATS_CERT",
+                certs.clientCert().toString(),
+                "NATS_KEY",
+                certs.clientKey().toString(),
+                "NATS_USER",
+                "svc",
+                "NATS_PASSWORD",
+                "hunter2"));
 
     assertNotNull(access.sslContext());
     assertEquals("tls://127.0.0.1:4222 (mTLS, user svc)", access.describe());
@@ -48,30 +73,54 @@ class NatsAccessTest {
   void aCertificateWithoutItsKeyIsRefused() throws Exception {
     TestCertificates certs = TestCertificates.createIn(dir);
 
-    ConfigException half = assertThrows(ConfigException.class,
-        () -> NatsAccess.fromEnvironment(null, Map.of("NATS_CERT", certs.clientCert().toString())));
+    ConfigException half =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                NatsAccess.fromEnvironment(
+                    null, Map.of("NATS_CERT", certs.clientCert().toString())));
 
-    assertEquals("NATS_CERT='" + certs.clientCert() + "': mutual TLS needs both NATS_CERT and NATS_KEY; NATS_KEY is missing", half.getMessage());
+    assertEquals(
+        "NATS_CERT='"
+            + certs.clientCert()
+            + "': mutual TLS needs both NATS_CERT and NATS_KEY; NATS_KEY is missing",
+        half.getMessage());
   }
 
   @Test
   void anOldFormatKeyIsRefusedWithTheCommandThatConvertsIt() throws Exception {
     TestCertificates certs = TestCertificates.createIn(dir);
-    NatsAccess access = NatsAccess.fromEnvironment(null, Map.of(
-        "NATS_CERT", certs.clientCert().toString(), "NATS_KEY", certs.clientKeyPkcs1().toString()));
+    NatsAccess access =
+        NatsAccess.fromEnvironment(
+            null,
+            Map.of(
+                "NATS_CERT",
+                certs.clientCert().toString(),
+                "NATS_KEY",
+                certs.clientKeyPkcs1().toString()));
 
     ConfigException pkcs1 = assertThrows(ConfigException.class, access::sslContext);
 
-    assertTrue(pkcs1.getMessage().startsWith("NATS_KEY='" + certs.clientKeyPkcs1() + "': is not an unencrypted PKCS#8 key"), pkcs1.getMessage());
+    assertTrue(
+        pkcs1
+            .getMessage()
+            .startsWith(
+                "NATS_KEY='" + certs.clientKeyPkcs1() + "': is not an unencrypted PKCS#8 key"),
+        pkcs1.getMessage());
     assertTrue(pkcs1.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), pkcs1.getMessage());
   }
 
   @Test
   void aMissingFileIsNamed() {
-    ConfigException missing = assertThrows(ConfigException.class,
-        () -> NatsAccess.fromEnvironment(null, Map.of("NATS_CA", dir.resolve("ca.pem").toString())));
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                NatsAccess.fromEnvironment(
+                    null, Map.of("NATS_CA", dir.resolve("ca.pem").toString())));
 
-    assertEquals("NATS_CA='" + dir.resolve("ca.pem") + "': no such readable file", missing.getMessage());
+    assertEquals(
+        "NATS_CA='" + dir.resolve("ca.pem") + "': no such readable file", missing.getMessage());
   }
 
   @Test
@@ -84,9 +133,15 @@ class NatsAccessTest {
 
   @Test
   void credentialsInTheUrlAreRefusedWithoutRepeatingThem() {
-    ConfigException refused = assertThrows(ConfigException.class,
-        () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "nats://svc:hunter2@nats:4222")));
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                NatsAccess.fromEnvironment(
+                    null, Map.of("NATS_URL", "nats://svc:hunter2@nats:4222")));
 
-    assertEquals("NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead", refused.getMessage());
+    assertEquals(
+        "NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead",
+        refused.getMessage());
   }
 }

@@ -41,13 +41,22 @@ class RefusedCertificatesTest {
   void startFrontend() throws Exception {
     cluster = TestCertificates.createIn(dir.resolve("cluster"));
     otherCa = TestCertificates.createIn(dir.resolve("other"));
-    frontend = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        // the JDK's TLS on the server side: it answers an unknown client CA with a certificate alert, as
-        // Temporal's (Go) frontend does; netty's OpenSSL server would send internal_error instead
-        .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(cluster.serverCert().toFile(), cluster.serverKey().toFile()),
-                SslProvider.JDK)
-            .trustManager(cluster.caCert().toFile()).clientAuth(ClientAuth.REQUIRE).build())
-        .build().start();
+    frontend =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            // the JDK's TLS on the server side: it answers an unknown client CA with a certificate
+            // alert, as
+            // Temporal's (Go) frontend does; netty's OpenSSL server would send internal_error
+            // instead
+            .sslContext(
+                GrpcSslContexts.configure(
+                        SslContextBuilder.forServer(
+                            cluster.serverCert().toFile(), cluster.serverKey().toFile()),
+                        SslProvider.JDK)
+                    .trustManager(cluster.caCert().toFile())
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .build())
+            .build()
+            .start();
   }
 
   @AfterAll
@@ -59,27 +68,45 @@ class RefusedCertificatesTest {
 
   @Test
   void aClientCertificateFromAnotherCaIsRefusedNamingTheSetting() {
-    String refusal = refusalWith(new ClusterTls(cluster.caCert(), otherCa.clientCert(), otherCa.clientKey(), null));
-    assertTrue(refusal.contains("tls.client_cert_path") && refusal.contains(otherCa.clientCert().toString()), refusal);
+    String refusal =
+        refusalWith(
+            new ClusterTls(cluster.caCert(), otherCa.clientCert(), otherCa.clientKey(), null));
+    assertTrue(
+        refusal.contains("tls.client_cert_path")
+            && refusal.contains(otherCa.clientCert().toString()),
+        refusal);
   }
 
   @Test
   void noClientCertificateIsRefusedNamingTheSettings() {
     String refusal = refusalWith(new ClusterTls(cluster.caCert(), null, null, null));
-    assertTrue(refusal.contains("tls.client_cert_path") && refusal.contains("tls.client_key_path"), refusal);
+    assertTrue(
+        refusal.contains("tls.client_cert_path") && refusal.contains("tls.client_key_path"),
+        refusal);
   }
 
   @Test
   void aFrontendSignedByAnotherCaIsRefusedNamingTheSetting() {
-    String refusal = refusalWith(new ClusterTls(otherCa.caCert(), cluster.clientCert(), cluster.clientKey(), null));
-    assertTrue(refusal.contains("tls.server_ca_cert_path") && refusal.contains(otherCa.caCert().toString()), refusal);
+    String refusal =
+        refusalWith(
+            new ClusterTls(otherCa.caCert(), cluster.clientCert(), cluster.clientKey(), null));
+    assertTrue(
+        refusal.contains("tls.server_ca_cert_path")
+            && refusal.contains(otherCa.caCert().toString()),
+        refusal);
   }
 
   private String refusalWith(ClusterTls tls) {
-    ClusterEndpoint endpoint = new ClusterEndpoint("eu-west", "127.0.0.1:" + frontend.getPort(), "default", tls);
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ClusterConnection.open(endpoint, Duration.ofSeconds(5)),
-        "a refused handshake must not look like an unreachable cluster (that is retried forever)");
-    assertTrue(refused.getMessage().startsWith("cluster eu-west (127.0.0.1:" + frontend.getPort() + "): "), refused.getMessage());
+    ClusterEndpoint endpoint =
+        new ClusterEndpoint("eu-west", "127.0.0.1:" + frontend.getPort(), "default", tls);
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClusterConnection.open(endpoint, Duration.ofSeconds(5)),
+            "a refused handshake must not look like an unreachable cluster (that is retried forever)");
+    assertTrue(
+        refused.getMessage().startsWith("cluster eu-west (127.0.0.1:" + frontend.getPort() + "): "),
+        refused.getMessage());
     assertTrue(refused.getMessage().lines().count() == 1, "one line: " + refused.getMessage());
     return refused.getMessage();
   }

@@ -25,17 +25,21 @@ class TemporalProfilesTest {
 
   @Test
   void aClusterIsReadFromTheProfileNamedAfterIt() throws Exception {
-    Path file = profiles("""
+    Path file =
+        profiles(
+            """
         [profile.us-east]
         address = "us-east.example:7233"
         namespace = "orders"
         [profile.eu-west]
         address = "eu-west.example:7233"
         """);
-    TemporalProfiles loaded = TemporalProfiles.load(null, Map.of("TEMPORAL_CONFIG_FILE", file.toString()));
+    TemporalProfiles loaded =
+        TemporalProfiles.load(null, Map.of("TEMPORAL_CONFIG_FILE", file.toString()));
 
     ClusterEndpoint usEast = loaded.single("us-east", "127.0.0.1:7233", null, null).endpoint();
-    ClusterEndpoint euWest = loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target").endpoint();
+    ClusterEndpoint euWest =
+        loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target").endpoint();
 
     assertEquals(new ClusterEndpoint("us-east", "us-east.example:7233", "orders"), usEast);
     assertEquals(new ClusterEndpoint("eu-west", "eu-west.example:7233", "default"), euWest);
@@ -43,12 +47,21 @@ class TemporalProfilesTest {
 
   @Test
   void environmentOverridesTheProfileAndFlagsOverrideBoth() throws Exception {
-    Path file = profiles("[profile.us-east]\naddress = \"from-file:7233\"\nnamespace = \"file-ns\"\n");
-    Map<String, String> env = Map.of("TEMPORAL_CONFIG_FILE", file.toString(), "TEMPORAL_ADDRESS", "from-env:7233", "TEMPORAL_NAMESPACE", "env-ns");
+    Path file =
+        profiles("[profile.us-east]\naddress = \"from-file:7233\"\nnamespace = \"file-ns\"\n");
+    Map<String, String> env =
+        Map.of(
+            "TEMPORAL_CONFIG_FILE",
+            file.toString(),
+            "TEMPORAL_ADDRESS",
+            "from-env:7233",
+            "TEMPORAL_NAMESPACE",
+            "env-ns");
     TemporalProfiles loaded = TemporalProfiles.load(null, env);
 
     ClusterEndpoint viaEnv = loaded.single("us-east", "127.0.0.1:7233", null, null).endpoint();
-    ClusterEndpoint viaFlag = loaded.single("us-east", "127.0.0.1:7233", "from-flag:7233", null).endpoint();
+    ClusterEndpoint viaFlag =
+        loaded.single("us-east", "127.0.0.1:7233", "from-flag:7233", null).endpoint();
 
     assertEquals("from-env:7233", viaEnv.address());
     assertEquals("env-ns", viaEnv.namespace());
@@ -58,9 +71,12 @@ class TemporalProfilesTest {
 
   @Test
   void withoutAFileTheBuiltInLoopbackDefaultIsUsedAndSaysSo() {
-    org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of(TemporalProfiles.defaultFile())), "this machine has a default profile file");
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        Files.exists(Path.of(TemporalProfiles.defaultFile())),
+        "this machine has a default profile file");
     TemporalProfiles loaded = TemporalProfiles.load(null, Map.of());
-    TemporalProfiles.ResolvedCluster usEast = loaded.single("us-east", "127.0.0.1:7233", null, null);
+    TemporalProfiles.ResolvedCluster usEast =
+        loaded.single("us-east", "127.0.0.1:7233", null, null);
 
     assertEquals("127.0.0.1:7233", usEast.endpoint().address());
     assertNull(usEast.endpoint().tls());
@@ -72,46 +88,80 @@ class TemporalProfilesTest {
     Path file = profiles("[profile.eu-west]\naddress = \"eu-west\"\n");
     TemporalProfiles loaded = TemporalProfiles.load(file.toString(), Map.of());
 
-    ConfigException fromFile = assertThrows(ConfigException.class, () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target"));
-    ConfigException fromEnv = assertThrows(ConfigException.class,
-        () -> TemporalProfiles.load(file.toString(), Map.of("TEMPORAL_ADDRESS", "no port")).single("us-east", "127.0.0.1:7233", null, null));
+    ConfigException fromFile =
+        assertThrows(
+            ConfigException.class,
+            () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target"));
+    ConfigException fromEnv =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TemporalProfiles.load(file.toString(), Map.of("TEMPORAL_ADDRESS", "no port"))
+                    .single("us-east", "127.0.0.1:7233", null, null));
 
-    assertEquals("address in [profile.eu-west] of " + file + "='eu-west': cluster eu-west: not of the form host:port", fromFile.getMessage());
-    assertEquals("TEMPORAL_ADDRESS='no port': cluster us-east: not of the form host:port", fromEnv.getMessage());
+    assertEquals(
+        "address in [profile.eu-west] of "
+            + file
+            + "='eu-west': cluster eu-west: not of the form host:port",
+        fromFile.getMessage());
+    assertEquals(
+        "TEMPORAL_ADDRESS='no port': cluster us-east: not of the form host:port",
+        fromEnv.getMessage());
   }
 
   @Test
   void temporalVariablesAreRefusedInAProcessWithTwoClusters() throws Exception {
-    TemporalProfiles loaded = TemporalProfiles.load(profiles("").toString(), Map.of("TEMPORAL_ADDRESS", "x:7233"));
+    TemporalProfiles loaded =
+        TemporalProfiles.load(profiles("").toString(), Map.of("TEMPORAL_ADDRESS", "x:7233"));
 
-    ConfigException refused = assertThrows(ConfigException.class, () -> loaded.oneOfTwo("us-east", "127.0.0.1:7233", null, null, "--source"));
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () -> loaded.oneOfTwo("us-east", "127.0.0.1:7233", null, null, "--source"));
 
-    assertTrue(refused.getMessage().startsWith("TEMPORAL_ADDRESS is set, but this process connects to two clusters"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith("TEMPORAL_ADDRESS is set, but this process connects to two clusters"),
+        refused.getMessage());
     assertTrue(refused.getMessage().contains("[profile.us-east]"), refused.getMessage());
   }
 
   @Test
   void aNamedConfigFileThatDoesNotExistStopsStartUp() {
-    ConfigException missing = assertThrows(ConfigException.class,
-        () -> TemporalProfiles.load(null, Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("nope.toml").toString())));
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TemporalProfiles.load(
+                    null, Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("nope.toml").toString())));
 
-    assertEquals("TEMPORAL_CONFIG_FILE='" + dir.resolve("nope.toml") + "': no such readable file", missing.getMessage());
+    assertEquals(
+        "TEMPORAL_CONFIG_FILE='" + dir.resolve("nope.toml") + "': no such readable file",
+        missing.getMessage());
   }
 
   @Test
   void anUnknownKeyInTheProfileFileIsRejectedNamingTheFile() throws Exception {
     Path file = profiles("[profile.us-east]\nadress = \"typo:7233\"\n");
 
-    ConfigException typo = assertThrows(ConfigException.class, () -> TemporalProfiles.load(file.toString(), Map.of()));
+    ConfigException typo =
+        assertThrows(ConfigException.class, () -> TemporalProfiles.load(file.toString(), Map.of()));
 
-    assertTrue(typo.getMessage().startsWith("--temporal-config-file='" + file + "': cannot be read as Temporal profiles"), typo.getMessage());
+    assertTrue(
+        typo.getMessage()
+            .startsWith(
+                "--temporal-config-file='" + file + "': cannot be read as Temporal profiles"),
+        typo.getMessage());
     assertTrue(typo.getMessage().contains("adress"), typo.getMessage());
   }
 
   @Test
   void mutualTlsComesFromTheProfilesFilePaths() throws Exception {
     TestCertificates certs = TestCertificates.createIn(dir.resolve("pki"));
-    Path file = profiles("""
+    Path file =
+        profiles(
+            """
         [profile.eu-west]
         address = "eu-west.example:7233"
         [profile.eu-west.tls]
@@ -119,9 +169,13 @@ class TemporalProfilesTest {
         client_key_path = "%s"
         server_ca_cert_path = "%s"
         server_name = "frontend.eu-west"
-        """.formatted(certs.clientCert(), certs.clientKey(), certs.caCert()));
+        """
+                .formatted(certs.clientCert(), certs.clientKey(), certs.caCert()));
 
-    ClusterEndpoint euWest = TemporalProfiles.load(file.toString(), Map.of()).oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target").endpoint();
+    ClusterEndpoint euWest =
+        TemporalProfiles.load(file.toString(), Map.of())
+            .oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target")
+            .endpoint();
 
     assertTrue(euWest.tls().mutual());
     assertEquals(certs.caCert(), euWest.tls().serverCaCert());
@@ -133,16 +187,33 @@ class TemporalProfilesTest {
   void aClientCertificateWithoutItsKeyIsRefused() throws Exception {
     TestCertificates certs = TestCertificates.createIn(dir.resolve("pki"));
 
-    ConfigException halfMtls = assertThrows(ConfigException.class, () -> TemporalProfiles.load(profiles("").toString(),
-        Map.of("TEMPORAL_TLS_CLIENT_CERT_PATH", certs.clientCert().toString())).single("us-east", "127.0.0.1:7233", null, null));
+    ConfigException halfMtls =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TemporalProfiles.load(
+                        profiles("").toString(),
+                        Map.of("TEMPORAL_TLS_CLIENT_CERT_PATH", certs.clientCert().toString()))
+                    .single("us-east", "127.0.0.1:7233", null, null));
 
-    assertTrue(halfMtls.getMessage().startsWith("TEMPORAL_TLS_CLIENT_CERT_PATH='" + certs.clientCert() + "'"), halfMtls.getMessage());
-    assertTrue(halfMtls.getMessage().contains("TEMPORAL_TLS_CLIENT_KEY_PATH (or its profile setting) is missing"), halfMtls.getMessage());
+    assertTrue(
+        halfMtls
+            .getMessage()
+            .startsWith("TEMPORAL_TLS_CLIENT_CERT_PATH='" + certs.clientCert() + "'"),
+        halfMtls.getMessage());
+    assertTrue(
+        halfMtls
+            .getMessage()
+            .contains("TEMPORAL_TLS_CLIENT_KEY_PATH (or its profile setting) is missing"),
+        halfMtls.getMessage());
   }
 
   @Test
   void apiKeysAreRefusedRatherThanIgnored() {
-    ConfigException refused = assertThrows(ConfigException.class, () -> TemporalProfiles.load(null, Map.of("TEMPORAL_API_KEY", "secret")));
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () -> TemporalProfiles.load(null, Map.of("TEMPORAL_API_KEY", "secret")));
 
     assertTrue(refused.getMessage().startsWith("TEMPORAL_API_KEY is set"), refused.getMessage());
     assertTrue(!refused.getMessage().contains("secret"));
@@ -150,12 +221,23 @@ class TemporalProfilesTest {
 
   @Test
   void skippingHostVerificationIsRefusedBecauseItWouldTrustAnyCertificate() throws Exception {
-    Path file = profiles("[profile.us-east]\naddress = \"x:7233\"\n[profile.us-east.tls]\ndisable_host_verification = true\n");
+    Path file =
+        profiles(
+            "[profile.us-east]\naddress = \"x:7233\"\n[profile.us-east.tls]\ndisable_host_verification = true\n");
 
-    ConfigException refused = assertThrows(ConfigException.class,
-        () -> TemporalProfiles.load(file.toString(), Map.of()).single("us-east", "127.0.0.1:7233", null, null));
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TemporalProfiles.load(file.toString(), Map.of())
+                    .single("us-east", "127.0.0.1:7233", null, null));
 
-    assertTrue(refused.getMessage().startsWith("tls.disable_host_verification in [profile.us-east] of " + file + "='true'"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith(
+                "tls.disable_host_verification in [profile.us-east] of " + file + "='true'"),
+        refused.getMessage());
   }
 
   @Test
@@ -163,20 +245,43 @@ class TemporalProfilesTest {
     TestCertificates certs = TestCertificates.createIn(dir.resolve("pki"));
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
 
-    ConfigException unusable = assertThrows(ConfigException.class, () -> TemporalProfiles.load(profiles("").toString(), Map.of(
-        "TEMPORAL_TLS_CLIENT_CERT_PATH", garbage.toString(), "TEMPORAL_TLS_CLIENT_KEY_PATH", certs.clientKey().toString()))
-        .single("us-east", "127.0.0.1:7233", null, null));
+    ConfigException unusable =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TemporalProfiles.load(
+                        profiles("").toString(),
+                        Map.of(
+                            "TEMPORAL_TLS_CLIENT_CERT_PATH",
+                            garbage.toString(),
+                            "TEMPORAL_TLS_CLIENT_KEY_PATH",
+                            certs.clientKey().toString()))
+                    .single("us-east", "127.0.0.1:7233", null, null));
 
-    assertTrue(unusable.getMessage().startsWith("TEMPORAL_TLS_CLIENT_KEY_PATH='" + certs.clientKey() + "': cluster us-east: the TLS files cannot be used"),
+    assertTrue(
+        unusable
+            .getMessage()
+            .startsWith(
+                "TEMPORAL_TLS_CLIENT_KEY_PATH='"
+                    + certs.clientKey()
+                    + "': cluster us-east: the TLS files cannot be used"),
         unusable.getMessage());
   }
 
   @Test
   void temporalProfileIsRefusedInAProcessWithTwoClusters() throws Exception {
-    TemporalProfiles loaded = TemporalProfiles.load(profiles("").toString(), Map.of("TEMPORAL_PROFILE", "prod"));
+    TemporalProfiles loaded =
+        TemporalProfiles.load(profiles("").toString(), Map.of("TEMPORAL_PROFILE", "prod"));
 
-    ConfigException refused = assertThrows(ConfigException.class, () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target"));
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, null, "--target"));
 
-    assertTrue(refused.getMessage().startsWith("TEMPORAL_PROFILE is set, but this process connects to two clusters"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith("TEMPORAL_PROFILE is set, but this process connects to two clusters"),
+        refused.getMessage());
   }
 }

@@ -7,7 +7,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** A client that writes exactly the bytes a test wants, including broken and unfinished requests. */
+/**
+ * A client that writes exactly the bytes a test wants, including broken and unfinished requests.
+ */
 final class RawHttp implements AutoCloseable {
 
   private final Socket socket;

@@ -19,10 +19,13 @@ class ServerOwnErrorsTest {
 
   @BeforeAll
   static void start() {
-    server = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
-    server.route("/things", call -> {
-      throw new IllegalStateException("a bug");
-    });
+    server =
+        ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
+    server.route(
+        "/things",
+        call -> {
+          throw new IllegalStateException("a bug");
+        });
   }
 
   @AfterAll
@@ -39,14 +42,16 @@ class ServerOwnErrorsTest {
   private static JsonNode problemIn(String answer, int status) throws Exception {
     assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
     assertTrue(answer.toLowerCase().contains("content-type: application/problem+json"), answer);
-    JsonNode problem = ServiceHttpServer.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+    JsonNode problem =
+        ServiceHttpServer.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
     assertEquals(status, problem.path("status").asInt(), answer);
     return problem;
   }
 
   @Test
   void badPercentEncodingIsAProblem400() throws Exception {
-    JsonNode problem = problemIn(raw("GET /things/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+    JsonNode problem =
+        problemIn(raw("GET /things/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
 
     assertEquals("urn:xcluster:problem:bad-request", problem.path("type").asText());
   }
@@ -55,22 +60,30 @@ class ServerOwnErrorsTest {
   void headersOverTheLimitAreAProblem431() throws Exception {
     String huge = "X-Big: " + "a".repeat(HttpLimits.DEFAULTS.maxHeadBytes() + 10) + "\r\n";
 
-    JsonNode problem = problemIn(raw("GET /healthz HTTP/1.1\r\nHost: x\r\n" + huge + "Connection: close\r\n\r\n"), 431);
+    JsonNode problem =
+        problemIn(
+            raw("GET /healthz HTTP/1.1\r\nHost: x\r\n" + huge + "Connection: close\r\n\r\n"), 431);
 
     assertEquals("urn:xcluster:problem:headers-too-large", problem.path("type").asText());
   }
 
   @Test
   void anUnknownPathIsAProblem404() throws Exception {
-    JsonNode problem = problemIn(raw("GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 404);
+    JsonNode problem =
+        problemIn(raw("GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 404);
 
     assertEquals("urn:xcluster:problem:not-found", problem.path("type").asText());
   }
 
   @Test
   void aRouteThatThrowsIsAProblem500() throws Exception {
-    HttpResponse<String> failed = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/things/1")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> failed =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/things/1"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertEquals(500, failed.statusCode());
     assertEquals(Problem.CONTENT_TYPE, failed.headers().firstValue("Content-Type").orElse(""));

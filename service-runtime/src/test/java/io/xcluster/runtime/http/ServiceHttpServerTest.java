@@ -17,7 +17,9 @@ class ServiceHttpServerTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static HttpResponse<String> get(ServiceHttpServer server, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -25,7 +27,8 @@ class ServiceHttpServerTest {
     ServiceHealth health = new ServiceHealth();
     AtomicBoolean clusterUp = new AtomicBoolean(true);
     health.require("cluster us-east", clusterUp::get);
-    try (ServiceHttpServer server = ServiceHttpServer.start("127.0.0.1", 0, health, "--http-host", "--http-port")) {
+    try (ServiceHttpServer server =
+        ServiceHttpServer.start("127.0.0.1", 0, health, "--http-host", "--http-port")) {
       HttpResponse<String> starting = get(server, "/readyz");
       assertEquals(503, starting.statusCode());
       assertTrue(starting.body().contains("\"status\":\"starting\""), starting.body());
@@ -49,9 +52,15 @@ class ServiceHttpServerTest {
 
   @Test
   void healthEndpointsAnswerOnlyGet() throws Exception {
-    try (ServiceHttpServer server = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
-      HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    try (ServiceHttpServer server =
+        ServiceHttpServer.start(
+            "127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
+      HttpResponse<String> post =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
 
       assertEquals(405, post.statusCode());
       assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
@@ -61,11 +70,26 @@ class ServiceHttpServerTest {
 
   @Test
   void aPortInUseStopsStartUpNamingTheSetting() {
-    try (ServiceHttpServer first = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
-      ConfigException taken = assertThrows(ConfigException.class,
-          () -> ServiceHttpServer.start("127.0.0.1", first.port(), new ServiceHealth(), "--http-host", "--http-port"));
+    try (ServiceHttpServer first =
+        ServiceHttpServer.start(
+            "127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
+      ConfigException taken =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  ServiceHttpServer.start(
+                      "127.0.0.1",
+                      first.port(),
+                      new ServiceHealth(),
+                      "--http-host",
+                      "--http-port"));
 
-      assertTrue(taken.getMessage().startsWith("--http-port='" + first.port() + "': cannot listen on 127.0.0.1:" + first.port()), taken.getMessage());
+      assertTrue(
+          taken
+              .getMessage()
+              .startsWith(
+                  "--http-port='" + first.port() + "': cannot listen on 127.0.0.1:" + first.port()),
+          taken.getMessage());
     }
   }
 }

@@ -14,19 +14,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The server's defences: no client can hold a route's threads, or a connection for longer than a deadline. */
+/**
+ * The server's defences: no client can hold a route's threads, or a connection for longer than a
+ * deadline.
+ */
 class SlowClientsTest {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-  private static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withDeadlines(Duration.ofMillis(800), Duration.ofMillis(800));
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private static final HttpLimits LIMITS =
+      HttpLimits.DEFAULTS.withDeadlines(Duration.ofMillis(800), Duration.ofMillis(800));
 
   private ServiceHttpServer server;
 
   @BeforeEach
   void start() {
-    server = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port", LIMITS);
-    // one thread, no queue: if a stalled body ever reached the route's pool, the good request below would get a 503
-    server.route("/echo", new RoutePool("echo", 1, 0), call -> HttpReply.json(200, new String(call.body())));
+    server =
+        ServiceHttpServer.start(
+            "127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port", LIMITS);
+    // one thread, no queue: if a stalled body ever reached the route's pool, the good request below
+    // would get a 503
+    server.route(
+        "/echo", new RoutePool("echo", 1, 0), call -> HttpReply.json(200, new String(call.body())));
   }
 
   @AfterEach
@@ -35,17 +47,25 @@ class SlowClientsTest {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String stalledBody(int port) {
-    return "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"half\":";
+    return "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:"
+        + port
+        + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"half\":";
   }
 
   @Test
   void fortyStalledBodiesDoNotDelayAWellFormedRequest() throws Exception {
-    assertEquals(200, post("/echo", "{\"warm\":true}").statusCode()); // class loading is not what is measured
+    assertEquals(
+        200,
+        post("/echo", "{\"warm\":true}").statusCode()); // class loading is not what is measured
     List<RawHttp> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < 40; i++) {
@@ -56,7 +76,9 @@ class SlowClientsTest {
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
       assertEquals(200, good.statusCode(), good.body());
-      assertTrue(tookMillis < LIMITS.bodyDeadline().toMillis(), "a good request waited " + tookMillis + " ms behind stalled ones");
+      assertTrue(
+          tookMillis < LIMITS.bodyDeadline().toMillis(),
+          "a good request waited " + tookMillis + " ms behind stalled ones");
     } finally {
       for (RawHttp client : stalled) {
         client.close();
@@ -84,7 +106,8 @@ class SlowClientsTest {
       long start = System.nanoTime();
       client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
       for (int i = 0; i < 6; i++) {
-        Thread.sleep(300); // each byte well within the idle timeout, the whole head not within the deadline
+        Thread.sleep(
+            300); // each byte well within the idle timeout, the whole head not within the deadline
         try {
           client.send("X-Drip-" + i + ": y\r\n");
         } catch (java.io.IOException closed) {
@@ -95,7 +118,8 @@ class SlowClientsTest {
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
       assertTrue(!answer.contains("still open"), answer);
-      assertTrue(tookMillis < 3_000, "the dripping head held its connection for " + tookMillis + " ms");
+      assertTrue(
+          tookMillis < 3_000, "the dripping head held its connection for " + tookMillis + " ms");
     }
   }
 
@@ -122,16 +146,25 @@ class SlowClientsTest {
   @Test
   void aRequestThatWaitedTooLongForAThreadIsShedNotStartedLate() throws Exception {
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-    server.route("/slow", new RoutePool("slow", 1, 10, Duration.ofMillis(100)), call -> {
-      started.countDown();
-      Thread.sleep(600);
-      return HttpReply.json(200, "done");
-    });
-    var first = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    server.route(
+        "/slow",
+        new RoutePool("slow", 1, 10, Duration.ofMillis(100)),
+        call -> {
+          started.countDown();
+          Thread.sleep(600);
+          return HttpReply.json(200, "done");
+        });
+    var first =
+        HTTP.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
-    HttpResponse<String> second = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> second =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertEquals(200, first.get().statusCode());
     assertEquals(503, second.statusCode(), second.body());
@@ -142,15 +175,20 @@ class SlowClientsTest {
   @Test
   void beyondTheConnectionCapAClientWaitsForASlotInsteadOfBeingServedAtOnce() throws Exception {
     HttpLimits twoConnections = HttpLimits.DEFAULTS.withMaxConnections(2);
-    try (ServiceHttpServer capped = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port", twoConnections);
+    try (ServiceHttpServer capped =
+            ServiceHttpServer.start(
+                "127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port", twoConnections);
         RawHttp first = new RawHttp(capped.port());
         RawHttp second = new RawHttp(capped.port())) {
       first.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       second.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       Thread.sleep(300); // both accepted and kept alive
 
-      var third = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + capped.port() + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      var third =
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + capped.port() + "/healthz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       Thread.sleep(500);
       boolean servedWhileFull = third.isDone();
       first.close();

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starts (or attaches to) the remote run on the activity thread and keeps that thread until the
- * run ends, heartbeating meanwhile — simple, and the reason this transport is not for production.
+ * Starts (or attaches to) the remote run on the activity thread and keeps that thread until the run
+ * ends, heartbeating meanwhile — simple, and the reason this transport is not for production.
  */
 final class DirectCallActivity implements CrossClusterCallActivity {
 
@@ -47,7 +47,8 @@ final class DirectCallActivity implements CrossClusterCallActivity {
         return outcomeOf(null, ended.getCause(), canceledBy);
       } catch (TimeoutException stillRunning) {
         if (canceledBy != null) {
-          continue; // canceled already: wait for the remote run to end, heartbeats would only repeat it
+          continue; // canceled already: wait for the remote run to end, heartbeats would only
+          // repeat it
         }
         try {
           context.heartbeat(null);
@@ -58,16 +59,25 @@ final class DirectCallActivity implements CrossClusterCallActivity {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the remote run of " + request.callId(), e);
+        throw new IllegalStateException(
+            "interrupted while waiting for the remote run of " + request.callId(), e);
       }
     }
   }
 
-  /** The run's outcome; canceled as the caller asked, the activity ends canceled (rethrowing what said so). */
-  private static CallOutcome outcomeOf(JsonNode result, Throwable error, ActivityCompletionException canceledBy) {
-    CallOutcome outcome = RemoteOutcomes.translate(result, error)
-        // not the remote run's ending (an RPC error): fail retryably, the retry attaches again
-        .orElseThrow(() -> ApplicationFailure.newFailureWithCause("the remote run's outcome could not be read", "RemoteUnreadable", error));
+  /**
+   * The run's outcome; canceled as the caller asked, the activity ends canceled (rethrowing what
+   * said so).
+   */
+  private static CallOutcome outcomeOf(
+      JsonNode result, Throwable error, ActivityCompletionException canceledBy) {
+    CallOutcome outcome =
+        RemoteOutcomes.translate(result, error)
+            // not the remote run's ending (an RPC error): fail retryably, the retry attaches again
+            .orElseThrow(
+                () ->
+                    ApplicationFailure.newFailureWithCause(
+                        "the remote run's outcome could not be read", "RemoteUnreadable", error));
     if (canceledBy != null && outcome.kind() == OutcomeKind.CANCELED) {
       throw canceledBy;
     }
@@ -92,6 +102,8 @@ final class DirectCallActivity implements CrossClusterCallActivity {
       return LONGEST_WAIT_BETWEEN_HEARTBEATS;
     }
     Duration third = heartbeatTimeout.dividedBy(3);
-    return third.compareTo(LONGEST_WAIT_BETWEEN_HEARTBEATS) < 0 ? third : LONGEST_WAIT_BETWEEN_HEARTBEATS;
+    return third.compareTo(LONGEST_WAIT_BETWEEN_HEARTBEATS) < 0
+        ? third
+        : LONGEST_WAIT_BETWEEN_HEARTBEATS;
   }
 }

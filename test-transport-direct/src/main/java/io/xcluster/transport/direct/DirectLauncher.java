@@ -8,7 +8,10 @@ import io.xcluster.runtime.launch.TransportLauncher;
 import java.util.ArrayList;
 import java.util.List;
 
-/** NOT FOR PRODUCTION: runs the direct transport in this JVM or as {@link DirectTransportMain}; found through META-INF/services. */
+/**
+ * NOT FOR PRODUCTION: runs the direct transport in this JVM or as {@link DirectTransportMain};
+ * found through META-INF/services.
+ */
 public final class DirectLauncher implements TransportLauncher {
 
   @Override
@@ -44,7 +47,8 @@ public final class DirectLauncher implements TransportLauncher {
 
   @Override
   public ProcessLaunch asProcess(TransportLaunch launch) {
-    List<String> args = new ArrayList<>(TwoClusterOptions.asArguments(launch.source(), launch.target()));
+    List<String> args =
+        new ArrayList<>(TwoClusterOptions.asArguments(launch.source(), launch.target()));
     args.addAll(List.of("--http-port", "0"));
     return new ProcessLaunch(DirectTransportMain.class.getName(), args, "direct transport polling");
   }

@@ -13,7 +13,11 @@ import java.time.Duration;
 public final class DirectTransport implements CrossClusterTransport {
 
   public static final String NAME = "direct";
-  /** A silent process is taken for dead after this long; the retried call attaches to the same remote run. */
+
+  /**
+   * A silent process is taken for dead after this long; the retried call attaches to the same
+   * remote run.
+   */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
   static String taskQueueFor(String targetCluster) {
@@ -27,6 +31,7 @@ public final class DirectTransport implements CrossClusterTransport {
 
   @Override
   public CallRoute routeTo(String targetCluster) {
-    return new CallRoute(NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.RETURNED_BY_ACTIVITY);
+    return new CallRoute(
+        NAME, taskQueueFor(targetCluster), HEARTBEAT_TIMEOUT, OutcomeProtocol.RETURNED_BY_ACTIVITY);
   }
 }

@@ -15,7 +15,10 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     versionProvider = ServiceVersion.class,
     sortOptions = false,
-    description = {"NOT FOR PRODUCTION (a thread per open call): starts cross-cluster calls directly on the target cluster.", ""})
+    description = {
+      "NOT FOR PRODUCTION (a thread per open call): starts cross-cluster calls directly on the target cluster.",
+      ""
+    })
 public final class DirectTransportMain extends ServiceMain {
 
   public static final int HTTP_PORT = 8089;
@@ -40,7 +43,11 @@ public final class DirectTransportMain extends ServiceMain {
     ClusterConnection sourceConnection = running.connect("calling", source);
     DirectWorker worker = DirectWorker.start(sourceConnection, targetConnection);
     running.process().onStop(worker);
-    running.process().log().info("direct transport polling {}", DirectTransport.taskQueueFor(target.endpoint().name()));
+    running
+        .process()
+        .log()
+        .info(
+            "direct transport polling {}", DirectTransport.taskQueueFor(target.endpoint().name()));
     return running.serveUntilStopped();
   }
 }

@@ -7,7 +7,10 @@ import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.tracing.ServiceTracing;
 
-/** One process of the direct transport: a worker on the calling cluster's {@code direct-to-<target>} queue, a client of the target. */
+/**
+ * One process of the direct transport: a worker on the calling cluster's {@code direct-to-<target>}
+ * queue, a client of the target.
+ */
 final class DirectWorker implements AutoCloseable {
 
   static final int MAX_OPEN_CALLS = 1_200;
@@ -20,17 +23,28 @@ final class DirectWorker implements AutoCloseable {
     this.source = source;
     this.target = target;
     this.workers = source.newWorkerFactory();
-    // a thread per open call: as many slots as the contract kit's 1,000 calls in flight need (the price this transport pays)
-    workers.newWorker(DirectTransport.taskQueueFor(target.endpoint().name()),
-            WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(MAX_OPEN_CALLS).build())
+    // a thread per open call: as many slots as the contract kit's 1,000 calls in flight need (the
+    // price this transport pays)
+    workers
+        .newWorker(
+            DirectTransport.taskQueueFor(target.endpoint().name()),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(MAX_OPEN_CALLS)
+                .build())
         .registerActivitiesImplementations(new DirectCallActivity(new RemoteRuns(target.client())));
   }
 
-  /** Connects to both clusters (closing them again when it stops) and starts polling: the in-process launch. */
-  static DirectWorker start(ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
-    ClusterConnection targetConnection = ClusterConnection.open(target, tracing.temporalInterceptors());
+  /**
+   * Connects to both clusters (closing them again when it stops) and starts polling: the in-process
+   * launch.
+   */
+  static DirectWorker start(
+      ClusterEndpoint source, ClusterEndpoint target, ServiceTracing tracing) {
+    ClusterConnection targetConnection =
+        ClusterConnection.open(target, tracing.temporalInterceptors());
     try {
-      return start(ClusterConnection.open(source, tracing.temporalInterceptors()), targetConnection);
+      return start(
+          ClusterConnection.open(source, tracing.temporalInterceptors()), targetConnection);
     } catch (RuntimeException e) {
       targetConnection.closeNow();
       throw e;
@@ -44,7 +58,10 @@ final class DirectWorker implements AutoCloseable {
     return worker;
   }
 
-  /** Like SIGKILL: open calls stop heartbeating and are retried by Temporal after the heartbeat timeout. */
+  /**
+   * Like SIGKILL: open calls stop heartbeating and are retried by Temporal after the heartbeat
+   * timeout.
+   */
   void kill() {
     workers.shutdownNow();
     source.closeNow();

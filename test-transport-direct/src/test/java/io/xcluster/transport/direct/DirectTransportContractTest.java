@@ -17,16 +17,20 @@ class DirectTransportContractTest extends TransportContractTest {
 
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
-    return TransportLaunchers.named(DirectTransport.NAME).startInProcess(TransportLaunch.between(source, target))::kill;
+    return TransportLaunchers.named(DirectTransport.NAME)
+            .startInProcess(TransportLaunch.between(source, target))
+        ::kill;
   }
 
   /**
-   * 10 s, not the 2 s the other transports' kits use: with a thread per call, 1,000 calls at once on
-   * two busy cores miss 2 s heartbeats and retry over and over (measured: the 1,000-call case did
-   * not finish within 3 minutes at 2 s; it passes at 10 s).
+   * 10 s, not the 2 s the other transports' kits use: with a thread per call, 1,000 calls at once
+   * on two busy cores miss 2 s heartbeats and retry over and over (measured: the 1,000-call case
+   * did not finish within 3 minutes at 2 s; it passes at 10 s).
    */
   @Override
   protected CallRoute route() {
-    return CrossClusterTransports.named(DirectTransport.NAME).routeTo(ContractClusters.TARGET).withHeartbeatTimeout(Duration.ofSeconds(10));
+    return CrossClusterTransports.named(DirectTransport.NAME)
+        .routeTo(ContractClusters.TARGET)
+        .withHeartbeatTimeout(Duration.ofSeconds(10));
   }
 }

@@ -13,10 +13,10 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.xcluster.port.call.CallId;
+import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.BridgeTransport;
-import io.xcluster.runtime.lifecycle.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,22 +31,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the target cluster POSTs each finished call (a Nexus completion): checks the token bound
- * to the call, then has the {@link OutcomeRelay} deliver the outcome to the caller. It keeps no
- * state per call, so every replica can serve any callback, and a replica killed mid-request
- * loses nothing: the target retries until some replica answers 2xx.
+ * Where the target cluster POSTs each finished call (a Nexus completion): checks the token bound to
+ * the call, then has the {@link OutcomeRelay} deliver the outcome to the caller. It keeps no state
+ * per call, so every replica can serve any callback, and a replica killed mid-request loses
+ * nothing: the target retries until some replica answers 2xx.
  *
- * <p>Answers: 200 once delivered; 401 (no, malformed or expired token) and 403 (a token not
- * signed for this call) as problem+json, after which the target gives the callback up and the
- * caller's backstop reads the outcome; 503 while a cluster does not answer, which the target retries.
+ * <p>Answers: 200 once delivered; 401 (no, malformed or expired token) and 403 (a token not signed
+ * for this call) as problem+json, after which the target gives the callback up and the caller's
+ * backstop reads the outcome; 503 while a cluster does not answer, which the target retries.
  */
 public final class CallbackEndpoint implements AutoCloseable {
 
   /** The header that names the call; the token is bound to it. */
   public static final String CALL_ID_HEADER = "Xcluster-Call-Id";
+
   /** Threads answering callbacks: each relay is two short RPCs, however many calls are open. */
   static final int THREADS = 4;
-  /** A Nexus completion body is the outcome, which the endpoint does not read; more than this is refused. */
+
+  /**
+   * A Nexus completion body is the outcome, which the endpoint does not read; more than this is
+   * refused.
+   */
   private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(CallbackEndpoint.class);
@@ -60,7 +65,9 @@ public final class CallbackEndpoint implements AutoCloseable {
 
         @Override
         public String get(Headers headers, String key) {
-          return headers == null ? null : headers.getFirst(key); // case-insensitive, as HTTP headers are
+          return headers == null
+              ? null
+              : headers.getFirst(key); // case-insensitive, as HTTP headers are
         }
       };
 
@@ -76,7 +83,12 @@ public final class CallbackEndpoint implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private CallbackEndpoint(
-      HttpServer server, ExecutorService threads, CallbackSettings settings, String targetCluster, OutcomeRelay relay, Clock clock,
+      HttpServer server,
+      ExecutorService threads,
+      CallbackSettings settings,
+      String targetCluster,
+      OutcomeRelay relay,
+      Clock clock,
       ServiceTracing tracing) {
     this.server = server;
     this.threads = threads;
@@ -94,7 +106,11 @@ public final class CallbackEndpoint implements AutoCloseable {
    * trace of the call whose context the callback carries.
    */
   public static CallbackEndpoint start(
-      CallbackSettings settings, String targetCluster, OutcomeRelay relay, Clock clock, ServiceTracing tracing) {
+      CallbackSettings settings,
+      String targetCluster,
+      OutcomeRelay relay,
+      Clock clock,
+      ServiceTracing tracing) {
     InetSocketAddress address = new InetSocketAddress(settings.listenHost(), settings.listenPort());
     HttpServer server;
     try {
@@ -107,15 +123,28 @@ public final class CallbackEndpoint implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
-          CallbackSettings.LISTEN_SETTING + "=" + settings.listenHost() + ":" + settings.listenPort() + " cannot be bound: " + e.getMessage(), e);
+          CallbackSettings.LISTEN_SETTING
+              + "="
+              + settings.listenHost()
+              + ":"
+              + settings.listenPort()
+              + " cannot be bound: "
+              + e.getMessage(),
+          e);
     }
-    ExecutorService threads = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("bridge-callback"));
-    CallbackEndpoint endpoint = new CallbackEndpoint(server, threads, settings, targetCluster, relay, clock, tracing);
+    ExecutorService threads =
+        Executors.newFixedThreadPool(THREADS, DaemonThreads.named("bridge-callback"));
+    CallbackEndpoint endpoint =
+        new CallbackEndpoint(server, threads, settings, targetCluster, relay, clock, tracing);
     server.setExecutor(threads);
     server.createContext("/", endpoint::answer);
     server.start();
-    log.info("callback endpoint listening on {}://{}:{}{}", settings.tls() == null ? "http" : "https",
-        settings.listenHost(), endpoint.port(), endpoint.path);
+    log.info(
+        "callback endpoint listening on {}://{}:{}{}",
+        settings.tls() == null ? "http" : "https",
+        settings.listenHost(),
+        endpoint.port(),
+        endpoint.path);
     return endpoint;
   }
 
@@ -126,22 +155,32 @@ public final class CallbackEndpoint implements AutoCloseable {
 
   /** The URL of this listener on loopback, e.g. for tests and a local stack. */
   public URI loopbackUrl() {
-    return URI.create((server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + port() + path);
+    return URI.create(
+        (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + port() + path);
   }
 
   private void answer(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!path.equals(exchange.getRequestURI().getPath())) {
-        problem(exchange, new Refusal(404, "not-found", "Not found", "callbacks are taken at " + path));
+        problem(
+            exchange, new Refusal(404, "not-found", "Not found", "callbacks are taken at " + path));
         return;
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "POST");
-        problem(exchange, new Refusal(405, "method-not-allowed", "Method not allowed", "callbacks are POSTed"));
+        problem(
+            exchange,
+            new Refusal(405, "method-not-allowed", "Method not allowed", "callbacks are POSTed"));
         return;
       }
       if (!drained(exchange.getRequestBody())) {
-        problem(exchange, new Refusal(413, "too-large", "Callback too large", "a callback body may have " + MAX_BODY_BYTES + " bytes"));
+        problem(
+            exchange,
+            new Refusal(
+                413,
+                "too-large",
+                "Callback too large",
+                "a callback body may have " + MAX_BODY_BYTES + " bytes"));
         return;
       }
       String header = exchange.getRequestHeaders().getFirst(CALL_ID_HEADER);
@@ -150,11 +189,20 @@ public final class CallbackEndpoint implements AutoCloseable {
         callId = CallId.parse(header);
       } catch (RuntimeException e) {
         // Unauthenticated as much as malformed: without a call id no token can be checked.
-        problem(exchange, new Refusal(401, "callback-unauthenticated", "Callback not authenticated",
-            CALL_ID_HEADER + " is missing or not a call id"));
+        problem(
+            exchange,
+            new Refusal(
+                401,
+                "callback-unauthenticated",
+                "Callback not authenticated",
+                CALL_ID_HEADER + " is missing or not a call id"));
         return;
       }
-      CallbackToken.Verdict verdict = tokens.verify(exchange.getRequestHeaders().getFirst(CallbackToken.HEADER), callId.value(), clock.instant());
+      CallbackToken.Verdict verdict =
+          tokens.verify(
+              exchange.getRequestHeaders().getFirst(CallbackToken.HEADER),
+              callId.value(),
+              clock.instant());
       if (verdict != CallbackToken.Verdict.VALID) {
         refuse(exchange, callId, verdict);
         return;
@@ -163,8 +211,12 @@ public final class CallbackEndpoint implements AutoCloseable {
         case DELIVERED -> reply(exchange, 200, "application/json", "{\"delivered\":true}");
         // Retryable on purpose: the target only calls back once the run has closed, so "open" is
         // a read that lagged behind, and a 4xx would make the target give the callback up.
-        case RUN_STILL_OPEN -> unavailable(exchange, "call " + callId + " has not ended yet; try again");
-        case UNAVAILABLE -> unavailable(exchange, "a cluster did not answer while delivering call " + callId + "; try again");
+        case RUN_STILL_OPEN ->
+            unavailable(exchange, "call " + callId + " has not ended yet; try again");
+        case UNAVAILABLE ->
+            unavailable(
+                exchange,
+                "a cluster did not answer while delivering call " + callId + "; try again");
       }
     } catch (RuntimeException e) {
       log.error("callback answer failed", e);
@@ -173,8 +225,13 @@ public final class CallbackEndpoint implements AutoCloseable {
   }
 
   private OutcomeRelay.Relayed relayInTheCallsTrace(HttpExchange exchange, CallId callId) {
-    Context caller = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
-    Span span = tracer.spanBuilder("xcluster.bridge.deliver-callback").setParent(caller).startSpan();
+    Context caller =
+        openTelemetry
+            .getPropagators()
+            .getTextMapPropagator()
+            .extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
+    Span span =
+        tracer.spanBuilder("xcluster.bridge.deliver-callback").setParent(caller).startSpan();
     CallSpans.tag(span, callId, targetCluster, BridgeTransport.NAME);
     try (Scope ignored = span.makeCurrent()) {
       OutcomeRelay.Relayed relayed = relay.relay(callId);
@@ -185,20 +242,32 @@ public final class CallbackEndpoint implements AutoCloseable {
     }
   }
 
-  private void refuse(HttpExchange exchange, CallId callId, CallbackToken.Verdict verdict) throws IOException {
+  private void refuse(HttpExchange exchange, CallId callId, CallbackToken.Verdict verdict)
+      throws IOException {
     log.warn("callback for call {} refused: token {}", callId, verdict);
     if (verdict == CallbackToken.Verdict.NOT_FOR_THIS_CALL) {
-      problem(exchange, new Refusal(403, "callback-forbidden", "Callback forbidden",
-          CallbackToken.HEADER + " was not issued for call " + callId));
+      problem(
+          exchange,
+          new Refusal(
+              403,
+              "callback-forbidden",
+              "Callback forbidden",
+              CallbackToken.HEADER + " was not issued for call " + callId));
     } else {
-      problem(exchange, new Refusal(401, "callback-unauthenticated", "Callback not authenticated",
-          CallbackToken.HEADER + " is " + verdict.name().toLowerCase(java.util.Locale.ROOT)));
+      problem(
+          exchange,
+          new Refusal(
+              401,
+              "callback-unauthenticated",
+              "Callback not authenticated",
+              CallbackToken.HEADER + " is " + verdict.name().toLowerCase(java.util.Locale.ROOT)));
     }
   }
 
   private static void unavailable(HttpExchange exchange, String detail) throws IOException {
     exchange.getResponseHeaders().set("Retry-After", "5");
-    problem(exchange, new Refusal(503, "callback-not-delivered", "Callback not delivered yet", detail));
+    problem(
+        exchange, new Refusal(503, "callback-not-delivered", "Callback not delivered yet", detail));
   }
 
   private static boolean drained(InputStream body) throws IOException {
@@ -213,19 +282,24 @@ public final class CallbackEndpoint implements AutoCloseable {
     return true;
   }
 
-  /** An answer other than 200, as {@code application/problem+json} (RFC 9457), like every service's errors. */
+  /**
+   * An answer other than 200, as {@code application/problem+json} (RFC 9457), like every service's
+   * errors.
+   */
   private record Refusal(int status, String slug, String title, String detail) {}
 
   private static void problem(HttpExchange exchange, Refusal refusal) throws IOException {
-    var body = JSON.createObjectNode()
-        .put("type", "urn:xcluster:problem:" + refusal.slug())
-        .put("title", refusal.title())
-        .put("status", refusal.status())
-        .put("detail", refusal.detail());
+    var body =
+        JSON.createObjectNode()
+            .put("type", "urn:xcluster:problem:" + refusal.slug())
+            .put("title", refusal.title())
+            .put("status", refusal.status())
+            .put("detail", refusal.detail());
     reply(exchange, refusal.status(), "application/problem+json", JSON.writeValueAsString(body));
   }
 
-  private static void reply(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void reply(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);

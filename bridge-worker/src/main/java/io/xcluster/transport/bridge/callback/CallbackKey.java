@@ -28,15 +28,24 @@ public final class CallbackKey {
   public static CallbackKey of(byte[] secret, String setting) {
     if (secret == null || secret.length < MIN_BYTES) {
       throw new ConfigException(
-          setting + ": the callback key must have at least " + MIN_BYTES + " bytes, has " + (secret == null ? 0 : secret.length));
+          setting
+              + ": the callback key must have at least "
+              + MIN_BYTES
+              + " bytes, has "
+              + (secret == null ? 0 : secret.length));
     }
     return new CallbackKey(secret.clone());
   }
 
-  /** The key file's content, surrounding whitespace removed (a trailing newline is no part of the key). */
+  /**
+   * The key file's content, surrounding whitespace removed (a trailing newline is no part of the
+   * key).
+   */
   public static CallbackKey fromFile(Path file, String setting) {
     try {
-      return of(Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8), setting + "=" + file);
+      return of(
+          Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8),
+          setting + "=" + file);
     } catch (IOException e) {
       throw ConfigException.invalid(setting, file, "cannot be read: " + e.getMessage());
     }

@@ -9,10 +9,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A callback's credential, bound to one call: {@code v1.<expiry epoch seconds>.<HMAC-SHA256 of
- * the call id and expiry>}. The target cluster stores it with the callback and sends it back as a
- * header, so the endpoint can tell a callback it asked for from anyone else's POST without
- * keeping any state per call.
+ * A callback's credential, bound to one call: {@code v1.<expiry epoch seconds>.<HMAC-SHA256 of the
+ * call id and expiry>}. The target cluster stores it with the callback and sends it back as a
+ * header, so the endpoint can tell a callback it asked for from anyone else's POST without keeping
+ * any state per call.
  */
 public final class CallbackToken {
 
@@ -75,7 +75,8 @@ public final class CallbackToken {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(new SecretKeySpec(key.secret(), ALGORITHM));
-      return mac.doFinal((VERSION + "\n" + callId + "\n" + expires).getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(
+          (VERSION + "\n" + callId + "\n" + expires).getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JVM lacks " + ALGORITHM, e);
     }

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads how the call's remote run ended from the target cluster itself and signals the outcome to
  * the calling workflow. The callback's body is not trusted for the outcome: it only says "look
- * now", so both bridge modes report outcomes through the same translation, and a replayed
- * callback can only repeat the true outcome, which the calling workflow ignores as a duplicate.
+ * now", so both bridge modes report outcomes through the same translation, and a replayed callback
+ * can only repeat the true outcome, which the calling workflow ignores as a duplicate.
  */
 public final class TemporalOutcomeRelay implements OutcomeRelay {
 
   private static final Logger log = LoggerFactory.getLogger(TemporalOutcomeRelay.class);
+
   /** A closed run answers at once; only an open one makes the read wait this long. */
   private static final Duration READ_WAIT = Duration.ofSeconds(2);
 
@@ -48,13 +49,19 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
       return Relayed.UNAVAILABLE;
     }
     try {
-      source.newUntypedWorkflowStub(callId.sourceWorkflowId())
-          .signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome(callId.value(), outcome.get()));
+      source
+          .newUntypedWorkflowStub(callId.sourceWorkflowId())
+          .signal(
+              CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome(callId.value(), outcome.get()));
       log.debug("call {}: {} delivered by callback", callId, outcome.get().describe());
       return Relayed.DELIVERED;
     } catch (WorkflowNotFoundException callerClosed) {
-      // Accepted: the caller has closed and needs nothing; a refusal would only make the target retry.
-      log.info("call {}: the caller has closed; dropping its outcome {}", callId, outcome.get().describe());
+      // Accepted: the caller has closed and needs nothing; a refusal would only make the target
+      // retry.
+      log.info(
+          "call {}: the caller has closed; dropping its outcome {}",
+          callId,
+          outcome.get().describe());
       return Relayed.DELIVERED;
     } catch (RuntimeException unreachable) {
       log.warn("call {}: cannot signal the caller: {}", callId, unreachable.toString());
@@ -64,13 +71,18 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
 
   /** The run's outcome, or empty if the target did not answer. */
   private Optional<CallOutcome> remoteOutcome(CallId callId) throws TimeoutException {
-    WorkflowStub run = target.newUntypedWorkflowStub(callId.value(), Optional.empty(), Optional.empty());
+    WorkflowStub run =
+        target.newUntypedWorkflowStub(callId.value(), Optional.empty(), Optional.empty());
     try {
-      return RemoteOutcomes.translate(run.getResult(READ_WAIT.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class), null);
+      return RemoteOutcomes.translate(
+          run.getResult(READ_WAIT.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class), null);
     } catch (RuntimeException ended) {
       Optional<CallOutcome> outcome = RemoteOutcomes.translate(null, ended);
       if (outcome.isEmpty()) {
-        log.warn("call {}: cannot read the remote outcome: {}", callId, RemoteOutcomes.unwrap(ended).toString());
+        log.warn(
+            "call {}: cannot read the remote outcome: {}",
+            callId,
+            RemoteOutcomes.unwrap(ended).toString());
       }
       return outcome;
     }

@@ -40,13 +40,23 @@ class CallbackEndpointTest {
   @BeforeEach
   void startEndpoint() {
     CallbackSettings settings =
-        CallbackSettings.listeningOn(URI.create("http://127.0.0.1:1/xcluster/callbacks"), "127.0.0.1:0", CallbackTokenTest.KEY, null);
+        CallbackSettings.listeningOn(
+            URI.create("http://127.0.0.1:1/xcluster/callbacks"),
+            "127.0.0.1:0",
+            CallbackTokenTest.KEY,
+            null);
     ServiceTracing tracing = ServiceTracing.exportingTo("bridge-worker", SpanProcessor.composite());
-    endpoint = CallbackEndpoint.start(settings, "eu-west", callId -> {
-      relayed.add(callId);
-      relayedInTrace.add(Span.current().getSpanContext().getTraceId());
-      return answer;
-    }, Clock.fixed(NOW, ZoneOffset.UTC), tracing);
+    endpoint =
+        CallbackEndpoint.start(
+            settings,
+            "eu-west",
+            callId -> {
+              relayed.add(callId);
+              relayedInTrace.add(Span.current().getSpanContext().getTraceId());
+              return answer;
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            tracing);
   }
 
   @AfterEach
@@ -65,12 +75,13 @@ class CallbackEndpointTest {
   @Test
   void deliveryJoinsTheTraceOfTheCallThatAttachedTheCallback() throws Exception {
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-    HttpRequest request = HttpRequest.newBuilder(endpoint.loopbackUrl())
-        .header(CallbackEndpoint.CALL_ID_HEADER, CALL)
-        .header(CallbackToken.HEADER, tokens.issue(CALL, NOW.plusSeconds(3600)))
-        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-        .POST(HttpRequest.BodyPublishers.ofString("\"done\""))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint.loopbackUrl())
+            .header(CallbackEndpoint.CALL_ID_HEADER, CALL)
+            .header(CallbackToken.HEADER, tokens.issue(CALL, NOW.plusSeconds(3600)))
+            .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+            .POST(HttpRequest.BodyPublishers.ofString("\"done\""))
+            .build();
 
     assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
     assertEquals(List.of(traceId), relayedInTrace);
@@ -96,7 +107,8 @@ class CallbackEndpointTest {
 
   @Test
   void callbackCarryingAnotherCallsTokenIsForbiddenAndDeliversNothing() throws Exception {
-    HttpResponse<String> response = post(CALL, tokens.issue("us-east:order-8:fulfillment", NOW.plusSeconds(3600)));
+    HttpResponse<String> response =
+        post(CALL, tokens.issue("us-east:order-8:fulfillment", NOW.plusSeconds(3600)));
 
     assertProblem(response, 403, "callback-forbidden");
     assertEquals(List.of(), relayed);
@@ -132,22 +144,29 @@ class CallbackEndpointTest {
 
   @Test
   void onlyPostOnTheCallbackPathIsServed() throws Exception {
-    HttpResponse<String> get = http.send(
-        HttpRequest.newBuilder(endpoint.loopbackUrl()).GET().build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> elsewhere = http.send(
-        HttpRequest.newBuilder(endpoint.loopbackUrl().resolve("/other")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get =
+        http.send(
+            HttpRequest.newBuilder(endpoint.loopbackUrl()).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> elsewhere =
+        http.send(
+            HttpRequest.newBuilder(endpoint.loopbackUrl().resolve("/other"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertProblem(get, 405, "method-not-allowed");
     assertProblem(elsewhere, 404, "not-found");
     assertEquals(List.of(), relayed);
   }
 
-  private HttpResponse<String> post(String callId, String token) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.loopbackUrl())
-        .header("Content-Type", "application/json")
-        .header("Nexus-Operation-State", "succeeded")
-        .POST(HttpRequest.BodyPublishers.ofString("\"done\""));
+  private HttpResponse<String> post(String callId, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint.loopbackUrl())
+            .header("Content-Type", "application/json")
+            .header("Nexus-Operation-State", "succeeded")
+            .POST(HttpRequest.BodyPublishers.ofString("\"done\""));
     if (callId != null) {
       request.header(CallbackEndpoint.CALL_ID_HEADER, callId);
     }
@@ -159,7 +178,10 @@ class CallbackEndpointTest {
 
   private static void assertProblem(HttpResponse<String> response, int status, String slug) {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
-    assertTrue(response.body().contains("\"type\":\"urn:xcluster:problem:" + slug + "\""), response.body());
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(
+        response.body().contains("\"type\":\"urn:xcluster:problem:" + slug + "\""),
+        response.body());
   }
 }

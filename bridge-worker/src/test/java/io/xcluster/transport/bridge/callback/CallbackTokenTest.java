@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class CallbackTokenTest {
 
-  static final CallbackKey KEY = CallbackKey.of("k".repeat(32).getBytes(StandardCharsets.UTF_8), "test");
+  static final CallbackKey KEY =
+      CallbackKey.of("k".repeat(32).getBytes(StandardCharsets.UTF_8), "test");
   private static final String CALL = "us-east:order-1:fulfillment";
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
@@ -35,7 +36,8 @@ class CallbackTokenTest {
 
   @Test
   void tokenSignedWithAnotherKeyOrWithAnExtendedExpiryIsForged() {
-    CallbackToken otherKey = new CallbackToken(CallbackKey.of("x".repeat(32).getBytes(StandardCharsets.UTF_8), "test"));
+    CallbackToken otherKey =
+        new CallbackToken(CallbackKey.of("x".repeat(32).getBytes(StandardCharsets.UTF_8), "test"));
     String forged = otherKey.issue(CALL, NOW.plusSeconds(60));
     String genuine = tokens.issue(CALL, NOW.plusSeconds(60));
     String[] parts = genuine.split("\\.");
@@ -57,7 +59,12 @@ class CallbackTokenTest {
   @Test
   void keyShorterThan32BytesStopsStartUpNamingTheSetting() {
     ConfigException e =
-        assertThrows(ConfigException.class, () -> CallbackKey.of("short".getBytes(StandardCharsets.UTF_8), "XCLUSTER_BRIDGE_CALLBACK_KEY_FILE=/k"));
+        assertThrows(
+            ConfigException.class,
+            () ->
+                CallbackKey.of(
+                    "short".getBytes(StandardCharsets.UTF_8),
+                    "XCLUSTER_BRIDGE_CALLBACK_KEY_FILE=/k"));
 
     assertTrue(e.getMessage().startsWith("XCLUSTER_BRIDGE_CALLBACK_KEY_FILE=/k: "), e.getMessage());
   }

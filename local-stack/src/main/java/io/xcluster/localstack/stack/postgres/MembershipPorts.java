@@ -6,10 +6,10 @@ import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Free loopback ports for the servers' membership (ringpop) listeners. The SQL persistence keeps
- * a member's port in a {@code smallint} column ({@code cluster_membership.rpc_port}), so a port
- * from the OS's ephemeral range (32768 and up) makes the server exit at start-up; these come
- * from below it.
+ * Free loopback ports for the servers' membership (ringpop) listeners. The SQL persistence keeps a
+ * member's port in a {@code smallint} column ({@code cluster_membership.rpc_port}), so a port from
+ * the OS's ephemeral range (32768 and up) makes the server exit at start-up; these come from below
+ * it.
  */
 final class MembershipPorts {
 
@@ -27,6 +27,11 @@ final class MembershipPorts {
         // try another
       }
     }
-    throw new IllegalStateException("no free loopback port between " + LOWEST + " and " + HIGHEST + " for a Temporal membership listener");
+    throw new IllegalStateException(
+        "no free loopback port between "
+            + LOWEST
+            + " and "
+            + HIGHEST
+            + " for a Temporal membership listener");
   }
 }

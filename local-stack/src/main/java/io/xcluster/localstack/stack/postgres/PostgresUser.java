@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The operating-system user PostgreSQL runs as. PostgreSQL refuses to run as root, so a root JVM
- * (a CI container) runs it as Debian's {@code postgres} system user, through {@code setpriv}
- * (which replaces itself with the program, so the supervised pid is PostgreSQL's own); any other
- * user runs it as itself.
+ * The operating-system user PostgreSQL runs as. PostgreSQL refuses to run as root, so a root JVM (a
+ * CI container) runs it as Debian's {@code postgres} system user, through {@code setpriv} (which
+ * replaces itself with the program, so the supervised pid is PostgreSQL's own); any other user runs
+ * it as itself.
  */
 final class PostgresUser {
 
@@ -35,7 +35,14 @@ final class PostgresUser {
     if (!switchUser) {
       return program;
     }
-    List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + SYSTEM_USER, "--regid=" + SYSTEM_USER, "--init-groups", "--"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=" + SYSTEM_USER,
+                "--regid=" + SYSTEM_USER,
+                "--init-groups",
+                "--"));
     command.addAll(program);
     return command;
   }
@@ -44,8 +51,8 @@ final class PostgresUser {
    * Where PostgreSQL's data directory goes for a stack whose files are under {@code home}: there,
    * when PostgreSQL runs as this JVM's user; as the {@code postgres} user, in a fresh directory
    * under the system's temporary directory instead, because the stack's work directory may lie
-   * below one that user cannot enter (a checkout under {@code /root}). A symbolic link
-   * {@code home/data} then points at it, so a post-mortem finds it where it would be.
+   * below one that user cannot enter (a checkout under {@code /root}). A symbolic link {@code
+   * home/data} then points at it, so a post-mortem finds it where it would be.
    */
   Path dataDirectory(Path home) {
     if (!switchUser) {
@@ -59,12 +66,19 @@ final class PostgresUser {
       Files.createSymbolicLink(home.resolve("data"), data);
       return data;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a data directory for PostgreSQL under " + System.getProperty("java.io.tmpdir")
-          + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a data directory for PostgreSQL under "
+              + System.getProperty("java.io.tmpdir")
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  /** Removes what {@link #dataDirectory} made outside the stack's work directory (a no-op when it made nothing there). */
+  /**
+   * Removes what {@link #dataDirectory} made outside the stack's work directory (a no-op when it
+   * made nothing there).
+   */
   void forgetDataDirectory(Path data) {
     if (!switchUser) {
       return;
@@ -74,24 +88,38 @@ final class PostgresUser {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
-      System.err.println("production-like stack: could not remove PostgreSQL's data directory " + data.getParent() + ": " + e.getMessage());
+      System.err.println(
+          "production-like stack: could not remove PostgreSQL's data directory "
+              + data.getParent()
+              + ": "
+              + e.getMessage());
     }
   }
 
-  /** Creates {@code dir} and hands it to this user, so PostgreSQL can create its data directory inside. */
+  /**
+   * Creates {@code dir} and hands it to this user, so PostgreSQL can create its data directory
+   * inside.
+   */
   void own(Path dir) {
     try {
       Files.createDirectories(dir);
       if (switchUser) {
         UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-        PosixFileAttributeView attributes = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+        PosixFileAttributeView attributes =
+            Files.getFileAttributeView(dir, PosixFileAttributeView.class);
         attributes.setOwner(users.lookupPrincipalByName(SYSTEM_USER));
         GroupPrincipal group = users.lookupPrincipalByGroupName(SYSTEM_USER);
         attributes.setGroup(group);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot give " + dir + " to the " + SYSTEM_USER + " user (PostgreSQL refuses to run as root): "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot give "
+              + dir
+              + " to the "
+              + SYSTEM_USER
+              + " user (PostgreSQL refuses to run as root): "
+              + e.getMessage(),
+          e);
     }
   }
 }

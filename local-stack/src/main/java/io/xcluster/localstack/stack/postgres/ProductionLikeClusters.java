@@ -19,7 +19,8 @@ public final class ProductionLikeClusters implements AutoCloseable {
   /** The schema tool the stack needs besides temporal-server and PostgreSQL. */
   public static final ToolBinary SCHEMA_TOOL = TemporalSchemaTool.BINARY;
 
-  private final StopSequence stopOrder = new StopSequence(problem -> System.err.println("production-like stack: " + problem));
+  private final StopSequence stopOrder =
+      new StopSequence(problem -> System.err.println("production-like stack: " + problem));
   private LocalPostgres postgres;
   private TestCertificates pki;
   private TemporalPostgresServer first;
@@ -32,7 +33,8 @@ public final class ProductionLikeClusters implements AutoCloseable {
    * Starts PostgreSQL and clusters {@code firstName} and {@code secondName} with their files under
    * {@code workDir}; a port of 0 picks a free one. On failure stops what was started.
    */
-  public static ProductionLikeClusters start(String firstName, int firstPort, String secondName, int secondPort, Path workDir) {
+  public static ProductionLikeClusters start(
+      String firstName, int firstPort, String secondName, int secondPort, Path workDir) {
     ProductionLikeClusters clusters = new ProductionLikeClusters();
     try {
       clusters.startAll(firstName, firstPort, secondName, secondPort, workDir);
@@ -43,15 +45,22 @@ public final class ProductionLikeClusters implements AutoCloseable {
     }
   }
 
-  private void startAll(String firstName, int firstPort, String secondName, int secondPort, Path workDir) {
+  private void startAll(
+      String firstName, int firstPort, String secondName, int secondPort, Path workDir) {
     try {
       pki = TestCertificates.createIn(workDir.resolve("tls").toAbsolutePath());
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create the stack's certificates under " + workDir.resolve("tls") + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create the stack's certificates under "
+              + workDir.resolve("tls")
+              + ": "
+              + e.getMessage(),
+          e);
     }
     postgres = LocalPostgres.start(workDir.resolve("postgres"));
     stopOrder.add(postgres);
-    TemporalSchemaTool schema = TemporalSchemaTool.against(postgres, workDir.resolve("postgres").resolve("schema.log"));
+    TemporalSchemaTool schema =
+        TemporalSchemaTool.against(postgres, workDir.resolve("postgres").resolve("schema.log"));
     first = TemporalPostgresServer.start(firstName, firstPort, postgres, schema, pki, workDir);
     stopOrder.add(first);
     second = TemporalPostgresServer.start(secondName, secondPort, postgres, schema, pki, workDir);
@@ -81,7 +90,10 @@ public final class ProductionLikeClusters implements AutoCloseable {
     return pki;
   }
 
-  /** A Temporal profile file ({@code TEMPORAL_CONFIG_FILE}) with one profile per cluster, named after it, with its TLS files. */
+  /**
+   * A Temporal profile file ({@code TEMPORAL_CONFIG_FILE}) with one profile per cluster, named
+   * after it, with its TLS files.
+   */
   public Path profileFile() {
     return profileFile;
   }

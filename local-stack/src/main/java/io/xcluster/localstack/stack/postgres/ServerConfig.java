@@ -5,10 +5,10 @@ import io.xcluster.testkit.tls.TestCertificates;
 import java.nio.file.Path;
 
 /**
- * The static configuration of one production-like cluster, in the shape of the server's own
- * {@code config/development-postgres12.yaml} (v1.29.1), keys checked against its
- * {@code common/config/config.go}. The frontend's TLS ({@code global.tls.frontend.server}) requires
- * a client certificate signed by the stack's CA; the server's own system workers connect to the
+ * The static configuration of one production-like cluster, in the shape of the server's own {@code
+ * config/development-postgres12.yaml} (v1.29.1), keys checked against its {@code
+ * common/config/config.go}. The frontend's TLS ({@code global.tls.frontend.server}) requires a
+ * client certificate signed by the stack's CA; the server's own system workers connect to the
  * frontend with the stack's client certificate ({@code global.tls.systemWorker}). Traffic between
  * the services of one server stays on loopback in plaintext.
  */
@@ -16,9 +16,23 @@ final class ServerConfig {
 
   private ServerConfig() {}
 
-  static String yaml(String name, String database, String postgres, int frontend, int metrics, TestCertificates pki, Path dynamicConfig) {
-    String sql = "{pluginName: " + TemporalSchemaTool.PLUGIN + ", databaseName: %s, connectAddr: \"" + postgres + "\", connectProtocol: tcp,"
-        + " user: " + LocalPostgres.ROLE + ", password: \"\", maxConns: %d, maxIdleConns: %d, maxConnLifetime: 1h}";
+  static String yaml(
+      String name,
+      String database,
+      String postgres,
+      int frontend,
+      int metrics,
+      TestCertificates pki,
+      Path dynamicConfig) {
+    String sql =
+        "{pluginName: "
+            + TemporalSchemaTool.PLUGIN
+            + ", databaseName: %s, connectAddr: \""
+            + postgres
+            + "\", connectProtocol: tcp,"
+            + " user: "
+            + LocalPostgres.ROLE
+            + ", password: \"\", maxConns: %d, maxIdleConns: %d, maxConnLifetime: 1h}";
     String ca = quoted(pki.caCert());
     return """
         log: {stdout: true, level: warn}
@@ -67,18 +81,33 @@ final class ServerConfig {
         archival: {history: {state: disabled}, visibility: {state: disabled}}
         namespaceDefaults: {archival: {history: {state: disabled}, visibility: {state: disabled}}}
         dynamicConfigClient: {filepath: %s, pollInterval: 10s}
-        """.formatted(
-        TemporalPostgresServer.HISTORY_SHARDS,
-        sql.formatted(database, 20, 20), sql.formatted(database + "_visibility", 5, 5),
-        metrics,
-        quoted(pki.serverCert()), quoted(pki.serverKey()), ca, ca,
-        quoted(pki.clientCert()), quoted(pki.clientKey()), ca,
-        frontend, MembershipPorts.free(), LoopbackPorts.free(),
-        LoopbackPorts.free(), MembershipPorts.free(),
-        LoopbackPorts.free(), MembershipPorts.free(),
-        LoopbackPorts.free(), MembershipPorts.free(),
-        name, name, name, frontend,
-        quoted(dynamicConfig));
+        """
+        .formatted(
+            TemporalPostgresServer.HISTORY_SHARDS,
+            sql.formatted(database, 20, 20),
+            sql.formatted(database + "_visibility", 5, 5),
+            metrics,
+            quoted(pki.serverCert()),
+            quoted(pki.serverKey()),
+            ca,
+            ca,
+            quoted(pki.clientCert()),
+            quoted(pki.clientKey()),
+            ca,
+            frontend,
+            MembershipPorts.free(),
+            LoopbackPorts.free(),
+            LoopbackPorts.free(),
+            MembershipPorts.free(),
+            LoopbackPorts.free(),
+            MembershipPorts.free(),
+            LoopbackPorts.free(),
+            MembershipPorts.free(),
+            name,
+            name,
+            name,
+            frontend,
+            quoted(dynamicConfig));
   }
 
   private static String quoted(Path file) {

@@ -24,16 +24,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One cluster of the production-like stack: a full Temporal server (v1.29.1, all four services in
- * one process) on PostgreSQL — a database and a visibility database of its own —
- * {@value #HISTORY_SHARDS} history shards, and a frontend that speaks mutual TLS only (clients
- * must present a certificate signed by the stack's CA). Every port is on loopback and stays the
- * same across {@link #stop()} / {@link #startAgain()}, as a restarted production cluster's would.
- * Its namespace is registered on first start; it is ready once that namespace serves requests.
+ * one process) on PostgreSQL — a database and a visibility database of its own — {@value
+ * #HISTORY_SHARDS} history shards, and a frontend that speaks mutual TLS only (clients must present
+ * a certificate signed by the stack's CA). Every port is on loopback and stays the same across
+ * {@link #stop()} / {@link #startAgain()}, as a restarted production cluster's would. Its namespace
+ * is registered on first start; it is ready once that namespace serves requests.
  */
 public final class TemporalPostgresServer implements AutoCloseable {
 
-  /** Several shards, so no single shard's task-queue readers (rate-limited per shard) bound the cluster. */
+  /**
+   * Several shards, so no single shard's task-queue readers (rate-limited per shard) bound the
+   * cluster.
+   */
   public static final int HISTORY_SHARDS = 4;
+
   public static final String NAMESPACE = "default";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -41,7 +45,8 @@ public final class TemporalPostgresServer implements AutoCloseable {
   private final String metricsAddress;
   private final SupervisedProcess process;
 
-  private TemporalPostgresServer(ClusterEndpoint endpoint, String metricsAddress, SupervisedProcess process) {
+  private TemporalPostgresServer(
+      ClusterEndpoint endpoint, String metricsAddress, SupervisedProcess process) {
     this.endpoint = endpoint;
     this.metricsAddress = metricsAddress;
     this.process = process;
@@ -51,13 +56,23 @@ public final class TemporalPostgresServer implements AutoCloseable {
    * Creates cluster {@code name}'s databases in {@code postgres} and starts its server with the
    * configuration and log under {@code workDir}; {@code port} 0 picks a free frontend port.
    */
-  static TemporalPostgresServer start(String name, int port, LocalPostgres postgres, TemporalSchemaTool schema,
-      TestCertificates pki, Path workDir) {
+  static TemporalPostgresServer start(
+      String name,
+      int port,
+      LocalPostgres postgres,
+      TemporalSchemaTool schema,
+      TestCertificates pki,
+      Path workDir) {
     Path binary = ToolBinary.TEMPORAL_SERVER.require();
     int frontend = port == 0 ? LoopbackPorts.free() : port;
     if (port != 0 && LoopbackPorts.accepting(port)) {
-      throw new IllegalStateException("127.0.0.1:" + port + " is already in use (another Temporal server?): stop it, or pick"
-          + " another port (0 = any free port) for the " + name + " cluster");
+      throw new IllegalStateException(
+          "127.0.0.1:"
+              + port
+              + " is already in use (another Temporal server?): stop it, or pick"
+              + " another port (0 = any free port) for the "
+              + name
+              + " cluster");
     }
     String database = name.replace('-', '_');
     schema.createCluster(database, database + "_visibility");
@@ -67,19 +82,43 @@ public final class TemporalPostgresServer implements AutoCloseable {
       Files.createDirectories(root.resolve("config"));
       Path dynamicConfig = root.resolve("dynamicconfig.yaml");
       Files.writeString(dynamicConfig, DYNAMIC_CONFIG);
-      Files.writeString(root.resolve("config").resolve(name + ".yaml"),
-          ServerConfig.yaml(name, database, postgres.address(), frontend, metrics, pki, dynamicConfig));
+      Files.writeString(
+          root.resolve("config").resolve(name + ".yaml"),
+          ServerConfig.yaml(
+              name, database, postgres.address(), frontend, metrics, pki, dynamicConfig));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the configuration of cluster " + name + " under " + root, e);
+      throw new UncheckedIOException(
+          "cannot write the configuration of cluster " + name + " under " + root, e);
     }
-    ClusterEndpoint endpoint = new ClusterEndpoint(name, "127.0.0.1:" + frontend, NAMESPACE,
-        new ClusterTls(pki.caCert().toAbsolutePath(), pki.clientCert().toAbsolutePath(), pki.clientKey().toAbsolutePath(), null));
+    ClusterEndpoint endpoint =
+        new ClusterEndpoint(
+            name,
+            "127.0.0.1:" + frontend,
+            NAMESPACE,
+            new ClusterTls(
+                pki.caCert().toAbsolutePath(),
+                pki.clientCert().toAbsolutePath(),
+                pki.clientKey().toAbsolutePath(),
+                null));
     List<String> command =
-        List.of(binary.toString(), "--root", root.toString(), "--config", "config", "--env", name, "--allow-no-auth", "start");
+        List.of(
+            binary.toString(),
+            "--root",
+            root.toString(),
+            "--config",
+            "config",
+            "--env",
+            name,
+            "--allow-no-auth",
+            "start");
     SupervisedProcess process =
-        SupervisedProcess.start(name + " Temporal server (PostgreSQL, mTLS) on " + endpoint.address(), command,
-            Map.of("TEMPORAL_VERSION_CHECK_DISABLED", "1"), workDir.resolve(name + "-temporal.log"),
-            started -> namespaceServes(endpoint), START_TIMEOUT);
+        SupervisedProcess.start(
+            name + " Temporal server (PostgreSQL, mTLS) on " + endpoint.address(),
+            command,
+            Map.of("TEMPORAL_VERSION_CHECK_DISABLED", "1"),
+            workDir.resolve(name + "-temporal.log"),
+            started -> namespaceServes(endpoint),
+            START_TIMEOUT);
     return new TemporalPostgresServer(endpoint, "127.0.0.1:" + metrics, process);
   }
 
@@ -88,7 +127,8 @@ public final class TemporalPostgresServer implements AutoCloseable {
    * a namespace registered at start-up serves at once; completion callbacks to any loopback address
    * (the bridge's callback endpoint).
    */
-  private static final String DYNAMIC_CONFIG = """
+  private static final String DYNAMIC_CONFIG =
+      """
       frontend.enableServerVersionCheck:
         - value: false
       system.namespaceCacheRefreshInterval:
@@ -99,16 +139,29 @@ public final class TemporalPostgresServer implements AutoCloseable {
               AllowInsecure: true
       """;
 
-  /** Ready means: the frontend accepts our client certificate and the namespace answers a visibility query. */
+  /**
+   * Ready means: the frontend accepts our client certificate and the namespace answers a visibility
+   * query.
+   */
   private static boolean namespaceServes(ClusterEndpoint endpoint) {
-    if (!LoopbackPorts.accepting(Integer.parseInt(endpoint.address().substring(endpoint.address().indexOf(':') + 1)))) {
+    if (!LoopbackPorts.accepting(
+        Integer.parseInt(endpoint.address().substring(endpoint.address().indexOf(':') + 1)))) {
       return false;
     }
     ClusterConnection connection = ClusterConnection.open(endpoint, Duration.ofSeconds(2));
     try {
-      WorkflowServiceBlockingStub frontend = connection.client().getWorkflowServiceStubs().blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS);
+      WorkflowServiceBlockingStub frontend =
+          connection
+              .client()
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .withDeadlineAfter(5, TimeUnit.SECONDS);
       registerOnce(frontend, endpoint.namespace());
-      frontend.listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder().setNamespace(endpoint.namespace()).setPageSize(1).build());
+      frontend.listWorkflowExecutions(
+          ListWorkflowExecutionsRequest.newBuilder()
+              .setNamespace(endpoint.namespace())
+              .setPageSize(1)
+              .build());
       return true;
     } finally {
       connection.closeNow();
@@ -117,14 +170,20 @@ public final class TemporalPostgresServer implements AutoCloseable {
 
   private static void registerOnce(WorkflowServiceBlockingStub frontend, String namespace) {
     try {
-      frontend.describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
+      frontend.describeNamespace(
+          DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
         throw e;
       }
       try {
-        frontend.registerNamespace(RegisterNamespaceRequest.newBuilder().setNamespace(namespace)
-            .setWorkflowExecutionRetentionPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(Duration.ofDays(1).toSeconds())).build());
+        frontend.registerNamespace(
+            RegisterNamespaceRequest.newBuilder()
+                .setNamespace(namespace)
+                .setWorkflowExecutionRetentionPeriod(
+                    com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(Duration.ofDays(1).toSeconds()))
+                .build());
       } catch (StatusRuntimeException raced) {
         if (raced.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
           throw raced;
@@ -147,7 +206,9 @@ public final class TemporalPostgresServer implements AutoCloseable {
     return metricsAddress;
   }
 
-  /** Stops the server gently (SIGTERM), as an operator would; {@link #startAgain()} brings it back. */
+  /**
+   * Stops the server gently (SIGTERM), as an operator would; {@link #startAgain()} brings it back.
+   */
   public void stop() {
     process.stop(Duration.ofSeconds(20));
   }

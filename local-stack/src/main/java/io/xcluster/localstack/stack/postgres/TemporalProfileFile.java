@@ -7,26 +7,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Temporal profile file (the TOML that {@code temporal-envconfig} and the Temporal CLI read):
- * one {@code [profile.<cluster>]} per endpoint with its address, namespace and TLS files — how
- * every process of the stack is told where its clusters are and which certificate to present.
+ * A Temporal profile file (the TOML that {@code temporal-envconfig} and the Temporal CLI read): one
+ * {@code [profile.<cluster>]} per endpoint with its address, namespace and TLS files — how every
+ * process of the stack is told where its clusters are and which certificate to present.
  */
 final class TemporalProfileFile {
 
   private TemporalProfileFile() {}
 
   static void write(Path file, ClusterEndpoint... endpoints) throws IOException {
-    StringBuilder toml = new StringBuilder("# written by local-stack for this run: the production-like stack's clusters\n");
+    StringBuilder toml =
+        new StringBuilder(
+            "# written by local-stack for this run: the production-like stack's clusters\n");
     for (ClusterEndpoint endpoint : endpoints) {
-      toml.append("\n[profile.").append(endpoint.name()).append("]\n")
-          .append("address = \"").append(endpoint.address()).append("\"\n")
-          .append("namespace = \"").append(endpoint.namespace()).append("\"\n");
+      toml.append("\n[profile.")
+          .append(endpoint.name())
+          .append("]\n")
+          .append("address = \"")
+          .append(endpoint.address())
+          .append("\"\n")
+          .append("namespace = \"")
+          .append(endpoint.namespace())
+          .append("\"\n");
       ClusterTls tls = endpoint.tls();
       if (tls != null) {
-        toml.append("\n[profile.").append(endpoint.name()).append(".tls]\n")
-            .append("server_ca_cert_path = \"").append(tls.serverCaCert()).append("\"\n")
-            .append("client_cert_path = \"").append(tls.clientCert()).append("\"\n")
-            .append("client_key_path = \"").append(tls.clientKey()).append("\"\n");
+        toml.append("\n[profile.")
+            .append(endpoint.name())
+            .append(".tls]\n")
+            .append("server_ca_cert_path = \"")
+            .append(tls.serverCaCert())
+            .append("\"\n")
+            .append("client_cert_path = \"")
+            .append(tls.clientCert())
+            .append("\"\n")
+            .append("client_key_path = \"")
+            .append(tls.clientKey())
+            .append("\"\n");
       }
     }
     Files.writeString(file, toml);

@@ -17,9 +17,18 @@ import java.util.concurrent.TimeUnit;
 final class TemporalSchemaTool {
 
   static final ToolBinary BINARY =
-      new ToolBinary("temporal-sql-tool", "XCLUSTER_TEMPORAL_SQL_TOOL", "temporal-sql-tool-v1.29.1/temporal-sql-tool", "postgres", List.of());
-  /** Overrides where the schema files are; by default {@code schema/postgresql/v12} beside the tool. */
+      new ToolBinary(
+          "temporal-sql-tool",
+          "XCLUSTER_TEMPORAL_SQL_TOOL",
+          "temporal-sql-tool-v1.29.1/temporal-sql-tool",
+          "postgres",
+          List.of());
+
+  /**
+   * Overrides where the schema files are; by default {@code schema/postgresql/v12} beside the tool.
+   */
   static final String SCHEMA_SETTING = "XCLUSTER_TEMPORAL_SQL_SCHEMA";
+
   static final String PLUGIN = "postgres12";
 
   private final Path binary;
@@ -37,18 +46,29 @@ final class TemporalSchemaTool {
   static TemporalSchemaTool against(LocalPostgres postgres, Path log) {
     Path binary = BINARY.require();
     String configured = System.getenv(SCHEMA_SETTING);
-    Path schema = configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : binary.toAbsolutePath().getParent().resolve("schema").resolve("postgresql").resolve("v12");
+    Path schema =
+        configured != null && !configured.isBlank()
+            ? Path.of(configured)
+            : binary
+                .toAbsolutePath()
+                .getParent()
+                .resolve("schema")
+                .resolve("postgresql")
+                .resolve("v12");
     if (!Files.isDirectory(schema.resolve("temporal").resolve("versioned"))) {
-      throw new IllegalStateException((configured != null ? SCHEMA_SETTING + "='" + configured + "'" : "beside " + binary)
-          + ": no PostgreSQL schema files (temporal/versioned); run scripts/install-tools.sh postgres, or set " + SCHEMA_SETTING
-          + " to go.temporal.io/server@v1.29.1/schema/postgresql/v12");
+      throw new IllegalStateException(
+          (configured != null ? SCHEMA_SETTING + "='" + configured + "'" : "beside " + binary)
+              + ": no PostgreSQL schema files (temporal/versioned); run scripts/install-tools.sh postgres, or set "
+              + SCHEMA_SETTING
+              + " to go.temporal.io/server@v1.29.1/schema/postgresql/v12");
     }
     return new TemporalSchemaTool(binary, schema, postgres, log);
   }
 
-  /** Creates {@code database} with Temporal's main schema and {@code visibilityDatabase} with its visibility schema. */
+  /**
+   * Creates {@code database} with Temporal's main schema and {@code visibilityDatabase} with its
+   * visibility schema.
+   */
   void createCluster(String database, String visibilityDatabase) {
     create(database, "temporal");
     create(visibilityDatabase, "visibility");
@@ -57,21 +77,55 @@ final class TemporalSchemaTool {
   private void create(String database, String schemaName) {
     run(database, "create-database");
     run(database, "setup-schema", "-v", "0.0");
-    run(database, "update-schema", "-d", schema.resolve(schemaName).resolve("versioned").toString());
+    run(
+        database,
+        "update-schema",
+        "-d",
+        schema.resolve(schemaName).resolve("versioned").toString());
   }
 
   private void run(String database, String... command) {
-    List<String> line = new ArrayList<>(List.of(binary.toString(),
-        "--ep", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-u", LocalPostgres.ROLE, "--pl", PLUGIN, "--db", database));
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--ep",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(postgres.port()),
+                "-u",
+                LocalPostgres.ROLE,
+                "--pl",
+                PLUGIN,
+                "--db",
+                database));
     line.addAll(List.of(command));
     try {
-      Process tool = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process tool =
+          new ProcessBuilder(line)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       if (!tool.waitFor(120, TimeUnit.SECONDS)) {
         tool.destroyForcibly();
-        throw new IllegalStateException("temporal-sql-tool " + command[0] + " on " + database + " did not finish within 120 s; see " + log);
+        throw new IllegalStateException(
+            "temporal-sql-tool "
+                + command[0]
+                + " on "
+                + database
+                + " did not finish within 120 s; see "
+                + log);
       }
       if (tool.exitValue() != 0) {
-        throw new IllegalStateException("temporal-sql-tool " + command[0] + " on " + database + " failed (exit " + tool.exitValue() + "); see " + log);
+        throw new IllegalStateException(
+            "temporal-sql-tool "
+                + command[0]
+                + " on "
+                + database
+                + " failed (exit "
+                + tool.exitValue()
+                + "); see "
+                + log);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + binary + ": " + e.getMessage(), e);

@@ -14,7 +14,10 @@ public final class SimulatedFlakiness {
     this.random = new Random(settings.seed());
   }
 
-  /** Runs before a request to the simulated system; throws a retryable failure of {@code failureType} now and then. */
+  /**
+   * Runs before a request to the simulated system; throws a retryable failure of {@code
+   * failureType} now and then.
+   */
   public void step(String what, String failureType) {
     boolean fail;
     synchronized (random) {

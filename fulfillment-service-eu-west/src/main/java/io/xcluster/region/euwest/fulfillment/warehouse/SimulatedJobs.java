@@ -19,32 +19,43 @@ import java.util.function.Supplier;
  */
 public final class SimulatedJobs {
 
-  /** Finishes jobs when their time is up; its own thread, so a busy common pool never delays them. */
+  /**
+   * Finishes jobs when their time is up; its own thread, so a busy common pool never delays them.
+   */
   private static final ScheduledExecutorService CLOCK =
-      Executors.newSingleThreadScheduledExecutor(work -> {
-        Thread thread = new Thread(work, "simulated-jobs");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          work -> {
+            Thread thread = new Thread(work, "simulated-jobs");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Map<String, CompletableFuture<?>> jobs = new ConcurrentHashMap<>();
   private final AtomicInteger started = new AtomicInteger();
   private final Executor afterDelay;
 
   public SimulatedJobs(Duration stepDelay) {
-    this.afterDelay = stepDelay.isZero() ? Runnable::run : CompletableFuture.delayedExecutor(stepDelay.toMillis(), TimeUnit.MILLISECONDS, CLOCK);
+    this.afterDelay =
+        stepDelay.isZero()
+            ? Runnable::run
+            : CompletableFuture.delayedExecutor(stepDelay.toMillis(), TimeUnit.MILLISECONDS, CLOCK);
   }
 
   /** The job under {@code idempotencyKey}: started now if it is new, else the one already known. */
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> runOnce(String idempotencyKey, Supplier<T> result) {
-    return (CompletableFuture<T>) jobs.computeIfAbsent(idempotencyKey, key -> {
-      started.incrementAndGet();
-      return CompletableFuture.supplyAsync(result, afterDelay);
-    });
+    return (CompletableFuture<T>)
+        jobs.computeIfAbsent(
+            idempotencyKey,
+            key -> {
+              started.incrementAndGet();
+              return CompletableFuture.supplyAsync(result, afterDelay);
+            });
   }
 
-  /** How many distinct jobs were started: a retried step that ran its work again would count twice. */
+  /**
+   * How many distinct jobs were started: a retried step that ran its work again would count twice.
+   */
   public int started() {
     return started.get();
   }

@@ -42,7 +42,9 @@ public final class SimulatedWarehouse implements WarehouseActivities {
     flakiness.step("picking order " + request.orderId(), WAREHOUSE_UNAVAILABLE);
     int itemCount = items;
     return HeartbeatingWait.await(
-        picks.runOnce("pick:" + request.orderId(), () -> new PackedParcel(request.orderId(), "PARCEL-" + request.orderId(), itemCount)),
+        picks.runOnce(
+            "pick:" + request.orderId(),
+            () -> new PackedParcel(request.orderId(), "PARCEL-" + request.orderId(), itemCount)),
         HeartbeatingWait.OnCancel.STOP);
   }
 

@@ -18,7 +18,8 @@ public record SimulationSettings(Duration stepDelay, double transientFailureRate
   public SimulationSettings {
     Objects.requireNonNull(stepDelay, "stepDelay");
     if (stepDelay.isNegative()) {
-      throw new IllegalArgumentException("simulation stepDelay must not be negative, was " + stepDelay);
+      throw new IllegalArgumentException(
+          "simulation stepDelay must not be negative, was " + stepDelay);
     }
     if (transientFailureRate < 0 || transientFailureRate > 1) {
       throw new IllegalArgumentException(

@@ -4,7 +4,10 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentRequest;
 
-/** The EU warehouse. Fails with the non-retryable type {@link #UNKNOWN_SKU} for SKUs it does not stock. */
+/**
+ * The EU warehouse. Fails with the non-retryable type {@link #UNKNOWN_SKU} for SKUs it does not
+ * stock.
+ */
 @ActivityInterface
 public interface WarehouseActivities {
 

@@ -2,16 +2,19 @@ package io.xcluster.region.euwest.fulfillment.worker;
 
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.region.euwest.fulfillment.shipping.SimulatedCarrier;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulatedWarehouse;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentActivityTimeouts;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflowImpl;
-import io.xcluster.port.cluster.ClusterConnection;
 import java.util.List;
 
-/** Registers eu-west's workflow and activities on the {@code fulfillment} queue of a connected cluster. */
+/**
+ * Registers eu-west's workflow and activities on the {@code fulfillment} queue of a connected
+ * cluster.
+ */
 public final class FulfillmentServiceWorker {
 
   private FulfillmentServiceWorker() {}
@@ -21,8 +24,12 @@ public final class FulfillmentServiceWorker {
     return start(euWest, simulation, FulfillmentWorkflow.TASK_QUEUE);
   }
 
-  /** As {@link #start(ClusterConnection, SimulationSettings)}, on another task queue (benchmarks, tests). */
-  public static WorkerFactory start(ClusterConnection euWest, SimulationSettings simulation, String taskQueue) {
+  /**
+   * As {@link #start(ClusterConnection, SimulationSettings)}, on another task queue (benchmarks,
+   * tests).
+   */
+  public static WorkerFactory start(
+      ClusterConnection euWest, SimulationSettings simulation, String taskQueue) {
     WorkerFactory factory = euWest.newWorkerFactory();
     Worker worker = factory.newWorker(taskQueue);
     worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
@@ -31,7 +38,10 @@ public final class FulfillmentServiceWorker {
     return factory;
   }
 
-  /** The activity implementations this worker registers; each has its stated timeouts in {@link FulfillmentActivityTimeouts}. */
+  /**
+   * The activity implementations this worker registers; each has its stated timeouts in {@link
+   * FulfillmentActivityTimeouts}.
+   */
   public static List<Object> activities(SimulationSettings simulation) {
     return List.of(new SimulatedWarehouse(simulation), new SimulatedCarrier(simulation));
   }

@@ -6,10 +6,16 @@ import io.xcluster.port.activity.ActivityTimeoutTable;
 import io.xcluster.port.activity.ActivityTimeouts;
 import java.time.Duration;
 
-/** Every activity {@code FulfillmentWorkflow} schedules, with its timeouts and why (docs/activity-timeouts.md). */
+/**
+ * Every activity {@code FulfillmentWorkflow} schedules, with its timeouts and why
+ * (docs/activity-timeouts.md).
+ */
 public final class FulfillmentActivityTimeouts {
 
-  /** Silence after which an attempt counts as lost (result lost in an outage, worker gone) and is retried. */
+  /**
+   * Silence after which an attempt counts as lost (result lost in an outage, worker gone) and is
+   * retried.
+   */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
   /**

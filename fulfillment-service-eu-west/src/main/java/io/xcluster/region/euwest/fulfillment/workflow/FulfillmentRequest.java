@@ -2,7 +2,10 @@ package io.xcluster.region.euwest.fulfillment.workflow;
 
 import java.util.List;
 
-/** What eu-west is asked to fulfil. The JSON shape is the cross-cluster contract (docs/contracts.md). */
+/**
+ * What eu-west is asked to fulfil. The JSON shape is the cross-cluster contract
+ * (docs/contracts.md).
+ */
 public record FulfillmentRequest(String orderId, List<OrderLine> lines, String destinationCountry) {
 
   public FulfillmentRequest {

@@ -9,8 +9,10 @@ import io.xcluster.region.euwest.fulfillment.warehouse.WarehouseActivities;
 
 public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
 
-  private final WarehouseActivities warehouse = FulfillmentActivityTimeouts.TABLE.stub(WarehouseActivities.class);
-  private final ShippingActivities shipping = FulfillmentActivityTimeouts.TABLE.stub(ShippingActivities.class);
+  private final WarehouseActivities warehouse =
+      FulfillmentActivityTimeouts.TABLE.stub(WarehouseActivities.class);
+  private final ShippingActivities shipping =
+      FulfillmentActivityTimeouts.TABLE.stub(ShippingActivities.class);
 
   private FulfillmentStage stage = FulfillmentStage.RECEIVED;
 
@@ -19,7 +21,8 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
     stage = FulfillmentStage.PICKING_AND_PACKING;
     PackedParcel parcel = asBusinessFailure(() -> warehouse.pickAndPack(request));
     stage = FulfillmentStage.SHIPPING;
-    Shipment shipment = asBusinessFailure(() -> shipping.ship(parcel, request.destinationCountry()));
+    Shipment shipment =
+        asBusinessFailure(() -> shipping.ship(parcel, request.destinationCountry()));
     stage = FulfillmentStage.SHIPPED;
     return shipment;
   }
@@ -38,7 +41,8 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
       return step.apply();
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof ApplicationFailure cause) {
-        throw ApplicationFailure.newNonRetryableFailure(cause.getOriginalMessage(), cause.getType());
+        throw ApplicationFailure.newNonRetryableFailure(
+            cause.getOriginalMessage(), cause.getType());
       }
       throw failure;
     }

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** No activity in this template runs without stated timeouts, and the document says what the code does. */
+/**
+ * No activity in this template runs without stated timeouts, and the document says what the code
+ * does.
+ */
 class FulfillmentActivityTimeoutsTest {
 
   @Test
@@ -23,6 +26,9 @@ class FulfillmentActivityTimeoutsTest {
   void theActivityTimeoutsDocumentShowsEveryRowAsTheCodeStatesIt() throws Exception {
     String document = Files.readString(Path.of("..", "docs", "activity-timeouts.md"));
 
-    assertEquals(List.of(), FulfillmentActivityTimeouts.TABLE.rowsMissingFrom(document), "rows docs/activity-timeouts.md lacks or shows otherwise");
+    assertEquals(
+        List.of(),
+        FulfillmentActivityTimeouts.TABLE.rowsMissingFrom(document),
+        "rows docs/activity-timeouts.md lacks or shows otherwise");
   }
 }

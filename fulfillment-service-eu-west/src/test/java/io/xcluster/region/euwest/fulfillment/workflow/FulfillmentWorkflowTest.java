@@ -28,12 +28,16 @@ class FulfillmentWorkflowTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(FulfillmentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new SimulatedWarehouse(simulation), new SimulatedCarrier(simulation));
+    worker.registerActivitiesImplementations(
+        new SimulatedWarehouse(simulation), new SimulatedCarrier(simulation));
     env.start();
     WorkflowClient client = env.getWorkflowClient();
     return client.newWorkflowStub(
         FulfillmentWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(FulfillmentWorkflow.TASK_QUEUE).setWorkflowId("us-east:order-1:fulfillment").build());
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
+            .setWorkflowId("us-east:order-1:fulfillment")
+            .build());
   }
 
   @AfterEach
@@ -45,7 +49,9 @@ class FulfillmentWorkflowTest {
   void stockedOrderIsPackedAndShippedWithATrackingNumber() {
     FulfillmentWorkflow workflow = start(SimulationSettings.INSTANT);
 
-    Shipment shipment = workflow.fulfill(new FulfillmentRequest("order-1", List.of(new OrderLine("SKU-001", 2)), "DE"));
+    Shipment shipment =
+        workflow.fulfill(
+            new FulfillmentRequest("order-1", List.of(new OrderLine("SKU-001", 2)), "DE"));
 
     assertEquals("order-1", shipment.orderId());
     assertEquals(SimulatedCarrier.CARRIER, shipment.carrier());
@@ -60,7 +66,9 @@ class FulfillmentWorkflowTest {
     WorkflowFailedException failed =
         assertThrows(
             WorkflowFailedException.class,
-            () -> workflow.fulfill(new FulfillmentRequest("order-1", List.of(new OrderLine("NOPE-1", 1)), "DE")));
+            () ->
+                workflow.fulfill(
+                    new FulfillmentRequest("order-1", List.of(new OrderLine("NOPE-1", 1)), "DE")));
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
     assertEquals(WarehouseActivities.UNKNOWN_SKU, cause.getType());
@@ -72,7 +80,9 @@ class FulfillmentWorkflowTest {
   void transientWarehouseFailuresAreRetriedUntilTheOrderShips() {
     FulfillmentWorkflow workflow = start(new SimulationSettings(Duration.ZERO, 0.6, 42L));
 
-    Shipment shipment = workflow.fulfill(new FulfillmentRequest("order-1", List.of(new OrderLine("SKU-002", 1)), "FR"));
+    Shipment shipment =
+        workflow.fulfill(
+            new FulfillmentRequest("order-1", List.of(new OrderLine("SKU-002", 1)), "FR"));
 
     assertEquals("TRK-FR-order-1", shipment.trackingNumber());
   }

@@ -30,7 +30,9 @@ class LostActivityAttemptTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private TestWorkflowEnvironment env;
 
-  /** The first attempt asks the warehouse to pick, then falls silent, as if its answer were lost. */
+  /**
+   * The first attempt asks the warehouse to pick, then falls silent, as if its answer were lost.
+   */
   private static final class FirstAnswerLost implements WarehouseActivities {
     private final SimulatedWarehouse warehouse;
     private final CountDownLatch release;
@@ -63,23 +65,40 @@ class LostActivityAttemptTest {
   @Test
   void aPickWhoseAnswerIsLostIsRetriedAfterTheHeartbeatTimeoutAndPicksOnce() {
     // real time: the heartbeat timeout (10 s) is what this test is about
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     SimulatedWarehouse warehouse = new SimulatedWarehouse(SimulationSettings.INSTANT);
     Worker worker = env.newWorker(FulfillmentWorkflow.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new FirstAnswerLost(warehouse, release), new SimulatedCarrier(SimulationSettings.INSTANT));
+    worker.registerActivitiesImplementations(
+        new FirstAnswerLost(warehouse, release), new SimulatedCarrier(SimulationSettings.INSTANT));
     env.start();
-    FulfillmentWorkflow workflow = env.getWorkflowClient().newWorkflowStub(FulfillmentWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(FulfillmentWorkflow.TASK_QUEUE).setWorkflowId("us-east:lost-1:fulfillment").build());
+    FulfillmentWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                FulfillmentWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
+                    .setWorkflowId("us-east:lost-1:fulfillment")
+                    .build());
     long before = System.nanoTime();
 
-    Shipment shipment = workflow.fulfill(new FulfillmentRequest("lost-1", List.of(new OrderLine("SKU-001", 1)), "DE"));
+    Shipment shipment =
+        workflow.fulfill(
+            new FulfillmentRequest("lost-1", List.of(new OrderLine("SKU-001", 1)), "DE"));
 
     Duration took = Duration.ofNanos(System.nanoTime() - before);
     assertEquals("TRK-DE-lost-1", shipment.trackingNumber());
     // the heartbeat timeout (10 s) decides, not the start-to-close (1 h); slack for a busy machine
-    assertTrue(took.compareTo(FulfillmentActivityTimeouts.HEARTBEAT_TIMEOUT.multipliedBy(3)) <= 0,
-        "the lost attempt was retried after " + took + ", not about a heartbeat timeout after it fell silent");
-    assertEquals(1, warehouse.picksPerformed(), "the retried attempt joined the pick instead of picking again");
+    assertTrue(
+        took.compareTo(FulfillmentActivityTimeouts.HEARTBEAT_TIMEOUT.multipliedBy(3)) <= 0,
+        "the lost attempt was retried after "
+            + took
+            + ", not about a heartbeat timeout after it fell silent");
+    assertEquals(
+        1,
+        warehouse.picksPerformed(),
+        "the retried attempt joined the pick instead of picking again");
   }
 }

@@ -28,11 +28,13 @@ import java.util.Set;
  */
 final class NewOrderReader {
 
-  static final Set<String> ORDER_FIELDS = Set.of("customerId", "lines", "amountCents", "currency", "destinationCountry");
+  static final Set<String> ORDER_FIELDS =
+      Set.of("customerId", "lines", "amountCents", "currency", "destinationCountry");
   static final Set<String> LINE_FIELDS = Set.of("sku", "quantity");
-  private static final ObjectMapper STRICT_JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper STRICT_JSON =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** A body that cannot become an order, with the problem to answer. */
   static final class Refused extends Exception {
@@ -49,9 +51,14 @@ final class NewOrderReader {
   private NewOrderReader() {}
 
   static NewOrder read(String contentType, byte[] body) throws Refused {
-    if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw new Refused(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-          "Content-Type must be application/json, was " + contentType));
+    if (contentType != null
+        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new Refused(
+          Problem.of(
+              415,
+              "unsupported-media-type",
+              "Unsupported media type",
+              "Content-Type must be application/json, was " + contentType));
     }
     JsonNode root;
     try {
@@ -59,18 +66,29 @@ final class NewOrderReader {
     } catch (JsonProcessingException malformed) {
       throw new Refused(malformedJson(malformed));
     } catch (IOException unreadable) {
-      throw new Refused(Problem.of(400, "malformed-json", "The body is not valid JSON", "the body could not be read"));
+      throw new Refused(
+          Problem.of(
+              400, "malformed-json", "The body is not valid JSON", "the body could not be read"));
     }
     if (root == null || !root.isObject()) {
-      throw new Refused(OrdersHttpApi.invalidOrder(List.of(new FieldError("$", "the body must be one JSON object (see docs/openapi.yaml)"))));
+      throw new Refused(
+          OrdersHttpApi.invalidOrder(
+              List.of(
+                  new FieldError(
+                      "$", "the body must be one JSON object (see docs/openapi.yaml)"))));
     }
     return new NewOrderReader().order(root);
   }
 
   private NewOrder order(JsonNode root) throws Refused {
     unknownFields(root, "", ORDER_FIELDS);
-    NewOrder order = new NewOrder(text(root, "customerId"), lines(root.get("lines")), whole(root, "amountCents", "amountCents", "a whole number of cents"),
-        text(root, "currency"), text(root, "destinationCountry"));
+    NewOrder order =
+        new NewOrder(
+            text(root, "customerId"),
+            lines(root.get("lines")),
+            whole(root, "amountCents", "amountCents", "a whole number of cents"),
+            text(root, "currency"),
+            text(root, "destinationCountry"));
     if (!errors.isEmpty()) {
       throw new Refused(OrdersHttpApi.invalidOrder(errors));
     }
@@ -86,7 +104,9 @@ final class NewOrderReader {
       return List.of();
     }
     if (lines.size() > Order.MAX_LINES) {
-      errors.add(new FieldError("lines", "may have at most " + Order.MAX_LINES + " lines, had " + lines.size()));
+      errors.add(
+          new FieldError(
+              "lines", "may have at most " + Order.MAX_LINES + " lines, had " + lines.size()));
       return List.of();
     }
     List<OrderLine> read = new ArrayList<>();
@@ -99,7 +119,10 @@ final class NewOrderReader {
       }
       unknownFields(line, path + ".", LINE_FIELDS);
       long quantity = whole(line, "quantity", path + ".quantity", "a whole number");
-      read.add(new OrderLine(text(line, "sku"), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, quantity))));
+      read.add(
+          new OrderLine(
+              text(line, "sku"),
+              (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, quantity))));
     }
     return read;
   }
@@ -108,7 +131,11 @@ final class NewOrderReader {
     for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!known.contains(name)) {
-        errors.add(new FieldError(prefix + name, "unknown field; known fields are " + String.join(", ", known.stream().sorted().toList())));
+        errors.add(
+            new FieldError(
+                prefix + name,
+                "unknown field; known fields are "
+                    + String.join(", ", known.stream().sorted().toList())));
       }
     }
   }
@@ -124,10 +151,15 @@ final class NewOrderReader {
       return null;
     }
     String text = value.textValue();
-    return Normalizer.isNormalized(text, Normalizer.Form.NFC) ? text : Normalizer.normalize(text, Normalizer.Form.NFC);
+    return Normalizer.isNormalized(text, Normalizer.Form.NFC)
+        ? text
+        : Normalizer.normalize(text, Normalizer.Form.NFC);
   }
 
-  /** A whole number; absent counts as 0, which the order refuses as not positive. Out-of-range values are clamped to one it refuses too. */
+  /**
+   * A whole number; absent counts as 0, which the order refuses as not positive. Out-of-range
+   * values are clamped to one it refuses too.
+   */
   private long whole(JsonNode object, String name, String path, String expected) {
     JsonNode value = object.get(name);
     if (value == null || value.isNull()) {
@@ -135,25 +167,42 @@ final class NewOrderReader {
       return 0;
     }
     if (!value.isIntegralNumber()) {
-      errors.add(new FieldError(path, "must be " + expected + (value.isNumber() ? ", was " + value.asText() : "")));
+      errors.add(
+          new FieldError(
+              path, "must be " + expected + (value.isNumber() ? ", was " + value.asText() : "")));
       return 0;
     }
     if (!value.canConvertToLong()) {
       BigInteger big = value.bigIntegerValue();
-      errors.add(new FieldError(path, big.signum() > 0 ? "is far too large, was " + big : "must be positive, was " + big));
+      errors.add(
+          new FieldError(
+              path,
+              big.signum() > 0 ? "is far too large, was " + big : "must be positive, was " + big));
       return 0;
     }
     return value.longValue();
   }
 
   private static Problem malformedJson(JsonProcessingException invalid) {
-    String where = invalid.getLocation() == null ? "" : " at line " + invalid.getLocation().getLineNr() + ", column " + invalid.getLocation().getColumnNr();
+    String where =
+        invalid.getLocation() == null
+            ? ""
+            : " at line "
+                + invalid.getLocation().getLineNr()
+                + ", column "
+                + invalid.getLocation().getColumnNr();
     String reason = invalid.getOriginalMessage();
     int technical = reason.indexOf(" (");
     if (!(invalid instanceof JsonParseException) && reason.startsWith("Duplicate field")) {
       technical = -1;
     }
-    return Problem.of(400, "malformed-json", "The body is not valid JSON",
-        "malformed JSON" + where + ": " + (technical > 0 ? reason.substring(0, technical) : reason));
+    return Problem.of(
+        400,
+        "malformed-json",
+        "The body is not valid JSON",
+        "malformed JSON"
+            + where
+            + ": "
+            + (technical > 0 ? reason.substring(0, technical) : reason));
   }
 }

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class OrdersHttpApi implements HttpRoute {
 
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   /**
    * The API's own threads: they wait on us-east, never on a client (the server reads requests
    * first). A request that waited half a second for one is answered 503 {@code busy} instead: under
@@ -49,8 +50,13 @@ public final class OrdersHttpApi implements HttpRoute {
    * well within a second, so a worker that is busy or gone costs a prompt 503, never a hung client.
    */
   public static final Duration FIND_DEADLINE = Duration.ofMillis(300);
+
   public static final Duration QUERY_DEADLINE = Duration.ofMillis(600);
-  /** A cancel is a write the client waits for anyway: it may take longer than a read, but not forever. */
+
+  /**
+   * A cancel is a write the client waits for anyway: it may take longer than a read, but not
+   * forever.
+   */
   public static final Duration CANCEL_DEADLINE = Duration.ofSeconds(5);
 
   private final PlacingOrder placing;
@@ -58,8 +64,14 @@ public final class OrdersHttpApi implements HttpRoute {
   private final CancellingOrder cancelling;
   private final BooleanSupplier stopping;
 
-  /** @param stopping true once the process is shutting down: new orders are then refused with 503 */
-  public OrdersHttpApi(PlacingOrder placing, ReadingOrderStatus reading, CancellingOrder cancelling, BooleanSupplier stopping) {
+  /**
+   * @param stopping true once the process is shutting down: new orders are then refused with 503
+   */
+  public OrdersHttpApi(
+      PlacingOrder placing,
+      ReadingOrderStatus reading,
+      CancellingOrder cancelling,
+      BooleanSupplier stopping) {
     this.placing = placing;
     this.reading = reading;
     this.cancelling = cancelling;
@@ -67,16 +79,30 @@ public final class OrdersHttpApi implements HttpRoute {
   }
 
   /** The API over us-east's client, with the use cases wired as the service runs them. */
-  public static OrdersHttpApi over(WorkflowClient usEast, OrderPlacement placement, BooleanSupplier stopping) {
+  public static OrdersHttpApi over(
+      WorkflowClient usEast, OrderPlacement placement, BooleanSupplier stopping) {
     OrderLookup reads = new OrderLookup(usEast, FIND_DEADLINE, QUERY_DEADLINE);
     OrderLookup cancels = new OrderLookup(usEast, CANCEL_DEADLINE, QUERY_DEADLINE);
-    return new OrdersHttpApi(new PlacingOrder(usEast, placement), new ReadingOrderStatus(reads), new CancellingOrder(usEast, cancels), stopping);
+    return new OrdersHttpApi(
+        new PlacingOrder(usEast, placement),
+        new ReadingOrderStatus(reads),
+        new CancellingOrder(usEast, cancels),
+        stopping);
   }
 
-  /** Answers every request with 503 "starting" until the real API replaces it (the worker must poll first). */
+  /**
+   * Answers every request with 503 "starting" until the real API replaces it (the worker must poll
+   * first).
+   */
   public static HttpRoute starting() {
-    return call -> HttpReply.problem(Problem.of(503, "starting", "The order service is starting",
-        "not connected to us-east yet; retry shortly (GET /readyz says when)")).withHeader("Retry-After", "5");
+    return call ->
+        HttpReply.problem(
+                Problem.of(
+                    503,
+                    "starting",
+                    "The order service is starting",
+                    "not connected to us-east yet; retry shortly (GET /readyz says when)"))
+            .withHeader("Retry-After", "5");
   }
 
   @Override
@@ -86,12 +112,26 @@ public final class OrdersHttpApi implements HttpRoute {
     } catch (OrderLookup.Unanswered | WorkflowServiceException | StatusRuntimeException failed) {
       if (failed instanceof OrderLookup.Unanswered || isOutage(failed)) {
         // a cluster outage is the client's cue to retry, never a verdict on the order
-        log.warn("us-east did not answer for {} {}: {}", call.method(), call.path(), failed.getMessage());
-        return HttpReply.problem(Problem.of(503, "cluster-unavailable", "The order cluster did not answer",
-            "us-east did not answer; retry the same request (with the same Idempotency-Key) shortly")).withHeader("Retry-After", "5");
+        log.warn(
+            "us-east did not answer for {} {}: {}",
+            call.method(),
+            call.path(),
+            failed.getMessage());
+        return HttpReply.problem(
+                Problem.of(
+                    503,
+                    "cluster-unavailable",
+                    "The order cluster did not answer",
+                    "us-east did not answer; retry the same request (with the same Idempotency-Key) shortly"))
+            .withHeader("Retry-After", "5");
       }
       log.error("us-east refused {} {}", call.method(), call.path(), failed);
-      return HttpReply.problem(Problem.of(500, "internal", "Internal error", "us-east refused the request: " + failed.getMessage()));
+      return HttpReply.problem(
+          Problem.of(
+              500,
+              "internal",
+              "Internal error",
+              "us-east refused the request: " + failed.getMessage()));
     }
   }
 
@@ -100,25 +140,40 @@ public final class OrdersHttpApi implements HttpRoute {
     Matcher cancel = CANCEL.matcher(path);
     Matcher order = ORDER.matcher(path);
     if (stopping.getAsBoolean() && call.method().equals("POST")) {
-      return HttpReply.problem(Problem.of(503, "stopping", "This instance is shutting down",
-          "retry the same request; another instance will take it")).withHeader("Retry-After", "5");
+      return HttpReply.problem(
+              Problem.of(
+                  503,
+                  "stopping",
+                  "This instance is shutting down",
+                  "retry the same request; another instance will take it"))
+          .withHeader("Retry-After", "5");
     }
     if (path.equals("/orders") || path.equals("/orders/")) {
       return call.method().equals("POST") ? place(call) : methodNotAllowed(call, "POST");
     }
     if (cancel.matches()) {
-      return call.method().equals("POST") ? cancel(cancel.group(1)) : methodNotAllowed(call, "POST");
+      return call.method().equals("POST")
+          ? cancel(cancel.group(1))
+          : methodNotAllowed(call, "POST");
     }
     if (order.matches()) {
       return call.isRead() ? status(order.group(1)) : methodNotAllowed(call, "GET");
     }
-    return HttpReply.problem(Problem.of(404, "not-found", "No such resource", "no route for " + path + "; see docs/openapi.yaml"));
+    return HttpReply.problem(
+        Problem.of(
+            404,
+            "not-found",
+            "No such resource",
+            "no route for " + path + "; see docs/openapi.yaml"));
   }
 
   private HttpReply place(HttpCall call) {
     PlacingOrder.PlaceOrder command;
     try {
-      command = new PlacingOrder.PlaceOrder(NewOrderReader.read(call.header("Content-Type"), call.body()), call.header(IDEMPOTENCY_KEY));
+      command =
+          new PlacingOrder.PlaceOrder(
+              NewOrderReader.read(call.header("Content-Type"), call.body()),
+              call.header(IDEMPOTENCY_KEY));
     } catch (NewOrderReader.Refused refused) {
       return HttpReply.problem(refused.problem);
     }
@@ -127,21 +182,39 @@ public final class OrdersHttpApi implements HttpRoute {
       return accepted(accepted);
     }
     if (placed instanceof PlacingOrder.Invalid invalid) {
-      return HttpReply.problem(invalidOrder(
-          invalid.problems().stream().map(problem -> new Problem.FieldError(problem.field(), problem.problem())).toList()));
+      return HttpReply.problem(
+          invalidOrder(
+              invalid.problems().stream()
+                  .map(problem -> new Problem.FieldError(problem.field(), problem.problem()))
+                  .toList()));
     }
     if (placed instanceof PlacingOrder.InvalidKey invalidKey) {
-      return HttpReply.problem(Problem.of(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
-          IDEMPOTENCY_KEY + " " + invalidKey.problem()));
+      return HttpReply.problem(
+          Problem.of(
+              400,
+              "invalid-idempotency-key",
+              "Invalid Idempotency-Key",
+              IDEMPOTENCY_KEY + " " + invalidKey.problem()));
     }
     PlacingOrder.KeyReused reused = (PlacingOrder.KeyReused) placed;
-    return HttpReply.problem(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused for a different order",
-        "order " + reused.orderId() + " was placed with this " + IDEMPOTENCY_KEY + " and a different body; use a new key for a new order"));
+    return HttpReply.problem(
+        Problem.of(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused for a different order",
+            "order "
+                + reused.orderId()
+                + " was placed with this "
+                + IDEMPOTENCY_KEY
+                + " and a different body; use a new key for a new order"));
   }
 
   private static HttpReply accepted(PlacingOrder.Accepted accepted) {
     if (accepted.replayed()) {
-      log.info("order {} requested again with the same {}: answering with the order placed first", accepted.orderId(), IDEMPOTENCY_KEY);
+      log.info(
+          "order {} requested again with the same {}: answering with the order placed first",
+          accepted.orderId(),
+          IDEMPOTENCY_KEY);
     } else {
       log.info("order {} placed (trace {})", accepted.orderId(), accepted.traceId());
     }
@@ -149,7 +222,8 @@ public final class OrdersHttpApi implements HttpRoute {
     body.put("orderId", accepted.orderId());
     body.put("statusUrl", statusUrl(accepted.orderId()));
     body.put("traceId", accepted.traceId());
-    HttpReply reply = HttpReply.json(202, body).withHeader("Location", statusUrl(accepted.orderId()));
+    HttpReply reply =
+        HttpReply.json(202, body).withHeader("Location", statusUrl(accepted.orderId()));
     return accepted.replayed() ? reply.withHeader("Idempotent-Replayed", "true") : reply;
   }
 
@@ -160,8 +234,15 @@ public final class OrdersHttpApi implements HttpRoute {
     }
     if (read instanceof ReadingOrderStatus.WorkerSilent silent) {
       log.warn("status of order {} unavailable: {}", orderId, silent.reason());
-      return HttpReply.problem(Problem.of(503, "status-unavailable", "The order's status could not be read in time",
-          "order " + orderId + " exists, but its worker did not answer in time; retry shortly")).withHeader("Retry-After", "1");
+      return HttpReply.problem(
+              Problem.of(
+                  503,
+                  "status-unavailable",
+                  "The order's status could not be read in time",
+                  "order "
+                      + orderId
+                      + " exists, but its worker did not answer in time; retry shortly"))
+          .withHeader("Retry-After", "1");
     }
     return HttpReply.problem(notFound(orderId));
   }
@@ -188,8 +269,14 @@ public final class OrdersHttpApi implements HttpRoute {
       return HttpReply.json(202, body).withHeader("Location", statusUrl(orderId));
     }
     if (canceled instanceof CancellingOrder.AlreadyClosed closed) {
-      return HttpReply.problem(Problem.of(409, "order-closed", "The order can no longer be canceled",
-          closed.state() == null ? "order " + orderId + " closed meanwhile" : "order " + orderId + " is already " + closed.state()));
+      return HttpReply.problem(
+          Problem.of(
+              409,
+              "order-closed",
+              "The order can no longer be canceled",
+              closed.state() == null
+                  ? "order " + orderId + " closed meanwhile"
+                  : "order " + orderId + " is already " + closed.state()));
     }
     return HttpReply.problem(notFound(orderId));
   }
@@ -204,7 +291,9 @@ public final class OrdersHttpApi implements HttpRoute {
       return false;
     }
     Status.Code code = ((StatusRuntimeException) cause).getStatus().getCode();
-    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.RESOURCE_EXHAUSTED;
+    return code == Status.Code.UNAVAILABLE
+        || code == Status.Code.DEADLINE_EXCEEDED
+        || code == Status.Code.RESOURCE_EXHAUSTED;
   }
 
   static Problem invalidOrder(List<Problem.FieldError> errors) {
@@ -216,8 +305,13 @@ public final class OrdersHttpApi implements HttpRoute {
   }
 
   private static HttpReply methodNotAllowed(HttpCall call, String allowed) {
-    return HttpReply.problem(Problem.of(405, "method-not-allowed", "Method not allowed",
-        call.method() + " is not supported here; use " + allowed)).withHeader("Allow", allowed.equals("GET") ? "GET, HEAD" : allowed);
+    return HttpReply.problem(
+            Problem.of(
+                405,
+                "method-not-allowed",
+                "Method not allowed",
+                call.method() + " is not supported here; use " + allowed))
+        .withHeader("Allow", allowed.equals("GET") ? "GET, HEAD" : allowed);
   }
 
   private static String statusUrl(String orderId) {

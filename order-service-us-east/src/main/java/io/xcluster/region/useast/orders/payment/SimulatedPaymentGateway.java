@@ -30,13 +30,17 @@ public final class SimulatedPaymentGateway implements PaymentActivities {
   /** A charge the gateway made, under its key. */
   private record Charge(PaymentCharge request, CompletableFuture<PaymentReceipt> receipt) {}
 
-  /** Finishes charges when their processing time is up; its own thread, so a busy common pool never delays them. */
+  /**
+   * Finishes charges when their processing time is up; its own thread, so a busy common pool never
+   * delays them.
+   */
   private static final ScheduledExecutorService CLOCK =
-      Executors.newSingleThreadScheduledExecutor(work -> {
-        Thread thread = new Thread(work, "simulated-gateway");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          work -> {
+            Thread thread = new Thread(work, "simulated-gateway");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Map<String, Charge> chargesByKey = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> chargesByOrder = new ConcurrentHashMap<>();
@@ -52,24 +56,50 @@ public final class SimulatedPaymentGateway implements PaymentActivities {
   /** A gateway that takes {@code processingTime} per charge; the activity heartbeats meanwhile. */
   public SimulatedPaymentGateway(Duration processingTime) {
     this.afterProcessing =
-        processingTime.isZero() ? Runnable::run : CompletableFuture.delayedExecutor(processingTime.toMillis(), TimeUnit.MILLISECONDS, CLOCK);
+        processingTime.isZero()
+            ? Runnable::run
+            : CompletableFuture.delayedExecutor(
+                processingTime.toMillis(), TimeUnit.MILLISECONDS, CLOCK);
   }
 
   @Override
   public PaymentReceipt charge(PaymentCharge charge) {
     if (charge.customerId().startsWith("declined-") || charge.amountCents() > LIMIT_CENTS) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "payment of " + charge.amountCents() + " " + charge.currency() + " for order " + charge.orderId() + " was declined",
+          "payment of "
+              + charge.amountCents()
+              + " "
+              + charge.currency()
+              + " for order "
+              + charge.orderId()
+              + " was declined",
           PAYMENT_DECLINED);
     }
-    Charge made = chargesByKey.computeIfAbsent(charge.idempotencyKey(), key -> {
-      chargesByOrder.computeIfAbsent(charge.orderId(), id -> new AtomicInteger()).incrementAndGet();
-      return new Charge(charge, CompletableFuture.supplyAsync(
-          () -> new PaymentReceipt(charge.orderId(), "PAY-" + charge.orderId(), charge.amountCents(), charge.currency()), afterProcessing));
-    });
+    Charge made =
+        chargesByKey.computeIfAbsent(
+            charge.idempotencyKey(),
+            key -> {
+              chargesByOrder
+                  .computeIfAbsent(charge.orderId(), id -> new AtomicInteger())
+                  .incrementAndGet();
+              return new Charge(
+                  charge,
+                  CompletableFuture.supplyAsync(
+                      () ->
+                          new PaymentReceipt(
+                              charge.orderId(),
+                              "PAY-" + charge.orderId(),
+                              charge.amountCents(),
+                              charge.currency()),
+                      afterProcessing));
+            });
     if (!made.request().equals(charge)) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "idempotency key " + charge.idempotencyKey() + " was already used for another charge: " + made.request(), IDEMPOTENCY_KEY_REUSED);
+          "idempotency key "
+              + charge.idempotencyKey()
+              + " was already used for another charge: "
+              + made.request(),
+          IDEMPOTENCY_KEY_REUSED);
     }
     // a charge cannot be recalled once sent: finish it even if the order is canceled meanwhile,
     // so that the workflow knows of it and refunds it
@@ -80,7 +110,11 @@ public final class SimulatedPaymentGateway implements PaymentActivities {
   public void refund(PaymentRefund refund) {
     if (refundsByKey.putIfAbsent(refund.idempotencyKey(), refund.receipt().paymentId()) == null) {
       refundReasons.put(refund.receipt().orderId(), refund.reason());
-      log.info("refunded {} for order {}: {}", refund.receipt().paymentId(), refund.receipt().orderId(), refund.reason());
+      log.info(
+          "refunded {} for order {}: {}",
+          refund.receipt().paymentId(),
+          refund.receipt().orderId(),
+          refund.reason());
     }
   }
 
@@ -88,7 +122,9 @@ public final class SimulatedPaymentGateway implements PaymentActivities {
     return chargesFor(orderId) > 0;
   }
 
-  /** How many charges the gateway really made for {@code orderId}: more than 1 is a double charge. */
+  /**
+   * How many charges the gateway really made for {@code orderId}: more than 1 is a double charge.
+   */
   public int chargesFor(String orderId) {
     AtomicInteger count = chargesByOrder.get(orderId);
     return count == null ? 0 : count.get();

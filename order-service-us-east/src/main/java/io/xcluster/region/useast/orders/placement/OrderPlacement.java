@@ -16,13 +16,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Places an order: starts its {@code OrderWorkflow} (workflow id = order id) under the root span
- * of the order's trace, {@code PlaceOrder}, tagged {@code order.id}. Every later hop — payment,
- * the transport, eu-west, the confirmation — joins that trace.
+ * Places an order: starts its {@code OrderWorkflow} (workflow id = order id) under the root span of
+ * the order's trace, {@code PlaceOrder}, tagged {@code order.id}. Every later hop — payment, the
+ * transport, eu-west, the confirmation — joins that trace.
  */
 public final class OrderPlacement {
 
-  /** A placed order: its id, its trace id (null when tracing is off), and the workflow to follow. */
+  /**
+   * A placed order: its id, its trace id (null when tracing is off), and the workflow to follow.
+   */
   public record PlacedOrder(String orderId, String traceId, WorkflowStub workflow) {}
 
   /** The memo key under which an order workflow keeps its trace id, for clients that ask again. */
@@ -41,12 +43,16 @@ public final class OrderPlacement {
   }
 
   /**
-   * Places {@code order} with {@code memo} on its workflow, plus the trace id under {@link #TRACE_ID_MEMO}.
-   * An order id is used once: placing it again, even after the first order closed, throws
-   * {@link io.temporal.client.WorkflowExecutionAlreadyStarted}, never charges twice.
+   * Places {@code order} with {@code memo} on its workflow, plus the trace id under {@link
+   * #TRACE_ID_MEMO}. An order id is used once: placing it again, even after the first order closed,
+   * throws {@link io.temporal.client.WorkflowExecutionAlreadyStarted}, never charges twice.
    */
   public PlacedOrder place(Order order, Map<String, Object> memo) {
-    Span root = tracer.spanBuilder("PlaceOrder").setAttribute(CallSpans.ORDER_ID, String.valueOf(order.orderId())).startSpan();
+    Span root =
+        tracer
+            .spanBuilder("PlaceOrder")
+            .setAttribute(CallSpans.ORDER_ID, String.valueOf(order.orderId()))
+            .startSpan();
     try (Scope ignored = root.makeCurrent()) {
       String traceId = root.getSpanContext().isValid() ? root.getSpanContext().getTraceId() : null;
       Map<String, Object> allMemo = new HashMap<>(memo);
@@ -59,7 +65,8 @@ public final class OrderPlacement {
               WorkflowOptions.newBuilder()
                   .setWorkflowId(order.orderId())
                   .setTaskQueue(OrderWorkflow.TASK_QUEUE)
-                  .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                  .setWorkflowIdReusePolicy(
+                      WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                   .setMemo(allMemo)
                   .build());
       workflow.start(order);

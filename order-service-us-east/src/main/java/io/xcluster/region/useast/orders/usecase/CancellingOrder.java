@@ -14,7 +14,10 @@ public final class CancellingOrder {
 
   public record NoSuchOrder(String orderId) implements Result {}
 
-  /** @param state the order's final state, as the order or us-east reports it; null when it closed while being canceled */
+  /**
+   * @param state the order's final state, as the order or us-east reports it; null when it closed
+   *     while being canceled
+   */
   public record AlreadyClosed(String orderId, String state) implements Result {}
 
   private final WorkflowClient usEast;

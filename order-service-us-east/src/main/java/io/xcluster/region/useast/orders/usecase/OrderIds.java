@@ -20,14 +20,25 @@ final class OrderIds {
 
   /** Keys are scoped by customer: two customers that happen to pick the same key get two orders. */
   static String forIdempotencyKey(String customerId, String key) {
-    return "ord-" + UUID.nameUUIDFromBytes(("idempotency-key:" + String.valueOf(customerId).length() + ":" + customerId + ":" + key).getBytes(StandardCharsets.UTF_8));
+    return "ord-"
+        + UUID.nameUUIDFromBytes(
+            ("idempotency-key:"
+                    + String.valueOf(customerId).length()
+                    + ":"
+                    + customerId
+                    + ":"
+                    + key)
+                .getBytes(StandardCharsets.UTF_8));
   }
 
   static String fresh() {
     return "ord-" + UUID.randomUUID();
   }
 
-  /** A fingerprint of a request body, to tell a retry (same body) from a reused key (different body). */
+  /**
+   * A fingerprint of a request body, to tell a retry (same body) from a reused key (different
+   * body).
+   */
   static String fingerprint(byte[] canonicalBody) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonicalBody));

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Finds an order in us-east with calls that cannot hang: each has a deadline far below any
- * client's, and none waits for a worker that may not exist. An id that is not an
- * {@code OrderWorkflow} (another type, on a queue nobody polls) is "no order" at once.
+ * client's, and none waits for a worker that may not exist. An id that is not an {@code
+ * OrderWorkflow} (another type, on a queue nobody polls) is "no order" at once.
  */
 public final class OrderLookup {
 
@@ -46,7 +46,8 @@ public final class OrderLookup {
 
   /**
    * @param findDeadline for describing the workflow: us-east answers from its own store
-   * @param queryDeadline for the status query: the order's worker answers, after any task it is running
+   * @param queryDeadline for the status query: the order's worker answers, after any task it is
+   *     running
    */
   public OrderLookup(WorkflowClient usEast, Duration findDeadline, Duration queryDeadline) {
     this.usEast = usEast;
@@ -54,14 +55,19 @@ public final class OrderLookup {
     this.queryDeadline = queryDeadline;
   }
 
-  /** The order's workflow, or empty when there is none or the id belongs to another workflow type. */
+  /**
+   * The order's workflow, or empty when there is none or the id belongs to another workflow type.
+   */
   public Optional<Found> find(String orderId) {
     DescribeWorkflowExecutionResponse described;
     try {
-      described = stub(findDeadline).describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-          .setNamespace(usEast.getOptions().getNamespace())
-          .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
-          .build());
+      described =
+          stub(findDeadline)
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(usEast.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
+                      .build());
     } catch (StatusRuntimeException failed) {
       if (failed.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return Optional.empty();
@@ -82,27 +88,43 @@ public final class OrderLookup {
   public OrderStatus queryStatus(String orderId) {
     QueryWorkflowResponse answer;
     try {
-      answer = stub(queryDeadline).queryWorkflow(QueryWorkflowRequest.newBuilder()
-          .setNamespace(usEast.getOptions().getNamespace())
-          .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
-          .setQuery(WorkflowQuery.newBuilder().setQueryType("status"))
-          .build());
+      answer =
+          stub(queryDeadline)
+              .queryWorkflow(
+                  QueryWorkflowRequest.newBuilder()
+                      .setNamespace(usEast.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType("status"))
+                      .build());
     } catch (StatusRuntimeException failed) {
-      throw unanswered("the worker of order " + orderId + " did not answer its status query", queryDeadline, failed);
+      throw unanswered(
+          "the worker of order " + orderId + " did not answer its status query",
+          queryDeadline,
+          failed);
     }
-    return usEast.getOptions().getDataConverter()
-        .fromPayloads(0, Optional.of(answer.getQueryResult()), OrderStatus.class, OrderStatus.class);
+    return usEast
+        .getOptions()
+        .getDataConverter()
+        .fromPayloads(
+            0, Optional.of(answer.getQueryResult()), OrderStatus.class, OrderStatus.class);
   }
 
   private WorkflowServiceBlockingStub stub(Duration deadline) {
-    // a fresh deadline per call; the SDK's own retries (up to a minute while a cluster is down) are not wanted here
-    return usEast.getWorkflowServiceStubs().blockingStub()
+    // a fresh deadline per call; the SDK's own retries (up to a minute while a cluster is down) are
+    // not wanted here
+    return usEast
+        .getWorkflowServiceStubs()
+        .blockingStub()
         .withDeadline(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS));
   }
 
-  private static Unanswered unanswered(String what, Duration deadline, StatusRuntimeException failed) {
+  private static Unanswered unanswered(
+      String what, Duration deadline, StatusRuntimeException failed) {
     Status.Code code = failed.getStatus().getCode();
-    String why = code == Status.Code.DEADLINE_EXCEEDED ? "within " + deadline.toMillis() + " ms" : "(" + code + ")";
+    String why =
+        code == Status.Code.DEADLINE_EXCEEDED
+            ? "within " + deadline.toMillis() + " ms"
+            : "(" + code + ")";
     return new Unanswered(what + " " + why, failed);
   }
 }

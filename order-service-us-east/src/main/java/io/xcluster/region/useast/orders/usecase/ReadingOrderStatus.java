@@ -46,10 +46,23 @@ public final class ReadingOrderStatus {
   /** The final state us-east recorded, for a closed order whose worker is not there to say more. */
   static OrderStatus closedAs(String orderId, WorkflowExecutionStatus status) {
     return switch (status) {
-      case WORKFLOW_EXECUTION_STATUS_CANCELED -> new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null);
-      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null);
-      default -> new OrderStatus(orderId, OrderState.FAILED, null, null, null,
-          "the order's workflow ended " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase().replace('_', ' '));
+      case WORKFLOW_EXECUTION_STATUS_CANCELED ->
+          new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null);
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED ->
+          new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null);
+      default ->
+          new OrderStatus(
+              orderId,
+              OrderState.FAILED,
+              null,
+              null,
+              null,
+              "the order's workflow ended "
+                  + status
+                      .name()
+                      .replace("WORKFLOW_EXECUTION_STATUS_", "")
+                      .toLowerCase()
+                      .replace('_', ' '));
     };
   }
 }

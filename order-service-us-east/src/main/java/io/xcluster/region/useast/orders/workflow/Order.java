@@ -12,26 +12,37 @@ import java.util.regex.Pattern;
  * anything starts, and the workflow checks the same list, so an order the API accepts never fails
  * validation later.
  *
- * <p>Not validated in the constructor on purpose: a workflow argument that cannot be decoded
- * fails the workflow task over and over; {@link #problems()} lets the workflow reject it once,
- * with a reason.
+ * <p>Not validated in the constructor on purpose: a workflow argument that cannot be decoded fails
+ * the workflow task over and over; {@link #problems()} lets the workflow reject it once, with a
+ * reason.
  */
 public record Order(
-    String orderId, String customerId, List<OrderLine> lines, long amountCents, String currency, String destinationCountry) {
+    String orderId,
+    String customerId,
+    List<OrderLine> lines,
+    long amountCents,
+    String currency,
+    String destinationCountry) {
 
   public static final int MAX_ORDER_ID_LENGTH = 200;
   public static final int MAX_CUSTOMER_ID_LENGTH = 128;
   public static final int MAX_SKU_LENGTH = 64;
   public static final int MAX_LINES = 100;
   public static final int MAX_QUANTITY = 10_000;
-  /** One hundred million in the currency's main unit: far above any real basket, far below overflow. */
+
+  /**
+   * One hundred million in the currency's main unit: far above any real basket, far below overflow.
+   */
   public static final long MAX_AMOUNT_CENTS = 10_000_000_000L;
 
   private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]+");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
 
-  /** One thing wrong with one field: a JSON path such as {@code lines[0].quantity}, and what is wrong. */
+  /**
+   * One thing wrong with one field: a JSON path such as {@code lines[0].quantity}, and what is
+   * wrong.
+   */
   public record FieldProblem(String field, String problem) {
 
     @Override
@@ -71,11 +82,17 @@ public record Order(
     }
     add(problems, "amountCents", rangeProblem(amountCents, MAX_AMOUNT_CENTS));
     add(problems, "currency", codeProblem(currency, CURRENCY, "an ISO 4217 code such as USD"));
-    add(problems, "destinationCountry", codeProblem(destinationCountry, COUNTRY, "an ISO 3166 country code such as DE"));
+    add(
+        problems,
+        "destinationCountry",
+        codeProblem(destinationCountry, COUNTRY, "an ISO 3166 country code such as DE"));
     return problems;
   }
 
-  /** {@link #fieldProblems()} as lines such as {@code "customerId is missing"}, for the workflow's failure message. */
+  /**
+   * {@link #fieldProblems()} as lines such as {@code "customerId is missing"}, for the workflow's
+   * failure message.
+   */
   public List<String> problems() {
     return fieldProblems().stream().map(FieldProblem::toString).toList();
   }
@@ -148,7 +165,10 @@ public record Order(
         return "must be well-formed Unicode: a lone surrogate at position " + i;
       }
       if (Character.getType(codePoint) == Character.CONTROL) {
-        return "must not contain control characters: U+" + String.format("%04X", codePoint) + " at position " + i;
+        return "must not contain control characters: U+"
+            + String.format("%04X", codePoint)
+            + " at position "
+            + i;
       }
       i += Character.charCount(codePoint);
     }

@@ -5,7 +5,9 @@ public enum OrderState {
   RECEIVED,
   CHARGING_PAYMENT,
   FULFILLING,
-  /** No fulfillment outcome within the fulfillment timeout: operations were alerted; still waiting. */
+  /**
+   * No fulfillment outcome within the fulfillment timeout: operations were alerted; still waiting.
+   */
   ESCALATED,
   COMPLETED,
   FAILED,

@@ -7,7 +7,12 @@ package io.xcluster.region.useast.orders.workflow;
  * @param failureReason why the order FAILED, in one line; null otherwise
  */
 public record OrderStatus(
-    String orderId, OrderState state, String transport, String carrier, String trackingNumber, String failureReason) {
+    String orderId,
+    OrderState state,
+    String transport,
+    String carrier,
+    String trackingNumber,
+    String failureReason) {
 
   static OrderStatus received(String orderId) {
     return new OrderStatus(orderId, OrderState.RECEIVED, null, null, null, null);

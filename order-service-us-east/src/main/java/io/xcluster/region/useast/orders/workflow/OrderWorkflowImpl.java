@@ -6,13 +6,13 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.workflow.CrossClusterClient;
 import io.xcluster.region.useast.orders.notification.NotificationActivities;
 import io.xcluster.region.useast.orders.payment.PaymentActivities;
 import io.xcluster.region.useast.orders.payment.PaymentCharge;
 import io.xcluster.region.useast.orders.payment.PaymentReceipt;
 import io.xcluster.region.useast.orders.payment.PaymentRefund;
-import io.xcluster.port.call.CallOutcome;
-import io.xcluster.port.workflow.CrossClusterClient;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,11 +20,14 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
 
   /** Version marker of the change that records the transport when the order is placed. */
   static final String ROUTE_CHOSEN_AT_PLACEMENT = "route-chosen-at-placement";
+
   /** Version marker of the order rules the API applies at the door (text, bounds, destination). */
   static final String ORDER_RULES_AT_THE_DOOR = "order-rules-at-the-door";
 
-  private final PaymentActivities payments = OrderActivityTimeouts.TABLE.stub(PaymentActivities.class);
-  private final NotificationActivities notifications = OrderActivityTimeouts.TABLE.stub(NotificationActivities.class);
+  private final PaymentActivities payments =
+      OrderActivityTimeouts.TABLE.stub(PaymentActivities.class);
+  private final NotificationActivities notifications =
+      OrderActivityTimeouts.TABLE.stub(NotificationActivities.class);
   private final OrderWorkflowSettings settings;
   private final CrossClusterClient crossCluster;
 
@@ -41,11 +44,13 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
   public OrderStatus placeOrder(Order order) {
     status = OrderStatus.received(order.orderId());
     // orders started before the stricter rules replay with the rules they were accepted under
-    List<String> problems = Workflow.getVersion(ORDER_RULES_AT_THE_DOOR, Workflow.DEFAULT_VERSION, 1) >= 1
-        ? order.problems()
-        : order.problemsBeforeDoorRules();
+    List<String> problems =
+        Workflow.getVersion(ORDER_RULES_AT_THE_DOOR, Workflow.DEFAULT_VERSION, 1) >= 1
+            ? order.problems()
+            : order.problemsBeforeDoorRules();
     if (!problems.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("invalid order: " + String.join("; ", problems), INVALID_ORDER);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "invalid order: " + String.join("; ", problems), INVALID_ORDER);
     }
     if (Workflow.getVersion(ROUTE_CHOSEN_AT_PLACEMENT, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // The transport is chosen when the order is placed, not when fulfillment is requested: an
@@ -63,7 +68,9 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
       // (Temporal closes a cancel-requested workflow as CANCELED whatever it returns, so the
       // status query is where a parcel that shipped anyway shows up as COMPLETED.)
       Workflow.newDetachedCancellationScope(this::compensateCancellation).run();
-      throw e instanceof CanceledFailure canceled ? canceled : new CanceledFailure("order canceled");
+      throw e instanceof CanceledFailure canceled
+          ? canceled
+          : new CanceledFailure("order canceled");
     }
   }
 
@@ -76,7 +83,10 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     status = status.withState(OrderState.CHARGING_PAYMENT);
     try {
       // keyed by the order id, not the run: a second run of this order gets the first receipt
-      receipt = payments.charge(PaymentCharge.forOrder(order.orderId(), order.customerId(), order.amountCents(), order.currency()));
+      receipt =
+          payments.charge(
+              PaymentCharge.forOrder(
+                  order.orderId(), order.customerId(), order.amountCents(), order.currency()));
     } catch (ActivityFailure declined) {
       if (CancellationScope.current().isCancelRequested()) {
         throw declined;
@@ -97,7 +107,11 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     if (!Workflow.await(fulfillmentTimeout, fulfillment::isCompleted)) {
       status = status.withState(OrderState.ESCALATED);
       notifications.escalate(
-          order.orderId(), "no fulfillment outcome from " + settings.fulfillment().cluster() + " within " + fulfillmentTimeout);
+          order.orderId(),
+          "no fulfillment outcome from "
+              + settings.fulfillment().cluster()
+              + " within "
+              + fulfillmentTimeout);
       // keep waiting: the remote run's own execution timeout guarantees an outcome eventually
       Workflow.await(fulfillment::isCompleted);
     }
@@ -107,7 +121,8 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
   private OrderStatus settle(String orderId, CallOutcome outcome) {
     if (outcome.isCompleted()) {
       ShipmentNotice shipment = outcome.resultOrThrow(ShipmentNotice.class);
-      notifications.sendShippingConfirmation(orderId, shipment.carrier(), shipment.trackingNumber());
+      notifications.sendShippingConfirmation(
+          orderId, shipment.carrier(), shipment.trackingNumber());
       status = status.shipped(shipment.carrier(), shipment.trackingNumber());
       return status;
     }
@@ -117,7 +132,9 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
     return status;
   }
 
-  /** The fulfillment outcome; a call the transport gave up on (a deployment error) counts as FAILED. */
+  /**
+   * The fulfillment outcome; a call the transport gave up on (a deployment error) counts as FAILED.
+   */
   private CallOutcome outcomeOrTransportFailure() {
     try {
       return fulfillment.get();

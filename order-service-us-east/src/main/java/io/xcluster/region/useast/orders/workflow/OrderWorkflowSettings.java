@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What an {@code OrderWorkflow} takes from its worker's configuration. Read once per execution
- * and recorded in history, so changing it affects new orders only.
+ * What an {@code OrderWorkflow} takes from its worker's configuration. Read once per execution and
+ * recorded in history, so changing it affects new orders only.
  *
  * @param sourceCluster this cluster's name, the first segment of call ids
  * @param fulfillment where fulfillment runs (cluster, namespace, workflow type, queue, its timeout)
@@ -26,12 +26,18 @@ public record OrderWorkflowSettings(
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(fulfillmentTimeout, "fulfillmentTimeout");
     if (fulfillmentTimeout.isNegative() || fulfillmentTimeout.isZero()) {
-      throw new IllegalArgumentException("fulfillment timeout must be positive, was " + fulfillmentTimeout);
+      throw new IllegalArgumentException(
+          "fulfillment timeout must be positive, was " + fulfillmentTimeout);
     }
   }
 
-  /** eu-west's FulfillmentWorkflow on its {@code fulfillment} queue, given the cluster name and namespace. */
-  public static RemoteTarget euWestFulfillment(String cluster, String namespace, Duration executionTimeout) {
-    return new RemoteTarget(cluster, namespace, "FulfillmentWorkflow", "fulfillment", executionTimeout);
+  /**
+   * eu-west's FulfillmentWorkflow on its {@code fulfillment} queue, given the cluster name and
+   * namespace.
+   */
+  public static RemoteTarget euWestFulfillment(
+      String cluster, String namespace, Duration executionTimeout) {
+    return new RemoteTarget(
+        cluster, namespace, "FulfillmentWorkflow", "fulfillment", executionTimeout);
   }
 }

@@ -31,8 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated JSON thrown at the door: every body is either refused with field errors, or accepted
- * as an order that still passes the order's own validation after it travelled to the workflow
+ * Generated JSON thrown at the door: every body is either refused with field errors, or accepted as
+ * an order that still passes the order's own validation after it travelled to the workflow
  * (Temporal's JSON converter) — nothing the API accepts can fail validation later.
  *
  * <p>Each run draws a new seed and prints it; {@code -DorderBodies.seed=<seed>} replays a run.
@@ -41,11 +41,21 @@ class GeneratedOrderBodiesTest {
 
   private static final String SEED_PROPERTY = "orderBodies.seed";
   private static final int BODIES = 2_000;
-  /** The documented fields (docs/openapi.yaml), written out here rather than taken from the reader under test. */
-  private static final Set<String> DOCUMENTED_ORDER_FIELDS = Set.of("customerId", "lines", "amountCents", "currency", "destinationCountry");
+
+  /**
+   * The documented fields (docs/openapi.yaml), written out here rather than taken from the reader
+   * under test.
+   */
+  private static final Set<String> DOCUMENTED_ORDER_FIELDS =
+      Set.of("customerId", "lines", "amountCents", "currency", "destinationCountry");
+
   private static final Set<String> DOCUMENTED_LINE_FIELDS = Set.of("sku", "quantity");
 
-  private enum Outcome { REFUSED_BY_THE_READER, REFUSED_BY_THE_ORDERS_RULES, ACCEPTED_AND_VALID_IN_THE_WORKFLOW }
+  private enum Outcome {
+    REFUSED_BY_THE_READER,
+    REFUSED_BY_THE_ORDERS_RULES,
+    ACCEPTED_AND_VALID_IN_THE_WORKFLOW
+  }
 
   @Test
   void everyBodyIsRefusedWithFieldErrorsOrPassesTheWorkflowsValidation() {
@@ -59,17 +69,34 @@ class GeneratedOrderBodiesTest {
       try {
         outcomes.merge(check(body, "ord-" + i), 1, Integer::sum);
       } catch (Exception | AssertionError failed) {
-        throw new AssertionError("body " + i + " of seed " + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + "), holding "
-            + body.kinds() + ": " + new String(body.bytes(), UTF_8) + "\n" + failed.getMessage(), failed);
+        throw new AssertionError(
+            "body "
+                + i
+                + " of seed "
+                + seed
+                + " (replay with -D"
+                + SEED_PROPERTY
+                + "="
+                + seed
+                + "), holding "
+                + body.kinds()
+                + ": "
+                + new String(body.bytes(), UTF_8)
+                + "\n"
+                + failed.getMessage(),
+            failed);
       }
     }
     System.out.println("GeneratedOrderBodiesTest, seed " + seed + ": " + outcomes);
 
     String run = " (seed " + seed + ")";
-    assertEquals(EnumSet.allOf(Kind.class), made, "the kinds of bad input the generator must make" + run);
+    assertEquals(
+        EnumSet.allOf(Kind.class), made, "the kinds of bad input the generator must make" + run);
     for (Outcome outcome : Outcome.values()) {
       // a generator that never gets past the reader, or never past the rules, proves nothing
-      assertTrue(outcomes.getOrDefault(outcome, 0) >= BODIES / 20, outcome + " in fewer than 5% of the bodies: " + outcomes + run);
+      assertTrue(
+          outcomes.getOrDefault(outcome, 0) >= BODIES / 20,
+          outcome + " in fewer than 5% of the bodies: " + outcomes + run);
     }
   }
 
@@ -81,7 +108,9 @@ class GeneratedOrderBodiesTest {
     try {
       return Long.parseLong(given.trim());
     } catch (NumberFormatException notANumber) {
-      throw new IllegalArgumentException(SEED_PROPERTY + " must be a whole number (a seed this test printed), was " + given, notANumber);
+      throw new IllegalArgumentException(
+          SEED_PROPERTY + " must be a whole number (a seed this test printed), was " + given,
+          notANumber);
     }
   }
 
@@ -107,9 +136,13 @@ class GeneratedOrderBodiesTest {
     }
     assertFaithfulTo(body.json(), order);
     Payload travelled = DefaultDataConverter.STANDARD_INSTANCE.toPayload(order).orElseThrow();
-    Order asTheWorkflowSeesIt = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(travelled, Order.class, Order.class);
+    Order asTheWorkflowSeesIt =
+        DefaultDataConverter.STANDARD_INSTANCE.fromPayload(travelled, Order.class, Order.class);
     assertEquals(order, asTheWorkflowSeesIt, "the order changed on its way to the workflow");
-    assertEquals(List.of(), asTheWorkflowSeesIt.problems(), "an accepted order fails the workflow's validation");
+    assertEquals(
+        List.of(),
+        asTheWorkflowSeesIt.problems(),
+        "an accepted order fails the workflow's validation");
     return Outcome.ACCEPTED_AND_VALID_IN_THE_WORKFLOW;
   }
 
@@ -127,7 +160,8 @@ class GeneratedOrderBodiesTest {
     assertClean(body.get("destinationCountry"), order.destinationCountry(), "destinationCountry");
     JsonNode lines = body.get("lines");
     assertTrue(lines != null && lines.isArray(), "lines accepted from " + lines);
-    assertEquals(lines.size(), order.lines().size(), "lines accepted: " + order.lines() + " from " + lines);
+    assertEquals(
+        lines.size(), order.lines().size(), "lines accepted: " + order.lines() + " from " + lines);
     for (int i = 0; i < lines.size(); i++) {
       JsonNode line = lines.get(i);
       String path = "lines[" + i + "]";
@@ -140,31 +174,51 @@ class GeneratedOrderBodiesTest {
 
   private static void assertFieldsAmong(Set<String> documented, JsonNode object, String prefix) {
     List<String> unknown = new ArrayList<>();
-    object.fieldNames().forEachRemaining(name -> {
-      if (!documented.contains(name)) {
-        unknown.add(prefix + name);
-      }
-    });
+    object
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!documented.contains(name)) {
+                unknown.add(prefix + name);
+              }
+            });
     assertEquals(List.of(), unknown, "unknown fields were accepted");
   }
 
   private static void assertWhole(JsonNode sent, long accepted, String field) {
     assertNotNull(sent, field + " was missing, yet " + accepted + " was accepted");
-    assertTrue(sent.isIntegralNumber(), field + ": " + sent + " was accepted as " + accepted + " (a fraction, an exponent or not a number)");
+    assertTrue(
+        sent.isIntegralNumber(),
+        field
+            + ": "
+            + sent
+            + " was accepted as "
+            + accepted
+            + " (a fraction, an exponent or not a number)");
     assertEquals(sent.bigIntegerValue(), BigInteger.valueOf(accepted), field);
   }
 
   private static void assertClean(JsonNode sent, String accepted, String field) {
-    assertTrue(sent != null && sent.isTextual(), field + ": " + sent + " was accepted as text " + accepted);
+    assertTrue(
+        sent != null && sent.isTextual(),
+        field + ": " + sent + " was accepted as text " + accepted);
     assertEquals(Normalizer.normalize(sent.textValue(), Normalizer.Form.NFC), accepted, field);
     try {
-      UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+      UTF_8
+          .newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
           .encode(CharBuffer.wrap(accepted));
     } catch (CharacterCodingException notUnicode) {
-      fail(field + ": text that is not well-formed Unicode (a lone surrogate) was accepted: " + chars(accepted), notUnicode);
+      fail(
+          field
+              + ": text that is not well-formed Unicode (a lone surrogate) was accepted: "
+              + chars(accepted),
+          notUnicode);
     }
-    assertTrue(accepted.chars().noneMatch(Character::isISOControl), field + ": a control character was accepted: " + chars(accepted));
+    assertTrue(
+        accepted.chars().noneMatch(Character::isISOControl),
+        field + ": a control character was accepted: " + chars(accepted));
   }
 
   /** Text as its UTF-16 chars, e.g. [U+0061, U+D800]: printable whatever the text holds. */
@@ -179,10 +233,15 @@ class GeneratedOrderBodiesTest {
     problem.errors().forEach(error -> assertFalse(error.field().isBlank(), error.toString()));
   }
 
-  /** A repeated field is refused while the JSON is read, before any field is looked at: the answer names it. */
+  /**
+   * A repeated field is refused while the JSON is read, before any field is looked at: the answer
+   * names it.
+   */
   private static void assertRefusedAsDuplicate(Problem problem, String field) {
     assertEquals(400, problem.status(), problem.toString());
     assertEquals(Problem.TYPE_PREFIX + "malformed-json", problem.type(), problem.toString());
-    assertTrue(problem.detail().contains("'" + field + "'"), "the answer should name " + field + ": " + problem);
+    assertTrue(
+        problem.detail().contains("'" + field + "'"),
+        "the answer should name " + field + ": " + problem);
   }
 }

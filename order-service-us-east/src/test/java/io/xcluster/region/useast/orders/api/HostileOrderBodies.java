@@ -35,9 +35,23 @@ final class HostileOrderBodies {
 
   /** The kinds of input that hurt before, or sit exactly at a rule's edge. */
   enum Kind {
-    FRACTION, EXPONENT, PAST_LONG, NUMBER_AT_A_BOUND,
-    NUL, CONTROL_CHARACTER, LONE_SURROGATE, NOT_NFC, TEXT_AT_THE_LENGTH_LIMIT, OVER_LONG_TEXT,
-    MISSING_FIELD, NULL_FIELD, DUPLICATE_FIELD, UNKNOWN_FIELD, WRONG_TYPE, NO_LINES, TOO_MANY_LINES
+    FRACTION,
+    EXPONENT,
+    PAST_LONG,
+    NUMBER_AT_A_BOUND,
+    NUL,
+    CONTROL_CHARACTER,
+    LONE_SURROGATE,
+    NOT_NFC,
+    TEXT_AT_THE_LENGTH_LIMIT,
+    OVER_LONG_TEXT,
+    MISSING_FIELD,
+    NULL_FIELD,
+    DUPLICATE_FIELD,
+    UNKNOWN_FIELD,
+    WRONG_TYPE,
+    NO_LINES,
+    TOO_MANY_LINES
   }
 
   /**
@@ -48,11 +62,19 @@ final class HostileOrderBodies {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PLAIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
-  /** Controls (NUL first), a non-character, combining and look-alike marks: what broke text before. */
-  private static final String HOSTILE = "\u0000\u0001\u0002\u0008\t\n\r\u001b\u001f\u007f\u0085\u0301e\u00e9\u00a0 \uffffabcdef";
-  private static final List<String> SURROGATES = List.of("\ud83d\ude00", "c-\ud83d\ude00", "\ud83d", "\ude00x", "a\ud800b", "SKU-\udbff");
-  private static final List<String> DECOMPOSED = List.of("cafe\u0301", "Ame\u0301lie", "\u212b", "A\u030a");
+  private static final String PLAIN =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+
+  /**
+   * Controls (NUL first), a non-character, combining and look-alike marks: what broke text before.
+   */
+  private static final String HOSTILE =
+      "\u0000\u0001\u0002\u0008\t\n\r\u001b\u001f\u007f\u0085\u0301e\u00e9\u00a0 \uffffabcdef";
+
+  private static final List<String> SURROGATES =
+      List.of("\ud83d\ude00", "c-\ud83d\ude00", "\ud83d", "\ude00x", "a\ud800b", "SKU-\udbff");
+  private static final List<String> DECOMPOSED =
+      List.of("cafe\u0301", "Ame\u0301lie", "\u212b", "A\u030a");
   private static final String OUTSIDE_THE_BMP = "\ud83d\ude00"; // one character, two chars
 
   private final Random random;
@@ -66,10 +88,28 @@ final class HostileOrderBodies {
     kinds = EnumSet.noneOf(Kind.class);
     ObjectNode body = NODES.objectNode();
     put(body, "customerId", field(this::plainText, this::text));
-    put(body, "lines", field(() -> lines(1, 3), () -> oneOf(() -> lines(0, 0), () -> lines(Order.MAX_LINES - 1, Order.MAX_LINES + 2), this::wrongType)));
+    put(
+        body,
+        "lines",
+        field(
+            () -> lines(1, 3),
+            () ->
+                oneOf(
+                    () -> lines(0, 0),
+                    () -> lines(Order.MAX_LINES - 1, Order.MAX_LINES + 2),
+                    this::wrongType)));
     put(body, "amountCents", field(() -> wholeUpTo(Order.MAX_AMOUNT_CENTS), this::number));
-    put(body, "currency", field(() -> NODES.textNode(pick("USD", "EUR", "JPY")), () -> oneOf(() -> code(3), this::text)));
-    put(body, "destinationCountry", field(() -> NODES.textNode(pick("DE", "FR", "US")), () -> oneOf(() -> code(2), this::text)));
+    put(
+        body,
+        "currency",
+        field(
+            () -> NODES.textNode(pick("USD", "EUR", "JPY")),
+            () -> oneOf(() -> code(3), this::text)));
+    put(
+        body,
+        "destinationCountry",
+        field(
+            () -> NODES.textNode(pick("DE", "FR", "US")), () -> oneOf(() -> code(2), this::text)));
     if (random.nextInt(21) == 0) {
       body.put("colour", "x");
       kinds.add(Kind.UNKNOWN_FIELD);
@@ -83,12 +123,14 @@ final class HostileOrderBodies {
         kinds.add(Kind.DUPLICATE_FIELD);
       }
     }
-    return new Body(body, bytes(body, holder, duplicated), duplicated, Collections.unmodifiableSet(kinds));
+    return new Body(
+        body, bytes(body, holder, duplicated), duplicated, Collections.unmodifiableSet(kinds));
   }
 
   /**
    * Mostly {@code valid} (five times in six, so that a body holds one or two hostile fields on
-   * average and about one in five is accepted); sometimes {@code anything}, absent (null) or JSON null.
+   * average and about one in five is accepted); sometimes {@code anything}, absent (null) or JSON
+   * null.
    */
   private JsonNode field(Supplier<JsonNode> valid, Supplier<JsonNode> anything) {
     int roll = random.nextInt(36);
@@ -141,7 +183,10 @@ final class HostileOrderBodies {
     return NODES.textNode(text.toString());
   }
 
-  /** Text of every kind that hurt before: NUL and other controls, lone surrogates, combining marks, long runs. */
+  /**
+   * Text of every kind that hurt before: NUL and other controls, lone surrogates, combining marks,
+   * long runs.
+   */
   private JsonNode text() {
     int roll = random.nextInt(8);
     String text;
@@ -162,12 +207,21 @@ final class HostileOrderBodies {
     return NODES.textNode(text);
   }
 
-  /** Runs at and around both length limits (64 for a SKU, 128 for a customer), counted in characters, not chars. */
+  /**
+   * Runs at and around both length limits (64 for a SKU, 128 for a customer), counted in
+   * characters, not chars.
+   */
   private String longText() {
-    int length = random.nextBoolean()
-        ? pickLength(Order.MAX_SKU_LENGTH - 1, Order.MAX_SKU_LENGTH, Order.MAX_SKU_LENGTH + 1,
-            Order.MAX_CUSTOMER_ID_LENGTH - 1, Order.MAX_CUSTOMER_ID_LENGTH, Order.MAX_CUSTOMER_ID_LENGTH + 1)
-        : 60 + random.nextInt(81);
+    int length =
+        random.nextBoolean()
+            ? pickLength(
+                Order.MAX_SKU_LENGTH - 1,
+                Order.MAX_SKU_LENGTH,
+                Order.MAX_SKU_LENGTH + 1,
+                Order.MAX_CUSTOMER_ID_LENGTH - 1,
+                Order.MAX_CUSTOMER_ID_LENGTH,
+                Order.MAX_CUSTOMER_ID_LENGTH + 1)
+            : 60 + random.nextInt(81);
     if (length == Order.MAX_SKU_LENGTH || length == Order.MAX_CUSTOMER_ID_LENGTH) {
       kinds.add(Kind.TEXT_AT_THE_LENGTH_LIMIT);
     }
@@ -177,7 +231,10 @@ final class HostileOrderBodies {
     return (random.nextInt(4) == 0 ? OUTSIDE_THE_BMP : "k").repeat(length);
   }
 
-  /** Tags text by what it holds rather than by how it was made, so a kind is never claimed but absent. */
+  /**
+   * Tags text by what it holds rather than by how it was made, so a kind is never claimed but
+   * absent.
+   */
   private void noteKindsOf(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -186,8 +243,12 @@ final class HostileOrderBodies {
       } else if (Character.isISOControl(c)) {
         kinds.add(Kind.CONTROL_CHARACTER);
       }
-      boolean paired = Character.isHighSurrogate(c) ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
-          : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+              ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+              : Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(text.charAt(i - 1));
       if (Character.isSurrogate(c) && !paired) {
         kinds.add(Kind.LONE_SURROGATE);
       }
@@ -214,31 +275,54 @@ final class HostileOrderBodies {
     return NODES.numberNode(random.nextLong(1, max + 1));
   }
 
-  /** Whole numbers around every bound, fractions, exponents, numbers past long, and values that are not numbers. */
+  /**
+   * Whole numbers around every bound, fractions, exponents, numbers past long, and values that are
+   * not numbers.
+   */
   private JsonNode number() {
     switch (random.nextInt(6)) {
       case 0:
         return NODES.numberNode(random.nextLong(-5, 20_001));
       case 1:
         kinds.add(Kind.NUMBER_AT_A_BOUND);
-        return NODES.numberNode(pick(0L, 1L, -1L, (long) Order.MAX_QUANTITY, Order.MAX_QUANTITY + 1L,
-            Order.MAX_AMOUNT_CENTS - 1, Order.MAX_AMOUNT_CENTS, Order.MAX_AMOUNT_CENTS + 1, Long.MAX_VALUE, Long.MIN_VALUE));
+        return NODES.numberNode(
+            pick(
+                0L,
+                1L,
+                -1L,
+                (long) Order.MAX_QUANTITY,
+                Order.MAX_QUANTITY + 1L,
+                Order.MAX_AMOUNT_CENTS - 1,
+                Order.MAX_AMOUNT_CENTS,
+                Order.MAX_AMOUNT_CENTS + 1,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE));
       case 2:
         kinds.add(Kind.FRACTION);
-        // two decimals, whole-valued ones such as 4200.00 included: a decimal point is refused, never rounded
+        // two decimals, whole-valued ones such as 4200.00 included: a decimal point is refused,
+        // never rounded
         // (DecimalNode itself: the node factory strips zeros and would send 4200.00 as 4.2E+3)
-        return random.nextInt(5) == 0 ? NODES.numberNode(pick(4200.0, 4200.5, -0.0))
+        return random.nextInt(5) == 0
+            ? NODES.numberNode(pick(4200.0, 4200.5, -0.0))
             : DecimalNode.valueOf(BigDecimal.valueOf(random.nextLong(-1_000, 5_000_001), 2));
       case 3:
         kinds.add(Kind.PAST_LONG);
         BigInteger past = BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE);
-        return NODES.numberNode(pick(past, past.negate().subtract(BigInteger.ONE),
-            new BigInteger("99999999999999999999999"), new BigInteger("-99999999999999999999999")));
+        return NODES.numberNode(
+            pick(
+                past,
+                past.negate().subtract(BigInteger.ONE),
+                new BigInteger("99999999999999999999999"),
+                new BigInteger("-99999999999999999999999")));
       case 4:
         kinds.add(Kind.EXPONENT);
-        // written as 4.2E+3, 1E+3, 1.0E30, 4.2E-7: whole-valued or not, an exponent is not a whole number here
-        return pick(DecimalNode.valueOf(new BigDecimal("42E2")), DecimalNode.valueOf(new BigDecimal("1E3")),
-            NODES.numberNode(1e30), DecimalNode.valueOf(new BigDecimal("4.2E-7")));
+        // written as 4.2E+3, 1E+3, 1.0E30, 4.2E-7: whole-valued or not, an exponent is not a whole
+        // number here
+        return pick(
+            DecimalNode.valueOf(new BigDecimal("42E2")),
+            DecimalNode.valueOf(new BigDecimal("1E3")),
+            NODES.numberNode(1e30),
+            DecimalNode.valueOf(new BigDecimal("4.2E-7")));
       default:
         return wrongType();
     }
@@ -246,7 +330,12 @@ final class HostileOrderBodies {
 
   private JsonNode wrongType() {
     kinds.add(Kind.WRONG_TYPE);
-    return pick(NODES.textNode("4200"), NODES.booleanNode(true), NODES.objectNode(), NODES.arrayNode(), NODES.textNode(""));
+    return pick(
+        NODES.textNode("4200"),
+        NODES.booleanNode(true),
+        NODES.objectNode(),
+        NODES.arrayNode(),
+        NODES.textNode(""));
   }
 
   @SafeVarargs
@@ -263,7 +352,10 @@ final class HostileOrderBodies {
     return choices[random.nextInt(choices.length)];
   }
 
-  /** The body itself or one of its line objects, among those with at least one field; null when none has. */
+  /**
+   * The body itself or one of its line objects, among those with at least one field; null when none
+   * has.
+   */
   private ObjectNode pickObjectWithFields(ObjectNode body) {
     List<ObjectNode> candidates = new ArrayList<>();
     if (!body.isEmpty()) {
@@ -271,11 +363,12 @@ final class HostileOrderBodies {
     }
     JsonNode lines = body.get("lines");
     if (lines != null && lines.isArray()) {
-      lines.forEach(line -> {
-        if (line.isObject() && !line.isEmpty()) {
-          candidates.add((ObjectNode) line);
-        }
-      });
+      lines.forEach(
+          line -> {
+            if (line.isObject() && !line.isEmpty()) {
+              candidates.add((ObjectNode) line);
+            }
+          });
     }
     return candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size()));
   }
@@ -286,7 +379,10 @@ final class HostileOrderBodies {
     return names;
   }
 
-  /** The body as UTF-8 JSON, with {@code field} of {@code holder} written twice (same value) when one is given. */
+  /**
+   * The body as UTF-8 JSON, with {@code field} of {@code holder} written twice (same value) when
+   * one is given.
+   */
   private static byte[] bytes(ObjectNode body, ObjectNode holder, String field) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator out = JSON.getFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
@@ -297,7 +393,8 @@ final class HostileOrderBodies {
     return bytes.toByteArray();
   }
 
-  private static void write(JsonGenerator out, JsonNode node, ObjectNode holder, String field) throws IOException {
+  private static void write(JsonGenerator out, JsonNode node, ObjectNode holder, String field)
+      throws IOException {
     if (node.isObject()) {
       out.writeStartObject();
       for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {

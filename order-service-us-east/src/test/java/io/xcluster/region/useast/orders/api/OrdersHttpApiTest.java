@@ -7,18 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.spi.CallRoute;
 import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
 import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
-import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.cluster.ClusterEndpoint;
-import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
-import io.xcluster.port.spi.CallRoute;
 import io.xcluster.runtime.http.Problem;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 import io.xcluster.tracing.ServiceTracing;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order API against an embedded us-east with the order worker running; no transport polls,
- * so placed orders wait in FULFILLING, which is all these cases need.
+ * The order API against an embedded us-east with the order worker running; no transport polls, so
+ * placed orders wait in FULFILLING, which is all these cases need.
  */
 class OrdersHttpApiTest {
 
@@ -50,13 +50,24 @@ class OrdersHttpApiTest {
   static void startOrderService() {
     usEast = EmbeddedTemporalServer.start(0);
     connection = ClusterConnection.open(ClusterEndpoint.loopback("us-east", usEast.port()));
-    OrderWorkflowSettings settings = new OrderWorkflowSettings("us-east",
-        OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
-        new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), true), Duration.ofHours(48));
-    workers = OrderServiceWorker.start(connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
-    http = ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
-    http.route("/orders", OrdersHttpApi.POOL,
-        OrdersHttpApi.over(connection.client(), new OrderPlacement(connection.client(), ServiceTracing.disabled()), () -> false));
+    OrderWorkflowSettings settings =
+        new OrderWorkflowSettings(
+            "us-east",
+            OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
+            new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), true),
+            Duration.ofHours(48));
+    workers =
+        OrderServiceWorker.start(
+            connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
+    http =
+        ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
+    http.route(
+        "/orders",
+        OrdersHttpApi.POOL,
+        OrdersHttpApi.over(
+            connection.client(),
+            new OrderPlacement(connection.client(), ServiceTracing.disabled()),
+            () -> false));
   }
 
   @AfterAll
@@ -67,9 +78,11 @@ class OrdersHttpApiTest {
     usEast.close();
   }
 
-  private static HttpResponse<String> post(String path, String contentType, String key, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static HttpResponse<String> post(String path, String contentType, String key, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -80,7 +93,9 @@ class OrdersHttpApiTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode problemOf(HttpResponse<String> response, int status) throws Exception {
@@ -101,7 +116,9 @@ class OrdersHttpApiTest {
     assertEquals("/orders/" + orderId, placed.headers().firstValue("Location").orElse(""));
     JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
     assertEquals(orderId, status.path("orderId").asText());
-    assertTrue(status.path("state").asText().matches("RECEIVED|CHARGING_PAYMENT|FULFILLING"), status.toString());
+    assertTrue(
+        status.path("state").asText().matches("RECEIVED|CHARGING_PAYMENT|FULFILLING"),
+        status.toString());
   }
 
   @Test
@@ -122,39 +139,61 @@ class OrdersHttpApiTest {
   void anIdempotencyKeyReusedForADifferentOrderIsRefused() throws Exception {
     post("/orders", "application/json", "checkout-77", ORDER);
 
-    JsonNode problem = problemOf(post("/orders", "application/json", "checkout-77", ORDER.replace("4200", "9900")), 422);
+    JsonNode problem =
+        problemOf(
+            post("/orders", "application/json", "checkout-77", ORDER.replace("4200", "9900")), 422);
 
     assertTrue(problem.path("detail").asText().contains("a different body"), problem.toString());
   }
 
   @Test
   void malformedJsonIsA400SayingWhere() throws Exception {
-    JsonNode problem = problemOf(post("/orders", "application/json", null, "{\"customerId\": \"c-1\","), 400);
+    JsonNode problem =
+        problemOf(post("/orders", "application/json", null, "{\"customerId\": \"c-1\","), 400);
 
     assertEquals("The body is not valid JSON", problem.path("title").asText());
-    assertTrue(problem.path("detail").asText().startsWith("malformed JSON at line 1, column"), problem.toString());
+    assertTrue(
+        problem.path("detail").asText().startsWith("malformed JSON at line 1, column"),
+        problem.toString());
   }
 
   @Test
   void everyInvalidFieldIsNamed() throws Exception {
-    String invalid = "{\"customerId\":\"\",\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":0}],\"amountCents\":-5,\"currency\":\"dollars\"}";
+    String invalid =
+        "{\"customerId\":\"\",\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":0}],\"amountCents\":-5,\"currency\":\"dollars\"}";
 
     JsonNode problem = problemOf(post("/orders", "application/json", null, invalid), 400);
 
-    assertEquals("[{\"field\":\"customerId\",\"problem\":\"is missing\"},"
-        + "{\"field\":\"lines[0].quantity\",\"problem\":\"must be positive, was 0\"},"
-        + "{\"field\":\"amountCents\",\"problem\":\"must be positive, was -5\"},"
-        + "{\"field\":\"currency\",\"problem\":\"must be an ISO 4217 code such as USD, was dollars\"},"
-        + "{\"field\":\"destinationCountry\",\"problem\":\"is missing\"}]", problem.path("errors").toString());
+    assertEquals(
+        "[{\"field\":\"customerId\",\"problem\":\"is missing\"},"
+            + "{\"field\":\"lines[0].quantity\",\"problem\":\"must be positive, was 0\"},"
+            + "{\"field\":\"amountCents\",\"problem\":\"must be positive, was -5\"},"
+            + "{\"field\":\"currency\",\"problem\":\"must be an ISO 4217 code such as USD, was dollars\"},"
+            + "{\"field\":\"destinationCountry\",\"problem\":\"is missing\"}]",
+        problem.path("errors").toString());
   }
 
   @Test
   void aFieldOfTheWrongTypeOrAnUnknownFieldIsNamed() throws Exception {
-    JsonNode wrongType = problemOf(post("/orders", "application/json", null, ORDER.replace("\"quantity\":2", "\"quantity\":\"two\"")), 400);
-    JsonNode unknown = problemOf(post("/orders", "application/json", null, ORDER.replace("\"currency\"", "\"curency\"")), 400);
+    JsonNode wrongType =
+        problemOf(
+            post(
+                "/orders",
+                "application/json",
+                null,
+                ORDER.replace("\"quantity\":2", "\"quantity\":\"two\"")),
+            400);
+    JsonNode unknown =
+        problemOf(
+            post("/orders", "application/json", null, ORDER.replace("\"currency\"", "\"curency\"")),
+            400);
 
-    assertEquals("lines[0].quantity", wrongType.path("errors").get(0).path("field").asText(), wrongType.toString());
-    assertEquals("curency", unknown.path("errors").get(0).path("field").asText(), unknown.toString());
+    assertEquals(
+        "lines[0].quantity",
+        wrongType.path("errors").get(0).path("field").asText(),
+        wrongType.toString());
+    assertEquals(
+        "curency", unknown.path("errors").get(0).path("field").asText(), unknown.toString());
   }
 
   @Test
@@ -165,9 +204,19 @@ class OrdersHttpApiTest {
 
   @Test
   void aRunningOrderCanBeCanceledAndEndsCanceled() throws Exception {
-    String orderId = JSON.readTree(post("/orders", "application/json", null, ORDER).body()).path("orderId").asText();
-    // the embedded server can lose a cancel that races the payment activity (ACTIVITY_UNKNOWN): cancel once it is paid
-    for (int i = 0; i < 300 && !JSON.readTree(get("/orders/" + orderId).body()).path("state").asText().equals("FULFILLING"); i++) {
+    String orderId =
+        JSON.readTree(post("/orders", "application/json", null, ORDER).body())
+            .path("orderId")
+            .asText();
+    // the embedded server can lose a cancel that races the payment activity (ACTIVITY_UNKNOWN):
+    // cancel once it is paid
+    for (int i = 0;
+        i < 300
+            && !JSON.readTree(get("/orders/" + orderId).body())
+                .path("state")
+                .asText()
+                .equals("FULFILLING");
+        i++) {
       Thread.sleep(100);
     }
 
@@ -186,12 +235,19 @@ class OrdersHttpApiTest {
 
   @Test
   void wrongMethodsAndMediaTypesAreNamed() throws Exception {
-    JsonNode method = problemOf(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/orders")).DELETE().build(),
-        HttpResponse.BodyHandlers.ofString()), 405);
+    JsonNode method =
+        problemOf(
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/orders"))
+                    .DELETE()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()),
+            405);
     JsonNode media = problemOf(post("/orders", "text/plain", null, ORDER), 415);
 
     assertEquals("DELETE is not supported here; use POST", method.path("detail").asText());
-    assertEquals("Content-Type must be application/json, was text/plain", media.path("detail").asText());
+    assertEquals(
+        "Content-Type must be application/json, was text/plain", media.path("detail").asText());
   }
 
   @Test
@@ -206,7 +262,8 @@ class OrdersHttpApiTest {
 
       assertEquals(202, a.statusCode(), a.body());
       assertEquals(202, b.statusCode(), b.body());
-      assertEquals(JSON.readTree(a.body()).path("orderId"), JSON.readTree(b.body()).path("orderId"));
+      assertEquals(
+          JSON.readTree(a.body()).path("orderId"), JSON.readTree(b.body()).path("orderId"));
     } finally {
       pool.shutdownNow();
     }
@@ -215,23 +272,33 @@ class OrdersHttpApiTest {
   @Test
   void aWorkflowThatIsNotAnOrderIsNotFoundThroughTheOrderApi() throws Exception {
     String otherId = "not-an-order-" + System.nanoTime();
-    connection.client().newUntypedWorkflowStub("SomethingElse",
-        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(otherId).setTaskQueue("nobody-polls").build()).start();
+    connection
+        .client()
+        .newUntypedWorkflowStub(
+            "SomethingElse",
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setWorkflowId(otherId)
+                .setTaskQueue("nobody-polls")
+                .build())
+        .start();
 
     problemOf(post("/orders/" + otherId + "/cancel", null, null, ""), 404);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(String path) {
     return URI.create("http://127.0.0.1:" + http.port() + path);
   }
 
-  private static JsonNode onlyFieldError(HttpResponse<String> response, String field) throws Exception {
+  private static JsonNode onlyFieldError(HttpResponse<String> response, String field)
+      throws Exception {
     JsonNode problem = problemOf(response, 400);
-    assertEquals("urn:xcluster:problem:invalid-order", problem.path("type").asText(), problem.toString());
+    assertEquals(
+        "urn:xcluster:problem:invalid-order", problem.path("type").asText(), problem.toString());
     assertEquals(1, problem.path("errors").size(), problem.toString());
     assertEquals(field, problem.path("errors").get(0).path("field").asText(), problem.toString());
     return problem.path("errors").get(0);
@@ -239,36 +306,80 @@ class OrdersHttpApiTest {
 
   @Test
   void moneyThatIsNotAWholeNumberOfCentsIsRefusedNeverRounded() throws Exception {
-    JsonNode fraction = onlyFieldError(post("/orders", "application/json", null, ORDER.replace("4200", "4200.5")), "amountCents");
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("4200", "4200.0")), "amountCents");
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("4200", "4.2e3")), "amountCents");
+    JsonNode fraction =
+        onlyFieldError(
+            post("/orders", "application/json", null, ORDER.replace("4200", "4200.5")),
+            "amountCents");
+    onlyFieldError(
+        post("/orders", "application/json", null, ORDER.replace("4200", "4200.0")), "amountCents");
+    onlyFieldError(
+        post("/orders", "application/json", null, ORDER.replace("4200", "4.2e3")), "amountCents");
 
     assertEquals("must be a whole number of cents, was 4200.5", fraction.path("problem").asText());
   }
 
   @Test
   void aNulInATextFieldIsRefusedAtTheDoorNotTurnedIntoAFailedOrder() throws Exception {
-    JsonNode nul = onlyFieldError(post("/orders", "application/json", null, ORDER.replace("\"c-1\"", "\"c\\u00001\"")), "customerId");
+    JsonNode nul =
+        onlyFieldError(
+            post("/orders", "application/json", null, ORDER.replace("\"c-1\"", "\"c\\u00001\"")),
+            "customerId");
 
-    assertTrue(nul.path("problem").asText().startsWith("must not contain control characters: U+0000"), nul.toString());
+    assertTrue(
+        nul.path("problem").asText().startsWith("must not contain control characters: U+0000"),
+        nul.toString());
   }
 
   @Test
   void aLoneSurrogateIsRefused() throws Exception {
-    JsonNode lone = onlyFieldError(post("/orders", "application/json", null, ORDER.replace("\"SKU-001\"", "\"SKU-\\ud800\"")), "lines[0].sku");
+    JsonNode lone =
+        onlyFieldError(
+            post(
+                "/orders",
+                "application/json",
+                null,
+                ORDER.replace("\"SKU-001\"", "\"SKU-\\ud800\"")),
+            "lines[0].sku");
 
-    assertTrue(lone.path("problem").asText().startsWith("must be well-formed Unicode"), lone.toString());
+    assertTrue(
+        lone.path("problem").asText().startsWith("must be well-formed Unicode"), lone.toString());
   }
 
   @Test
   void numbersAndListsHaveBounds() throws Exception {
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("\"quantity\":2", "\"quantity\":10001")), "lines[0].quantity");
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("\"quantity\":2", "\"quantity\":99999999999999999999999")), "lines[0].quantity");
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("4200", "10000000001")), "amountCents");
+    onlyFieldError(
+        post(
+            "/orders",
+            "application/json",
+            null,
+            ORDER.replace("\"quantity\":2", "\"quantity\":10001")),
+        "lines[0].quantity");
+    onlyFieldError(
+        post(
+            "/orders",
+            "application/json",
+            null,
+            ORDER.replace("\"quantity\":2", "\"quantity\":99999999999999999999999")),
+        "lines[0].quantity");
+    onlyFieldError(
+        post("/orders", "application/json", null, ORDER.replace("4200", "10000000001")),
+        "amountCents");
     String line = "{\"sku\":\"SKU-001\",\"quantity\":1}";
     String lines = "[" + String.join(",", java.util.Collections.nCopies(101, line)) + "]";
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("[{\"sku\":\"SKU-001\",\"quantity\":2}]", lines)), "lines");
-    onlyFieldError(post("/orders", "application/json", null, ORDER.replace("\"c-1\"", "\"" + "c".repeat(129) + "\"")), "customerId");
+    onlyFieldError(
+        post(
+            "/orders",
+            "application/json",
+            null,
+            ORDER.replace("[{\"sku\":\"SKU-001\",\"quantity\":2}]", lines)),
+        "lines");
+    onlyFieldError(
+        post(
+            "/orders",
+            "application/json",
+            null,
+            ORDER.replace("\"c-1\"", "\"" + "c".repeat(129) + "\"")),
+        "customerId");
   }
 
   @Test
@@ -281,26 +392,47 @@ class OrdersHttpApiTest {
 
     assertEquals(202, first.statusCode(), first.body());
     assertEquals(202, again.statusCode(), again.body());
-    assertEquals(JSON.readTree(first.body()).path("orderId"), JSON.readTree(again.body()).path("orderId"));
+    assertEquals(
+        JSON.readTree(first.body()).path("orderId"), JSON.readTree(again.body()).path("orderId"));
     assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
   }
 
   @Test
   void duplicateFieldsAreRefused() throws Exception {
-    JsonNode problem = problemOf(post("/orders", "application/json", null, ORDER.replace("{\"customerId\"", "{\"amountCents\":1,\"customerId\"")), 400);
+    JsonNode problem =
+        problemOf(
+            post(
+                "/orders",
+                "application/json",
+                null,
+                ORDER.replace("{\"customerId\"", "{\"amountCents\":1,\"customerId\"")),
+            400);
 
-    assertTrue(problem.path("detail").asText().contains("Duplicate field 'amountCents'"), problem.toString());
+    assertTrue(
+        problem.path("detail").asText().contains("Duplicate field 'amountCents'"),
+        problem.toString());
   }
 
   @Test
   void headIsAnsweredLikeGetWithoutABody() throws Exception {
-    String orderId = JSON.readTree(post("/orders", "application/json", null, ORDER).body()).path("orderId").asText();
+    String orderId =
+        JSON.readTree(post("/orders", "application/json", null, ORDER).body())
+            .path("orderId")
+            .asText();
 
     for (int i = 0; i < 300 && get("/orders/" + orderId).statusCode() != 200; i++) {
-      Thread.sleep(100); // a cold (or starved) worker may take longer than the query deadline for its first answers
+      Thread.sleep(
+          100); // a cold (or starved) worker may take longer than the query deadline for its first
+      // answers
     }
-    HttpResponse<String> existing = send(HttpRequest.newBuilder(uri("/orders/" + orderId)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
-    HttpResponse<String> missing = send(HttpRequest.newBuilder(uri("/orders/ord-nope")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> existing =
+        send(
+            HttpRequest.newBuilder(uri("/orders/" + orderId))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> missing =
+        send(
+            HttpRequest.newBuilder(uri("/orders/ord-nope"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
     assertEquals(200, existing.statusCode());
     assertEquals("", existing.body());
@@ -311,19 +443,35 @@ class OrdersHttpApiTest {
   @Test
   void aBadlyPercentEncodedPathIsAProblem400() throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", http.port())) {
-      socket.getOutputStream().write("GET /orders/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /orders/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 
       assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
-      assertTrue(answer.contains("application/problem+json") && answer.contains("urn:xcluster:problem:bad-request"), answer);
+      assertTrue(
+          answer.contains("application/problem+json")
+              && answer.contains("urn:xcluster:problem:bad-request"),
+          answer);
     }
   }
 
   @Test
   void aWorkflowThatIsNotAnOrderIsNotFoundAtOnce() throws Exception {
     String otherId = "not-an-order-" + System.nanoTime();
-    connection.client().newUntypedWorkflowStub("SomethingElse",
-        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(otherId).setTaskQueue("nobody-polls").build()).start();
+    connection
+        .client()
+        .newUntypedWorkflowStub(
+            "SomethingElse",
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setWorkflowId(otherId)
+                .setTaskQueue("nobody-polls")
+                .build())
+        .start();
 
     long start = System.nanoTime();
     problemOf(get("/orders/" + otherId), 404);
@@ -335,15 +483,23 @@ class OrdersHttpApiTest {
   @Test
   void anOrderWhoseWorkerDoesNotAnswerIsA503WithinASecond() throws Exception {
     String orphan = "ord-orphan-" + System.nanoTime();
-    connection.client().newUntypedWorkflowStub(io.xcluster.region.useast.orders.workflow.OrderWorkflow.TYPE,
-        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(orphan).setTaskQueue("nobody-polls").build()).start();
+    connection
+        .client()
+        .newUntypedWorkflowStub(
+            io.xcluster.region.useast.orders.workflow.OrderWorkflow.TYPE,
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setWorkflowId(orphan)
+                .setTaskQueue("nobody-polls")
+                .build())
+        .start();
 
     long start = System.nanoTime();
     JsonNode problem = problemOf(get("/orders/" + orphan), 503);
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertEquals("urn:xcluster:problem:status-unavailable", problem.path("type").asText());
-    assertTrue(tookMillis < 1_000, "a read waited " + tookMillis + " ms for a worker that does not exist");
+    assertTrue(
+        tookMillis < 1_000, "a read waited " + tookMillis + " ms for a worker that does not exist");
   }
 
   @Test
@@ -352,8 +508,14 @@ class OrdersHttpApiTest {
     try {
       for (int i = 0; i < 40; i++) {
         java.net.Socket socket = new java.net.Socket("127.0.0.1", http.port());
-        socket.getOutputStream().write(("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-            + ORDER.length() + "\r\n\r\n" + ORDER.substring(0, ORDER.length() / 2)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                        + ORDER.length()
+                        + "\r\n\r\n"
+                        + ORDER.substring(0, ORDER.length() / 2))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         stalled.add(socket);
       }
       long start = System.nanoTime();
@@ -361,7 +523,9 @@ class OrdersHttpApiTest {
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
       assertEquals(202, placed.statusCode(), placed.body());
-      assertTrue(tookMillis < 1_000, "an order placed beside 40 stalled clients took " + tookMillis + " ms");
+      assertTrue(
+          tookMillis < 1_000,
+          "an order placed beside 40 stalled clients took " + tookMillis + " ms");
     } finally {
       for (java.net.Socket socket : stalled) {
         socket.close();

@@ -27,7 +27,9 @@ class SimulatedPaymentGatewayTest {
     gateway.charge(PaymentCharge.forOrder("o-2", "c-1", 4_200, "USD"));
 
     ApplicationFailure refused =
-        assertThrows(ApplicationFailure.class, () -> gateway.charge(PaymentCharge.forOrder("o-2", "c-1", 9_900, "USD")));
+        assertThrows(
+            ApplicationFailure.class,
+            () -> gateway.charge(PaymentCharge.forOrder("o-2", "c-1", 9_900, "USD")));
 
     assertEquals(PaymentActivities.IDEMPOTENCY_KEY_REUSED, refused.getType());
     assertEquals(1, gateway.chargesFor("o-2"));

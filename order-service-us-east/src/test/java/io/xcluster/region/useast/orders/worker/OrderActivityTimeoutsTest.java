@@ -10,12 +10,16 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** No activity in this template runs without stated timeouts, and the document says what the code does. */
+/**
+ * No activity in this template runs without stated timeouts, and the document says what the code
+ * does.
+ */
 class OrderActivityTimeoutsTest {
 
   @Test
   void everyActivityTheWorkerRegistersHasStatedTimeoutsThatNoticeALostAttemptSoon() {
-    List<Object> registered = OrderServiceWorker.activities(new SimulatedPaymentGateway(), new SimulatedNotifier());
+    List<Object> registered =
+        OrderServiceWorker.activities(new SimulatedPaymentGateway(), new SimulatedNotifier());
 
     assertEquals(List.of(), OrderActivityTimeouts.TABLE.problemsFor(registered));
   }
@@ -24,6 +28,9 @@ class OrderActivityTimeoutsTest {
   void theActivityTimeoutsDocumentShowsEveryRowAsTheCodeStatesIt() throws Exception {
     String document = Files.readString(Path.of("..", "docs", "activity-timeouts.md"));
 
-    assertEquals(List.of(), OrderActivityTimeouts.TABLE.rowsMissingFrom(document), "rows docs/activity-timeouts.md lacks or shows otherwise");
+    assertEquals(
+        List.of(),
+        OrderActivityTimeouts.TABLE.rowsMissingFrom(document),
+        "rows docs/activity-timeouts.md lacks or shows otherwise");
   }
 }

@@ -34,11 +34,19 @@ class OrderRulesAtTheDoorTest {
   @BeforeEach
   void orderWorker() {
     env = TestWorkflowEnvironment.newInstance();
-    OrderWorkflowSettings settings = new OrderWorkflowSettings("us-east",
-        OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
-        new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), OutcomeProtocol.SIGNALED_AFTER_HANDOVER), Duration.ofHours(48));
+    OrderWorkflowSettings settings =
+        new OrderWorkflowSettings(
+            "us-east",
+            OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
+            new CallRoute(
+                "bridge",
+                "bridge-to-eu-west",
+                Duration.ofSeconds(30),
+                OutcomeProtocol.SIGNALED_AFTER_HANDOVER),
+            Duration.ofHours(48));
     worker = env.newWorker(OrderWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
+    worker.registerWorkflowImplementationFactory(
+        OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
     env.start();
   }
 
@@ -48,15 +56,17 @@ class OrderRulesAtTheDoorTest {
   }
 
   /**
-   * Derived from order-completed-outcome-by-activity-v1.json with the destination changed to
-   * {@code "de"}: the old rules accepted it, today's refuse it, and the order completed.
+   * Derived from order-completed-outcome-by-activity-v1.json with the destination changed to {@code
+   * "de"}: the old rules accepted it, today's refuse it, and the order completed.
    */
   @Test
   void anOrderAcceptedBeforeTheDoorRulesReplaysWithTheRulesItWasAcceptedUnder() throws Exception {
     String resource = "histories/order-accepted-before-door-rules.json";
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       assertNotNull(in, resource);
-      WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), "order-1");
+      WorkflowExecutionHistory history =
+          WorkflowExecutionHistory.fromJson(
+              new String(in.readAllBytes(), StandardCharsets.UTF_8), "order-1");
 
       WorkflowReplayer.replayWorkflowExecution(history, worker);
     }
@@ -64,14 +74,27 @@ class OrderRulesAtTheDoorTest {
 
   @Test
   void aNewOrderIsHeldToTheRulesOfTheDoor() {
-    Order lowerCaseDestination = new Order("order-9", "customer-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "de");
-    OrderWorkflow order = env.getWorkflowClient().newWorkflowStub(OrderWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId("order-9").setTaskQueue(OrderWorkflow.TASK_QUEUE).build());
+    Order lowerCaseDestination =
+        new Order(
+            "order-9", "customer-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "de");
+    OrderWorkflow order =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                OrderWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("order-9")
+                    .setTaskQueue(OrderWorkflow.TASK_QUEUE)
+                    .build());
 
-    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> order.placeOrder(lowerCaseDestination));
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> order.placeOrder(lowerCaseDestination));
 
     ApplicationFailure cause = (ApplicationFailure) failed.getCause();
     assertEquals(OrderWorkflow.INVALID_ORDER, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("destinationCountry must be an ISO 3166 country code such as DE, was de"), cause.getOriginalMessage());
+    assertTrue(
+        cause
+            .getOriginalMessage()
+            .contains("destinationCountry must be an ISO 3166 country code such as DE, was de"),
+        cause.getOriginalMessage());
   }
 }

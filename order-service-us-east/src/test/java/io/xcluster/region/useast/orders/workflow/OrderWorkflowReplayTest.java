@@ -16,10 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Orders in flight must survive a new worker build: recorded histories replay against today's
- * code. The worker here is configured with another transport, queue and timeout on purpose —
- * recorded executions must keep the route and timeout they recorded. These histories recorded the
- * route's protocol as the boolean {@code outcomeByActivity}, before it was an {@link OutcomeProtocol}.
+ * Orders in flight must survive a new worker build: recorded histories replay against today's code.
+ * The worker here is configured with another transport, queue and timeout on purpose — recorded
+ * executions must keep the route and timeout they recorded. These histories recorded the route's
+ * protocol as the boolean {@code outcomeByActivity}, before it was an {@link OutcomeProtocol}.
  */
 class OrderWorkflowReplayTest {
 
@@ -33,10 +33,15 @@ class OrderWorkflowReplayTest {
         new OrderWorkflowSettings(
             "us-east",
             OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(7)),
-            new CallRoute("some-other-transport", "other-transport-to-eu-west", Duration.ofSeconds(5), OutcomeProtocol.SIGNALED_AFTER_HANDOVER),
+            new CallRoute(
+                "some-other-transport",
+                "other-transport-to-eu-west",
+                Duration.ofSeconds(5),
+                OutcomeProtocol.SIGNALED_AFTER_HANDOVER),
             Duration.ofHours(1));
     worker = env.newWorker(OrderWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(flipped));
+    worker.registerWorkflowImplementationFactory(
+        OrderWorkflow.class, () -> new OrderWorkflowImpl(flipped));
   }
 
   @AfterEach
@@ -64,12 +69,15 @@ class OrderWorkflowReplayTest {
     replay("histories/order-escalated-outcome-by-signal-v1.json", "order-3");
   }
 
-  /** Replays under the recorded workflow id: call ids, and so outcome signals, are derived from it. */
+  /**
+   * Replays under the recorded workflow id: call ids, and so outcome signals, are derived from it.
+   */
   private void replay(String resource, String workflowId) throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       assertNotNull(in, resource);
       String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(json, workflowId), worker);
+      WorkflowReplayer.replayWorkflowExecution(
+          WorkflowExecutionHistory.fromJson(json, workflowId), worker);
     }
   }
 }

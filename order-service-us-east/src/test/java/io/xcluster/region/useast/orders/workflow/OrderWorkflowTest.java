@@ -15,8 +15,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
-import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
@@ -24,6 +22,8 @@ import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
+import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,8 @@ class OrderWorkflowTest {
 
   private void start(boolean outcomeByActivity) {
     env = TestWorkflowEnvironment.newInstance();
-    CallRoute route = new CallRoute("scripted", TRANSPORT_QUEUE, Duration.ofSeconds(30), outcomeByActivity);
+    CallRoute route =
+        new CallRoute("scripted", TRANSPORT_QUEUE, Duration.ofSeconds(30), outcomeByActivity);
     OrderWorkflowSettings settings =
         new OrderWorkflowSettings(
             "us-east",
@@ -76,7 +77,8 @@ class OrderWorkflowTest {
             route,
             OrderWorkflowSettings.DEFAULT_FULFILLMENT_TIMEOUT);
     Worker orders = env.newWorker(OrderWorkflow.TASK_QUEUE);
-    orders.registerWorkflowImplementationFactory(OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
+    orders.registerWorkflowImplementationFactory(
+        OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
     orders.registerActivitiesImplementations(payments, notifications);
     env.newWorker(TRANSPORT_QUEUE).registerActivitiesImplementations(transport);
     env.start();
@@ -91,7 +93,10 @@ class OrderWorkflowTest {
   private OrderWorkflow orderStub(String orderId) {
     return client.newWorkflowStub(
         OrderWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(OrderWorkflow.TASK_QUEUE).setWorkflowId(orderId).build());
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(OrderWorkflow.TASK_QUEUE)
+            .setWorkflowId(orderId)
+            .build());
   }
 
   private static Order order(String orderId, String sku) {
@@ -100,7 +105,16 @@ class OrderWorkflowTest {
 
   private static CallOutcome shipped(String orderId) {
     return CallOutcome.completed(
-        CallPayloads.encode(Map.of("orderId", orderId, "parcelId", "P-1", "carrier", "SIM", "trackingNumber", "TRK-" + orderId)));
+        CallPayloads.encode(
+            Map.of(
+                "orderId",
+                orderId,
+                "parcelId",
+                "P-1",
+                "carrier",
+                "SIM",
+                "trackingNumber",
+                "TRK-" + orderId)));
   }
 
   @Test
@@ -122,12 +136,15 @@ class OrderWorkflowTest {
   @Test
   void remoteFulfillmentFailureRefundsThePaymentAndFailsTheOrderWithTheReason() {
     start(true);
-    transport.outcomes.put("order-2", CallOutcome.failed("UnknownSku", "unknown SKU 'NOPE-1'", true));
+    transport.outcomes.put(
+        "order-2", CallOutcome.failed("UnknownSku", "unknown SKU 'NOPE-1'", true));
 
     OrderStatus result = orderStub("order-2").placeOrder(order("order-2", "NOPE-1"));
 
     assertEquals(OrderState.FAILED, result.state());
-    assertTrue(result.failureReason().contains("UnknownSku: unknown SKU 'NOPE-1'"), result.failureReason());
+    assertTrue(
+        result.failureReason().contains("UnknownSku: unknown SKU 'NOPE-1'"),
+        result.failureReason());
     assertTrue(payments.wasCharged("order-2"));
     assertNotNull(payments.refundReason("order-2"), "the payment is refunded");
     assertNull(notifications.confirmationFor("order-2"));
@@ -148,10 +165,14 @@ class OrderWorkflowTest {
     assertEquals(OrderState.ESCALATED, order.status().state());
 
     WorkflowStub untyped = WorkflowStub.fromTyped(order);
-    untyped.signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome("us-east:order-3:fulfillment", shipped("order-3")));
     untyped.signal(
         CallOutcomeDelivery.SIGNAL_NAME,
-        new DeliveredOutcome("us-east:order-3:fulfillment", CallOutcome.failed("Late", "a duplicate must be ignored", true)));
+        new DeliveredOutcome("us-east:order-3:fulfillment", shipped("order-3")));
+    untyped.signal(
+        CallOutcomeDelivery.SIGNAL_NAME,
+        new DeliveredOutcome(
+            "us-east:order-3:fulfillment",
+            CallOutcome.failed("Late", "a duplicate must be ignored", true)));
 
     OrderStatus result = untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class);
     assertEquals(OrderState.COMPLETED, result.state());
@@ -159,10 +180,10 @@ class OrderWorkflowTest {
   }
 
   /**
-   * Records the histories {@link OrderWorkflowReplayTest} replays. Run after a workflow change
-   * that adds a {@code Workflow.getVersion} branch, with the file names' version suffix raised, to
-   * add histories of the new shape (never overwrite old ones: they stand for orders in flight):
-   * {@code ./mvnw -pl order-service-us-east test -Dtest=OrderWorkflowTest -Dxcluster.recordHistories=true}
+   * Records the histories {@link OrderWorkflowReplayTest} replays. Run after a workflow change that
+   * adds a {@code Workflow.getVersion} branch, with the file names' version suffix raised, to add
+   * histories of the new shape (never overwrite old ones: they stand for orders in flight): {@code
+   * ./mvnw -pl order-service-us-east test -Dtest=OrderWorkflowTest -Dxcluster.recordHistories=true}
    */
   @Test
   @EnabledIfSystemProperty(named = "xcluster.recordHistories", matches = "true")
@@ -170,10 +191,14 @@ class OrderWorkflowTest {
     Path dir = Path.of("src/test/resources/histories");
     Files.createDirectories(dir);
     shippedOrderIsConfirmedToTheCustomerAndCompletes();
-    Files.writeString(dir.resolve("order-completed-outcome-by-activity-v1.json"), client.fetchHistory("order-1").toJson(true));
+    Files.writeString(
+        dir.resolve("order-completed-outcome-by-activity-v1.json"),
+        client.fetchHistory("order-1").toJson(true));
     env.close();
     noOutcomeWithin48HoursEscalatesAndALateOutcomeStillCompletesTheOrder();
-    Files.writeString(dir.resolve("order-escalated-outcome-by-signal-v1.json"), client.fetchHistory("order-3").toJson(true));
+    Files.writeString(
+        dir.resolve("order-escalated-outcome-by-signal-v1.json"),
+        client.fetchHistory("order-3").toJson(true));
   }
 
   @Test
@@ -186,10 +211,17 @@ class OrderWorkflowTest {
 
     untyped.cancel();
     awaitTrue(() -> transport.canceled.containsKey("order-6"));
-    assertNull(payments.refundReason("order-6"), "no refund before the remote run confirms it was canceled");
-    untyped.signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome("us-east:order-6:fulfillment", CallOutcome.canceled()));
+    assertNull(
+        payments.refundReason("order-6"),
+        "no refund before the remote run confirms it was canceled");
+    untyped.signal(
+        CallOutcomeDelivery.SIGNAL_NAME,
+        new DeliveredOutcome("us-east:order-6:fulfillment", CallOutcome.canceled()));
 
-    WorkflowFailedException ended = assertThrows(WorkflowFailedException.class, () -> untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class));
+    WorkflowFailedException ended =
+        assertThrows(
+            WorkflowFailedException.class,
+            () -> untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class));
     assertInstanceOf(io.temporal.failure.CanceledFailure.class, ended.getCause());
     assertEquals(OrderState.CANCELED, order.status().state());
     assertEquals("order canceled", payments.refundReason("order-6"));
@@ -205,10 +237,17 @@ class OrderWorkflowTest {
 
     untyped.cancel();
     awaitTrue(() -> transport.canceled.containsKey("order-7"));
-    untyped.signal(CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome("us-east:order-7:fulfillment", shipped("order-7")));
+    untyped.signal(
+        CallOutcomeDelivery.SIGNAL_NAME,
+        new DeliveredOutcome("us-east:order-7:fulfillment", shipped("order-7")));
 
-    assertThrows(WorkflowFailedException.class, () -> untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class));
-    assertEquals(OrderState.COMPLETED, order.status().state(), "the parcel shipped before the cancel reached eu-west");
+    assertThrows(
+        WorkflowFailedException.class,
+        () -> untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class));
+    assertEquals(
+        OrderState.COMPLETED,
+        order.status().state(),
+        "the parcel shipped before the cancel reached eu-west");
     assertEquals("TRK-order-7", notifications.confirmationFor("order-7"));
     assertNull(payments.refundReason("order-7"));
   }
@@ -226,11 +265,14 @@ class OrderWorkflowTest {
     start(true);
     Order empty = new Order("order-4", "customer-1", List.of(), 4_200, "USD", "DE");
 
-    WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> orderStub("order-4").placeOrder(empty));
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> orderStub("order-4").placeOrder(empty));
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
     assertEquals(OrderWorkflow.INVALID_ORDER, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("lines must hold at least one line"), cause.getOriginalMessage());
+    assertTrue(
+        cause.getOriginalMessage().contains("lines must hold at least one line"),
+        cause.getOriginalMessage());
     assertFalse(payments.wasCharged("order-4"));
     assertTrue(transport.received.isEmpty());
   }
@@ -238,7 +280,9 @@ class OrderWorkflowTest {
   @Test
   void declinedPaymentFailsTheOrderWithoutAskingForFulfillment() {
     start(true);
-    Order declined = new Order("order-5", "declined-7", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE");
+    Order declined =
+        new Order(
+            "order-5", "declined-7", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE");
 
     OrderStatus result = orderStub("order-5").placeOrder(declined);
 
