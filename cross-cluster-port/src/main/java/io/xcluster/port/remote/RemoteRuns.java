@@ -67,8 +67,21 @@ public final class RemoteRuns {
   }
 
   /**
+   * Whether the call's remote run exists, running or closed (a cancel of a closed run is NotFound
+   * too).
+   */
+  public boolean exists(CallRequest request) {
+    try {
+      attach(request).describe();
+      return true;
+    } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
+      return false;
+    }
+  }
+
+  /**
    * Requests cancellation of the call's remote run; idempotent. WorkflowNotFoundException if it
-   * never started.
+   * never started, or has already closed ({@link #exists} tells them apart).
    */
   public void requestCancel(CallRequest request) {
     target.newUntypedWorkflowStub(request.callId().value()).cancel();

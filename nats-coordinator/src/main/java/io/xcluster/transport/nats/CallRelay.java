@@ -357,7 +357,13 @@ final class CallRelay implements AutoCloseable {
       remoteRuns.requestCancel(request);
       log.info("call {}: remote run cancel requested", request.callId());
       return true;
-    } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
+    } catch (io.temporal.client.WorkflowNotFoundException notRunning) {
+      if (remoteRuns.exists(request)) {
+        // it closed before the cancel came (the answer is NotFound then too): its real outcome
+        // stands and is published as usual, never a CANCELED that would refund a shipped order
+        log.info("call {}: remote run already closed; its outcome stands", request.callId());
+        return true;
+      }
       if (replySubject != null) {
         publish(replySubject, request.callId().value(), CallOutcome.canceled(), null);
       }
@@ -415,12 +421,20 @@ final class CallRelay implements AutoCloseable {
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
     } catch (JetStreamApiException refused) {
-      // the broker answered and refused (e.g. the stream is sealed or full): asking again will not
-      // help
-      deadLetterWithOutcome(
-          call,
-          outcome.get(),
-          "JetStream refused the outcome on " + call.replySubject() + ": " + refused.getMessage());
+      if (refused.getErrorCode() >= 500) {
+        // the broker answered "not now" (a leader election, a full stream draining): within budget
+        retryOrDeadLetter(call, result, error, outcome.get(), refused);
+      } else {
+        // the broker refused the message itself (e.g. larger than the stream allows): asking
+        // again will not help
+        deadLetterWithOutcome(
+            call,
+            outcome.get(),
+            "JetStream refused the outcome on "
+                + call.replySubject()
+                + ": "
+                + refused.getMessage());
+      }
     } catch (Exception failed) {
       retryOrDeadLetter(call, result, error, outcome.get(), failed);
     } finally {

@@ -111,6 +111,12 @@ public final class CallbackEndpoint implements AutoCloseable {
       OutcomeRelay relay,
       Clock clock,
       ServiceTracing tracing) {
+    // The JDK server waits for a request forever by default: bound it, so a client that trickles
+    // its head cannot hold one of the few callback threads (set before the first server starts).
+    System.setProperty(
+        "sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+    System.setProperty(
+        "sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "30"));
     InetSocketAddress address = new InetSocketAddress(settings.listenHost(), settings.listenPort());
     HttpServer server;
     try {
@@ -173,16 +179,6 @@ public final class CallbackEndpoint implements AutoCloseable {
             new Refusal(405, "method-not-allowed", "Method not allowed", "callbacks are POSTed"));
         return;
       }
-      if (!drained(exchange.getRequestBody())) {
-        problem(
-            exchange,
-            new Refusal(
-                413,
-                "too-large",
-                "Callback too large",
-                "a callback body may have " + MAX_BODY_BYTES + " bytes"));
-        return;
-      }
       String header = exchange.getRequestHeaders().getFirst(CALL_ID_HEADER);
       CallId callId;
       try {
@@ -205,6 +201,18 @@ public final class CallbackEndpoint implements AutoCloseable {
               clock.instant());
       if (verdict != CallbackToken.Verdict.VALID) {
         refuse(exchange, callId, verdict);
+        return;
+      }
+      // Read only once the headers authenticated the caller (the outcome itself is read from the
+      // target, never from the body): an anonymous client cannot hold a thread with a slow body.
+      if (!drained(exchange.getRequestBody())) {
+        problem(
+            exchange,
+            new Refusal(
+                413,
+                "too-large",
+                "Callback too large",
+                "a callback body may have " + MAX_BODY_BYTES + " bytes"));
         return;
       }
       switch (relayInTheCallsTrace(exchange, callId)) {

@@ -125,6 +125,29 @@ class CallbackEndpointTest {
   }
 
   @Test
+  void anonymousClientStallingItsBodyIsRefusedWithoutHoldingAThread() throws Exception {
+    try (java.net.Socket client = new java.net.Socket("127.0.0.1", endpoint.port())) {
+      client.setSoTimeout(5_000);
+      String head =
+          "POST "
+              + endpoint.loopbackUrl().getPath()
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n";
+      client.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      client.getOutputStream().write(new byte[16]); // and never the rest
+      client.getOutputStream().flush();
+
+      String statusLine =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      client.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+
+      assertEquals("HTTP/1.1 401 Unauthorized", statusLine);
+    }
+    assertEquals(List.of(), relayed);
+  }
+
+  @Test
   void callbackWithoutCallIdIsUnauthenticated() throws Exception {
     HttpResponse<String> response = post(null, tokens.issue(CALL, NOW.plusSeconds(3600)));
 
