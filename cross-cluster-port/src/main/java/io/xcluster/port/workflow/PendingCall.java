@@ -145,16 +145,11 @@ final class PendingCall {
     if (outcome.isCompleted()) {
       return;
     }
-    if (isCancellation(failure) && route.protocol() == OutcomeProtocol.RETURNED_BY_ACTIVITY) {
+    if (isCancellation(failure) && route.protocol().activityMayHoldTheCall()) {
       // The transport reported the remote run canceled, or the activity was canceled before any
       // attempt held the call; the prompt cancel (if any) has already reached an earlier attempt's
       // run.
       settle(CallOutcome.canceled());
-    } else if (isCancellation(failure)
-        && route.protocol() == OutcomeProtocol.RETURNED_OR_SIGNALED) {
-      // An earlier attempt may have started the remote run with a callback and died before saying
-      // so; that run may even have completed. Cancel it, then read how it really ended.
-      cancelRemoteThenAttach();
     } else if (isCancellation(failure)) {
       // Canceled between attempts: an earlier attempt may have handed the call over without
       // saying so. Cancel remotely; the transport reports CANCELED (or, if the remote run
@@ -277,9 +272,6 @@ final class PendingCall {
                             outcome.completeExceptionally(failure);
                           } else if (!outcome.isCompleted() && returned != null) {
                             settle(returned);
-                          } else if (!outcome.isCompleted()
-                              && route.protocol() == OutcomeProtocol.RETURNED_OR_SIGNALED) {
-                            armBackstop(); // handed over: the outcome follows as a signal
                           }
                           return null;
                         }))
