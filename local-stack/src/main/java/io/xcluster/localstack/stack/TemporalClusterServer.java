@@ -18,19 +18,18 @@ import java.util.Map;
  * SQLite files and every port on loopback, cluster metadata refreshed every 5 s so links show
  * quickly. Two of these, linked, are the replication tier's clusters.
  */
-public final class TemporalClusterServer implements AutoCloseable {
+public final class TemporalClusterServer extends SupervisedServer {
 
   /** Identical on every cluster of a replication group, or they refuse to link. */
   static final int FAILOVER_VERSION_INCREMENT = 100;
 
   private final String name;
   private final String address;
-  private final SupervisedProcess process;
 
   private TemporalClusterServer(String name, String address, SupervisedProcess process) {
+    super(process);
     this.name = name;
     this.address = address;
-    this.process = process;
   }
 
   /**
@@ -167,18 +166,5 @@ public final class TemporalClusterServer implements AutoCloseable {
   /** Frontend host:port. */
   public String address() {
     return address;
-  }
-
-  public void stop() {
-    process.stop(Duration.ofSeconds(20));
-  }
-
-  public void startAgain() {
-    process.startAgain();
-  }
-
-  @Override
-  public void close() {
-    process.stop();
   }
 }

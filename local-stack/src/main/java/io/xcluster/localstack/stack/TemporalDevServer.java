@@ -16,16 +16,15 @@ import java.util.Map;
  * Stopping and starting it again keeps its ports and its database, as a restarted production
  * cluster would.
  */
-public final class TemporalDevServer implements AutoCloseable {
+public final class TemporalDevServer extends SupervisedServer {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final ClusterEndpoint endpoint;
-  private final SupervisedProcess process;
 
   private TemporalDevServer(ClusterEndpoint endpoint, SupervisedProcess process) {
+    super(process);
     this.endpoint = endpoint;
-    this.process = process;
   }
 
   /**
@@ -103,30 +102,5 @@ public final class TemporalDevServer implements AutoCloseable {
 
   public String address() {
     return endpoint.address();
-  }
-
-  /**
-   * Stops the server gently (SIGTERM), as an operator would; {@link #startAgain()} brings it back.
-   */
-  public void stop() {
-    process.stop(Duration.ofSeconds(20));
-  }
-
-  /** Starts it again on the same port and database file, waiting until it answers. */
-  public void startAgain() {
-    process.startAgain();
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  public Path logFile() {
-    return process.logFile();
-  }
-
-  @Override
-  public void close() {
-    process.stop();
   }
 }

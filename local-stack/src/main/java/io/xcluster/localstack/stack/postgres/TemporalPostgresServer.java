@@ -6,6 +6,7 @@ import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
+import io.xcluster.localstack.stack.SupervisedServer;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterTls;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #stop()} / {@link #startAgain()}, as a restarted production cluster's would. Its namespace
  * is registered on first start; it is ready once that namespace serves requests.
  */
-public final class TemporalPostgresServer implements AutoCloseable {
+public final class TemporalPostgresServer extends SupervisedServer {
 
   /**
    * Several shards, so no single shard's task-queue readers (rate-limited per shard) bound the
@@ -43,13 +44,12 @@ public final class TemporalPostgresServer implements AutoCloseable {
 
   private final ClusterEndpoint endpoint;
   private final String metricsAddress;
-  private final SupervisedProcess process;
 
   private TemporalPostgresServer(
       ClusterEndpoint endpoint, String metricsAddress, SupervisedProcess process) {
+    super(process);
     this.endpoint = endpoint;
     this.metricsAddress = metricsAddress;
-    this.process = process;
   }
 
   /**
@@ -204,30 +204,5 @@ public final class TemporalPostgresServer implements AutoCloseable {
   /** Where the server's Prometheus metrics are scraped: {@code http://<this>/metrics}. */
   public String metricsAddress() {
     return metricsAddress;
-  }
-
-  /**
-   * Stops the server gently (SIGTERM), as an operator would; {@link #startAgain()} brings it back.
-   */
-  public void stop() {
-    process.stop(Duration.ofSeconds(20));
-  }
-
-  /** Starts it again on the same ports and databases, waiting until its namespace serves. */
-  public void startAgain() {
-    process.startAgain();
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  public Path logFile() {
-    return process.logFile();
-  }
-
-  @Override
-  public void close() {
-    process.stop();
   }
 }
