@@ -1,6 +1,5 @@
 package io.xcluster.bench;
 
-import io.xcluster.localstack.stack.ClusterKind;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -31,7 +30,12 @@ final class BenchChart {
     System.setProperty("java.awt.headless", "true");
     List<BufferedImage> panels = new ArrayList<>();
     for (StackResult result : results) {
-      String stack = result.clusters() == ClusterKind.REAL ? "real servers" : "embedded servers";
+      String stack =
+          switch (result.clusters()) {
+            case REAL -> "start-dev servers";
+            case POSTGRES -> "production-like servers";
+            case EMBEDDED -> "embedded servers";
+          };
       panels.add(BitmapEncoder.getBufferedImage(latency(result, stack)));
       if (!result.throughput().isEmpty()) {
         panels.add(BitmapEncoder.getBufferedImage(throughput(result, stack)));

@@ -147,10 +147,12 @@ public final class BenchCommand implements Callable<Integer> {
       io.xcluster.testkit.tools.ToolBinary.TEMPORAL_CLI.require();
       io.xcluster.testkit.tools.ToolBinary.NATS_SERVER.require();
     }
+    if (kinds.contains(ClusterKind.POSTGRES)) {
+      io.xcluster.testkit.tools.ToolBinary.NATS_SERVER.require();
+    }
     List<StackResult> results = new ArrayList<>();
     for (ClusterKind kind : kinds) {
-      StackOptions options =
-          kind == ClusterKind.REAL ? base.onRealServers(base.workDir()) : withEmbedded(base);
+      StackOptions options = base.withClusters(kind, base.workDir());
       System.err.println("bench: " + kind.name().toLowerCase() + " servers");
       StackResult result = new BenchRun(options, settings, System.err).run();
       results.add(result);
@@ -175,10 +177,6 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("bench: chart written to " + chart);
     }
     return 0;
-  }
-
-  private static StackOptions withEmbedded(StackOptions base) {
-    return base.withClusters(ClusterKind.EMBEDDED, base.workDir());
   }
 
   /** The command that reproduces this run, every setting spelled out. */

@@ -8,9 +8,15 @@ import picocli.CommandLine;
  */
 public final class BenchMain {
 
+  /** The jar's logging: warnings on stderr, progress lines are the benchmark's own. */
+  private static final String LOGGING = "bench-logback.xml";
+
   private BenchMain() {}
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGGING);
+    }
     // gRPC logs through java.util.logging; route it to the same place as everything else
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();

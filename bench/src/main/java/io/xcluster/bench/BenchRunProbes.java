@@ -2,6 +2,7 @@ package io.xcluster.bench;
 
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
+import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
@@ -28,5 +29,12 @@ final class BenchRunProbes {
     probes.start();
     stack.stopWithStack(probes::shutdownNow);
     return stack.usEast().client();
+  }
+
+  /** The PostgreSQL server's pid on the production-like stack; null on the others. */
+  static Long postgresPid(LocalStack stack) {
+    return stack.options().clusters() == ClusterKind.POSTGRES
+        ? stack.clusters().productionLike().postgres().pid()
+        : null;
   }
 }

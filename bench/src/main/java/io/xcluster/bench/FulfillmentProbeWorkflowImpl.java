@@ -1,9 +1,11 @@
 package io.xcluster.bench;
 
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.NexusOperationOptions;
 import io.temporal.workflow.NexusServiceOptions;
 import io.temporal.workflow.Workflow;
+import io.xcluster.port.call.RemoteCallFailedException;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.workflow.CrossClusterClient;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
@@ -55,10 +57,15 @@ public final class FulfillmentProbeWorkflowImpl implements FulfillmentProbeWorkf
             request.remoteTaskQueue(),
             fulfillment.executionTimeout());
     CrossClusterClient crossCluster = new CrossClusterClient(sourceCluster, request::route);
-    return crossCluster
-        .call(OPERATION, target, request.fulfillment())
-        .get()
-        .resultOrThrow(Shipment.class)
-        .trackingNumber();
+    try {
+      return crossCluster
+          .call(OPERATION, target, request.fulfillment())
+          .get()
+          .resultOrThrow(Shipment.class)
+          .trackingNumber();
+    } catch (RemoteCallFailedException e) {
+      // the probe ends failed (a canceled held call, in the in-flight figures), not retried
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "RemoteCallFailed");
+    }
   }
 }

@@ -37,7 +37,18 @@ final class NexusPeer {
    * another namespace (the operation stays scheduled forever).
    */
   static String handlerNamespace(ClusterKind clusters) {
-    return clusters == ClusterKind.REAL ? NAMESPACE : LocalStack.NAMESPACE;
+    return clusters.runsServerProcesses() ? NAMESPACE : LocalStack.NAMESPACE;
+  }
+
+  /**
+   * Whether the Nexus variant runs on {@code clusters}. Not on the production-like stack: a Nexus
+   * operation's completion reaches the caller through the frontend's HTTP API at the URL of {@code
+   * component.nexusoperations.callback.endpoint.template} (server v1.29 has no internal route), and
+   * on that stack the frontend speaks mTLS only, so the server's own callback client would need a
+   * client certificate of its own; not set up here.
+   */
+  static boolean runsOn(ClusterKind clusters) {
+    return clusters != ClusterKind.POSTGRES;
   }
 
   /**
@@ -47,14 +58,16 @@ final class NexusPeer {
   static void start(LocalStack stack, ClusterKind clusters) {
     String address = stack.usEast().endpoint().address();
     String namespace = handlerNamespace(clusters);
-    if (clusters == ClusterKind.REAL) {
+    if (clusters.runsServerProcesses()) {
       registerNamespace(stack);
     }
+    ClusterEndpoint usEast = stack.usEast().endpoint();
     ClusterConnection peer =
-        ClusterConnection.open(new ClusterEndpoint("us-east-" + namespace, address, namespace));
+        ClusterConnection.open(
+            new ClusterEndpoint("us-east-" + namespace, address, namespace, usEast.tls()));
     stack.stopWithStack(peer::closeNow);
-    if (clusters
-        == ClusterKind.REAL) { // embedded: the baseline's fulfillment worker in "default" serves it
+    // embedded: the baseline's fulfillment worker in "default" serves it
+    if (clusters.runsServerProcesses()) {
       WorkerFactory fulfillment = FulfillmentServiceWorker.start(peer, SimulationSettings.INSTANT);
       stack.stopWithStack(fulfillment::shutdownNow);
     }
@@ -67,8 +80,8 @@ final class NexusPeer {
 
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder()
-                .setTarget(address)
+            OperatorServiceStubsOptions.newBuilder(
+                    peer.client().getWorkflowServiceStubs().getOptions())
                 .setMetricsScope(new com.uber.m3.tally.NoopScope())
                 .validateAndBuildWithDefaults());
     try {

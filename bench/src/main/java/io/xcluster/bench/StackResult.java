@@ -15,6 +15,8 @@ import java.util.Map;
  *     measured)
  * @param inFlightSkipped why in-flight capacity was not measured on this stack (null if it was)
  * @param orderApi the order API under load ({@link OrderApiLoad}); null where not measured
+ * @param serverSide per phase and cluster, what the server's own metrics say of it (empty where the
+ *     servers expose none)
  */
 public record StackResult(
     ClusterKind clusters,
@@ -23,11 +25,23 @@ public record StackResult(
     Map<String, Map<Integer, Double>> throughput,
     List<InFlightResult> inFlight,
     String inFlightSkipped,
-    OrderApiResult orderApi) {
+    OrderApiResult orderApi,
+    Map<String, String> serverSide) {
 
   /**
    * The cost of {@code calls} calls held open by one transport process, and what holding them costs
    * the two Temporal servers (CPU as a share of one core, during the hold window).
+   *
+   * @param transport the transport, with its outcome mode where it has several
+   * @param postgresCpuPercent the PostgreSQL server's CPU (postmaster and backends), NaN where the
+   *     clusters run on none
+   * @param usEastRequests the calling cluster's busiest frontend operations per second while
+   *     holding
+   * @param cancelToRemote cancel of a held call to its remote run asked to cancel; null if not
+   *     measured
+   * @param completedWithinDrainWindow the held calls (less the canceled ones) completed within 60 s
+   *     of release
+   * @param secondsToDrainAll when the last of them completed, NaN if not within the window
    */
   public record InFlightResult(
       String transport,
@@ -39,9 +53,21 @@ public record StackResult(
       double cpuPercentWhileHolding,
       double usEastServerCpuPercent,
       double euWestServerCpuPercent,
+      double postgresCpuPercent,
+      String usEastRequests,
       double secondsToHoldAll,
-      int completedWithinAMinuteOfRelease,
-      String threadsByPool) {}
+      Percentiles cancelToRemote,
+      int completedWithinDrainWindow,
+      double secondsToDrainAll,
+      String threadsByPool) {
+
+    /** Held calls completed per second after release (all of them over the time it took). */
+    public double drainPerSecond() {
+      return Double.isNaN(secondsToDrainAll)
+          ? completedWithinDrainWindow / 60.0
+          : completedWithinDrainWindow / secondsToDrainAll;
+    }
+  }
 
   /**
    * The order API under load: {@code orders} concurrent {@code POST /orders}, then as many

@@ -1,10 +1,13 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.runtime.cli.TwoClusterOptions;
+import io.xcluster.runtime.launch.CallbackEndpoint;
 import io.xcluster.runtime.launch.ProcessLaunch;
 import io.xcluster.runtime.launch.RunningTransport;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
+import io.xcluster.transport.bridge.callback.CallbackKey;
+import io.xcluster.transport.bridge.callback.CallbackSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,11 @@ public final class BridgeLauncher implements TransportLauncher {
   }
 
   @Override
+  public boolean acceptsCallbacks() {
+    return true;
+  }
+
+  @Override
   public RunningTransport startInProcess(TransportLaunch launch) {
     BridgeSettings settings =
         new BridgeSettings(
@@ -36,7 +44,8 @@ public final class BridgeLauncher implements TransportLauncher {
             launch.target(),
             null,
             launch.quickRecovery() ? QUICK_HEARTBEAT_TICK : null,
-            null);
+            null,
+            callbackSettings(launch.callbacks()));
     BridgeWorker bridge = BridgeWorker.start(settings, launch.tracing());
     return new RunningTransport() {
       @Override
@@ -66,6 +75,31 @@ public final class BridgeLauncher implements TransportLauncher {
             BridgeTransport.taskQueueFor(launch.target().name()),
             "--http-port",
             "0"));
+    CallbackEndpoint callbacks = launch.callbacks();
+    args.addAll(
+        callbacks == null
+            ? List.of("--outcome-mode", "heartbeat")
+            : List.of(
+                "--outcome-mode",
+                "callback",
+                "--callback-url",
+                callbacks.url().toString(),
+                "--callback-listen",
+                callbacks.listen(),
+                "--callback-key-file",
+                callbacks.keyFile().toString()));
     return new ProcessLaunch(BridgeWorkerMain.class.getName(), args, "bridge polling");
+  }
+
+  /** The callback mode where the launch offers an endpoint; else null, the heartbeat mode. */
+  private static CallbackSettings callbackSettings(CallbackEndpoint endpoint) {
+    if (endpoint == null) {
+      return null;
+    }
+    return CallbackSettings.listeningOn(
+        endpoint.url(),
+        endpoint.listen(),
+        CallbackKey.fromFile(endpoint.keyFile(), CallbackSettings.KEY_SETTING),
+        null);
   }
 }

@@ -47,6 +47,43 @@ public final class JvmProbe {
   }
 
   /**
+   * CPU time of {@code pid} and its children, living and reaped (a PostgreSQL server: the
+   * postmaster and one backend per connection), in clock ticks; -1 where there is no /proc.
+   */
+  public static long treeCpuTicks(long pid) throws IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(stat)) {
+      return -1;
+    }
+    String[] own = statFields(stat);
+    long ticks =
+        Long.parseLong(own[11])
+            + Long.parseLong(own[12])
+            + Long.parseLong(own[13])
+            + Long.parseLong(own[14]);
+    try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      for (Path dir : processes.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String[] fields = statFields(dir.resolve("stat"));
+          if (Long.parseLong(fields[1]) == pid) {
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (IOException | RuntimeException gone) {
+          // the process ended between listing and reading: its time is in the parent's reaped
+          // figures
+        }
+      }
+    }
+    return ticks;
+  }
+
+  /** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1]). */
+  private static String[] statFields(Path stat) throws IOException {
+    String line = Files.readString(stat);
+    return line.substring(line.lastIndexOf(')') + 2).split(" ");
+  }
+
+  /**
    * Heap in use right after a full GC of JVM {@code pid}, via jcmd; -1 when jcmd is not available.
    */
   public static long heapAfterGcBytes(long pid) throws IOException, InterruptedException {

@@ -30,6 +30,8 @@ import java.nio.file.Path;
  * @param secondsFromRecoveryToLastOrder for an outage: from the moment the failed part was back to
  *     the last order's completion (null when the row has no outage); at most {@link
  *     #RECOVERY_GOAL_SECONDS} to pass
+ * @param stack the clusters it ran on: {@code start-dev} or {@code postgres} (the production-like
+ *     stack); null in records from before it was recorded, which ran on start-dev
  */
 public record FaultRecord(
     String fault,
@@ -46,7 +48,13 @@ public record FaultRecord(
     int fulfillmentsInFlightAtFault,
     long seconds,
     Integer ordersChargedTwice,
-    Long secondsFromRecoveryToLastOrder) {
+    Long secondsFromRecoveryToLastOrder,
+    String stack) {
+
+  /** The stack it ran on; {@code start-dev} for records from before it was recorded. */
+  public String stackName() {
+    return stack == null ? "start-dev" : stack;
+  }
 
   /** The goal for an outage row: every order done within this many seconds of the recovery. */
   public static final long RECOVERY_GOAL_SECONDS = 60;
@@ -87,6 +95,7 @@ public record FaultRecord(
         fulfillmentsInFlightAtFault,
         seconds,
         null,
+        null,
         null);
   }
 
@@ -103,7 +112,8 @@ public record FaultRecord(
   public void writeTo(Path directory) {
     try {
       Files.createDirectories(directory);
-      JSON.writeValue(directory.resolve(fault + "-" + transport + ".json").toFile(), this);
+      String name = fault + "-" + transport + (stack == null ? "" : "-" + stack);
+      JSON.writeValue(directory.resolve(name + ".json").toFile(), this);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the fault record to " + directory, e);
     }

@@ -12,6 +12,7 @@ import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.runtime.launch.CallbackEndpoint;
 import io.xcluster.runtime.launch.RunningTransport;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
@@ -59,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
   private ClusterConnection euWest;
   private final Map<String, RunningTransport> transports = new LinkedHashMap<>();
   private volatile OrderWorkflowSettings orderSettings;
+  private CallbackEndpoint callbacks;
 
   private LocalStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
     this.options = options;
@@ -139,6 +141,12 @@ public final class LocalStack implements AutoCloseable {
             clusters.euWest(), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
     stopOrder.add(euWest::closeNow);
 
+    if (options.clusters().runsServerProcesses()) {
+      // server processes allow completion callbacks to loopback (the embedded test server accepts
+      // them but never calls): a transport that takes them is offered one fixed address, which
+      // survives its restarts, since the target keeps calling the URL each run was started with
+      callbacks = StackCallbacks.endpoint(options.workDir());
+    }
     WorkerFactory fulfillment = FulfillmentServiceWorker.start(euWest, options.simulation());
     stopOrder.add(fulfillment::shutdownNow);
     orderSettings =
@@ -166,13 +174,17 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startTransport(TransportLauncher launcher, Consumer<String> step) {
-    RunningTransport running = launcher.startInProcess(transportLaunch(launcher));
+    TransportLaunch launch = transportLaunch(launcher);
+    RunningTransport running = launcher.startInProcess(launch);
     transports.put(launcher.name(), running);
     stopOrder.add(running::kill);
     step.accept(
         "transport up: "
             + launcher.name()
             + (launcher.needsJetStream() ? " via " + natsUrl : "")
+            + (launch.callbacks() != null
+                ? ", outcomes pushed by eu-west to " + launch.callbacks().url()
+                : "")
             + " on us-east queue "
             + CrossClusterTransports.named(launcher.name()).routeTo(EU_WEST).taskQueue());
   }
@@ -188,7 +200,8 @@ public final class LocalStack implements AutoCloseable {
         Set.of(FulfillmentWorkflow.TYPE),
         launcher.needsJetStream() ? natsUrl : null,
         tracing(launcher.serviceName()),
-        false);
+        false,
+        launcher.acceptsCallbacks() ? callbacks : null);
   }
 
   /**
@@ -235,6 +248,11 @@ public final class LocalStack implements AutoCloseable {
           "this stack started no nats-server of its own (embedded clusters, another transport, or --nats-url)");
     }
     return jetStream;
+  }
+
+  /** What this stack was started with. */
+  public StackOptions options() {
+    return options;
   }
 
   public StackClusters clusters() {

@@ -32,6 +32,7 @@ public final class StackClusters implements AutoCloseable {
           "postgres",
           "tls",
           "temporal-profiles.toml",
+          "callback-key",
           "us-east-server",
           "eu-west-server");
 
@@ -163,21 +164,27 @@ public final class StackClusters implements AutoCloseable {
     return euWest;
   }
 
-  /** The eu-west server process, to stop and restart it (real clusters only). */
-  public TemporalDevServer euWestServer() {
-    if (euWestServer == null) {
-      throw new IllegalStateException(
-          "eu-west runs in-process on embedded clusters; only real clusters can be stopped and restarted");
-    }
-    return euWestServer;
+  /**
+   * The eu-west server process, to stop and restart it (server processes only: real or
+   * production-like clusters).
+   */
+  public SupervisedServer euWestServer() {
+    return serverProcess(euWestServer, productionLike == null ? null : productionLike.second());
   }
 
-  /** The us-east server process (real clusters only). */
-  public TemporalDevServer usEastServer() {
-    if (usEastServer == null) {
-      throw new IllegalStateException("us-east runs in-process on embedded clusters");
+  /** The us-east server process (server processes only). */
+  public SupervisedServer usEastServer() {
+    return serverProcess(usEastServer, productionLike == null ? null : productionLike.first());
+  }
+
+  private SupervisedServer serverProcess(SupervisedServer devServer, SupervisedServer full) {
+    SupervisedServer server = devServer != null ? devServer : full;
+    if (server == null) {
+      throw new IllegalStateException(
+          "the clusters run in-process on embedded servers; only real or production-like clusters"
+              + " are processes that can be measured, stopped and restarted");
     }
-    return usEastServer;
+    return server;
   }
 
   public Path workDir() {

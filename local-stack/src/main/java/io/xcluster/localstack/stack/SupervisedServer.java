@@ -12,9 +12,19 @@ import java.time.Duration;
 public abstract class SupervisedServer implements AutoCloseable {
 
   private final SupervisedProcess process;
+  private final String metricsAddress;
 
-  protected SupervisedServer(SupervisedProcess process) {
+  protected SupervisedServer(SupervisedProcess process, String metricsAddress) {
     this.process = process;
+    this.metricsAddress = metricsAddress;
+  }
+
+  /**
+   * Where the server's Prometheus metrics are scraped ({@code http://<this>/metrics}), or null when
+   * it exposes none.
+   */
+  public String metricsAddress() {
+    return metricsAddress;
   }
 
   /**

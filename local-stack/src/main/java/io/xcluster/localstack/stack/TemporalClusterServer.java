@@ -27,7 +27,7 @@ public final class TemporalClusterServer extends SupervisedServer {
   private final String address;
 
   private TemporalClusterServer(String name, String address, SupervisedProcess process) {
-    super(process);
+    super(process, null);
     this.name = name;
     this.address = address;
   }

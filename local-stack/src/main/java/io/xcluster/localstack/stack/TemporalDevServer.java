@@ -22,8 +22,24 @@ public final class TemporalDevServer extends SupervisedServer {
 
   private final ClusterEndpoint endpoint;
 
-  private TemporalDevServer(ClusterEndpoint endpoint, SupervisedProcess process) {
-    super(process);
+  /**
+   * Dynamic config that removes start-dev's benchmark artefact (issue 16): its single history
+   * shard's transfer-queue reader is rate-limited to 20 loads per second, so back-to-back workflows
+   * wait ~50 ms per transfer task; and eager activity execution, which the Java SDK requests, is
+   * off. {@value #EXTRA_CONFIG_SETTING} replaces these (e.g. to measure the artefact itself).
+   */
+  static final List<String> DEFAULT_EXTRA_CONFIG =
+      List.of(
+          "history.transferProcessorMaxPollRPS=10000",
+          "history.timerProcessorMaxPollRPS=10000",
+          "system.enableActivityEagerExecution=true");
+
+  /** Semicolon-separated {@code key=value} dynamic config for every start-dev server. */
+  public static final String EXTRA_CONFIG_SETTING = "XCLUSTER_DEV_SERVER_CONFIG";
+
+  private TemporalDevServer(
+      ClusterEndpoint endpoint, String metricsAddress, SupervisedProcess process) {
+    super(process, metricsAddress);
     this.endpoint = endpoint;
   }
 
@@ -45,35 +61,47 @@ public final class TemporalDevServer extends SupervisedServer {
               + " cluster");
     }
     ClusterEndpoint endpoint = ClusterEndpoint.loopback(name, frontend);
+    int metrics = LoopbackPorts.free();
     List<String> command =
-        List.of(
-            binary.toString(),
-            "server",
-            "start-dev",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            Integer.toString(frontend),
-            "--http-port",
-            Integer.toString(LoopbackPorts.free()),
-            "--metrics-port",
-            Integer.toString(LoopbackPorts.free()),
-            "--headless",
-            "--db-filename",
-            workDir.resolve(name + ".db").toAbsolutePath().toString(),
-            "--namespace",
-            endpoint.namespace(),
-            "--log-level",
-            "warn",
-            "--dynamic-config-value",
-            "frontend.enableServerVersionCheck=false",
-            // completion callbacks (the bridge's callback mode) may reach bridges on loopback only
-            "--dynamic-config-value",
-            "component.callbacks.allowedAddresses=[{\"Pattern\":\"127.0.0.1:*\",\"AllowInsecure\":true}]",
-            "--sqlite-pragma",
-            "journal_mode=wal",
-            "--sqlite-pragma",
-            "synchronous=normal");
+        new java.util.ArrayList<>(
+            List.of(
+                binary.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(frontend),
+                "--http-port",
+                Integer.toString(LoopbackPorts.free()),
+                "--metrics-port",
+                Integer.toString(metrics),
+                "--headless",
+                "--db-filename",
+                workDir.resolve(name + ".db").toAbsolutePath().toString(),
+                "--namespace",
+                endpoint.namespace(),
+                "--log-level",
+                "warn",
+                "--dynamic-config-value",
+                "frontend.enableServerVersionCheck=false",
+                // completion callbacks (the bridge's callback mode) may reach bridges on loopback
+                // only
+                "--dynamic-config-value",
+                "component.callbacks.allowedAddresses=[{\"Pattern\":\"127.0.0.1:*\",\"AllowInsecure\":true}]",
+                // a callback that failed (no bridge up, an endpoint answering 500) is retried
+                // within
+                // 10 s of its recovery, not up to an hour later (the server's default backoff cap)
+                "--dynamic-config-value",
+                "component.callbacks.retryPolicy.maxInterval=\"10s\"",
+                "--sqlite-pragma",
+                "journal_mode=wal",
+                "--sqlite-pragma",
+                "synchronous=normal"));
+    for (String setting : extraConfig()) {
+      command.add("--dynamic-config-value");
+      command.add(setting);
+    }
     SupervisedProcess process =
         SupervisedProcess.start(
             name + " Temporal server on " + endpoint.address(),
@@ -82,7 +110,34 @@ public final class TemporalDevServer extends SupervisedServer {
             workDir.resolve(name + "-temporal.log"),
             started -> answers(endpoint),
             START_TIMEOUT);
-    return new TemporalDevServer(endpoint, process);
+    return new TemporalDevServer(endpoint, "127.0.0.1:" + metrics, process);
+  }
+
+  /** {@value #EXTRA_CONFIG_SETTING} if set (empty: none), else {@link #DEFAULT_EXTRA_CONFIG}. */
+  static List<String> extraConfig() {
+    return extraConfig(System.getenv(EXTRA_CONFIG_SETTING));
+  }
+
+  static List<String> extraConfig(String configured) {
+    if (configured == null) {
+      return DEFAULT_EXTRA_CONFIG;
+    }
+    List<String> settings = new java.util.ArrayList<>();
+    for (String setting : configured.split(";")) {
+      String trimmed = setting.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!trimmed.matches("[A-Za-z0-9_.]+=.+")) {
+        throw new IllegalArgumentException(
+            EXTRA_CONFIG_SETTING
+                + ": '"
+                + trimmed
+                + "' is not key=value (e.g. history.transferProcessorMaxPollRPS=20)");
+      }
+      settings.add(trimmed);
+    }
+    return settings;
   }
 
   /** Ready means: the frontend accepts connections and describes the namespace. */

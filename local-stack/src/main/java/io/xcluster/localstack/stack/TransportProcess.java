@@ -1,11 +1,13 @@
 package io.xcluster.localstack.stack;
 
 import io.xcluster.localstack.process.JvmProbe;
+import io.xcluster.localstack.stack.postgres.TemporalProfileFile;
 import io.xcluster.runtime.launch.ProcessLaunch;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.testkit.process.SupervisedProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,33 +33,34 @@ public final class TransportProcess implements AutoCloseable {
    */
   public static TransportProcess start(
       TransportLauncher launcher, TransportLaunch launch, Path workDir) {
-    return start(launcher.name(), launcher.asProcess(launch), workDir);
+    return start(launcher, launch, List.of(), workDir);
   }
 
   /**
-   * Starts {@code command} (a launcher's, perhaps with arguments added) for the transport {@code
-   * name}.
+   * The same with {@code moreArgs} after the launcher's (a setting a drill or a benchmark needs).
    */
-  public static TransportProcess start(String name, ProcessLaunch command, Path workDir) {
+  public static TransportProcess start(
+      TransportLauncher launcher, TransportLaunch launch, List<String> moreArgs, Path workDir) {
+    ProcessLaunch command =
+        launcher.asProcess(launch).withArguments(moreArgs.toArray(String[]::new));
     List<String> commandLine = new ArrayList<>();
     commandLine.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     commandLine.addAll(List.of("-cp", System.getProperty("java.class.path"), command.mainClass()));
     commandLine.addAll(command.args());
-    // an empty profile file: a developer's ~/.config/temporalio/temporal.toml must not add TLS or
-    // keys here
-    Path noProfiles = workDir.resolve("no-temporal-profiles.toml");
+    // The process finds its clusters' TLS files through a profile per cluster, as a deployed one
+    // does; written here, so a developer's ~/.config/temporalio/temporal.toml adds nothing.
+    Path profiles = workDir.resolve("transport-" + launcher.name() + "-temporal-profiles.toml");
     try {
-      java.nio.file.Files.writeString(
-          noProfiles, "# the transport processes of the stack take their clusters from flags\n");
+      TemporalProfileFile.write(profiles, launch.source(), launch.target());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException("cannot write " + profiles, e);
     }
     SupervisedProcess process =
         SupervisedProcess.start(
-            name + " transport process",
+            launcher.name() + " transport process",
             commandLine,
-            Map.of("XCLUSTER_LOG_LEVEL", "INFO", "TEMPORAL_CONFIG_FILE", noProfiles.toString()),
-            workDir.resolve("transport-" + name + ".log"),
+            Map.of("XCLUSTER_LOG_LEVEL", "INFO", "TEMPORAL_CONFIG_FILE", profiles.toString()),
+            workDir.resolve("transport-" + launcher.name() + ".log"),
             started -> started.logSinceStart().contains(command.readyLine()),
             Duration.ofSeconds(60));
     return new TransportProcess(process);

@@ -37,7 +37,7 @@ class CancelRightAfterPlacingIT {
                 "bridge",
                 Duration.ofHours(48),
                 new SimulationSettings(Duration.ofSeconds(2), 0.0, 1L))
-            .onRealServers(workDir);
+            .withClusters(RealStackTier.clusterKind(), workDir);
     try (LocalStack stack =
         LocalStack.start(
             options, step -> System.err.println("cancel-right-after-placing: " + step))) {

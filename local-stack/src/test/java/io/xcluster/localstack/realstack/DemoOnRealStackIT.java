@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xcluster.localstack.cli.LocalStackMain;
+import io.xcluster.localstack.stack.ClusterKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ class DemoOnRealStackIT {
           LocalStackMain.execute(
               "demo",
               "--stack",
-              "real",
+              RealStackTier.clusterKind() == ClusterKind.POSTGRES ? "postgres" : "real",
               "--transport",
               transport,
               "--work-dir",

@@ -19,6 +19,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.xcluster.localstack.reliability.FaultRecord;
+import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.localstack.stack.TransportProcess;
@@ -32,6 +33,7 @@ import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
+import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One fault-injection run on the real stack: real us-east and eu-west servers, the transport in a
@@ -94,6 +97,12 @@ final class FaultDrill implements AutoCloseable {
      * the outage cuts steps off: fewer orders, as each step holds a worker slot while it runs.
      */
     static final Shape LONG_STEPS = new Shape(40, 30, 40, Duration.ofSeconds(30));
+
+    /**
+     * Many calls open at once: a thousand orders, the fault once 800 fulfillments have started
+     * (steps long enough that most of them are still running).
+     */
+    static final Shape MANY_OPEN = new Shape(1000, 600, 800, Duration.ofSeconds(20));
 
     /** Each order started a second time through Temporal. */
     static final Shape FEW_ORDERS = new Shape(50, 40, 10, STEP);
@@ -147,6 +156,19 @@ final class FaultDrill implements AutoCloseable {
 
   /** As above, in the given shape. */
   static FaultDrill start(String fault, String transport, Shape shape, String... transportArgs) {
+    return start(fault, transport, shape, UnaryOperator.identity(), transportArgs);
+  }
+
+  /**
+   * As above, the transport launched as {@code adjust} makes of the stack's launch (e.g. the target
+   * cluster told to call back through a proxy).
+   */
+  static FaultDrill start(
+      String fault,
+      String transport,
+      Shape shape,
+      UnaryOperator<TransportLaunch> adjust,
+      String... transportArgs) {
     RealStackTier.assumeToolsInstalled();
     Path workDir = RealStackTier.workDir(fault + "-" + transport);
     StackOptions options =
@@ -156,7 +178,7 @@ final class FaultDrill implements AutoCloseable {
                 transport,
                 Duration.ofHours(48),
                 new SimulationSettings(shape.step(), 0.0, 1L))
-            .onRealServers(workDir);
+            .withClusters(RealStackTier.clusterKind(), workDir);
     LocalStack stack =
         LocalStack.startWithoutTransport(
             options, step -> System.err.println(fault + "/" + transport + ": " + step));
@@ -164,8 +186,9 @@ final class FaultDrill implements AutoCloseable {
       TransportLauncher launcher = TransportLaunchers.named(transport);
       TransportProcess process =
           TransportProcess.start(
-              transport,
-              launcher.asProcess(stack.transportLaunch(launcher)).withArguments(transportArgs),
+              launcher,
+              adjust.apply(stack.transportLaunch(launcher)),
+              List.of(transportArgs),
               workDir);
       return new FaultDrill(fault, transport, workDir, stack, process, shape);
     } catch (RuntimeException e) {
@@ -495,7 +518,8 @@ final class FaultDrill implements AutoCloseable {
             fulfillmentsInFlightAtFault,
             seconds,
             ordersChargedTwice(),
-            secondsFromRecoveryToLastOrder());
+            secondsFromRecoveryToLastOrder(),
+            stack.options().clusters() == ClusterKind.POSTGRES ? "postgres" : "start-dev");
     record.writeTo(FaultRecord.DEFAULT_DIRECTORY);
     System.err.println(fault + "/" + transport + ": " + record + " (logs in " + workDir + ")");
     return record;
@@ -564,6 +588,10 @@ final class FaultDrill implements AutoCloseable {
 
   TransportProcess transportProcess() {
     return transportProcess;
+  }
+
+  TransportLauncher launcher() {
+    return TransportLaunchers.named(transport);
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) {

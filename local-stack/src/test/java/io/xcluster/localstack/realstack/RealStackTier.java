@@ -2,6 +2,7 @@ package io.xcluster.localstack.realstack;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.TemporalDevServer;
 import io.xcluster.runtime.lifecycle.StopSequence;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  * What the real-stack tests share: the tool check, a working directory per test, real clusters for
  * the contract kit.
  */
-final class RealStackTier {
+public final class RealStackTier {
 
   private RealStackTier() {}
 
@@ -24,7 +25,7 @@ final class RealStackTier {
    * Skips the test when the real binaries are missing — fails it instead under {@code
    * XCLUSTER_REQUIRE_REAL_STACK=true}, as CI sets.
    */
-  static void assumeToolsInstalled() {
+  public static void assumeToolsInstalled() {
     if (ProductionLikeTier.selected()) {
       ProductionLikeTier.assumeToolsInstalled();
       return;
@@ -32,6 +33,11 @@ final class RealStackTier {
     assumeTrue(
         ToolBinary.TEMPORAL_CLI.availableForTests() && ToolBinary.NATS_SERVER.availableForTests(),
         "the real-stack tier needs temporal and nats-server: run scripts/install-tools.sh temporal nats");
+  }
+
+  /** The clusters the tier's stacks run on: start-dev, or production-like when selected. */
+  public static ClusterKind clusterKind() {
+    return ProductionLikeTier.selected() ? ClusterKind.POSTGRES : ClusterKind.REAL;
   }
 
   /**

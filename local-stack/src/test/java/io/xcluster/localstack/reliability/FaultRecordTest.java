@@ -35,7 +35,8 @@ class FaultRecordTest {
         40,
         95,
         chargedTwice,
-        recoverySeconds);
+        recoverySeconds,
+        null);
   }
 
   @Test
@@ -64,6 +65,45 @@ class FaultRecordTest {
   }
 
   @Test
+  void rowsOfTheTwoStacksAreKeptApartAndNamed() {
+    FaultRecord onStartDev = outage(0, 45L);
+    FaultRecord onPostgres = withStack(outage(0, 50L), "postgres");
+    onStartDev.writeTo(dir);
+    onPostgres.writeTo(dir);
+
+    String report =
+        ReliabilityReportCommand.render(
+            List.of(
+                FaultRecord.readFrom(dir.resolve("eu-west-down-30s-long-steps-bridge.json")),
+                FaultRecord.readFrom(
+                    dir.resolve("eu-west-down-30s-long-steps-bridge-postgres.json"))),
+            null);
+
+    assertTrue(report.contains("| postgres | eu-west-down-30s-long-steps | bridge |"), report);
+    assertTrue(report.contains("| start-dev | eu-west-down-30s-long-steps | bridge |"), report);
+  }
+
+  private static FaultRecord withStack(FaultRecord r, String stack) {
+    return new FaultRecord(
+        r.fault(),
+        r.transport(),
+        r.injection(),
+        r.ordersPlaced(),
+        r.ordersCompleted(),
+        r.fulfillmentsExecuted(),
+        r.fulfillmentRuns(),
+        r.duplicatesInjected(),
+        r.duplicated(),
+        r.lost(),
+        r.ordersInFlightAtFault(),
+        r.fulfillmentsInFlightAtFault(),
+        r.seconds(),
+        r.ordersChargedTwice(),
+        r.secondsFromRecoveryToLastOrder(),
+        stack);
+  }
+
+  @Test
   void theReportShowsChargesAndTheRecoveryTimeOfEachRow() {
     outage(0, 45L).writeTo(dir);
 
@@ -75,6 +115,9 @@ class FaultRecordTest {
     assertTrue(report.contains("| 0 | 0 | 0 | 95 | 45 | pass |"), report);
     assertEquals(
         1,
-        report.lines().filter(line -> line.startsWith("| eu-west-down-30s-long-steps |")).count());
+        report
+            .lines()
+            .filter(line -> line.startsWith("| start-dev | eu-west-down-30s-long-steps |"))
+            .count());
   }
 }

@@ -17,6 +17,8 @@ import java.util.Set;
  *     environment)
  * @param quickRecovery tests: notice a dead process and redeliver within seconds, not the
  *     production timeouts
+ * @param callbacks where the target cluster can push outcomes to the transport, when it allows
+ *     callbacks there; else null (outcomes are fetched, as every transport can)
  */
 public record TransportLaunch(
     ClusterEndpoint source,
@@ -24,7 +26,18 @@ public record TransportLaunch(
     Set<String> allowedWorkflowTypes,
     String natsUrl,
     ServiceTracing tracing,
-    boolean quickRecovery) {
+    boolean quickRecovery,
+    CallbackEndpoint callbacks) {
+
+  public TransportLaunch(
+      ClusterEndpoint source,
+      ClusterEndpoint target,
+      Set<String> allowedWorkflowTypes,
+      String natsUrl,
+      ServiceTracing tracing,
+      boolean quickRecovery) {
+    this(source, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, null);
+  }
 
   public TransportLaunch {
     Objects.requireNonNull(source, "source");
@@ -43,20 +56,34 @@ public record TransportLaunch(
   }
 
   public TransportLaunch allowing(Set<String> workflowTypes) {
-    return new TransportLaunch(source, target, workflowTypes, natsUrl, tracing, quickRecovery);
+    return new TransportLaunch(
+        source, target, workflowTypes, natsUrl, tracing, quickRecovery, callbacks);
   }
 
   public TransportLaunch withNatsUrl(String url) {
-    return new TransportLaunch(source, target, allowedWorkflowTypes, url, tracing, quickRecovery);
+    return new TransportLaunch(
+        source, target, allowedWorkflowTypes, url, tracing, quickRecovery, callbacks);
   }
 
   public TransportLaunch tracedBy(ServiceTracing serviceTracing) {
     return new TransportLaunch(
-        source, target, allowedWorkflowTypes, natsUrl, serviceTracing, quickRecovery);
+        source, target, allowedWorkflowTypes, natsUrl, serviceTracing, quickRecovery, callbacks);
   }
 
   public TransportLaunch withQuickRecovery() {
-    return new TransportLaunch(source, target, allowedWorkflowTypes, natsUrl, tracing, true);
+    return new TransportLaunch(
+        source, target, allowedWorkflowTypes, natsUrl, tracing, true, callbacks);
+  }
+
+  /** The same launch, offering the target cluster {@code endpoint} to push outcomes to. */
+  public TransportLaunch withCallbacks(CallbackEndpoint endpoint) {
+    return new TransportLaunch(
+        source, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, endpoint);
+  }
+
+  /** The same launch without a callback endpoint: the transport fetches every outcome. */
+  public TransportLaunch withoutCallbacks() {
+    return withCallbacks(null);
   }
 
   /** The NATS URL, or one clear error naming the transport that needs it. */

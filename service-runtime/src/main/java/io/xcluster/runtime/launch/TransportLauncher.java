@@ -24,6 +24,14 @@ public interface TransportLauncher {
   }
 
   /**
+   * Whether the target cluster can push outcomes to it ({@link TransportLaunch#callbacks()}): then
+   * a call costs the calling cluster nothing while it waits.
+   */
+  default boolean acceptsCallbacks() {
+    return false;
+  }
+
+  /**
    * False for a transport kept only to test the seam (it holds a thread per call): benchmarks leave
    * it out.
    */

@@ -131,6 +131,11 @@ public final class LocalPostgres implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The postmaster's pid (its backends are its children). */
+  public long pid() {
+    return process.pid();
+  }
+
   public Path logFile() {
     return process.logFile();
   }

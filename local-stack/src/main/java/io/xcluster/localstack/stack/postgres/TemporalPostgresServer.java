@@ -43,13 +43,11 @@ public final class TemporalPostgresServer extends SupervisedServer {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   private final ClusterEndpoint endpoint;
-  private final String metricsAddress;
 
   private TemporalPostgresServer(
       ClusterEndpoint endpoint, String metricsAddress, SupervisedProcess process) {
-    super(process);
+    super(process, metricsAddress);
     this.endpoint = endpoint;
-    this.metricsAddress = metricsAddress;
   }
 
   /**
@@ -125,7 +123,11 @@ public final class TemporalPostgresServer extends SupervisedServer {
   /**
    * Dynamic config: no call home; the namespace registry refreshed every second (default 10 s), so
    * a namespace registered at start-up serves at once; completion callbacks to any loopback address
-   * (the bridge's callback endpoint).
+   * (the bridge's callback endpoint), a failed one retried at least every 10 s (default: backing
+   * off to an hour). The queue readers' rate limits are per shard (20 loads per second by default),
+   * sized for clusters of hundreds of shards: with {@value #HISTORY_SHARDS} they would cap the
+   * cluster at 80 transfer-task loads per second, so they are raised to what 512 shards would allow
+   * in all. Eager activity execution on, as the Java SDK asks for it.
    */
   private static final String DYNAMIC_CONFIG =
       """
@@ -137,6 +139,18 @@ public final class TemporalPostgresServer extends SupervisedServer {
         - value:
             - Pattern: "*"
               AllowInsecure: true
+      component.callbacks.retryPolicy.maxInterval:
+        - value: 10s
+      history.transferProcessorMaxPollRPS:
+        - value: 2560
+      history.timerProcessorMaxPollRPS:
+        - value: 2560
+      history.visibilityProcessorMaxPollRPS:
+        - value: 2560
+      history.outboundProcessorMaxPollRPS:
+        - value: 2560
+      system.enableActivityEagerExecution:
+        - value: true
       """;
 
   /**
@@ -199,10 +213,5 @@ public final class TemporalPostgresServer extends SupervisedServer {
 
   public String address() {
     return endpoint.address();
-  }
-
-  /** Where the server's Prometheus metrics are scraped: {@code http://<this>/metrics}. */
-  public String metricsAddress() {
-    return metricsAddress;
   }
 }

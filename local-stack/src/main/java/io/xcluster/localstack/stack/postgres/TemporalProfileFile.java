@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * {@code [profile.<cluster>]} per endpoint with its address, namespace and TLS files — how every
  * process of the stack is told where its clusters are and which certificate to present.
  */
-final class TemporalProfileFile {
+public final class TemporalProfileFile {
 
   private TemporalProfileFile() {}
 
-  static void write(Path file, ClusterEndpoint... endpoints) throws IOException {
+  public static void write(Path file, ClusterEndpoint... endpoints) throws IOException {
     StringBuilder toml =
         new StringBuilder(
-            "# written by local-stack for this run: the production-like stack's clusters\n");
+            "# written by local-stack for this run: where its clusters are, with their TLS files\n");
     for (ClusterEndpoint endpoint : endpoints) {
       toml.append("\n[profile.")
           .append(endpoint.name())
