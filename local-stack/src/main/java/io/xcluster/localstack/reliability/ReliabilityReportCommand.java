@@ -142,11 +142,14 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
     md.append(
         """
 
-        How to reproduce: `scripts/install-tools.sh temporal nats`, then
-        `./mvnw -B verify -Preal-stack -pl local-stack -am` (the fault tests are `*FaultIT`, the drill
-        `ReplicationIT`, which also needs `scripts/install-tools.sh temporal-server`; logs of every
-        process stay under `local-stack/target/real-stack/<test>-<time>/`), then
-        `java -jar local-stack/target/local-stack.jar reliability-report`.
+        How to reproduce: `scripts/reliability-matrix.sh` runs every row on both stacks and writes this
+        page naming its run (about 70 min; it installs what it needs). One stack by hand:
+        `./mvnw -B verify -Preal-stack -pl local-stack -am -Dit.test='*FaultIT'
+        -Dit.failIfNoSpecifiedTests=false -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false` (add
+        `-Dxcluster.stack=postgres` for the production-like stack; logs of every process stay under
+        `local-stack/target/real-stack/<test>-<time>/`), then
+        `java -jar local-stack/target/local-stack.jar reliability-report`. `.ci/run` runs one row per
+        fault class and transport per stack.
         """);
     return md.toString();
   }
