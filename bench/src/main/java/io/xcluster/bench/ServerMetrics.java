@@ -90,6 +90,16 @@ final class ServerMetrics {
         .sum();
   }
 
+  /** Adds {@code sign} × each frontend operation's request count to {@code byOperation}. */
+  private void frontendRequestsInto(Map<String, Double> byOperation, int sign) {
+    for (Sample s : samples) {
+      if (s.name().equals("service_requests")
+          && "frontend".equals(s.labels().get("service_name"))) {
+        byOperation.merge(s.labels().getOrDefault("operation", "?"), sign * s.value(), Double::sum);
+      }
+    }
+  }
+
   /** What the server did between {@code before} and this scrape. */
   Delta since(ServerMetrics before) {
     return new Delta(before, this);
@@ -114,18 +124,8 @@ final class ServerMetrics {
     /** Frontend requests per operation in this delta, largest first, at most {@code limit}. */
     Map<String, Double> frontendRequests(int limit) {
       Map<String, Double> byOperation = new TreeMap<>();
-      for (Sample s : after.samples) {
-        if (s.name().equals("service_requests")
-            && "frontend".equals(s.labels().get("service_name"))) {
-          byOperation.merge(s.labels().getOrDefault("operation", "?"), s.value(), Double::sum);
-        }
-      }
-      for (Sample s : before.samples) {
-        if (s.name().equals("service_requests")
-            && "frontend".equals(s.labels().get("service_name"))) {
-          byOperation.merge(s.labels().getOrDefault("operation", "?"), -s.value(), Double::sum);
-        }
-      }
+      after.frontendRequestsInto(byOperation, 1);
+      before.frontendRequestsInto(byOperation, -1);
       Map<String, Double> top = new LinkedHashMap<>();
       byOperation.entrySet().stream()
           .filter(e -> e.getValue() > 0)

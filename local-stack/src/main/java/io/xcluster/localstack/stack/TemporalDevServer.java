@@ -7,6 +7,7 @@ import io.xcluster.testkit.process.SupervisedProcess;
 import io.xcluster.testkit.tools.ToolBinary;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +64,7 @@ public final class TemporalDevServer extends SupervisedServer {
     ClusterEndpoint endpoint = ClusterEndpoint.loopback(name, frontend);
     int metrics = LoopbackPorts.free();
     List<String> command =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 binary.toString(),
                 "server",
@@ -122,7 +123,7 @@ public final class TemporalDevServer extends SupervisedServer {
     if (configured == null) {
       return DEFAULT_EXTRA_CONFIG;
     }
-    List<String> settings = new java.util.ArrayList<>();
+    List<String> settings = new ArrayList<>();
     for (String setting : configured.split(";")) {
       String trimmed = setting.strip();
       if (trimmed.isEmpty()) {
