@@ -109,8 +109,12 @@ public final class SupervisedProcess implements AutoCloseable {
     while (!probe() || !process.isAlive()) {
       if (!process.isAlive()) {
         ALIVE.remove(this);
-        throw new IllegalStateException(
-            name + " exited at start-up with code " + process.exitValue() + "; see " + logFile);
+        String message =
+            name + " exited at start-up with code " + process.exitValue() + "; see " + logFile;
+        if (logSinceStart().contains("address already in use")) {
+          throw new PortTakenAtStartException(message + " (a port it was given was taken)");
+        }
+        throw new IllegalStateException(message);
       }
       if (System.nanoTime() > deadline) {
         kill();

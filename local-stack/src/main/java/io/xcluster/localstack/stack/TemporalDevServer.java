@@ -3,6 +3,7 @@ package io.xcluster.localstack.stack;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.process.PortTakenAtStartException;
 import io.xcluster.testkit.process.SupervisedProcess;
 import io.xcluster.testkit.tools.ToolBinary;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Temporal server — the CLI's {@code temporal server start-dev} (server v1.29.1 inside) — as
@@ -19,7 +22,9 @@ import java.util.Map;
  */
 public final class TemporalDevServer extends SupervisedServer {
 
+  private static final Logger log = LoggerFactory.getLogger(TemporalDevServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final int PORT_ATTEMPTS = 3;
 
   private final ClusterEndpoint endpoint;
 
@@ -49,6 +54,22 @@ public final class TemporalDevServer extends SupervisedServer {
    * a free frontend port.
    */
   public static TemporalDevServer start(String name, int port, Path workDir) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(name, port, workDir);
+      } catch (PortTakenAtStartException taken) {
+        // the server picks its internal ports itself, from the kernel's ephemeral range, where
+        // an outgoing connection may take one first: fresh ports fix that, a fixed port would not
+        if (port != 0 || attempt == PORT_ATTEMPTS) {
+          throw taken;
+        }
+        log.warn(
+            "{}; starting it again on fresh ports (attempt {})", taken.getMessage(), attempt + 1);
+      }
+    }
+  }
+
+  private static TemporalDevServer startOnce(String name, int port, Path workDir) {
     Path binary = ToolBinary.TEMPORAL_CLI.require();
     int frontend = port == 0 ? LoopbackPorts.free() : port;
     if (port != 0 && LoopbackPorts.accepting(port)) {
