@@ -109,9 +109,15 @@ public final class SupervisedProcess implements AutoCloseable {
     while (!probe() || !process.isAlive()) {
       if (!process.isAlive()) {
         ALIVE.remove(this);
+        String output = logSinceStart();
         String message =
-            name + " exited at start-up with code " + process.exitValue() + "; see " + logFile;
-        if (logSinceStart().contains("address already in use")) {
+            name
+                + " exited at start-up with code "
+                + process.exitValue()
+                + "; see "
+                + logFile
+                + lastWords(output);
+        if (output.contains("address already in use")) {
           throw new PortTakenAtStartException(message + " (a port it was given was taken)");
         }
         throw new IllegalStateException(message);
@@ -183,6 +189,28 @@ public final class SupervisedProcess implements AutoCloseable {
       }
     }
     ALIVE.remove(this);
+  }
+
+  /**
+   * The line that says why a program died, for the exception (CI keeps the message, not the log): a
+   * Go panic's first line, else the last line that mentions an error, else nothing.
+   */
+  static String lastWords(String output) {
+    List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    String why =
+        lines.stream()
+            .filter(l -> l.startsWith("panic:") || l.contains("address already in use"))
+            .findFirst()
+            .orElseGet(
+                () ->
+                    lines.stream()
+                        .filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("error"))
+                        .reduce((first, second) -> second)
+                        .orElse(""));
+    if (why.isEmpty()) {
+      return "";
+    }
+    return ": " + (why.length() > 400 ? why.substring(0, 400) + "…" : why);
   }
 
   /** What the process wrote to its log since it was last started. */

@@ -36,6 +36,18 @@ class LoopbackPortsTest {
   }
 
   @Test
+  void aGoPanicIsQuotedInTheStartUpFailure() {
+    assertEquals(
+        ": panic: listen tcp 127.0.0.1:9: bind: address already in use",
+        SupervisedProcess.lastWords(
+            "starting\npanic: listen tcp 127.0.0.1:9: bind: address already in use\n\ngoroutine 1"));
+    assertEquals(
+        ": level=ERROR msg=late",
+        SupervisedProcess.lastWords("error early\nlevel=ERROR msg=late\n"));
+    assertEquals("", SupervisedProcess.lastWords("all fine\n"));
+  }
+
+  @Test
   void aProgramThatFindsItsPortTakenSaysSoAndCanBeStartedOnFreshPorts(@TempDir Path dir) {
     IllegalStateException failure =
         assertThrows(
@@ -66,6 +78,7 @@ class LoopbackPortsTest {
                     Duration.ofSeconds(10)));
     assertFalse(other instanceof PortTakenAtStartException);
     assertTrue(other.getMessage().contains("code 3"), other.getMessage());
+    assertTrue(failure.getMessage().contains("bind: address already in use"), failure.getMessage());
     assertEquals(IllegalStateException.class, other.getClass());
   }
 }
