@@ -3,10 +3,14 @@
 # the Go module proxy) — never a download from a website. Each is skipped when already present:
 # on PATH, or in the cache ($XCLUSTER_TOOLS, default ~/.cache/xcluster-tools), keyed by version.
 #
-#   scripts/install-tools.sh [nats] [jaeger] [temporal] [temporal-server] [postgres]   (no argument: all)
+#   scripts/install-tools.sh [nats] [jaeger] [temporal] [temporal-server] [postgres] [prometheus]
+#   (no argument: all)
 #
 # postgres: Debian's PostgreSQL server (for the production-like stack, --stack postgres) and
 # temporal-sql-tool at the server's version, with that version's PostgreSQL schema files beside it.
+#
+# prometheus: Debian's prometheus package, unpacked into the cache (prometheus and promtool; no
+# system service is installed or started).
 #
 # Prints the path of each tool as NAME=PATH on stdout (progress goes to stderr).
 set -euo pipefail
@@ -158,8 +162,38 @@ install_postgres() {
   install_sql_tool
 }
 
+# Debian's prometheus package, unpacked (not installed: no service, no user, no root needed to run).
+install_prometheus() {
+  if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+    echo "PROMETHEUS=$(command -v prometheus)"
+    echo "PROMTOOL=$(command -v promtool)"
+    return
+  fi
+  local dir="$TOOLS/prometheus-debian"
+  if [ ! -x "$dir/usr/bin/prometheus" ]; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+      say "prometheus is missing and apt-get is not available: put prometheus and promtool (2.42+) on PATH"
+      exit 1
+    fi
+    say "unpacking Prometheus from Debian's packages into $dir"
+    local work
+    work="$(mktemp -d)"
+    (
+      cd "$work"
+      apt-get download prometheus >&2 2>/dev/null || (apt-get update -qq && apt-get download prometheus) >&2
+      rm -rf "$dir.partial"
+      dpkg -x prometheus_*.deb "$dir.partial"
+      rm -rf "$dir"
+      mv "$dir.partial" "$dir"
+    )
+    rm -rf "$work"
+  fi
+  echo "PROMETHEUS=$dir/usr/bin/prometheus"
+  echo "PROMTOOL=$dir/usr/bin/promtool"
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger temporal temporal-server postgres)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger temporal temporal-server postgres prometheus)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     nats) install_nats ;;
@@ -167,6 +201,7 @@ for tool in "${wanted[@]}"; do
     temporal) install_temporal ;;
     temporal-server) install_temporal_server ;;
     postgres) install_postgres ;;
-    *) say "unknown tool '$tool' (known: nats, jaeger, temporal, temporal-server, postgres)"; exit 2 ;;
+    prometheus) install_prometheus ;;
+    *) say "unknown tool '$tool' (known: nats, jaeger, temporal, temporal-server, postgres, prometheus)"; exit 2 ;;
   esac
 done

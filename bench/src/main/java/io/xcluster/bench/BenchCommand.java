@@ -81,6 +81,13 @@ public final class BenchCommand implements Callable<Integer> {
   boolean tracingOverhead;
 
   @Option(
+      names = "--metrics-overhead",
+      description =
+          "Only the cost of metrics: the bridge on two alike stacks, one metered (scraped every"
+              + " second), one not; latency rounds and throughput levels alternate between them.")
+  boolean metricsOverhead;
+
+  @Option(
       names = "--latency-only",
       description = "Only latency and its hop breakdown: no throughput, no in-flight capacity.")
   boolean latencyOnly;
@@ -140,6 +147,21 @@ public final class BenchCommand implements Callable<Integer> {
             orderApi,
             orderApiOnly);
     StackOptions base = stack.toOptions();
+    if (metricsOverhead) {
+      if (chart != null || bothStacks) {
+        throw new IllegalArgumentException(
+            "--metrics-overhead runs on one stack and draws no chart: drop --chart and --both-stacks");
+      }
+      MetricsOverhead.Result result = new MetricsOverhead(base, settings, System.err).run();
+      String markdown =
+          MetricsOverhead.render(result, base.clusters().name().toLowerCase(), commandLine());
+      System.out.print(markdown);
+      if (report != null) {
+        Files.writeString(report, markdown);
+        System.err.println("bench: report written to " + report);
+      }
+      return 0;
+    }
     List<ClusterKind> kinds =
         bothStacks ? List.of(ClusterKind.EMBEDDED, ClusterKind.REAL) : List.of(base.clusters());
     if (kinds.contains(ClusterKind.REAL)) {
@@ -203,6 +225,9 @@ public final class BenchCommand implements Callable<Integer> {
         .append(orderApi);
     if (tracingOverhead) {
       command.append(" --tracing-overhead");
+    }
+    if (metricsOverhead) {
+      command.append(" --metrics-overhead");
     }
     if (latencyOnly) {
       command.append(" --latency-only");

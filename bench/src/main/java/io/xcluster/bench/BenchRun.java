@@ -49,7 +49,7 @@ final class BenchRun {
       int orderApi,
       boolean orderApiOnly) {}
 
-  private static final String DEFAULT_QUEUE = FulfillmentWorkflow.TASK_QUEUE;
+  static final String DEFAULT_QUEUE = FulfillmentWorkflow.TASK_QUEUE;
 
   /** One way of having a fulfillment done; {@code client} null means the main stack's us-east. */
   record Variant(String name, ProbeVia via, CallRoute route, WorkflowClient client) {
@@ -292,7 +292,7 @@ final class BenchRun {
     return result;
   }
 
-  private static double runConcurrently(
+  static double runConcurrently(
       WorkflowClient usEast, Variant variant, int concurrency, int calls, String tag)
       throws Exception {
     Semaphore open = new Semaphore(concurrency);

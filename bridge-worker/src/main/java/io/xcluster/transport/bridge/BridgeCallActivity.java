@@ -11,8 +11,10 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   private final RemoteRuns remote;
   private final InFlightCalls inFlight;
   private final CallbackHandover handover;
+  private final TransportMetrics metrics;
   private final AtomicBoolean callbacksRefused = new AtomicBoolean();
 
   /**
@@ -43,23 +46,39 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       ClusterEndpoint target,
       RemoteRuns remote,
       InFlightCalls inFlight,
-      CallbackHandover handover) {
+      CallbackHandover handover,
+      TransportMetrics metrics) {
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;
     this.handover = handover;
+    this.metrics = metrics;
   }
 
   @Override
   public CallOutcome call(CallRequest request) {
     requireOurTarget(request);
+    if (Activity.getExecutionContext().getInfo().getAttempt() > 1) {
+      metrics.retried();
+    }
+    try {
+      return startOrHandOver(request);
+    } catch (ApplicationFailure businessOrMisrouted) {
+      throw businessOrMisrouted;
+    } catch (RuntimeException unreachable) {
+      metrics.transportError(TransportMetrics.Stage.START);
+      throw unreachable; // the activity retries
+    }
+  }
+
+  private CallOutcome startOrHandOver(CallRequest request) {
     CallSpans.tag(
         Span.current(), request.callId(), request.target().cluster(), BridgeTransport.NAME);
     if (handover != null && request.handoverAllowed() && !callbacksRefused.get()) {
       try {
-        return handover
-            .handOver(request)
-            .orElse(null); // null: handed over, the outcome comes by callback
+        Optional<CallOutcome> known = handover.handOver(request);
+        metrics.started();
+        return known.orElse(null); // null: handed over, the outcome comes by callback
       } catch (CallbackHandover.CallbacksRefused refused) {
         if (callbacksRefused.compareAndSet(false, true)) {
           log.warn(
@@ -72,6 +91,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     // Heartbeat mode, or a caller recorded before it could take a handover: hold the call.
     ActivityExecutionContext context = Activity.getExecutionContext();
     var remoteRun = remote.startOrAttach(request);
+    metrics.started();
     context.doNotCompleteOnReturn();
     inFlight.hold(
         context.getTaskToken(), request, remoteRun, context.getInfo().getHeartbeatTimeout());
@@ -89,6 +109,9 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
         // cancel
       }
       throw e; // not started yet: the retry finds the run the call is about to start
+    } catch (RuntimeException unreachable) {
+      metrics.transportError(TransportMetrics.Stage.CANCEL);
+      throw unreachable;
     }
   }
 

@@ -5,6 +5,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.callback.CallbackEndpoint;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
@@ -47,7 +48,10 @@ public final class BridgeWorker implements AutoCloseable {
     this.ownsConnections = ownsConnections;
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
     RemoteRuns starter = new RemoteRuns(target.client());
-    this.inFlight = new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing);
+    TransportMetrics metrics = TransportMetrics.of(BridgeTransport.NAME, settings.target());
+    this.inFlight =
+        new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing, metrics);
+    metrics.held(inFlight::size);
     // Callback mode: every replica serves the endpoint, so any of them can take any callback.
     this.callbacks =
         settings.callbacks() == null
@@ -55,7 +59,7 @@ public final class BridgeWorker implements AutoCloseable {
             : CallbackEndpoint.start(
                 settings.callbacks(),
                 settings.target().name(),
-                new TemporalOutcomeRelay(source.client(), target.client()),
+                new TemporalOutcomeRelay(source.client(), target.client(), metrics),
                 Clock.systemUTC(),
                 tracing);
     CallbackHandover handover =
@@ -71,7 +75,7 @@ public final class BridgeWorker implements AutoCloseable {
                 .setMaxConcurrentActivityExecutionSize(START_CONCURRENCY)
                 .build())
         .registerActivitiesImplementations(
-            new BridgeCallActivity(settings.target(), starter, inFlight, handover));
+            new BridgeCallActivity(settings.target(), starter, inFlight, handover, metrics));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.xcluster.transport.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -16,6 +17,7 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.OutcomeKind;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.ServiceTracing;
@@ -57,6 +59,9 @@ final class InFlightCalls implements AutoCloseable {
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bridge-heartbeat"));
+  private final TransportMetrics metrics;
+  private final Counter heartbeatFailures;
+
   private final ExecutorService io =
       Executors.newFixedThreadPool(IO_THREADS, DaemonThreads.named("bridge-io"));
 
@@ -68,6 +73,7 @@ final class InFlightCalls implements AutoCloseable {
     volatile long nextHeartbeatNanos;
     volatile boolean cancelRequested;
     final AtomicBoolean heartbeatPending = new AtomicBoolean();
+    final long heldSinceNanos = System.nanoTime();
 
     /**
      * The activity's trace context: the outcome is reported on another thread, in the same trace.
@@ -86,9 +92,15 @@ final class InFlightCalls implements AutoCloseable {
       ActivityCompletionClient completion,
       RemoteRuns remote,
       Duration tick,
-      ServiceTracing tracing) {
+      ServiceTracing tracing,
+      TransportMetrics metrics) {
     this.completion = completion;
     this.remote = remote;
+    this.metrics = metrics;
+    this.heartbeatFailures =
+        metrics.counter(
+            "xcluster.bridge.heartbeat.failures",
+            "heartbeats of held calls the calling cluster did not take");
     this.tracer = tracing.tracer("io.xcluster.transport.bridge");
     scheduler.scheduleWithFixedDelay(
         this::heartbeatDueCalls, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
@@ -139,6 +151,7 @@ final class InFlightCalls implements AutoCloseable {
             "call {}: lost track of the remote run ({}); the call will be retried",
             callId,
             cause.toString());
+        metrics.transportError(TransportMetrics.Stage.FOLLOW);
         completion.completeExceptionally(
             call.token,
             ApplicationFailure.newFailure(
@@ -146,11 +159,13 @@ final class InFlightCalls implements AutoCloseable {
                 REMOTE_UNAVAILABLE));
       } else if (call.cancelRequested && outcome.get().kind() == OutcomeKind.CANCELED) {
         completion.reportCancellation(call.token, null);
+        metrics.completed(OutcomeKind.CANCELED, heldFor(call));
         log.info("call {}: remote run canceled as the caller asked; reported canceled", callId);
       } else {
         // Also after a cancel request: a remote run that completed anyway (it shipped before the
         // cancel arrived) must be reported as it is, or the caller would refund a shipped order.
         completion.complete(call.token, outcome.get());
+        metrics.completed(outcome.get().kind(), heldFor(call));
         log.debug("call {}: {}", callId, outcome.get().describe());
       }
     } catch (ActivityCompletionException gone) {
@@ -159,6 +174,7 @@ final class InFlightCalls implements AutoCloseable {
           callId,
           gone.toString());
     } catch (RuntimeException unreachable) {
+      metrics.transportError(TransportMetrics.Stage.DELIVER);
       // The calling cluster is unreachable: the activity will time out on its heartbeat and be
       // retried, and the retry reads the remote outcome again. Nothing is lost.
       log.warn(
@@ -168,6 +184,11 @@ final class InFlightCalls implements AutoCloseable {
     } finally {
       span.end();
     }
+  }
+
+  /** From the hold (the remote start or attach a moment before) to now. */
+  private static Duration heldFor(Call call) {
+    return Duration.ofNanos(System.nanoTime() - call.heldSinceNanos);
   }
 
   private void heartbeatDueCalls() {
@@ -194,10 +215,12 @@ final class InFlightCalls implements AutoCloseable {
         calls.remove(call);
         log.info("call {}: the activity is no longer open; letting go", call.request.callId());
       } else {
+        heartbeatFailures.increment();
         log.warn(
             "call {}: heartbeat failed, will try again: {}", call.request.callId(), e.toString());
       }
     } catch (RuntimeException unreachable) {
+      heartbeatFailures.increment();
       log.warn(
           "call {}: heartbeat failed, will try again: {}",
           call.request.callId(),

@@ -51,7 +51,8 @@ public final class ClusterConnection implements AutoCloseable {
   public static ClusterConnection open(
       ClusterEndpoint endpoint, Duration connectTimeout, ConnectionInterceptors interceptors) {
     WorkflowServiceStubsOptions options =
-        stubsOptions(endpoint); // bad TLS files: IllegalArgumentException, not "unreachable"
+        stubsOptions(
+            endpoint, interceptors); // bad TLS files: IllegalArgumentException, not "unreachable"
     try {
       return new ClusterConnection(
           endpoint,
@@ -68,9 +69,12 @@ public final class ClusterConnection implements AutoCloseable {
     }
   }
 
-  private static WorkflowServiceStubsOptions stubsOptions(ClusterEndpoint endpoint) {
+  private static WorkflowServiceStubsOptions stubsOptions(
+      ClusterEndpoint endpoint, ConnectionInterceptors interceptors) {
     WorkflowServiceStubsOptions.Builder options =
-        WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.address());
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(endpoint.address())
+            .setMetricsScope(interceptors.metrics());
     ClusterTls tls = endpoint.tls();
     if (tls != null) {
       options.setSslContext(sslContext(endpoint.name(), tls));

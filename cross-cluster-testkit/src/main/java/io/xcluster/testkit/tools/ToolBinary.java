@@ -52,6 +52,21 @@ public record ToolBinary(
   public static final ToolBinary JAEGER =
       new ToolBinary("jaeger", "XCLUSTER_JAEGER", "jaeger-v1.76.0/jaeger", "jaeger", List.of());
 
+  public static final ToolBinary PROMETHEUS =
+      new ToolBinary(
+          "prometheus",
+          "XCLUSTER_PROMETHEUS",
+          "prometheus-debian/usr/bin/prometheus",
+          "prometheus",
+          List.of());
+  public static final ToolBinary PROMTOOL =
+      new ToolBinary(
+          "promtool",
+          "XCLUSTER_PROMTOOL",
+          "prometheus-debian/usr/bin/promtool",
+          "prometheus",
+          List.of());
+
   public ToolBinary {
     fixedPaths = List.copyOf(fixedPaths);
   }

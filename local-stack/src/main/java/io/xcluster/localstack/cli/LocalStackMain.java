@@ -5,7 +5,10 @@ import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.runtime.http.ServiceHealth;
+import io.xcluster.runtime.http.ServiceHttpServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -103,6 +106,23 @@ public final class LocalStackMain implements Runnable {
     }
   }
 
+  /** Where this stack's metrics are: this JVM's, and each Temporal server's when it runs one. */
+  static List<String> metricsUrls(LocalStack running, int jvmMetricsPort) {
+    List<String> urls = new ArrayList<>();
+    urls.add("workers and transport  http://127.0.0.1:" + jvmMetricsPort + "/metrics");
+    if (running.clusters().kind().runsServerProcesses()) {
+      urls.add(
+          "us-east server         http://"
+              + running.clusters().usEastServer().metricsAddress()
+              + "/metrics");
+      urls.add(
+          "eu-west server         http://"
+              + running.clusters().euWestServer().metricsAddress()
+              + "/metrics");
+    }
+    return urls;
+  }
+
   @Command(
       name = "serve",
       mixinStandardHelpOptions = true,
@@ -111,14 +131,26 @@ public final class LocalStackMain implements Runnable {
   static final class Serve implements Callable<Integer> {
     @Mixin StackMixin stack;
 
+    @Option(
+        names = "--metrics-port",
+        description =
+            "Port of this JVM's /metrics on 127.0.0.1 (the workers' and the transport's; 0 = any"
+                + " free port; default: ${DEFAULT-VALUE}).")
+    int metricsPort = 0;
+
     @Override
     public Integer call() throws InterruptedException {
       LocalStack running = startStack(stack.toOptions());
+      ServiceHttpServer metricsServer =
+          ServiceHttpServer.start(
+              "127.0.0.1", metricsPort, new ServiceHealth(), "127.0.0.1", "--metrics-port");
+      running.metrics().serveOn(metricsServer);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    metricsServer.close();
                     running.close();
                     stopped.countDown();
                   },
@@ -142,14 +174,17 @@ public final class LocalStackMain implements Runnable {
           Place an order with the Temporal CLI:
             temporal workflow start %s --task-queue orders --type OrderWorkflow \\
               --workflow-id order-1 --input '{"orderId":"order-1","customerId":"c-1","lines":[{"sku":"SKU-001","quantity":1}],"amountCents":4200,"currency":"USD","destinationCountry":"DE"}'
-            temporal workflow query %s --workflow-id order-1 --type status"""
+            temporal workflow query %s --workflow-id order-1 --type status
+          Metrics (Prometheus text; docs/operations.md):
+            %s"""
               .formatted(
                   usEast,
                   running.orderSettings().route().taskQueue(),
                   euWest,
                   running.orderSettings().route().transport(),
                   cliTarget,
-                  cliTarget));
+                  cliTarget,
+                  String.join("\n    ", metricsUrls(running, metricsServer.port()))));
       stopped.await();
       return 0;
     }

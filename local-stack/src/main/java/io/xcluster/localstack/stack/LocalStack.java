@@ -3,6 +3,7 @@ package io.xcluster.localstack.stack;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ConnectionInterceptors;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
@@ -18,6 +19,7 @@ import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.runtime.lifecycle.StopSequence;
+import io.xcluster.runtime.metrics.ServiceMetrics;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.tools.ToolBinary;
 import io.xcluster.tracing.ServiceTracing;
@@ -62,6 +64,9 @@ public final class LocalStack implements AutoCloseable {
   private volatile OrderWorkflowSettings orderSettings;
   private CallbackEndpoint callbacks;
 
+  private ServiceMetrics metrics;
+  private boolean metered = true;
+
   private LocalStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
     this.options = options;
     this.tracingFor = tracingFor;
@@ -93,6 +98,27 @@ public final class LocalStack implements AutoCloseable {
   public static LocalStack start(
       StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
     return start(options, step, true, tracingFor);
+  }
+
+  /**
+   * As {@link #start(StackOptions, Consumer, Function)}, with no metrics at all when {@code
+   * metered} is false: the Temporal SDK gets no scope and this stack attaches no registry (the
+   * benchmark's baseline for the cost of metrics).
+   */
+  public static LocalStack start(
+      StackOptions options,
+      Consumer<String> step,
+      Function<String, ServiceTracing> tracingFor,
+      boolean metered) {
+    LocalStack stack = new LocalStack(options, tracingFor);
+    stack.metered = metered;
+    try {
+      stack.startAll(step, true);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
   }
 
   /**
@@ -133,12 +159,14 @@ public final class LocalStack implements AutoCloseable {
                 ? " (databases and logs in " + options.workDir().toAbsolutePath() + ")"
                 : ""));
 
-    usEast =
-        ClusterConnection.open(clusters.usEast(), tracing(ORDER_SERVICE).temporalInterceptors());
+    // one registry for the whole JVM: the workers' SDK metrics and an in-process transport's own
+    metrics = metered ? ServiceMetrics.start("local-stack") : null;
+    if (metrics != null) {
+      stopOrder.add(metrics);
+    }
+    usEast = ClusterConnection.open(clusters.usEast(), interceptors(ORDER_SERVICE));
     stopOrder.add(usEast::closeNow);
-    euWest =
-        ClusterConnection.open(
-            clusters.euWest(), tracing(FULFILLMENT_SERVICE).temporalInterceptors());
+    euWest = ClusterConnection.open(clusters.euWest(), interceptors(FULFILLMENT_SERVICE));
     stopOrder.add(euWest::closeNow);
 
     if (options.clusters().runsServerProcesses()) {
@@ -202,6 +230,19 @@ public final class LocalStack implements AutoCloseable {
         tracing(launcher.serviceName()),
         false,
         launcher.acceptsCallbacks() ? callbacks : null);
+  }
+
+  private ConnectionInterceptors interceptors(String service) {
+    ConnectionInterceptors traced = tracing(service).temporalInterceptors();
+    return metrics == null ? traced : traced.withMetrics(metrics.temporalScope());
+  }
+
+  /**
+   * This JVM's metrics: the workers', and an in-process transport's; null for a stack started
+   * unmetered.
+   */
+  public ServiceMetrics metrics() {
+    return metrics;
   }
 
   /**

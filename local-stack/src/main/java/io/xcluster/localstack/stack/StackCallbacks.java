@@ -15,14 +15,15 @@ import java.util.HexFormat;
  * The callback endpoint a stack on server processes offers: a free loopback port chosen once per
  * run and a fresh signing secret in the work dir, readable by its owner only.
  */
-final class StackCallbacks {
+public final class StackCallbacks {
 
   static final String KEY_FILE = "callback-key";
   static final String PATH = "/xcluster/callbacks";
 
   private StackCallbacks() {}
 
-  static CallbackEndpoint endpoint(Path workDir) {
+  /** A fresh key in {@code workDir} and a free loopback port for the bridges of one run. */
+  public static CallbackEndpoint endpoint(Path workDir) {
     Path keyFile = workDir.resolve(KEY_FILE).toAbsolutePath();
     try {
       Files.createDirectories(workDir);

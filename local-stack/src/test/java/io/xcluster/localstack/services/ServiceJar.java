@@ -47,7 +47,17 @@ final class ServiceJar implements AutoCloseable {
 
   static ServiceJar start(
       String module, String instance, Path workDir, Map<String, String> env, String... args) {
-    int port = LoopbackPorts.free();
+    return startOnPort(module, instance, LoopbackPorts.free(), workDir, env, args);
+  }
+
+  /** As {@link #start}, with its health port chosen by the caller (known before it starts). */
+  static ServiceJar startOnPort(
+      String module,
+      String instance,
+      int port,
+      Path workDir,
+      Map<String, String> env,
+      String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(

@@ -283,7 +283,7 @@ class ServicesAsProcessesTest {
     assertEquals(state, seen, "order " + orderId);
   }
 
-  private static Map<String, JsonNode> awaitFinal(ServiceJar orders, List<String> orderIds)
+  static Map<String, JsonNode> awaitFinal(ServiceJar orders, List<String> orderIds)
       throws Exception {
     Map<String, JsonNode> finalStates = new LinkedHashMap<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -310,7 +310,7 @@ class ServicesAsProcessesTest {
     return finalStates;
   }
 
-  private static String place(ServiceJar orders, String key, int n) throws Exception {
+  static String place(ServiceJar orders, String key, int n) throws Exception {
     HttpResponse<String> response = post(orders, "/orders", key, ORDER_BODY.formatted(n, n));
     assertEquals(202, response.statusCode(), response.body());
     JsonNode body = JSON.readTree(response.body());

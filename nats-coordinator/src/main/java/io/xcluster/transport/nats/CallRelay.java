@@ -18,6 +18,7 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
@@ -89,6 +90,9 @@ final class CallRelay implements AutoCloseable {
      */
     final String callerRun;
 
+    /** When the relay started or attached to the remote run (epoch millis). */
+    final long followingSinceMillis = System.currentTimeMillis();
+
     /** Failed attempts to publish the outcome, and since when (System.nanoTime). */
     int publishFailures;
 
@@ -132,6 +136,7 @@ final class CallRelay implements AutoCloseable {
   private final Tracer tracer;
 
   private final CancelMarkers cancelMarkers;
+  private final TransportMetrics metrics;
   private final OutageLog targetOutage;
   private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
   private final OutageLog keepAliveTrouble =
@@ -143,7 +148,10 @@ final class CallRelay implements AutoCloseable {
       RemoteRuns remoteRuns,
       DeadLetters deadLetters,
       ServiceTracing tracing,
-      CancelMarkers cancelMarkers) {
+      CancelMarkers cancelMarkers,
+      TransportMetrics metrics) {
+    this.metrics = metrics;
+    metrics.held(held::size);
     this.cancelMarkers = cancelMarkers;
     this.tracing = tracing;
     this.tracer = tracing.tracer("io.xcluster.transport.nats");
@@ -215,6 +223,9 @@ final class CallRelay implements AutoCloseable {
       return;
     }
     long sequence = message.metaData().streamSequence();
+    if (message.metaData().deliveredCount() > 1) {
+      metrics.retried();
+    }
     Held already = held.get(sequence);
     if (already != null) {
       // redelivered while we still wait for its outcome (keep-alives lost in a broker restart):
@@ -242,12 +253,14 @@ final class CallRelay implements AutoCloseable {
           remoteRun = remoteRuns.attach(request);
         } else {
           remoteRun = remoteRuns.startOrAttach(request);
+          metrics.started();
           if (cancelMarkers.isMarked(request.callId())) {
             remoteRuns.requestCancel(request); // the cancel arrived while we were starting
           }
         }
       } catch (Exception unreachable) {
         // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
+        metrics.transportError(TransportMetrics.Stage.START);
         targetOutage.failed("call " + request.callId(), unreachable.toString());
         span.recordException(unreachable);
         message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
@@ -365,7 +378,7 @@ final class CallRelay implements AutoCloseable {
         return true;
       }
       if (replySubject != null) {
-        publish(replySubject, request.callId().value(), CallOutcome.canceled(), null);
+        publish(replySubject, request.callId().value(), CallOutcome.canceled(), null, null);
       }
       log.info("call {}: canceled before it started; reported CANCELED", request.callId());
       return false;
@@ -376,10 +389,15 @@ final class CallRelay implements AutoCloseable {
    * Publishes an outcome; its {@code Nats-Msg-Id} is per call and calling run, so each run that
    * asked gets one.
    */
-  private void publish(String replySubject, String callId, CallOutcome outcome, String callerRun)
+  private void publish(
+      String replySubject, String callId, CallOutcome outcome, String callerRun, Held call)
       throws Exception {
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, callId);
+    headers.put(WireHeaders.DESTINATION, metrics.destination());
+    if (call != null) {
+      headers.put(WireHeaders.REMOTE_START, Long.toString(call.followingSinceMillis));
+    }
     NatsTraceContext.inject(tracing.openTelemetry(), Context.current(), headers);
     jetStream.publish(
         replySubject,
@@ -399,6 +417,7 @@ final class CallRelay implements AutoCloseable {
       // lost track of the remote run (target cluster unreachable): let JetStream redeliver; the
       // next delivery attaches to the same run
       held.remove(call.sequence, call);
+      metrics.transportError(TransportMetrics.Stage.FOLLOW);
       targetOutage.failed(
           "following call " + call.request().callId(), RemoteOutcomes.unwrap(error).toString());
       call.message().nakWithDelay(RetryDelay.after(targetOutage.failuresSinceOk()));
@@ -417,10 +436,18 @@ final class CallRelay implements AutoCloseable {
     try (Scope ignored = span.makeCurrent()) {
       publishOrReportUndeliverable(call, outcome.get());
       publishTrouble.succeeded();
+      metrics
+          .counter(
+              "xcluster.nats.published",
+              "messages published to JetStream, by kind",
+              "kind",
+              "results")
+          .increment();
       held.remove(call.sequence, call);
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
     } catch (JetStreamApiException refused) {
+      metrics.transportError(TransportMetrics.Stage.DELIVER);
       if (refused.getErrorCode() >= 500) {
         // the broker answered "not now" (a leader election, a full stream draining): within budget
         retryOrDeadLetter(call, result, error, outcome.get(), refused);
@@ -436,6 +463,7 @@ final class CallRelay implements AutoCloseable {
                 + refused.getMessage());
       }
     } catch (Exception failed) {
+      metrics.transportError(TransportMetrics.Stage.DELIVER);
       retryOrDeadLetter(call, result, error, outcome.get(), failed);
     } finally {
       span.end();
@@ -449,7 +477,7 @@ final class CallRelay implements AutoCloseable {
   private void publishOrReportUndeliverable(Held call, CallOutcome outcome) throws Exception {
     String callId = call.request().callId().value();
     try {
-      publish(call.replySubject(), callId, outcome, call.callerRun);
+      publish(call.replySubject(), callId, outcome, call.callerRun, call);
     } catch (IllegalArgumentException unpublishable) {
       log.error(
           "call {}: the outcome cannot be published ({}); reporting {}",
@@ -466,7 +494,8 @@ final class CallRelay implements AutoCloseable {
                   + " but its outcome cannot be carried over NATS: "
                   + unpublishable.getMessage(),
               true),
-          call.callerRun);
+          call.callerRun,
+          call);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.xcluster.transport.nats;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -45,6 +47,11 @@ final class DeadLetters {
     try {
       jetStream.publish(settings.deadLetterSubject(kind), headers, body);
       message.term();
+      Counter.builder("xcluster.nats.dead.letters")
+          .description("messages dead-lettered, by the stream they came from")
+          .tags("transport", NatsTransport.NAME, "kind", kind)
+          .register(Metrics.globalRegistry)
+          .increment();
       log.warn("dead-lettered a message from {}: {}", message.getSubject(), reason);
     } catch (Exception e) {
       log.error(

@@ -13,6 +13,7 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
 
@@ -29,16 +30,19 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   private final NatsSettings settings;
   private final OpenTelemetry openTelemetry;
   private final CancelMarkers cancelMarkers;
+  private final CallingSideMetrics metrics;
 
   NatsCallActivity(
       JetStream jetStream,
       NatsSettings settings,
       OpenTelemetry openTelemetry,
-      CancelMarkers cancelMarkers) {
+      CancelMarkers cancelMarkers,
+      CallingSideMetrics metrics) {
     this.jetStream = jetStream;
     this.settings = settings;
     this.openTelemetry = openTelemetry;
     this.cancelMarkers = cancelMarkers;
+    this.metrics = metrics;
   }
 
   @Override
@@ -53,11 +57,17 @@ final class NatsCallActivity implements CrossClusterCallActivity {
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     // retries of this run are de-duplicated; another run of the caller (the same order started
     // again) is a message of its own, so it gets the outcome too instead of waiting for a backstop
+    TransportMetrics destination = metrics.forCall(request.target());
+    if (Activity.getExecutionContext().getInfo().getAttempt() > 1) {
+      destination.retried();
+    }
     publish(
         settings.callsSubject(request.target().cluster()),
         headers,
         request,
-        callMessageId(request, callerRun));
+        callMessageId(request, callerRun),
+        destination,
+        TransportMetrics.Stage.START);
     return null; // handed over: the outcome arrives as a signal
   }
 
@@ -87,11 +97,19 @@ final class NatsCallActivity implements CrossClusterCallActivity {
         settings.cancelsSubject(request.target().cluster()),
         headers,
         request,
-        "cancel:" + request.callId().value());
+        "cancel:" + request.callId().value(),
+        metrics.forCall(request.target()),
+        TransportMetrics.Stage.CANCEL);
   }
 
   /** Publishes with {@code messageId} as {@code Nats-Msg-Id}; a broker outage fails retryably. */
-  private void publish(String subject, Headers headers, CallRequest request, String messageId) {
+  private void publish(
+      String subject,
+      Headers headers,
+      CallRequest request,
+      String messageId,
+      TransportMetrics metrics,
+      TransportMetrics.Stage stage) {
     try {
       PublishAck ack =
           jetStream.publish(
@@ -103,7 +121,15 @@ final class NatsCallActivity implements CrossClusterCallActivity {
         throw ApplicationFailure.newFailure(
             "JetStream rejected " + messageId + ": " + ack.getError(), BROKER_UNAVAILABLE);
       }
+      metrics
+          .counter(
+              "xcluster.nats.published",
+              "messages published to JetStream, by kind",
+              "kind",
+              stage == TransportMetrics.Stage.CANCEL ? "cancels" : "calls")
+          .increment();
     } catch (ApplicationFailure failure) {
+      metrics.transportError(stage);
       throw failure;
     } catch (IllegalArgumentException unpublishable) {
       // not an outage: this call can never travel (e.g. larger than the server's max payload)
@@ -111,6 +137,7 @@ final class NatsCallActivity implements CrossClusterCallActivity {
           "call " + messageId + " cannot be carried over NATS: " + unpublishable.getMessage(),
           CALL_UNDELIVERABLE);
     } catch (Exception e) {
+      metrics.transportError(stage);
       throw ApplicationFailure.newFailure(
           "cannot publish " + messageId + " to " + subject + ": " + e, BROKER_UNAVAILABLE);
     }

@@ -12,6 +12,7 @@ import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.tracing.ServiceTracing;
 import java.util.function.Consumer;
@@ -31,11 +32,14 @@ public final class NatsCoordinator implements AutoCloseable {
 
   private final StopSequence stopOrder = new StopSequence(problem -> log.debug(problem));
   private CallRelay relay;
+  private final ConsumerLag consumerLag = new ConsumerLag();
   private volatile java.time.Duration drainGrace = java.time.Duration.ofSeconds(10);
   private final java.util.List<Connection> natsConnections =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private NatsCoordinator() {}
+  private NatsCoordinator() {
+    stopOrder.add(consumerLag);
+  }
 
   /**
    * Which half of the coordinator a process runs; the halves may run in different processes and
@@ -133,12 +137,17 @@ public final class NatsCoordinator implements AutoCloseable {
     String name = source.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-calling-side");
     JetStream jetStream = jetStream(nats);
+    CallingSideMetrics metrics = new CallingSideMetrics(targetCluster);
     WorkerFactory workers = source.newWorkerFactory();
     workers
         .newWorker(NatsTransport.taskQueueFor(targetCluster))
         .registerActivitiesImplementations(
             new NatsCallActivity(
-                jetStream, settings, tracing.openTelemetry(), cancelMarkers(nats, settings)));
+                jetStream,
+                settings,
+                tracing.openTelemetry(),
+                cancelMarkers(nats, settings),
+                metrics));
     workers.start();
     stopOrder.add(
         () -> {
@@ -150,7 +159,8 @@ public final class NatsCoordinator implements AutoCloseable {
           workers.shutdownNow();
         });
     OutcomeSignaller signaller =
-        new OutcomeSignaller(source.client(), new DeadLetters(jetStream, settings), tracing);
+        new OutcomeSignaller(
+            source.client(), new DeadLetters(jetStream, settings), tracing, metrics);
     consume(
         nats,
         settings,
@@ -181,7 +191,8 @@ public final class NatsCoordinator implements AutoCloseable {
             new RemoteRuns(target.client()),
             deadLetters,
             tracing,
-            cancelMarkers(nats, settings));
+            cancelMarkers(nats, settings),
+            TransportMetrics.of(NatsTransport.NAME, target.endpoint()));
     stopOrder.add(relay);
     consume(
         nats,
@@ -271,6 +282,7 @@ public final class NatsCoordinator implements AutoCloseable {
             .build();
     try {
       ConsumerContext consumer = nats.getStreamContext(stream).createOrUpdateConsumer(config);
+      consumerLag.watch(durable, consumer);
       MessageConsumer running =
           consumer.consume(
               // short pull expiry: after a broker restart the consumer notices and resumes within

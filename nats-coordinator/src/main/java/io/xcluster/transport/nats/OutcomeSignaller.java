@@ -10,9 +10,11 @@ import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
 import io.xcluster.tracing.ServiceTracing;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +37,17 @@ final class OutcomeSignaller {
   private final OutageLog callersOutage =
       new OutageLog(log, "signalling outcomes to the calling cluster");
 
-  OutcomeSignaller(WorkflowClient callers, DeadLetters deadLetters, ServiceTracing tracing) {
+  private final CallingSideMetrics metrics;
+
+  OutcomeSignaller(
+      WorkflowClient callers,
+      DeadLetters deadLetters,
+      ServiceTracing tracing,
+      CallingSideMetrics metrics) {
     this.callers = callers;
     this.deadLetters = deadLetters;
     this.tracing = tracing;
+    this.metrics = metrics;
   }
 
   void onMessage(Message message) {
@@ -61,12 +70,14 @@ final class OutcomeSignaller {
             .startSpan();
     CallSpans.tag(span, callId, "", NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
+    TransportMetrics destination = metrics.forOutcome(header(message, WireHeaders.DESTINATION));
     try (Scope ignored = span.makeCurrent()) {
       callers
           .newUntypedWorkflowStub(callId.sourceWorkflowId())
           .signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
       callersOutage.succeeded();
       message.ack();
+      destination.completed(delivered.outcome().kind(), sinceRemoteStart(message));
     } catch (WorkflowNotFoundException closed) {
       log.info(
           "call {}: the calling workflow is gone or closed; outcome {} not needed",
@@ -74,10 +85,28 @@ final class OutcomeSignaller {
           delivered.outcome().kind());
       message.ack();
     } catch (RuntimeException unreachable) {
+      destination.transportError(TransportMetrics.Stage.DELIVER);
       callersOutage.failed("call " + callId, unreachable.toString());
       message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     } finally {
       span.end();
+    }
+  }
+
+  private static String header(Message message, String name) {
+    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
+  }
+
+  /** From the relay's start of (or attach to) the remote run, if the outcome says when. */
+  static Duration sinceRemoteStart(Message message) {
+    String millis = header(message, WireHeaders.REMOTE_START);
+    if (millis == null) {
+      return null;
+    }
+    try {
+      return Duration.ofMillis(System.currentTimeMillis() - Long.parseLong(millis));
+    } catch (NumberFormatException unreadable) {
+      return null;
     }
   }
 }

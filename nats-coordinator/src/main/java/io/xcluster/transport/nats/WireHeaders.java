@@ -18,6 +18,15 @@ final class WireHeaders {
   /** Where the relay publishes the outcome of a call. */
   static final String REPLY_SUBJECT = "Xcluster-Reply-Subject";
 
+  /** On an outcome: the destination ({@code cluster/namespace}) whose run it ends, for metrics. */
+  static final String DESTINATION = "Xcluster-Destination";
+
+  /**
+   * On an outcome: when the relay started (or last attached to) the remote run, epoch millis; for
+   * the outcome latency metric only.
+   */
+  static final String REMOTE_START = "Xcluster-Remote-Start";
+
   /** Why a message was dead-lettered. */
   static final String DEAD_LETTER_REASON = "Xcluster-Dead-Letter-Reason";
 

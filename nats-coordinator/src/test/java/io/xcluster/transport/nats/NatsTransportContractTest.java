@@ -135,7 +135,8 @@ public class NatsTransportContractTest extends TransportContractTest {
               connection.jetStream(),
               settings,
               io.opentelemetry.api.OpenTelemetry.noop(),
-              CancelMarkers.open(connection, settings))
+              CancelMarkers.open(connection, settings),
+              new CallingSideMetrics("eu-west"))
           .cancel(late);
     }
     MessageInfo canceled = awaitOutcome(late.callId());

@@ -190,14 +190,16 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
         route
             .pool()
             .execute(
-                () ->
-                    send(
-                        response,
-                        callback,
-                        System.nanoTime() - queuedAt > route.maxWait().toNanos()
-                            ? busy()
-                            : answer(call)));
+                () -> {
+                  HttpReply reply =
+                      System.nanoTime() - queuedAt > route.maxWait().toNanos()
+                          ? busy()
+                          : answer(call);
+                  RequestMetrics.record(route.prefix(), call.method(), reply.status(), queuedAt);
+                  send(response, callback, reply);
+                });
       } catch (RejectedExecutionException full) {
+        RequestMetrics.record(route.prefix(), call.method(), 503, queuedAt);
         send(response, callback, busy());
       }
     }

@@ -37,8 +37,11 @@ public final class ServiceHttpServer implements AutoCloseable {
   public static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-  /** Health probes run here, apart from any API, so a busy API never fails a liveness probe. */
-  static final RoutePool HEALTH_POOL = new RoutePool("health", 2, 32);
+  /**
+   * Health probes (and metric scrapes) run here, apart from any API, so a busy API never fails a
+   * liveness probe.
+   */
+  public static final RoutePool HEALTH_POOL = new RoutePool("health", 2, 32);
 
   static final RoutePool DEFAULT_POOL = new RoutePool("http", 4, 64);
 
@@ -80,6 +83,21 @@ public final class ServiceHttpServer implements AutoCloseable {
       String hostSetting,
       String portSetting,
       HttpLimits limits) {
+    return start(host, port, health, hostSetting, portSetting, limits, server -> {});
+  }
+
+  /**
+   * As {@link #start(String, int, ServiceHealth, String, String, HttpLimits)}, with {@code
+   * moreRoutes} mounted before the port opens: no request ever finds them missing.
+   */
+  public static ServiceHttpServer start(
+      String host,
+      int port,
+      ServiceHealth health,
+      String hostSetting,
+      String portSetting,
+      HttpLimits limits,
+      java.util.function.Consumer<ServiceHttpServer> moreRoutes) {
     // few threads: they only parse and write; routes block on their own pools
     QueuedThreadPool threads = new QueuedThreadPool(16, 4);
     threads.setName("http-io");
@@ -103,13 +121,26 @@ public final class ServiceHttpServer implements AutoCloseable {
     server.setErrorHandler(new ProblemErrorHandler());
     RouteDispatcher dispatcher = new RouteDispatcher(limits, server.getScheduler());
     server.setHandler(dispatcher);
+    HeadReadDeadline headDeadline =
+        new HeadReadDeadline(connector, server.getScheduler(), limits.headDeadline());
+    ServiceHttpServer started =
+        new ServiceHttpServer(server, connector, dispatcher, headDeadline, limits);
+    started.route(
+        "/healthz",
+        HEALTH_POOL,
+        call -> call.isRead() ? HttpReply.json(200, Map.of("status", "alive")) : getOnly(call));
+    started.route(
+        "/readyz", HEALTH_POOL, call -> call.isRead() ? readiness(health) : getOnly(call));
+    moreRoutes.accept(started);
     try {
       server.start();
     } catch (BindException e) {
+      started.closeRoutes();
       stopQuietly(server);
       throw ConfigException.invalid(
           portSetting, port, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
     } catch (Exception e) {
+      started.closeRoutes();
       stopQuietly(server);
       Throwable cause =
           e instanceof IOException && e.getCause() instanceof BindException bind ? bind : e;
@@ -120,17 +151,7 @@ public final class ServiceHttpServer implements AutoCloseable {
       throw ConfigException.invalid(
           hostSetting, host, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
-    HeadReadDeadline headDeadline =
-        new HeadReadDeadline(connector, server.getScheduler(), limits.headDeadline());
     headDeadline.start();
-    ServiceHttpServer started =
-        new ServiceHttpServer(server, connector, dispatcher, headDeadline, limits);
-    started.route(
-        "/healthz",
-        HEALTH_POOL,
-        call -> call.isRead() ? HttpReply.json(200, Map.of("status", "alive")) : getOnly(call));
-    started.route(
-        "/readyz", HEALTH_POOL, call -> call.isRead() ? readiness(health) : getOnly(call));
     return started;
   }
 
@@ -188,6 +209,10 @@ public final class ServiceHttpServer implements AutoCloseable {
   public void close() {
     headDeadline.stop();
     stopQuietly(server);
+    closeRoutes();
+  }
+
+  private void closeRoutes() {
     List<ExecutorService> pools =
         dispatcher.mounted().stream().map(RouteDispatcher.Mounted::pool).distinct().toList();
     pools.forEach(ExecutorService::shutdownNow);

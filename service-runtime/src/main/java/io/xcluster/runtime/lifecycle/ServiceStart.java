@@ -5,8 +5,10 @@ import io.xcluster.runtime.cli.ServiceOptions;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
+import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.ServiceHttpServer;
 import io.xcluster.runtime.logging.ServiceLogging;
+import io.xcluster.runtime.metrics.ServiceMetrics;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.Map;
@@ -93,29 +95,40 @@ public final class ServiceStart {
           "not a port number (0-65535, 0 = any free port)");
     }
     ServiceProcess process = new ServiceProcess(service, options.shutdownGrace);
-    ServiceHttpServer http =
-        ServiceHttpServer.start(
-            options.httpHost,
-            httpPort,
-            process.health(),
-            "--http-host / XCLUSTER_HTTP_HOST",
-            "--http-port / XCLUSTER_HTTP_PORT");
+    ServiceMetrics metrics = ServiceMetrics.start(service);
+    ServiceHttpServer http;
+    try {
+      http =
+          ServiceHttpServer.start(
+              options.httpHost,
+              httpPort,
+              process.health(),
+              "--http-host / XCLUSTER_HTTP_HOST",
+              "--http-port / XCLUSTER_HTTP_PORT",
+              HttpLimits.DEFAULTS,
+              metrics::serveOn);
+    } catch (RuntimeException cannotListen) {
+      metrics.close();
+      throw cannotListen;
+    }
     process.handleSigterm();
     process.onStop(tracing);
     process.onStop(http);
+    process.onStop(metrics);
     process
         .log()
         .info(
-            "{} starting; health on http://{}:{}/healthz and /readyz; Temporal profiles from {}",
+            "{} starting; health on http://{}:{}/healthz and /readyz, metrics on /metrics;"
+                + " Temporal profiles from {}",
             service,
             options.httpHost,
             http.port(),
             profiles.file() == null ? "built-in defaults (no profile file)" : profiles.file());
-    return new Running(process, http, tracing, options.connectTimeout);
+    return new Running(process, http, tracing, metrics, options.connectTimeout);
   }
 
   /**
-   * A started process, its HTTP server, and its tracing (flushed last on stop).
+   * A started process, its HTTP server, its tracing (flushed last on stop) and its metrics.
    *
    * @param connectTimeout how long one attempt to reach a cluster may take ({@code
    *     --connect-timeout})
@@ -124,6 +137,7 @@ public final class ServiceStart {
       ServiceProcess process,
       ServiceHttpServer http,
       ServiceTracing tracing,
+      ServiceMetrics metrics,
       Duration connectTimeout) {
 
     /**
@@ -141,7 +155,10 @@ public final class ServiceStart {
               cluster.endpoint().name(),
               cluster.endpoint().address(),
               cluster.origin());
-      return process.connect(cluster.endpoint(), connectTimeout, tracing.temporalInterceptors());
+      return process.connect(
+          cluster.endpoint(),
+          connectTimeout,
+          tracing.temporalInterceptors().withMetrics(metrics.temporalScope()));
     }
 
     /**

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -24,6 +26,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * backstop reads the outcome; 503 while a cluster does not answer, which the target retries.
  */
 public final class CallbackEndpoint implements AutoCloseable {
+
+  /** Where Temporal's completion callback says when the run started. */
+  static final String START_TIME_HEADER = "Nexus-Operation-Start-Time";
 
   /** The header that names the call; the token is bound to it. */
   public static final String CALL_ID_HEADER = "Xcluster-Call-Id";
@@ -215,7 +224,9 @@ public final class CallbackEndpoint implements AutoCloseable {
                 "a callback body may have " + MAX_BODY_BYTES + " bytes"));
         return;
       }
-      switch (relayInTheCallsTrace(exchange, callId)) {
+      OutcomeRelay.Relayed relayed = relayInTheCallsTrace(exchange, callId);
+      count(relayed.name());
+      switch (relayed) {
         case DELIVERED -> reply(exchange, 200, "application/json", "{\"delivered\":true}");
         // Retryable on purpose: the target only calls back once the run has closed, so "open" is
         // a read that lagged behind, and a 4xx would make the target give the callback up.
@@ -232,6 +243,32 @@ public final class CallbackEndpoint implements AutoCloseable {
     }
   }
 
+  /**
+   * When the remote run started, from the {@value #START_TIME_HEADER} header Temporal puts on its
+   * completion callbacks (an HTTP date, to the second); null if absent or unreadable.
+   */
+  static Instant remoteStart(HttpExchange exchange) {
+    String value = exchange.getRequestHeaders().getFirst(START_TIME_HEADER);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException unreadable) {
+      return null;
+    }
+  }
+
+  /** {@code xcluster_bridge_callbacks_total{result}}: every callback answered, by its fate. */
+  private static void count(String result) {
+    Counter.builder("xcluster.bridge.callbacks")
+        .description("completion callbacks answered by this bridge, by result")
+        .tags(
+            "transport", BridgeTransport.NAME, "result", result.toLowerCase(java.util.Locale.ROOT))
+        .register(Metrics.globalRegistry)
+        .increment();
+  }
+
   private OutcomeRelay.Relayed relayInTheCallsTrace(HttpExchange exchange, CallId callId) {
     Context caller =
         openTelemetry
@@ -242,7 +279,7 @@ public final class CallbackEndpoint implements AutoCloseable {
         tracer.spanBuilder("xcluster.bridge.deliver-callback").setParent(caller).startSpan();
     CallSpans.tag(span, callId, targetCluster, BridgeTransport.NAME);
     try (Scope ignored = span.makeCurrent()) {
-      OutcomeRelay.Relayed relayed = relay.relay(callId);
+      OutcomeRelay.Relayed relayed = relay.relay(callId, remoteStart(exchange));
       span.setAttribute("xcluster.relayed", relayed.name());
       return relayed;
     } finally {
@@ -253,6 +290,7 @@ public final class CallbackEndpoint implements AutoCloseable {
   private void refuse(HttpExchange exchange, CallId callId, CallbackToken.Verdict verdict)
       throws IOException {
     log.warn("callback for call {} refused: token {}", callId, verdict);
+    count("refused");
     if (verdict == CallbackToken.Verdict.NOT_FOR_THIS_CALL) {
       problem(
           exchange,

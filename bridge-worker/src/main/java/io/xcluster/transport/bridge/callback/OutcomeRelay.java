@@ -1,6 +1,7 @@
 package io.xcluster.transport.bridge.callback;
 
 import io.xcluster.port.call.CallId;
+import java.time.Instant;
 
 /** Passes a finished call's outcome on to its caller: the callback endpoint's only way out. */
 public interface OutcomeRelay {
@@ -15,5 +16,9 @@ public interface OutcomeRelay {
     UNAVAILABLE
   }
 
-  Relayed relay(CallId callId);
+  /**
+   * @param remoteStart when the remote run started, as the callback says (null when it does not):
+   *     for the outcome latency metric only, never for the outcome
+   */
+  Relayed relay(CallId callId, Instant remoteStart);
 }

@@ -9,7 +9,9 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.port.spi.TransportMetrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,14 +33,17 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
 
   private final WorkflowClient source;
   private final WorkflowClient target;
+  private final TransportMetrics metrics;
 
-  public TemporalOutcomeRelay(WorkflowClient source, WorkflowClient target) {
+  public TemporalOutcomeRelay(
+      WorkflowClient source, WorkflowClient target, TransportMetrics metrics) {
     this.source = source;
     this.target = target;
+    this.metrics = metrics;
   }
 
   @Override
-  public Relayed relay(CallId callId) {
+  public Relayed relay(CallId callId, Instant remoteStart) {
     Optional<CallOutcome> outcome;
     try {
       outcome = remoteOutcome(callId);
@@ -46,6 +51,7 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
       return Relayed.RUN_STILL_OPEN;
     }
     if (outcome.isEmpty()) {
+      metrics.transportError(TransportMetrics.Stage.FOLLOW);
       return Relayed.UNAVAILABLE;
     }
     try {
@@ -54,6 +60,9 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
           .signal(
               CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome(callId.value(), outcome.get()));
       log.debug("call {}: {} delivered by callback", callId, outcome.get().describe());
+      metrics.completed(
+          outcome.get().kind(),
+          remoteStart == null ? null : Duration.between(remoteStart, Instant.now()));
       return Relayed.DELIVERED;
     } catch (WorkflowNotFoundException callerClosed) {
       // Accepted: the caller has closed and needs nothing; a refusal would only make the target
@@ -64,6 +73,7 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
           outcome.get().describe());
       return Relayed.DELIVERED;
     } catch (RuntimeException unreachable) {
+      metrics.transportError(TransportMetrics.Stage.DELIVER);
       log.warn("call {}: cannot signal the caller: {}", callId, unreachable.toString());
       return Relayed.UNAVAILABLE;
     }

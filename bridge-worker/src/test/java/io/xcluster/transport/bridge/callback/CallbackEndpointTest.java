@@ -32,6 +32,7 @@ class CallbackEndpointTest {
 
   private final List<CallId> relayed = new CopyOnWriteArrayList<>();
   private final List<String> relayedInTrace = new CopyOnWriteArrayList<>();
+  private final List<Instant> remoteStarts = new CopyOnWriteArrayList<>();
   private volatile OutcomeRelay.Relayed answer = OutcomeRelay.Relayed.DELIVERED;
   private final CallbackToken tokens = new CallbackToken(CallbackTokenTest.KEY);
   private final HttpClient http = HttpClient.newHttpClient();
@@ -50,8 +51,11 @@ class CallbackEndpointTest {
         CallbackEndpoint.start(
             settings,
             "eu-west",
-            callId -> {
+            (callId, remoteStart) -> {
               relayed.add(callId);
+              if (remoteStart != null) {
+                remoteStarts.add(remoteStart);
+              }
               relayedInTrace.add(Span.current().getSpanContext().getTraceId());
               return answer;
             },
@@ -70,6 +74,31 @@ class CallbackEndpointTest {
 
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(List.of(CallId.parse(CALL)), relayed);
+  }
+
+  @Test
+  void theRemoteRunsStartTimeFromTemporalsHeaderReachesTheRelayForTheLatencyMetric()
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint.loopbackUrl())
+            .header(CallbackEndpoint.CALL_ID_HEADER, CALL)
+            .header(CallbackToken.HEADER, tokens.issue(CALL, NOW.plusSeconds(3600)))
+            .header(CallbackEndpoint.START_TIME_HEADER, "Mon, 30 Nov 2026 11:58:20 GMT")
+            .POST(HttpRequest.BodyPublishers.ofString("\"done\""))
+            .build();
+    assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    HttpRequest unreadable =
+        HttpRequest.newBuilder(endpoint.loopbackUrl())
+            .header(CallbackEndpoint.CALL_ID_HEADER, CALL)
+            .header(CallbackToken.HEADER, tokens.issue(CALL, NOW.plusSeconds(3600)))
+            .header(CallbackEndpoint.START_TIME_HEADER, "yesterday")
+            .POST(HttpRequest.BodyPublishers.ofString("\"done\""))
+            .build();
+    assertEquals(200, http.send(unreadable, HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    assertEquals(List.of(Instant.parse("2026-11-30T11:58:20Z")), remoteStarts);
+    assertEquals(2, relayed.size());
   }
 
   @Test

@@ -1,0 +1,140 @@
+package io.xcluster.port.spi;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.xcluster.port.call.OutcomeKind;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * What every transport counts, labelled by {@code transport} and {@code destination} (the target
+ * cluster and namespace, e.g. {@code eu-west/fulfillment}: a handful per deployment, never a call
+ * or order id):
+ *
+ * <ul>
+ *   <li>{@code xcluster_calls_started_total}: remote runs this process started or attached to;
+ *   <li>{@code xcluster_calls_retried_total}: calls that came again (an activity retry, a
+ *       redelivered message) — the transport or the target was in trouble;
+ *   <li>{@code xcluster_calls_completed_total{outcome}}: outcomes delivered to the calling
+ *       workflow, by how the remote run ended;
+ *   <li>{@code xcluster_call_outcome_seconds}: from the remote run's start to its outcome's
+ *       delivery, a histogram;
+ *   <li>{@code xcluster_transport_errors_total{stage}}: failed attempts to reach a cluster or the
+ *       broker ({@code start}, {@code follow}, {@code deliver}, {@code cancel}); each is retried;
+ *   <li>{@code xcluster_calls_held}: calls this process holds open now (a heartbeating activity, an
+ *       unacknowledged message); the bridge's callback mode holds none.
+ * </ul>
+ *
+ * <p>Meters go to Micrometer's global registry unless one is given: a service's main attaches its
+ * Prometheus registry there; in tests and demos they go nowhere.
+ */
+public final class TransportMetrics {
+
+  /** Stages at which a transport meets an unreachable cluster or broker. */
+  public enum Stage {
+    START,
+    FOLLOW,
+    DELIVER,
+    CANCEL
+  }
+
+  private final MeterRegistry registry;
+  private final String transport;
+  private final String destination;
+
+  private TransportMetrics(MeterRegistry registry, String transport, String destination) {
+    this.registry = registry;
+    this.transport = transport;
+    this.destination = destination;
+  }
+
+  /** Metrics of {@code transport} for calls to {@code target}, in the global registry. */
+  public static TransportMetrics of(String transport, ClusterEndpoint target) {
+    return of(Metrics.globalRegistry, transport, target);
+  }
+
+  public static TransportMetrics of(
+      MeterRegistry registry, String transport, ClusterEndpoint target) {
+    return new TransportMetrics(registry, transport, destination(target));
+  }
+
+  /** Metrics of {@code transport} for calls to {@code destination} ({@code cluster/namespace}). */
+  public static TransportMetrics of(String transport, String destination) {
+    return new TransportMetrics(Metrics.globalRegistry, transport, destination);
+  }
+
+  /** {@code cluster/namespace}: the label value of the destination. */
+  public static String destination(ClusterEndpoint target) {
+    return target.name() + "/" + target.namespace();
+  }
+
+  public String destination() {
+    return destination;
+  }
+
+  public void started() {
+    counter("xcluster.calls.started", "remote runs started or attached to").increment();
+  }
+
+  public void retried() {
+    counter("xcluster.calls.retried", "calls that came again after a failed attempt").increment();
+  }
+
+  /**
+   * An outcome reached the calling workflow.
+   *
+   * @param sinceRemoteStart from the remote run's start, or null when this process cannot know
+   */
+  public void completed(OutcomeKind outcome, Duration sinceRemoteStart) {
+    String kind = outcome.name().toLowerCase(Locale.ROOT);
+    Counter.builder("xcluster.calls.completed")
+        .description("outcomes delivered to the calling workflow, by how the remote run ended")
+        .tags("transport", transport, "destination", destination, "outcome", kind)
+        .register(registry)
+        .increment();
+    if (sinceRemoteStart != null && !sinceRemoteStart.isNegative()) {
+      Timer.builder("xcluster.call.outcome")
+          .description("from the remote run's start to the delivery of its outcome")
+          .tags("transport", transport, "destination", destination)
+          .register(registry)
+          .record(sinceRemoteStart);
+    }
+  }
+
+  public void transportError(Stage stage) {
+    Counter.builder("xcluster.transport.errors")
+        .description("failed attempts to reach a cluster or the broker; each is retried")
+        .tags(
+            "transport",
+            transport,
+            "destination",
+            destination,
+            "stage",
+            stage.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  /** Reports {@code held} as the number of calls this process holds open. */
+  public void held(Supplier<Number> held) {
+    Gauge.builder("xcluster.calls.held", held)
+        .description("calls this process holds open now")
+        .tags("transport", transport, "destination", destination)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** A transport's own counter, labelled like the others plus {@code name=value} pairs. */
+  public Counter counter(String name, String description, String... moreTags) {
+    return Counter.builder(name)
+        .description(description)
+        .tags("transport", transport, "destination", destination)
+        .tags(moreTags)
+        .register(registry);
+  }
+}

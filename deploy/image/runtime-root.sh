@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds the file tree every service image starts FROM scratch with: a Java runtime cut down by
+# jlink to the modules the services use, the C libraries it links against (copied from the build
+# machine, found with ldd: the image needs no distribution and no registry), an unprivileged user
+# and a /tmp. Used by the `images` Maven profile (Jib's buildTar), which adds the service's jars.
+#
+#   deploy/image/runtime-root.sh [--if-missing] OUT_DIR
+#
+# JAVA_HOME: a JDK 17+ with jmods (default: the one on PATH). --if-missing keeps an OUT_DIR that
+# is already complete (one build makes the tree once for all four images).
+set -euo pipefail
+
+if_missing=false
+if [ "${1:-}" = "--if-missing" ]; then
+  if_missing=true
+  shift
+fi
+out="${1:?usage: runtime-root.sh [--if-missing] OUT_DIR}"
+if $if_missing && [ -f "$out/.complete" ]; then
+  exit 0
+fi
+java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+if [ ! -d "$java_home/jmods" ]; then
+  echo "runtime-root: $java_home has no jmods directory; set JAVA_HOME to a full JDK (Debian: openjdk-17-jdk, whose jmods are in openjdk-17-jmods)" >&2
+  exit 1
+fi
+# What the services need beyond java.base: logging (logback, JUL bridge), management (JVM metrics),
+# naming/sql/xml (libraries' optional paths), net.http and httpserver (HTTP clients, the bridge's
+# callback endpoint), security (TLS with EC keys, Kerberos-free SASL), unsupported (Netty, gRPC),
+# zipfs and DNS naming. No java.desktop: it would bring X11 and sound libraries into a server.
+modules=java.base,java.logging,java.management,jdk.management,java.naming,java.net.http,\
+java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,\
+jdk.httpserver,jdk.naming.dns,jdk.zipfs
+
+rm -rf "$out"
+mkdir -p "$out/opt" "$out/etc" "$out/tmp" "$out/lib64" "$out/lib/x86_64-linux-gnu"
+"$java_home/bin/jlink" --module-path "$java_home/jmods" --add-modules "$modules" \
+  --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/opt/java"
+
+# every shared library the runtime's binaries and libraries load, and the loader itself
+find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
+  xargs -0 ldd 2>/dev/null |
+  awk '/=> \// { print $3 } /ld-linux/ && !/=>/ { print $1 }' |
+  sort -u |
+  while read -r lib; do
+    case "$lib" in
+      "$out"/*) ;;                                   # the runtime's own libraries
+      /lib64/*) cp -L "$lib" "$out/lib64/" ;;
+      *) cp -L "$lib" "$out/lib/x86_64-linux-gnu/" ;;
+    esac
+  done
+# glibc's name-service and DNS modules load at run time (not listed by ldd): host names resolve
+for lib in /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libnss_files.so.2 \
+  /lib/x86_64-linux-gnu/libresolv.so.2; do
+  [ -e "$lib" ] && cp -L "$lib" "$out/lib/x86_64-linux-gnu/"
+done
+
+cat > "$out/etc/passwd" <<'PASSWD'
+root:x:0:0:root:/root:/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+PASSWD
+cat > "$out/etc/group" <<'GROUP'
+root:x:0:
+nonroot:x:65532:
+GROUP
+echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
+mkdir -p "$out/home/nonroot"
+touch "$out/.complete"
+echo "runtime-root: $(du -sh "$out" | cut -f1) in $out (Java $("$out/opt/java/bin/java" -version 2>&1 | head -1))" >&2
