@@ -2,12 +2,12 @@
 # Builds the file tree every service image starts FROM scratch with: a Java runtime cut down by
 # jlink to the modules the services use, the C libraries it links against (copied from the build
 # machine, found with ldd: the image needs no distribution and no registry), an unprivileged user
-# and a /tmp. Used by the `images` Maven profile (Jib's buildTar), which adds the service's jars.
+# (10001, as deploy/k8s runs the pods) and a /tmp. Used by the `images` Maven profile (Jib's buildTar), which adds the service's jars.
 #
 #   deploy/image/runtime-root.sh [--if-missing] OUT_DIR
 #
-# JAVA_HOME: a JDK 17+ with jmods (default: the one on PATH). --if-missing keeps an OUT_DIR that
-# is already complete (one build makes the tree once for all four images).
+# JAVA_HOME: a JDK 17+ with jmods (default: the one on PATH). --if-missing keeps an OUT_DIR made
+# from this same script and JDK (one build makes the tree once for all four images).
 set -euo pipefail
 
 if_missing=false
@@ -16,10 +16,12 @@ if [ "${1:-}" = "--if-missing" ]; then
   shift
 fi
 out="${1:?usage: runtime-root.sh [--if-missing] OUT_DIR}"
-if $if_missing && [ -f "$out/.complete" ]; then
+java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+# what the tree is made from: this script and the JDK; a tree made from anything else is rebuilt
+stamp="$(cat "$0" "$java_home/release" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+if $if_missing && [ "$(cat "$out/.complete" 2>/dev/null)" = "$stamp" ]; then
   exit 0
 fi
-java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 if [ ! -d "$java_home/jmods" ]; then
   echo "runtime-root: $java_home has no jmods directory; set JAVA_HOME to a full JDK (Debian: openjdk-17-jdk, whose jmods are in openjdk-17-jmods)" >&2
   exit 1
@@ -57,13 +59,12 @@ done
 
 cat > "$out/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin
-nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+xcluster:x:10001:10001:xcluster:/nonexistent:/sbin/nologin
 PASSWD
 cat > "$out/etc/group" <<'GROUP'
 root:x:0:
-nonroot:x:65532:
+xcluster:x:10001:
 GROUP
 echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
-mkdir -p "$out/home/nonroot"
-touch "$out/.complete"
+echo "$stamp" > "$out/.complete"
 echo "runtime-root: $(du -sh "$out" | cut -f1) in $out (Java $("$out/opt/java/bin/java" -version 2>&1 | head -1))" >&2

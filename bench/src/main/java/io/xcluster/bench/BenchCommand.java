@@ -88,6 +88,13 @@ public final class BenchCommand implements Callable<Integer> {
   boolean metricsOverhead;
 
   @Option(
+      names = "--scrape-interval",
+      defaultValue = "PT15S",
+      description =
+          "With --metrics-overhead: how often the metered side is scraped, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration scrapeInterval;
+
+  @Option(
       names = "--latency-only",
       description = "Only latency and its hop breakdown: no throughput, no in-flight capacity.")
   boolean latencyOnly;
@@ -152,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--metrics-overhead runs on one stack and draws no chart: drop --chart and --both-stacks");
       }
-      MetricsOverhead.Result result = new MetricsOverhead(base, settings, System.err).run();
+      MetricsOverhead.Result result =
+          new MetricsOverhead(base, settings, scrapeInterval, System.err).run();
       String markdown =
           MetricsOverhead.render(result, base.clusters().name().toLowerCase(), commandLine());
       System.out.print(markdown);
@@ -227,7 +235,7 @@ public final class BenchCommand implements Callable<Integer> {
       command.append(" --tracing-overhead");
     }
     if (metricsOverhead) {
-      command.append(" --metrics-overhead");
+      command.append(" --metrics-overhead --scrape-interval ").append(scrapeInterval);
     }
     if (latencyOnly) {
       command.append(" --latency-only");

@@ -9,6 +9,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.TransportMetrics;
@@ -37,6 +38,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   private final InFlightCalls inFlight;
   private final CallbackHandover handover;
   private final TransportMetrics metrics;
+  private final OpenRemoteRuns openRuns;
   private final AtomicBoolean callbacksRefused = new AtomicBoolean();
 
   /**
@@ -47,12 +49,14 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       RemoteRuns remote,
       InFlightCalls inFlight,
       CallbackHandover handover,
-      TransportMetrics metrics) {
+      TransportMetrics metrics,
+      OpenRemoteRuns openRuns) {
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;
     this.handover = handover;
     this.metrics = metrics;
+    this.openRuns = openRuns;
   }
 
   @Override
@@ -78,6 +82,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       try {
         Optional<CallOutcome> known = handover.handOver(request);
         metrics.started();
+        openRuns.watch(request.target().workflowType());
         return known.orElse(null); // null: handed over, the outcome comes by callback
       } catch (CallbackHandover.CallbacksRefused refused) {
         if (callbacksRefused.compareAndSet(false, true)) {
@@ -92,6 +97,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     ActivityExecutionContext context = Activity.getExecutionContext();
     var remoteRun = remote.startOrAttach(request);
     metrics.started();
+    openRuns.watch(request.target().workflowType());
     context.doNotCompleteOnReturn();
     inFlight.hold(
         context.getTaskToken(), request, remoteRun, context.getInfo().getHeartbeatTimeout());

@@ -4,6 +4,7 @@ import io.temporal.client.ActivityCompletionClient;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.ServiceTracing;
@@ -33,6 +34,7 @@ public final class BridgeWorker implements AutoCloseable {
   private final ClusterConnection source;
   private final ClusterConnection target;
   private final InFlightCalls inFlight;
+  private final OpenRemoteRuns openRuns;
   private final WorkerFactory workers;
   private final CallbackEndpoint callbacks;
   private final boolean ownsConnections;
@@ -52,6 +54,7 @@ public final class BridgeWorker implements AutoCloseable {
     this.inFlight =
         new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing, metrics);
     metrics.held(inFlight::size);
+    this.openRuns = new OpenRemoteRuns(target.client(), metrics);
     // Callback mode: every replica serves the endpoint, so any of them can take any callback.
     this.callbacks =
         settings.callbacks() == null
@@ -75,7 +78,8 @@ public final class BridgeWorker implements AutoCloseable {
                 .setMaxConcurrentActivityExecutionSize(START_CONCURRENCY)
                 .build())
         .registerActivitiesImplementations(
-            new BridgeCallActivity(settings.target(), starter, inFlight, handover, metrics));
+            new BridgeCallActivity(
+                settings.target(), starter, inFlight, handover, metrics, openRuns));
   }
 
   /**
@@ -141,6 +145,7 @@ public final class BridgeWorker implements AutoCloseable {
     }
     workers.shutdownNow();
     inFlight.close();
+    openRuns.close();
     if (ownsConnections) {
       source.closeNow();
       target.closeNow();
@@ -165,6 +170,7 @@ public final class BridgeWorker implements AutoCloseable {
           .close(); // callbacks in flight are retried by the target, on another replica or later
     }
     inFlight.close();
+    openRuns.close();
     if (ownsConnections) {
       source.close();
       target.close();

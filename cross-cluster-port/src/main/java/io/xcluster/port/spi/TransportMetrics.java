@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  *   <li>{@code xcluster_transport_errors_total{stage}}: failed attempts to reach a cluster or the
  *       broker ({@code start}, {@code follow}, {@code deliver}, {@code cancel}); each is retried;
  *   <li>{@code xcluster_calls_held}: calls this process holds open now (a heartbeating activity, an
- *       unacknowledged message); the bridge's callback mode holds none.
+ *       unacknowledged message); the bridge's callback mode holds none;
+ *   <li>{@code xcluster_remote_runs_open{workflow_type}}: open runs on the target cluster, as its
+ *       visibility counts them ({@link io.xcluster.port.remote.OpenRemoteRuns}).
  * </ul>
  *
  * <p>Meters go to Micrometer's global registry unless one is given: a service's main attaches its
@@ -125,6 +127,16 @@ public final class TransportMetrics {
     Gauge.builder("xcluster.calls.held", held)
         .description("calls this process holds open now")
         .tags("transport", transport, "destination", destination)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** A gauge reading {@code value}, labelled like the others plus {@code name=value} pairs. */
+  public void gauge(String name, String description, Number value, String... moreTags) {
+    Gauge.builder(name, value, Number::doubleValue)
+        .description(description)
+        .tags("transport", transport, "destination", destination)
+        .tags(moreTags)
         .strongReference(true)
         .register(registry);
   }

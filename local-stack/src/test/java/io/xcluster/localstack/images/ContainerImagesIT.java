@@ -63,13 +63,19 @@ class ContainerImagesIT {
 
     JsonNode index = readJson(layout.resolve("index.json"));
     JsonNode descriptor = index.path("manifests").path(0);
-    assertEquals(
-        "temporal-cross-cluster/" + service + ":0.1.0-SNAPSHOT",
-        descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText());
+    String name = descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText();
+    assertEquals("ghcr.io/example/temporal-cross-cluster/" + service + ":0.1.0-SNAPSHOT", name);
+    Path manifestFile = Path.of("..", "deploy", "k8s", service + ".yaml");
+    if (Files.exists(manifestFile)) {
+      assertTrue(
+          Files.readString(manifestFile).contains("image: " + name),
+          manifestFile + " runs the image this build names " + name);
+    }
     JsonNode manifest = readJson(blob(layout, descriptor.path("digest").asText()));
     JsonNode config = readJson(blob(layout, manifest.path("config").path("digest").asText()));
     JsonNode container = config.path("config");
-    assertEquals("65532:65532", container.path("User").asText(), "never root");
+    assertEquals(
+        "10001:10001", container.path("User").asText(), "never root; as deploy/k8s runs it");
     assertTrue(
         container.path("ExposedPorts").has(port + "/tcp"),
         container.path("ExposedPorts").toString());
@@ -93,7 +99,7 @@ class ContainerImagesIT {
     }
     assertTrue(Files.isExecutable(root.resolve("opt/java/bin/java")));
     assertTrue(Files.isRegularFile(root.resolve("lib64/ld-linux-x86-64.so.2")));
-    assertTrue(Files.readString(root.resolve("etc/passwd")).contains(":65532:"));
+    assertTrue(Files.readString(root.resolve("etc/passwd")).contains(":10001:10001:"));
 
     // started as the entrypoint says, with the image's loader and libraries, against clusters
     // that do not answer: it must come up, be alive, serve metrics and wait for them

@@ -222,6 +222,19 @@ class MetricsThroughPrometheusIT {
         0.0,
         prometheus.query("sum(xcluster_calls_held)").orElse(0),
         "nothing is held once every order is done");
+    // the target's visibility, counted by both transports: no fulfillment is open any more (each
+    // transport counts every 30 s)
+    for (String transport : List.of("bridge", "nats")) {
+      assertEquals(
+          0.0,
+          prometheus.awaitValue(
+              "max(xcluster_remote_runs_open{transport=\""
+                  + transport
+                  + "\",workflow_type=\"FulfillmentWorkflow\"})",
+              0,
+              Duration.ofSeconds(45)),
+          transport + " counts the open remote runs on eu-west");
+    }
   }
 
   private static ServiceJar orderService(

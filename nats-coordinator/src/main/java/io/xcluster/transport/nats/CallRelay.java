@@ -15,6 +15,7 @@ import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
@@ -137,6 +138,7 @@ final class CallRelay implements AutoCloseable {
 
   private final CancelMarkers cancelMarkers;
   private final TransportMetrics metrics;
+  private final OpenRemoteRuns openRuns;
   private final OutageLog targetOutage;
   private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
   private final OutageLog keepAliveTrouble =
@@ -149,8 +151,11 @@ final class CallRelay implements AutoCloseable {
       DeadLetters deadLetters,
       ServiceTracing tracing,
       CancelMarkers cancelMarkers,
-      TransportMetrics metrics) {
+      TransportMetrics metrics,
+      OpenRemoteRuns openRuns) {
     this.metrics = metrics;
+    this.openRuns = openRuns;
+    settings.allowedWorkflowTypes().forEach(openRuns::watch);
     metrics.held(held::size);
     this.cancelMarkers = cancelMarkers;
     this.tracing = tracing;
@@ -254,6 +259,7 @@ final class CallRelay implements AutoCloseable {
         } else {
           remoteRun = remoteRuns.startOrAttach(request);
           metrics.started();
+          openRuns.watch(request.target().workflowType());
           if (cancelMarkers.isMarked(request.callId())) {
             remoteRuns.requestCancel(request); // the cancel arrived while we were starting
           }
@@ -521,6 +527,7 @@ final class CallRelay implements AutoCloseable {
   /** Stops at once; held messages are redelivered to the next relay after the ack wait. */
   @Override
   public void close() {
+    openRuns.close();
     scheduler.shutdownNow();
     io.shutdownNow();
     held.clear();

@@ -1,5 +1,7 @@
 package io.xcluster.transport.nats;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
@@ -11,6 +13,7 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.StopSequence;
@@ -184,6 +187,7 @@ public final class NatsCoordinator implements AutoCloseable {
     Connection nats = connect(settings, "xcluster-" + name + "-relay");
     JetStream jetStream = jetStream(nats);
     DeadLetters deadLetters = new DeadLetters(jetStream, settings);
+    TransportMetrics relayMetrics = TransportMetrics.of(NatsTransport.NAME, target.endpoint());
     relay =
         new CallRelay(
             settings,
@@ -192,7 +196,8 @@ public final class NatsCoordinator implements AutoCloseable {
             deadLetters,
             tracing,
             cancelMarkers(nats, settings),
-            TransportMetrics.of(NatsTransport.NAME, target.endpoint()));
+            relayMetrics,
+            new OpenRemoteRuns(target.client(), relayMetrics));
     stopOrder.add(relay);
     consume(
         nats,
@@ -281,6 +286,11 @@ public final class NatsCoordinator implements AutoCloseable {
             .maxAckPending(maxAckPending)
             .build();
     try {
+      Counter redelivered =
+          Counter.builder("xcluster.nats.redelivered")
+              .description("messages delivered again (not acknowledged in time, or refused)")
+              .tags("transport", NatsTransport.NAME, "kind", kind)
+              .register(Metrics.globalRegistry);
       ConsumerContext consumer = nats.getStreamContext(stream).createOrUpdateConsumer(config);
       consumerLag.watch(durable, consumer);
       MessageConsumer running =
@@ -289,6 +299,9 @@ public final class NatsCoordinator implements AutoCloseable {
               // seconds
               ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).build(),
               message -> {
+                if (message.metaData().deliveredCount() > 1) {
+                  redelivered.increment();
+                }
                 try {
                   handler.accept(message);
                 } catch (RuntimeException unexpected) {
