@@ -126,12 +126,15 @@ public final class OrdersHttpApi implements HttpRoute {
             .withHeader("Retry-After", "5");
       }
       log.error("us-east refused {} {}", call.method(), call.path(), failed);
+      // the status code only: the server's own message may name namespaces, hosts or internals
       return HttpReply.problem(
           Problem.of(
               500,
               "internal",
               "Internal error",
-              "us-east refused the request: " + failed.getMessage()));
+              "us-east refused the request ("
+                  + statusCode(failed).map(Status.Code::name).orElse("no gRPC status")
+                  + "); see the order service's log"));
     }
   }
 
@@ -283,17 +286,24 @@ public final class OrdersHttpApi implements HttpRoute {
 
   /** Unavailable, overloaded or too slow: worth retrying. Anything else is not an outage. */
   private static boolean isOutage(RuntimeException failed) {
+    return statusCode(failed)
+        .map(
+            code ->
+                code == Status.Code.UNAVAILABLE
+                    || code == Status.Code.DEADLINE_EXCEEDED
+                    || code == Status.Code.RESOURCE_EXHAUSTED)
+        .orElse(false);
+  }
+
+  /** The gRPC status of {@code failed} or of its first cause that has one. */
+  static java.util.Optional<Status.Code> statusCode(Throwable failed) {
     Throwable cause = failed;
     while (cause != null && !(cause instanceof StatusRuntimeException)) {
       cause = cause.getCause();
     }
-    if (cause == null) {
-      return false;
-    }
-    Status.Code code = ((StatusRuntimeException) cause).getStatus().getCode();
-    return code == Status.Code.UNAVAILABLE
-        || code == Status.Code.DEADLINE_EXCEEDED
-        || code == Status.Code.RESOURCE_EXHAUSTED;
+    return cause == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(((StatusRuntimeException) cause).getStatus().getCode());
   }
 
   static Problem invalidOrder(List<Problem.FieldError> errors) {

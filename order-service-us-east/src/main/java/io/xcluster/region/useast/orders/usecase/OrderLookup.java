@@ -69,10 +69,16 @@ public final class OrderLookup {
                       .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
                       .build());
     } catch (StatusRuntimeException failed) {
-      if (failed.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      Status.Code code = failed.getStatus().getCode();
+      if (code == Status.Code.NOT_FOUND) {
         return Optional.empty();
       }
-      throw unanswered("us-east did not describe order " + orderId, findDeadline, failed);
+      if (code == Status.Code.UNAVAILABLE
+          || code == Status.Code.DEADLINE_EXCEEDED
+          || code == Status.Code.RESOURCE_EXHAUSTED) {
+        throw unanswered("us-east did not describe order " + orderId, findDeadline, failed);
+      }
+      throw failed; // a refusal (permission, a namespace gone): retrying will not help
     }
     if (!OrderWorkflow.TYPE.equals(described.getWorkflowExecutionInfo().getType().getName())) {
       return Optional.empty();

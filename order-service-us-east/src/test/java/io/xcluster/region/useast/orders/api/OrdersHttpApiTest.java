@@ -1,11 +1,22 @@
 package io.xcluster.region.useast.orders.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
@@ -15,6 +26,8 @@ import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.runtime.http.HttpCall;
+import io.xcluster.runtime.http.HttpReply;
 import io.xcluster.runtime.http.Problem;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;
@@ -194,6 +207,61 @@ class OrdersHttpApiTest {
         wrongType.toString());
     assertEquals(
         "curency", unknown.path("errors").get(0).path("field").asText(), unknown.toString());
+  }
+
+  @Test
+  void aRefusalFromUsEastIsA500WithItsStatusCodeButNeverItsMessage() throws Exception {
+    // every call to us-east refused, as a frontend refusing this service's identity would
+    ClientInterceptor refuseAll =
+        new ClientInterceptor() {
+          @Override
+          public <Q, A> ClientCall<Q, A> interceptCall(
+              MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+            return new ClientCall<>() {
+              @Override
+              public void start(Listener<A> listener, Metadata headers) {
+                listener.onClose(
+                    Status.PERMISSION_DENIED.withDescription(
+                        "namespace internal-payments-ns is not allowed for 10.20.30.40"),
+                    new Metadata());
+              }
+
+              @Override
+              public void request(int numMessages) {}
+
+              @Override
+              public void cancel(String message, Throwable cause) {}
+
+              @Override
+              public void halfClose() {}
+
+              @Override
+              public void sendMessage(Q message) {}
+            };
+          }
+        };
+    WorkflowServiceStubs refused =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + usEast.port())
+                .setGrpcClientInterceptors(List.of(refuseAll))
+                .build());
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(refused);
+      OrdersHttpApi api =
+          OrdersHttpApi.over(
+              client, new OrderPlacement(client, ServiceTracing.disabled()), () -> false);
+
+      HttpReply reply =
+          api.handle(new HttpCall("GET", "/orders/ord-any", java.util.Map.of(), new byte[0]));
+
+      assertEquals(500, reply.status());
+      String body = new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(body.contains("PERMISSION_DENIED"), body);
+      assertFalse(body.contains("internal-payments-ns") || body.contains("10.20.30.40"), body);
+    } finally {
+      refused.shutdownNow();
+    }
   }
 
   @Test
