@@ -16,15 +16,20 @@ if [ "${1:-}" = "--if-missing" ]; then
   shift
 fi
 out="${1:?usage: runtime-root.sh [--if-missing] OUT_DIR}"
-java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-# what the tree is made from: this script and the JDK; a tree made from anything else is rebuilt
-stamp="$(cat "$0" "$java_home/release" 2>/dev/null | sha256sum | cut -d' ' -f1)"
-if $if_missing && [ "$(cat "$out/.complete" 2>/dev/null)" = "$stamp" ]; then
-  exit 0
-fi
-if [ ! -d "$java_home/jmods" ]; then
-  echo "runtime-root: $java_home has no jmods directory; set JAVA_HOME to a full JDK (Debian: openjdk-17-jdk, whose jmods are in openjdk-17-jmods)" >&2
+if [ "$(uname -m)" != x86_64 ]; then
+  echo "runtime-root: builds x86-64 images only (the library paths and the image's architecture say so); this machine is $(uname -m)" >&2
   exit 1
+fi
+java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+if [ ! -d "$java_home/jmods" ] || [ ! -f "$java_home/release" ]; then
+  echo "runtime-root: $java_home is not a full JDK with jmods; set JAVA_HOME to one (Debian: openjdk-17-jdk plus openjdk-17-jmods)" >&2
+  exit 1
+fi
+# what the tree is made from: this script and the JDK; a tree made from anything else is rebuilt
+# (the stamp sits beside the tree, so it never lands in an image)
+stamp="$(cat "$0" "$java_home/release" | sha256sum | cut -d' ' -f1)"
+if $if_missing && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
+  exit 0
 fi
 # What the services need beyond java.base: logging (logback, JUL bridge), management (JVM metrics),
 # naming/sql/xml (libraries' optional paths), net.http and httpserver (HTTP clients, the bridge's
@@ -34,12 +39,19 @@ modules=java.base,java.logging,java.management,jdk.management,java.naming,java.n
 java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,\
 jdk.httpserver,jdk.naming.dns,jdk.zipfs
 
-rm -rf "$out"
+rm -rf "$out" "$out.stamp"
 mkdir -p "$out/opt" "$out/etc" "$out/tmp" "$out/lib64" "$out/lib/x86_64-linux-gnu"
 "$java_home/bin/jlink" --module-path "$java_home/jmods" --add-modules "$modules" \
   --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/opt/java"
 
-# every shared library the runtime's binaries and libraries load, and the loader itself
+# every shared library the runtime's binaries and libraries load, and the loader itself; one the
+# build machine lacks stops the build (libjvm.so is the runtime's own, found at run time)
+missing="$(find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
+  xargs -0 ldd 2>/dev/null | awk '/not found/ && !/libjvm\.so/ { print $1 }' | sort -u)"
+if [ -n "$missing" ]; then
+  echo "runtime-root: the runtime needs libraries this machine lacks: $missing" >&2
+  exit 1
+fi
 find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
   xargs -0 ldd 2>/dev/null |
   awk '/=> \// { print $3 } /ld-linux/ && !/=>/ { print $1 }' |
@@ -66,5 +78,5 @@ root:x:0:
 xcluster:x:10001:
 GROUP
 echo 'hosts: files dns' > "$out/etc/nsswitch.conf"
-echo "$stamp" > "$out/.complete"
+echo "$stamp" > "$out.stamp"
 echo "runtime-root: $(du -sh "$out" | cut -f1) in $out (Java $("$out/opt/java/bin/java" -version 2>&1 | head -1))" >&2

@@ -83,8 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-overhead",
       description =
-          "Only the cost of metrics: the bridge on two alike stacks, one metered (scraped every"
-              + " second), one not; latency rounds and throughput levels alternate between them.")
+          "Only the cost of metrics: the selected transport on two alike stacks, one metered"
+              + " (scraped every --scrape-interval), one not; latency rounds and throughput levels"
+              + " alternate between them.")
   boolean metricsOverhead;
 
   @Option(

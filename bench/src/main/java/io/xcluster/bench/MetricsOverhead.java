@@ -12,6 +12,7 @@ import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.runtime.metrics.ServiceMetrics;
 import io.xcluster.tracing.ServiceTracing;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,7 +103,7 @@ final class MetricsOverhead {
       scraper.scheduleAtFixedRate(
           () -> {
             long started = System.nanoTime();
-            scrapeBytes.set(registry.scrape().length());
+            scrapeBytes.set(registry.scrape().getBytes(StandardCharsets.UTF_8).length);
             scrapeNanos.addAndGet(System.nanoTime() - started);
             scrapes.incrementAndGet();
           },

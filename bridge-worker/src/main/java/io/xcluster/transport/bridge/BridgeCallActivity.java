@@ -67,11 +67,15 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     }
     try {
       return startOrHandOver(request);
-    } catch (ApplicationFailure businessOrMisrouted) {
-      throw businessOrMisrouted;
-    } catch (RuntimeException unreachable) {
-      metrics.transportError(TransportMetrics.Stage.START);
-      throw unreachable; // the activity retries
+    } catch (RuntimeException failed) {
+      // only a cluster that did not answer: a bug must not pass for (and hide behind) an outage
+      if (TransportMetrics.isOutage(failed)) {
+        metrics.transportError(TransportMetrics.Stage.START);
+      } else if (failed instanceof ApplicationFailure lost
+          && CallbackHandover.REMOTE_UNAVAILABLE.equals(lost.getType())) {
+        metrics.transportError(TransportMetrics.Stage.FOLLOW);
+      }
+      throw failed; // the activity retries (or fails, for a misrouted call)
     }
   }
 
@@ -83,6 +87,9 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
         Optional<CallOutcome> known = handover.handOver(request);
         metrics.started();
         openRuns.watch(request.target().workflowType());
+        // the run had already ended (its callback lost, or a backstop asking again): the outcome
+        // goes back as this activity's result, so it is delivered here
+        known.ifPresent(outcome -> metrics.completed(outcome.kind(), null));
         return known.orElse(null); // null: handed over, the outcome comes by callback
       } catch (CallbackHandover.CallbacksRefused refused) {
         if (callbacksRefused.compareAndSet(false, true)) {

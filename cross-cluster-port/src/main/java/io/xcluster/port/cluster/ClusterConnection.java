@@ -74,7 +74,9 @@ public final class ClusterConnection implements AutoCloseable {
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(endpoint.address())
-            .setMetricsScope(interceptors.metrics());
+            // a process connected to two clusters tells their requests apart by this label
+            .setMetricsScope(
+                interceptors.metrics().tagged(java.util.Map.of("cluster", endpoint.name())));
     ClusterTls tls = endpoint.tls();
     if (tls != null) {
       options.setSslContext(sslContext(endpoint.name(), tls));

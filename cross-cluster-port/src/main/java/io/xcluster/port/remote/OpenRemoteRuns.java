@@ -1,13 +1,16 @@
 package io.xcluster.port.remote;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.xcluster.port.spi.TransportMetrics;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -41,6 +44,7 @@ public final class OpenRemoteRuns implements AutoCloseable {
             return thread;
           });
   private volatile boolean cannotCount;
+  private final AtomicBoolean failing = new AtomicBoolean();
 
   public OpenRemoteRuns(WorkflowClient target, TransportMetrics metrics) {
     this.target = target;
@@ -56,7 +60,12 @@ public final class OpenRemoteRuns implements AutoCloseable {
       return;
     }
     if (counted.putIfAbsent(workflowType, new AtomicLong(-1)) == null) {
-      counter.scheduleWithFixedDelay(() -> count(workflowType), 0, EVERY_SECONDS, TimeUnit.SECONDS);
+      try {
+        counter.scheduleWithFixedDelay(
+            () -> count(workflowType), 0, EVERY_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException closed) {
+        // stopping: a call that started meanwhile must not fail for want of a count
+      }
     }
   }
 
@@ -79,30 +88,31 @@ public final class OpenRemoteRuns implements AutoCloseable {
             "workflow_type",
             workflowType);
       }
-    } catch (io.grpc.StatusRuntimeException unimplemented) {
-      if (unimplemented.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+      failing.set(false);
+    } catch (StatusRuntimeException refused) {
+      if (refused.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         cannotCount = true;
         log.info("the target cluster cannot count workflows; xcluster_remote_runs_open stays out");
+      } else {
+        unreadable(workflowType, refused);
       }
     } catch (RuntimeException unreachable) {
-      // keep the last count: an outage is logged and counted where calls fail
-      log.debug("cannot count open {} runs: {}", workflowType, unreachable.toString());
+      unreadable(workflowType, unreachable);
     }
   }
 
-  /** For tests: the last count of {@code workflowType}, -1 before the first. */
-  public long lastCount(String workflowType) {
-    AtomicLong value = counted.get(workflowType);
-    return value == null ? -1 : value.get();
+  /** The last count stays; said once per streak, so a refused query does not pass unnoticed. */
+  private void unreadable(String workflowType, RuntimeException failed) {
+    if (failing.compareAndSet(false, true)) {
+      log.warn(
+          "cannot count the open {} runs on the target (the last count stays): {}",
+          workflowType,
+          failed.toString());
+    }
   }
 
   @Override
   public void close() {
     counter.shutdownNow();
-  }
-
-  /** How often counts are taken. */
-  public static Duration interval() {
-    return Duration.ofSeconds(EVERY_SECONDS);
   }
 }

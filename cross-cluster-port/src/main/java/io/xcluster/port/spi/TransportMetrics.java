@@ -1,5 +1,7 @@
 package io.xcluster.port.spi;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +9,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.xcluster.port.call.OutcomeKind;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.cluster.ClusterUnreachableException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -17,13 +20,17 @@ import java.util.function.Supplier;
  * or order id):
  *
  * <ul>
- *   <li>{@code xcluster_calls_started_total}: remote runs this process started or attached to;
+ *   <li>{@code xcluster_calls_started_total}: hand-overs — remote runs this process started or
+ *       attached to; a retry, a redelivery or the bridge's hourly backstop counts again, so compare
+ *       outcomes with {@code xcluster_calls_completed_total}, not with this;
  *   <li>{@code xcluster_calls_retried_total}: calls that came again (an activity retry, a
  *       redelivered message) — the transport or the target was in trouble;
  *   <li>{@code xcluster_calls_completed_total{outcome}}: outcomes delivered to the calling
  *       workflow, by how the remote run ended;
- *   <li>{@code xcluster_call_outcome_seconds}: from the remote run's start to its outcome's
- *       delivery, a histogram;
+ *   <li>{@code xcluster_call_outcome_seconds}: to the outcome's delivery from the remote run's
+ *       start (the bridge's callback mode, to the second) or from the transport's latest start of
+ *       or attach to it (the heartbeat mode, NATS: a retry or a restart starts it again), a
+ *       histogram;
  *   <li>{@code xcluster_transport_errors_total{stage}}: failed attempts to reach a cluster or the
  *       broker ({@code start}, {@code follow}, {@code deliver}, {@code cancel}); each is retried;
  *   <li>{@code xcluster_calls_held}: calls this process holds open now (a heartbeating activity, an
@@ -122,23 +129,59 @@ public final class TransportMetrics {
         .increment();
   }
 
-  /** Reports {@code held} as the number of calls this process holds open. */
+  /**
+   * Reports {@code held} as the number of calls this process holds open; a transport started again
+   * in this JVM replaces what the one before it reported.
+   */
   public void held(Supplier<Number> held) {
-    Gauge.builder("xcluster.calls.held", held)
-        .description("calls this process holds open now")
-        .tags("transport", transport, "destination", destination)
-        .strongReference(true)
-        .register(registry);
+    replaceGauge(
+        registry,
+        Gauge.builder("xcluster.calls.held", held)
+            .description("calls this process holds open now")
+            .tags("transport", transport, "destination", destination));
   }
 
   /** A gauge reading {@code value}, labelled like the others plus {@code name=value} pairs. */
   public void gauge(String name, String description, Number value, String... moreTags) {
-    Gauge.builder(name, value, Number::doubleValue)
-        .description(description)
-        .tags("transport", transport, "destination", destination)
-        .tags(moreTags)
-        .strongReference(true)
-        .register(registry);
+    replaceGauge(
+        registry,
+        Gauge.builder(name, value, Number::doubleValue)
+            .description(description)
+            .tags("transport", transport, "destination", destination)
+            .tags(moreTags));
+  }
+
+  /**
+   * Registers {@code gauge}, first removing one of the same name and labels: Micrometer keeps the
+   * first gauge of an id and ignores later ones, so an object started again in the same JVM (a
+   * relay after a failed start, a restarted transport) would otherwise report its dead
+   * predecessor's value for good. Held strongly: the gauge lives as long as it is registered.
+   */
+  public static Gauge replaceGauge(MeterRegistry registry, Gauge.Builder<?> gauge) {
+    Gauge existingOrNew = gauge.strongReference(true).register(registry);
+    registry.remove(existingOrNew.getId()); // whichever it was, the gauge below replaces it
+    return gauge.register(registry);
+  }
+
+  /**
+   * Whether {@code failure} is a cluster or broker that did not answer (what {@code
+   * xcluster_transport_errors_total} counts), rather than a bug or a refusal: an unreachable
+   * cluster, or a gRPC status of unavailable, deadline exceeded or resource exhausted anywhere in
+   * its causes.
+   */
+  public static boolean isOutage(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ClusterUnreachableException) {
+        return true;
+      }
+      if (cause instanceof StatusRuntimeException grpc) {
+        Status.Code code = grpc.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE
+            || code == Status.Code.DEADLINE_EXCEEDED
+            || code == Status.Code.RESOURCE_EXHAUSTED;
+      }
+    }
+    return false;
   }
 
   /** A transport's own counter, labelled like the others plus {@code name=value} pairs. */

@@ -117,7 +117,7 @@ public final class SupervisedProcess implements AutoCloseable {
                 + "; see "
                 + logFile
                 + lastWords(output);
-        if (output.contains("address already in use")) {
+        if (output.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
           throw new PortTakenAtStartException(message + " (a port it was given was taken)");
         }
         throw new IllegalStateException(message);
@@ -199,7 +199,10 @@ public final class SupervisedProcess implements AutoCloseable {
     List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     String why =
         lines.stream()
-            .filter(l -> l.startsWith("panic:") || l.contains("address already in use"))
+            .filter(
+                l ->
+                    l.startsWith("panic:")
+                        || l.toLowerCase(java.util.Locale.ROOT).contains("address already in use"))
             .findFirst()
             .orElseGet(
                 () ->

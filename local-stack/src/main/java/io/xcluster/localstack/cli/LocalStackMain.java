@@ -5,6 +5,7 @@ import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;
 import java.time.Duration;
@@ -143,8 +144,13 @@ public final class LocalStackMain implements Runnable {
       LocalStack running = startStack(stack.toOptions());
       ServiceHttpServer metricsServer =
           ServiceHttpServer.start(
-              "127.0.0.1", metricsPort, new ServiceHealth(), "127.0.0.1", "--metrics-port");
-      running.metrics().serveOn(metricsServer);
+              "127.0.0.1",
+              metricsPort,
+              new ServiceHealth(),
+              "the metrics host",
+              "--metrics-port",
+              HttpLimits.DEFAULTS,
+              running.metrics()::serveOn);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

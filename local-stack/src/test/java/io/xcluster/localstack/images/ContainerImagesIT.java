@@ -101,6 +101,28 @@ class ContainerImagesIT {
     assertTrue(Files.isRegularFile(root.resolve("lib64/ld-linux-x86-64.so.2")));
     assertTrue(Files.readString(root.resolve("etc/passwd")).contains(":10001:10001:"));
 
+    // the loader falls back to the build machine's /lib for a library the image lacks: list what
+    // it loads, and every one must come from the image
+    ProcessBuilder listing =
+        new ProcessBuilder(
+                root.resolve("lib64/ld-linux-x86-64.so.2").toString(),
+                "--library-path",
+                root.resolve("lib/x86_64-linux-gnu").toString(),
+                root.resolve("opt/java/bin/java").toString(),
+                "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("ld-debug.log").toFile());
+    listing.environment().put("LD_DEBUG", "libs");
+    Process probe = listing.start();
+    assertEquals(0, probe.waitFor(), Files.readString(dir.resolve("ld-debug.log")));
+    List<String> loadedFromOutside =
+        Files.readAllLines(dir.resolve("ld-debug.log")).stream()
+            .filter(line -> line.contains("calling init: "))
+            .map(line -> line.substring(line.indexOf("calling init: ") + 14).strip())
+            .filter(library -> !library.startsWith(root.toString()))
+            .toList();
+    assertEquals(List.of(), loadedFromOutside, "libraries the image lacks");
+
     // started as the entrypoint says, with the image's loader and libraries, against clusters
     // that do not answer: it must come up, be alive, serve metrics and wait for them
     int httpPort = LoopbackPorts.free();

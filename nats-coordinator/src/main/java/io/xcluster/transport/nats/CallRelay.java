@@ -453,8 +453,8 @@ final class CallRelay implements AutoCloseable {
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
     } catch (JetStreamApiException refused) {
-      metrics.transportError(TransportMetrics.Stage.DELIVER);
       if (refused.getErrorCode() >= 500) {
+        metrics.transportError(TransportMetrics.Stage.DELIVER); // retried; a 4xx is dead-lettered
         // the broker answered "not now" (a leader election, a full stream draining): within budget
         retryOrDeadLetter(call, result, error, outcome.get(), refused);
       } else {

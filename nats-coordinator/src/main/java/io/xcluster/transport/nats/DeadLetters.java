@@ -19,9 +19,21 @@ final class DeadLetters {
   private final JetStream jetStream;
   private final NatsSettings settings;
 
+  /** Every kind of dead letter there is, counted from 0 so the first one shows in a rate. */
+  static final java.util.List<String> KINDS =
+      java.util.List.of("calls", "cancels", "results", "outcomes");
+
   DeadLetters(JetStream jetStream, NatsSettings settings) {
     this.jetStream = jetStream;
     this.settings = settings;
+    KINDS.forEach(DeadLetters::counter);
+  }
+
+  private static Counter counter(String kind) {
+    return Counter.builder("xcluster.nats.dead.letters")
+        .description("messages dead-lettered, by the stream they came from")
+        .tags("transport", NatsTransport.NAME, "kind", kind)
+        .register(Metrics.globalRegistry);
   }
 
   /**
@@ -47,11 +59,7 @@ final class DeadLetters {
     try {
       jetStream.publish(settings.deadLetterSubject(kind), headers, body);
       message.term();
-      Counter.builder("xcluster.nats.dead.letters")
-          .description("messages dead-lettered, by the stream they came from")
-          .tags("transport", NatsTransport.NAME, "kind", kind)
-          .register(Metrics.globalRegistry)
-          .increment();
+      counter(kind).increment();
       log.warn("dead-lettered a message from {}: {}", message.getSubject(), reason);
     } catch (Exception e) {
       log.error(

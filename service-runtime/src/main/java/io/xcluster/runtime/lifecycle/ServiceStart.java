@@ -113,8 +113,8 @@ public final class ServiceStart {
     }
     process.handleSigterm();
     process.onStop(tracing);
+    process.onStop(metrics); // steps stop last-added first: the port closes before the registry
     process.onStop(http);
-    process.onStop(metrics);
     process
         .log()
         .info(

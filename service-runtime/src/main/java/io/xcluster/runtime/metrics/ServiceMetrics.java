@@ -131,12 +131,12 @@ public final class ServiceMetrics implements AutoCloseable {
 
   @Override
   public void close() {
+    Metrics.removeRegistry(registry); // first: closing the SDK's scope closes the registry
     try {
       temporalScope.close(); // reports what the SDK counted since the last interval
     } catch (com.uber.m3.tally.ScopeCloseException ignored) {
       // stopping: a last report that failed is not worth more than a log line nobody reads
     }
-    Metrics.removeRegistry(registry);
     gc.close();
     registry.close();
   }

@@ -73,6 +73,8 @@ class ServiceMetricsTest {
     bridge.completed(OutcomeKind.COMPLETED, Duration.ofSeconds(42));
     bridge.completed(OutcomeKind.CANCELED, null);
     bridge.transportError(TransportMetrics.Stage.START);
+    bridge.held(() -> 3);
+    // a transport started again in this JVM (a relay after a failed start) replaces the gauge
     bridge.held(() -> 7);
 
     String text = metrics.scrape();

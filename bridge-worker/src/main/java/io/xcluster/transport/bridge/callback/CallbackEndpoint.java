@@ -194,6 +194,7 @@ public final class CallbackEndpoint implements AutoCloseable {
         callId = CallId.parse(header);
       } catch (RuntimeException e) {
         // Unauthenticated as much as malformed: without a call id no token can be checked.
+        count("refused");
         problem(
             exchange,
             new Refusal(

@@ -39,7 +39,7 @@ public final class CallbackHandover {
   /** Answers an open call this cheaply: the activity then returns without holding anything. */
   public static final Optional<CallOutcome> HANDED_OVER = Optional.empty();
 
-  static final String REMOTE_UNAVAILABLE = "RemoteUnavailable";
+  public static final String REMOTE_UNAVAILABLE = "RemoteUnavailable";
 
   /**
    * Callback states in which the target will still call: a callback in one of them needs no twin.
