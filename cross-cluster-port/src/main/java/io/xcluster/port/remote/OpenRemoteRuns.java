@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code xcluster_remote_runs_open{transport, destination, workflow_type}}: how many runs of each
- * workflow type this transport starts are open on the target cluster now, as the target's own
- * visibility counts them every {@value #EVERY_SECONDS} s. The one figure of open calls that
- * survives restarts and replicas (each replica reports the same count: take the max), and that the
- * callback mode, which holds nothing, has at all. A type is counted once a call of it passed this
- * process (the relay also knows its allowed types up front); a target whose visibility cannot count
- * leaves the gauge out.
+ * workflow type this transport starts are open in the destination namespace now — whoever started
+ * them: visibility cannot tell — as the target's own visibility counts them every {@value
+ * #EVERY_SECONDS} s. The one figure of open calls that survives restarts and replicas (each replica
+ * reports the same count: take the max), and that the callback mode, which holds nothing, has at
+ * all. A type is counted once a call of it passed this process (the relay also knows its allowed
+ * types up front); a target whose visibility cannot count leaves the gauge out.
  */
 public final class OpenRemoteRuns implements AutoCloseable {
 
