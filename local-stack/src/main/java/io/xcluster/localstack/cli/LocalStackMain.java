@@ -190,7 +190,7 @@ public final class LocalStackMain implements Runnable {
                   running.orderSettings().route().transport(),
                   cliTarget,
                   cliTarget,
-                  String.join("\n    ", metricsUrls(running, metricsServer.port()))));
+                  String.join("\n  ", metricsUrls(running, metricsServer.port()))));
       stopped.await();
       return 0;
     }

@@ -65,9 +65,11 @@ public final class LocalStack implements AutoCloseable {
   private CallbackEndpoint callbacks;
 
   private ServiceMetrics metrics;
-  private boolean metered = true;
+  private final boolean metered;
 
-  private LocalStack(StackOptions options, Function<String, ServiceTracing> tracingFor) {
+  private LocalStack(
+      StackOptions options, Function<String, ServiceTracing> tracingFor, boolean metered) {
+    this.metered = metered;
     this.options = options;
     this.tracingFor = tracingFor;
   }
@@ -88,7 +90,7 @@ public final class LocalStack implements AutoCloseable {
    * service traces per the {@code OTEL_*} environment (off unless OTEL_TRACES_EXPORTER is set).
    */
   public static LocalStack start(StackOptions options, Consumer<String> step) {
-    return start(options, step, true, ServiceTracing::fromEnvironment);
+    return start(options, step, true, ServiceTracing::fromEnvironment, true);
   }
 
   /**
@@ -97,7 +99,7 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(
       StackOptions options, Consumer<String> step, Function<String, ServiceTracing> tracingFor) {
-    return start(options, step, true, tracingFor);
+    return start(options, step, true, tracingFor, true);
   }
 
   /**
@@ -110,15 +112,7 @@ public final class LocalStack implements AutoCloseable {
       Consumer<String> step,
       Function<String, ServiceTracing> tracingFor,
       boolean metered) {
-    LocalStack stack = new LocalStack(options, tracingFor);
-    stack.metered = metered;
-    try {
-      stack.startAll(step, true);
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
-    }
+    return start(options, step, true, tracingFor, metered);
   }
 
   /**
@@ -126,15 +120,16 @@ public final class LocalStack implements AutoCloseable {
    * own).
    */
   public static LocalStack startWithoutTransport(StackOptions options, Consumer<String> step) {
-    return start(options, step, false, ServiceTracing::fromEnvironment);
+    return start(options, step, false, ServiceTracing::fromEnvironment, true);
   }
 
   private static LocalStack start(
       StackOptions options,
       Consumer<String> step,
       boolean withTransport,
-      Function<String, ServiceTracing> tracingFor) {
-    LocalStack stack = new LocalStack(options, tracingFor);
+      Function<String, ServiceTracing> tracingFor,
+      boolean metered) {
+    LocalStack stack = new LocalStack(options, tracingFor, metered);
     try {
       stack.startAll(step, withTransport);
       return stack;

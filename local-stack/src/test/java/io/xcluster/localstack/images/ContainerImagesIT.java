@@ -51,13 +51,13 @@ class ContainerImagesIT {
       String service, int port, String mainClass, @TempDir Path dir) throws Exception {
     Path tarball =
         Path.of("..", service, "target", service + "-image.tar").toAbsolutePath().normalize();
-    if (!Files.isRegularFile(tarball)) {
-      String missing = tarball + " is missing: ./mvnw -Pimages -DskipTests package builds it";
-      if ("true".equals(System.getenv("XCLUSTER_REQUIRE_TOOLS"))) {
-        throw new IllegalStateException(missing);
-      }
-      assumeTrue(false, missing);
+    // skipped where the images were not built (the README's plain build); CI builds them and
+    // requires every tier (XCLUSTER_REQUIRE_TOOLS=true), so there a missing image fails
+    String missing = tarball + " is missing: ./mvnw -Pimages -DskipTests package builds it";
+    if (!Files.isRegularFile(tarball) && "true".equals(System.getenv("XCLUSTER_REQUIRE_TOOLS"))) {
+      throw new IllegalStateException(missing);
     }
+    assumeTrue(Files.isRegularFile(tarball), missing);
     Path layout = Files.createDirectories(dir.resolve("layout"));
     run(dir, "tar", "-xf", tarball.toString(), "-C", layout.toString());
 

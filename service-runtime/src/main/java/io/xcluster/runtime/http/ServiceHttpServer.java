@@ -195,7 +195,8 @@ public final class ServiceHttpServer implements AutoCloseable {
     return HttpReply.json(readiness.ready() ? 200 : 503, body);
   }
 
-  private static HttpReply getOnly(HttpCall call) {
+  /** The 405 every read-only route answers to anything but GET (and HEAD). */
+  public static HttpReply getOnly(HttpCall call) {
     return HttpReply.problem(
             Problem.of(
                 405,

@@ -115,13 +115,7 @@ public final class ServiceMetrics implements AutoCloseable {
                     CONTENT_TYPE,
                     registry.scrape().getBytes(StandardCharsets.UTF_8),
                     java.util.Map.of())
-                : HttpReply.problem(
-                        io.xcluster.runtime.http.Problem.of(
-                            405,
-                            "method-not-allowed",
-                            "Method not allowed",
-                            call.method() + " is not supported here; use GET"))
-                    .withHeader("Allow", "GET"));
+                : ServiceHttpServer.getOnly(call));
   }
 
   /** The text a scrape would return now. */
