@@ -113,6 +113,20 @@ public final class BenchCommand implements Callable<Integer> {
   boolean orderApiOnly;
 
   @Option(
+      names = "--in-flight-only",
+      description =
+          "Only the held calls (--in-flight of them per mode): no latency, throughput or order API.")
+  boolean inFlightOnly;
+
+  @Option(
+      names = "--in-flight-modes",
+      split = ",",
+      description =
+          "Which transports (and bridge modes) hold calls, by tag: bridge-callback,"
+              + " bridge-heartbeat, nats (default: all).")
+  List<String> inFlightModes = List.of();
+
+  @Option(
       names = "--report",
       description = "Write the results as Markdown to this file (e.g. docs/benchmarks.md).")
   Path report;
@@ -132,6 +146,16 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--chart draws latency and throughput, which --order-api-only does not measure");
     }
+    if (inFlightOnly && (orderApiOnly || latencyOnly || metricsOverhead || inFlight < 1)) {
+      throw new IllegalArgumentException(
+          "--in-flight-only needs --in-flight ≥ 1 and goes with none of --order-api-only,"
+              + " --latency-only, --metrics-overhead");
+    }
+    if (inFlightOnly && chart != null) {
+      throw new IllegalArgumentException(
+          "--chart draws latency and throughput, which --in-flight-only does not measure");
+    }
+    HeldCalls.modes(inFlightModes); // an unknown tag stops the run now, not after an hour
     if (samples < 1
         || warmup < 0
         || inFlight < 0
@@ -153,7 +177,9 @@ public final class BenchCommand implements Callable<Integer> {
             tracingOverhead,
             latencyOnly,
             orderApi,
-            orderApiOnly);
+            orderApiOnly,
+            inFlightOnly,
+            List.copyOf(inFlightModes));
     StackOptions base = stack.toOptions();
     if (metricsOverhead) {
       if (chart != null || bothStacks) {
@@ -243,6 +269,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (orderApiOnly) {
       command.append(" --order-api-only");
+    }
+    if (inFlightOnly) {
+      command.append(" --in-flight-only");
+    }
+    if (!inFlightModes.isEmpty()) {
+      command.append(" --in-flight-modes ").append(String.join(",", inFlightModes));
     }
     if (report != null) {
       command

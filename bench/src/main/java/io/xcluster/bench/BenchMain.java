@@ -20,6 +20,17 @@ public final class BenchMain {
     // gRPC logs through java.util.logging; route it to the same place as everything else
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
+    System.exit(
+        new CommandLine(new BenchCommand())
+            .setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                  // a setting refused: its one-line reason, not a stack trace
+                  if (e instanceof IllegalArgumentException) {
+                    command.getErr().println("bench: " + e.getMessage());
+                    return 2;
+                  }
+                  throw e;
+                })
+            .execute(args));
   }
 }

@@ -108,6 +108,10 @@ final class BenchReport {
         md.append(orderApi(result.orderApi()));
       }
       if (result.latency().isEmpty()) {
+        // an --in-flight-only run has held calls and nothing else
+        if (!result.inFlight().isEmpty()) {
+          inFlight(md, result);
+        }
         continue;
       }
       Percentiles baseline = result.latency().get(BASELINE);
@@ -183,68 +187,73 @@ final class BenchReport {
         }
         md.append('\n');
       }
-      if (result.inFlight().isEmpty()) {
-        md.append("\nIn-flight capacity: not measured on this stack (")
-            .append(result.inFlightSkipped())
-            .append(").\n");
-      } else {
-        md.append(
-            """
-
-            In-flight capacity (transport process alone in its JVM; CPU as a share of one core during the
-            hold window, from /proc at 100 ticks per second — for the transport process, heartbeats and
-            in-progress acks included; for each Temporal server, which serves those heartbeats; and for
-            PostgreSQL where the clusters run on it). Cancel: a held call canceled in us-east → its remote
-            run asked to cancel in eu-west. Drain: the remote side works again; the other held calls
-            complete:
-
-            | transport | calls held | live threads idle → holding | heap after GC idle → holding | transport CPU | us-east server CPU | eu-west server CPU | PostgreSQL CPU | all held after | cancel p50 / p99 ms | completed within 60 s of release | drained per s |
-            |---|---|---|---|---|---|---|---|---|---|---|---|
-            """);
-        for (StackResult.InFlightResult r : result.inFlight()) {
-          md.append(
-              "| %s | %d | %d → %d | %s → %s | %.1f %% | %.1f %% | %.1f %% | %s | %.0f s | %s | %d%s | %.1f |%n"
-                  .formatted(
-                      r.transport(),
-                      r.calls(),
-                      r.threadsIdle(),
-                      r.threadsHeld(),
-                      mib(r.heapIdleBytes()),
-                      mib(r.heapHeldBytes()),
-                      r.cpuPercentWhileHolding(),
-                      r.usEastServerCpuPercent(),
-                      r.euWestServerCpuPercent(),
-                      Double.isNaN(r.postgresCpuPercent())
-                          ? "–"
-                          : "%.1f %%".formatted(r.postgresCpuPercent()),
-                      r.secondsToHoldAll(),
-                      r.cancelToRemote() == null
-                          ? "–"
-                          : "%.0f / %.0f"
-                              .formatted(
-                                  r.cancelToRemote().millis(50), r.cancelToRemote().millis(99)),
-                      r.completedWithinDrainWindow(),
-                      Double.isNaN(r.secondsToDrainAll())
-                          ? ""
-                          : " (all, in %.0f s)".formatted(r.secondsToDrainAll()),
-                      r.drainPerSecond()));
-        }
-        perTransport(
-            md,
-            "The calling cluster's busiest frontend operations while holding",
-            result.inFlight(),
-            StackResult.InFlightResult::usEastRequests);
-        perTransport(
-            md,
-            "The transport processes' threads while holding, by pool (largest first)",
-            result.inFlight(),
-            StackResult.InFlightResult::threadsByPool);
-        if (result.inFlightSkipped() != null) {
-          md.append("\nNot measured: ").append(result.inFlightSkipped()).append(".\n");
-        }
-      }
+      inFlight(md, result);
     }
     return md.toString();
+  }
+
+  /** The held-calls table and what the transports looked like while holding. */
+  private static void inFlight(StringBuilder md, StackResult result) {
+    if (result.inFlight().isEmpty()) {
+      md.append("\nIn-flight capacity: not measured on this stack (")
+          .append(result.inFlightSkipped())
+          .append(").\n");
+    } else {
+      md.append(
+          """
+
+          In-flight capacity (transport process alone in its JVM; CPU as a share of one core during the
+          hold window, from /proc at 100 ticks per second — for the transport process, heartbeats and
+          in-progress acks included; for each Temporal server, which serves those heartbeats; and for
+          PostgreSQL where the clusters run on it). Cancel: a held call canceled in us-east → its remote
+          run asked to cancel in eu-west. Drain: the remote side works again; the other held calls
+          complete:
+
+          | transport | calls held | live threads idle → holding | heap after GC idle → holding | transport CPU | us-east server CPU | eu-west server CPU | PostgreSQL CPU | all held after | cancel p50 / p99 ms | completed within 60 s of release | drained per s |
+          |---|---|---|---|---|---|---|---|---|---|---|---|
+          """);
+      for (StackResult.InFlightResult r : result.inFlight()) {
+        md.append(
+            "| %s | %d | %d → %d | %s → %s | %.1f %% | %.1f %% | %.1f %% | %s | %.0f s | %s | %d%s | %.1f |%n"
+                .formatted(
+                    r.transport(),
+                    r.calls(),
+                    r.threadsIdle(),
+                    r.threadsHeld(),
+                    mib(r.heapIdleBytes()),
+                    mib(r.heapHeldBytes()),
+                    r.cpuPercentWhileHolding(),
+                    r.usEastServerCpuPercent(),
+                    r.euWestServerCpuPercent(),
+                    Double.isNaN(r.postgresCpuPercent())
+                        ? "–"
+                        : "%.1f %%".formatted(r.postgresCpuPercent()),
+                    r.secondsToHoldAll(),
+                    r.cancelToRemote() == null
+                        ? "–"
+                        : "%.0f / %.0f"
+                            .formatted(
+                                r.cancelToRemote().millis(50), r.cancelToRemote().millis(99)),
+                    r.completedWithinDrainWindow(),
+                    Double.isNaN(r.secondsToDrainAll())
+                        ? ""
+                        : " (all, in %.0f s)".formatted(r.secondsToDrainAll()),
+                    r.drainPerSecond()));
+      }
+      perTransport(
+          md,
+          "The calling cluster's busiest frontend operations while holding",
+          result.inFlight(),
+          StackResult.InFlightResult::usEastRequests);
+      perTransport(
+          md,
+          "The transport processes' threads while holding, by pool (largest first)",
+          result.inFlight(),
+          StackResult.InFlightResult::threadsByPool);
+      if (result.inFlightSkipped() != null) {
+        md.append("\nNot measured: ").append(result.inFlightSkipped()).append(".\n");
+      }
+    }
   }
 
   /**

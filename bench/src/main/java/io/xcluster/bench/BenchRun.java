@@ -47,7 +47,9 @@ final class BenchRun {
       boolean tracingOverhead,
       boolean latencyOnly,
       int orderApi,
-      boolean orderApiOnly) {}
+      boolean orderApiOnly,
+      boolean inFlightOnly,
+      List<String> inFlightModes) {}
 
   static final String DEFAULT_QUEUE = FulfillmentWorkflow.TASK_QUEUE;
 
@@ -73,6 +75,9 @@ final class BenchRun {
   }
 
   StackResult run() throws Exception {
+    if (settings.inFlightOnly()) {
+      return heldCallsOnly();
+    }
     if (settings.orderApiOnly()) {
       return new StackResult(
           options.clusters(),
@@ -143,6 +148,21 @@ final class BenchRun {
         beforeThroughput.describeInto(serverSide, "throughput levels");
       }
     }
+    return heldCalls(latency, hops, throughput, orderApi(), serverSide);
+  }
+
+  /** --in-flight-only: the held calls of the selected modes, nothing else. */
+  private StackResult heldCallsOnly() throws Exception {
+    return heldCalls(Map.of(), Map.of(), Map.of(), null, Map.of());
+  }
+
+  private StackResult heldCalls(
+      Map<String, Percentiles> latency,
+      Map<String, Map<String, Double>> hops,
+      Map<String, Map<Integer, Double>> throughput,
+      StackResult.OrderApiResult orderApi,
+      Map<String, String> serverSide)
+      throws Exception {
     List<StackResult.InFlightResult> inFlight = new ArrayList<>();
     String skipped = null;
     if (settings.inFlight() <= 0 || settings.latencyOnly()) {
@@ -155,7 +175,7 @@ final class BenchRun {
     } else {
       List<String> failed = new ArrayList<>();
       HeldCalls held = new HeldCalls(options, settings, progress);
-      for (HeldCalls.Mode mode : HeldCalls.modes()) {
+      for (HeldCalls.Mode mode : HeldCalls.modes(settings.inFlightModes())) {
         try {
           inFlight.add(held.measure(mode));
         } catch (Exception e) {
@@ -167,7 +187,7 @@ final class BenchRun {
       skipped = failed.isEmpty() ? null : String.join("; ", failed);
     }
     return new StackResult(
-        options.clusters(), latency, hops, throughput, inFlight, skipped, orderApi(), serverSide);
+        options.clusters(), latency, hops, throughput, inFlight, skipped, orderApi, serverSide);
   }
 
   /** The order API under load on a stack of its own (null with --order-api 0 or --latency-only). */

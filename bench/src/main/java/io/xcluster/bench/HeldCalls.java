@@ -59,6 +59,11 @@ final class HeldCalls {
           ? transport + (callbacks ? " (callback)" : " (heartbeat)")
           : transport;
     }
+
+    /** The label as one word, as {@code --in-flight-modes} takes it: {@code bridge-callback}. */
+    String tag() {
+      return label().replaceAll("[^a-z]+", "-").replaceAll("-$", "");
+    }
   }
 
   private final StackOptions options;
@@ -69,6 +74,26 @@ final class HeldCalls {
     this.options = options;
     this.settings = settings;
     this.progress = progress;
+  }
+
+  /**
+   * The modes named by their tags, in the order of {@link #modes()}; every mode when none is named.
+   *
+   * @throws IllegalArgumentException naming the option and the tags there are, for an unknown tag
+   */
+  static List<Mode> modes(List<String> tags) {
+    List<Mode> all = modes();
+    if (tags.isEmpty()) {
+      return all;
+    }
+    List<String> known = all.stream().map(Mode::tag).toList();
+    for (String tag : tags) {
+      if (!known.contains(tag)) {
+        throw new IllegalArgumentException(
+            "--in-flight-modes: no mode '" + tag + "'; there are " + String.join(", ", known));
+      }
+    }
+    return all.stream().filter(m -> tags.contains(m.tag())).toList();
   }
 
   /** Every production transport; one that takes callbacks twice, with and without. */
@@ -87,8 +112,7 @@ final class HeldCalls {
   }
 
   StackResult.InFlightResult measure(Mode mode) throws Exception {
-    String tag = mode.label().replaceAll("[^a-z]+", "-").replaceAll("-$", "");
-    Path dir = options.workDir().resolve("in-flight-" + tag);
+    Path dir = options.workDir().resolve("in-flight-" + mode.tag());
     StackOptions only =
         StackOptions.forTransport(mode.transport())
             .withFulfillmentTimeout(options.fulfillmentTimeout())
@@ -312,7 +336,9 @@ final class HeldCalls {
   private void awaitCount(WorkflowClient client, String query, int expected, String what)
       throws InterruptedException {
     ProgressBar bar = new ProgressBar(progress, expected, what);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+    // 30 minutes, or longer for a count that needs it at a slow 10 starts a second
+    long minutes = Math.max(30, expected / 600);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
     while (true) {
       long count = count(client, query);
       bar.update((int) Math.min(count, expected));
@@ -321,7 +347,7 @@ final class HeldCalls {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "only " + count + " of " + expected + " " + what + " within 30 minutes");
+            "only " + count + " of " + expected + " " + what + " within " + minutes + " minutes");
       }
       Thread.sleep(1_000);
     }
