@@ -82,6 +82,10 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   private CallOutcome startOrHandOver(CallRequest request) {
     CallSpans.tag(
         Span.current(), request.callId(), request.target().cluster(), BridgeTransport.NAME);
+    if (request.attachOnly() && !remote.exists(request)) {
+      // the caller canceled before any attempt started the run, and no attempt will start it now
+      return CallOutcome.canceled();
+    }
     if (handover != null && request.handoverAllowed() && !callbacksRefused.get()) {
       try {
         Optional<CallOutcome> known = handover.handOver(request);

@@ -11,7 +11,11 @@ import io.xcluster.port.call.CallRequest;
  * <p>{@link #call} starts the remote workflow under the call id (attaching to an existing run) and
  * either returns its outcome ({@link CallRoute#outcomeByActivity()}) or returns {@code null} once
  * the call is durably handed over, the outcome following as a {@link CallOutcomeDelivery} signal.
- * Transport trouble must surface as a retryable activity failure, never as an outcome.
+ * Transport trouble must surface as a retryable activity failure, never as an outcome. An {@link
+ * CallRequest#attachOnly() attach-only} request (sent on {@link
+ * OutcomeProtocol#RETURNED_OR_SIGNALED} routes after the caller canceled) never starts the remote
+ * run: it attaches to an existing one, or returns {@link CallOutcome#canceled()} when there is
+ * none.
  */
 @ActivityInterface
 public interface CrossClusterCallActivity {

@@ -17,6 +17,7 @@ import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.OutcomeProtocol;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /**
  * One cross-cluster call inside the calling workflow, as a state machine whose methods are the
@@ -62,6 +63,12 @@ final class PendingCall {
    */
   static final String BACKSTOP_CHANGE = "xcluster-outcome-backstop";
 
+  /**
+   * Version marker: a call whose activity was canceled before it said whether it handed the call
+   * over asks the transport once more, attach-only, how the remote run really ended.
+   */
+  static final String CANCEL_READS_REMOTE_CHANGE = "xcluster-cancel-reads-remote";
+
   private enum Phase {
     /** The call activity runs (or waits for a retry). */
     CALLING,
@@ -71,6 +78,10 @@ final class PendingCall {
 
   private final CallRoute route;
   private final CallRequest request;
+
+  /** What the backstop asks: the request, or its attach-only form once the caller canceled. */
+  private CallRequest asked;
+
   private final CrossClusterCallActivity transport;
   private final CancellationScope callerScope;
   private final CompletablePromise<CallOutcome> outcome = Workflow.newPromise();
@@ -81,6 +92,7 @@ final class PendingCall {
   PendingCall(CallRoute route, CallRequest request) {
     this.route = route;
     this.request = request;
+    this.asked = request;
     this.transport =
         Workflow.newActivityStub(CrossClusterCallActivity.class, activityOptions(route, request));
     this.callerScope = CancellationScope.current();
@@ -145,7 +157,13 @@ final class PendingCall {
     if (outcome.isCompleted()) {
       return;
     }
-    if (isCancellation(failure) && route.protocol().activityMayHoldTheCall()) {
+    if (isCancellation(failure) && mayHaveHandedOverUnseen() && cancelReadsRemote()) {
+      // Canceled before any attempt said how it went: one that died may have started the remote
+      // run with a callback, and that run may even have completed (shipped). The cancel goes out;
+      // how the run really ended decides, and no run at all means canceled.
+      sendCancelOnce();
+      attachAfterCancel();
+    } else if (isCancellation(failure) && route.protocol().activityMayHoldTheCall()) {
       // The transport reported the remote run canceled, or the activity was canceled before any
       // attempt held the call; the prompt cancel (if any) has already reached an earlier attempt's
       // run.
@@ -155,6 +173,13 @@ final class PendingCall {
       // saying so. Cancel remotely; the transport reports CANCELED (or, if the remote run
       // finished first, its real outcome) through CallOutcomeDelivery.
       sendCancelOnce();
+    } else if (callerScope.isCancelRequested()
+        && mayHaveHandedOverUnseen()
+        && cancelReadsRemote()) {
+      // The transport died while canceling (Temporal does not retry a cancel-requested activity);
+      // as above, without waiting on a cancel of a run that may never have started.
+      sendCancelOnce();
+      attachAfterCancel();
     } else if (callerScope.isCancelRequested()) {
       // The transport died while canceling: Temporal does not retry a cancel-requested
       // activity. Make sure the remote run is canceled, then read how it really ended.
@@ -193,20 +218,29 @@ final class PendingCall {
     if (outcome.isCompleted()) {
       return;
     }
-    // Never canceled: canceling a call the transport holds would cancel the remote run.
+    askDetached(
+        (returned, failure) -> {
+          if (failure == null && returned != null) {
+            settle(returned);
+          } else {
+            armBackstop(); // still running (a fresh callback is attached), or an outage
+          }
+        });
+  }
+
+  /**
+   * Calls the transport with {@link #asked} outside the caller's scope — never canceled: canceling
+   * a call the transport holds would cancel the remote run — and hands the answer to {@code then}
+   * unless the call has settled meanwhile.
+   */
+  private void askDetached(BiConsumer<CallOutcome, RuntimeException> then) {
     Workflow.newDetachedCancellationScope(
             () ->
-                Async.function(transport::call, request)
+                Async.function(transport::call, asked)
                     .handle(
                         (returned, failure) -> {
-                          if (outcome.isCompleted()) {
-                            return null;
-                          }
-                          if (failure == null && returned != null) {
-                            settle(returned);
-                          } else {
-                            armBackstop(); // still running (a fresh callback is attached), or an
-                            // outage
+                          if (!outcome.isCompleted()) {
+                            then.accept(returned, failure);
                           }
                           return null;
                         }))
@@ -241,6 +275,39 @@ final class PendingCall {
                           return fired;
                         }));
     backstopTimer.run();
+  }
+
+  /**
+   * Whether an attempt of this call activity may have handed the call over (a run started with a
+   * callback) without living to say so.
+   */
+  private boolean mayHaveHandedOverUnseen() {
+    return route.protocol() == OutcomeProtocol.RETURNED_OR_SIGNALED;
+  }
+
+  private boolean cancelReadsRemote() {
+    // Executions recorded before this change settled CANCELED at once.
+    return Workflow.getVersion(CANCEL_READS_REMOTE_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /**
+   * Asks the transport, attach-only, how the remote run ended: its outcome if it has, a handover
+   * (its callback follows) while it runs, CANCELED if no attempt ever started it. Never starts a
+   * run, so it cannot wait on one that will never exist.
+   */
+  private void attachAfterCancel() {
+    asked = request.asAttachOnly();
+    askDetached(
+        (returned, failure) -> {
+          if (failure != null) {
+            outcome.completeExceptionally(failure);
+          } else if (returned != null) {
+            settle(returned);
+          } else {
+            phase = Phase.HANDED_OVER; // attached: the run reports its end
+            armBackstop();
+          }
+        });
   }
 
   private boolean promptCancelApplies() {

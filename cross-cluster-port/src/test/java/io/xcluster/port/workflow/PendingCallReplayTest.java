@@ -24,6 +24,12 @@ class PendingCallReplayTest {
     replay("histories/call-answered-by-the-backstop.json", "order-2");
   }
 
+  @Test
+  void callCanceledBetweenAttemptsBeforeTheRemoteReadReplays() throws Exception {
+    // recorded when such a call settled CANCELED at once, without asking how the run ended
+    replay("histories/call-canceled-between-attempts.json", "order-4");
+  }
+
   private void replay(String resource, String workflowId) throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       assertNotNull(in, resource);

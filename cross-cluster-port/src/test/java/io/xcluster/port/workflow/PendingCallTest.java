@@ -101,6 +101,43 @@ class PendingCallTest {
         client.newWorkflowStub(CallerWorkflow.class, "order-3").seenOutcome().kind());
   }
 
+  @Test
+  void callCanceledBetweenAttemptsSettlesWithHowTheEarlierAttemptsRunReallyEnded()
+      throws Exception {
+    WorkflowStub caller = startCaller("order-4", "lost");
+    awaitEvent("call lost (handover allowed)"); // failed: the retry waits its back-off
+
+    caller.cancel();
+
+    CallOutcome seen = awaitSeenOutcome("order-4");
+    record("call-canceled-between-attempts", "order-4");
+    assertEquals(OutcomeKind.COMPLETED, seen.kind());
+    assertEquals("shipped before the cancel", seen.resultOrThrow(String.class));
+    assertEquals("call lost (attach only)", transport.events.get(transport.events.size() - 1));
+  }
+
+  @Test
+  void callCanceledBeforeAnyRunStartedSettlesCanceledWithoutStartingOne() throws Exception {
+    WorkflowStub caller = startCaller("order-5", "never-started");
+    awaitEvent("call never-started (handover allowed)");
+
+    caller.cancel();
+
+    assertEquals(OutcomeKind.CANCELED, awaitSeenOutcome("order-5").kind());
+    assertEquals(1, transport.events.stream().filter(e -> e.endsWith("(attach only)")).count());
+  }
+
+  /** The outcome the caller settled with, once its workflow has ended. */
+  private CallOutcome awaitSeenOutcome(String workflowId) throws InterruptedException {
+    WorkflowStub untyped = client.newUntypedWorkflowStub(workflowId);
+    awaitCondition(
+        () ->
+            untyped.describe().getStatus()
+                != io.temporal.api.enums.v1.WorkflowExecutionStatus
+                    .WORKFLOW_EXECUTION_STATUS_RUNNING);
+    return client.newWorkflowStub(CallerWorkflow.class, workflowId).seenOutcome();
+  }
+
   private WorkflowStub startCaller(String workflowId, String operation) {
     WorkflowStub stub =
         client.newUntypedWorkflowStub(

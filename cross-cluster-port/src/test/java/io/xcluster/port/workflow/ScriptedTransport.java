@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * A transport whose behaviour the test picks by the call's operation: {@code handover} hands the
  * call over and leaves the outcome to a signal; {@code silent} hands over and answers only when
  * asked again (a callback that never came); {@code held} holds the call until it is canceled, as
- * the heartbeat mode does, and then reports the remote run canceled.
+ * the heartbeat mode does, and then reports the remote run canceled; {@code lost} and {@code
+ * never-started} fail every attempt, and asked attach-only after a cancel find a run that completed
+ * or none at all.
  */
 final class ScriptedTransport implements CrossClusterCallActivity {
 
@@ -24,8 +26,25 @@ final class ScriptedTransport implements CrossClusterCallActivity {
   public CallOutcome call(CallRequest request) {
     String operation = request.callId().operation();
     long calls = events.stream().filter(e -> e.startsWith("call")).count();
-    events.add("call " + operation + (request.handoverAllowed() ? " (handover allowed)" : ""));
+    events.add(
+        "call "
+            + operation
+            + (request.attachOnly()
+                ? " (attach only)"
+                : request.handoverAllowed() ? " (handover allowed)" : ""));
     switch (operation) {
+      case "lost":
+        // every attempt dies before it can say whether it started the run; asked after the
+        // cancel, the run an earlier attempt started turns out to have completed
+        if (request.attachOnly()) {
+          return CallOutcome.completed(TextNode.valueOf("shipped before the cancel"));
+        }
+        throw new IllegalStateException("the bridge died mid-attempt");
+      case "never-started":
+        if (request.attachOnly()) {
+          return CallOutcome.canceled(); // no run to attach to
+        }
+        throw new IllegalStateException("the target cluster is unreachable");
       case "handover":
         return null;
       case "silent":

@@ -20,6 +20,7 @@ import io.xcluster.port.call.RemoteCallFailedException;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.OutcomeProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,6 +274,67 @@ public abstract class TransportContractTest {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * On a route whose call activity may hand the call over unseen (the bridge's callback mode), an
+   * attempt can start the remote run and die before saying so. A caller canceled before any attempt
+   * answered must settle with how that run really ended, not with CANCELED.
+   */
+  @Test
+  void cancelBeforeTheTransportAnsweredSettlesWithHowTheRemoteRunReallyEnded() {
+    assumeTrue(
+        route().protocol() == OutcomeProtocol.RETURNED_OR_SIGNALED,
+        "only a call activity that may hand the call over unseen can leave a run nobody knows of");
+    Caller[] caller = new Caller[1];
+    restartTransportAround(
+        () -> {
+          caller[0] = startCaller("lost-attempt", RemoteBehaviour.complete("x"), REMOTE_TIMEOUT);
+          // what the attempt that died had done: the run started, and it has completed since
+          startRemoteDirectly(caller[0].remoteWorkflowId(), RemoteBehaviour.complete("shipped"));
+          awaitCondition(
+              "the remote run completes",
+              () ->
+                  remoteStatus(caller[0].remoteWorkflowId())
+                      == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+          caller[0].stub().cancel();
+          awaitCondition(
+              "the call activity is canceled", () -> callActivityCanceled(caller[0].workflowId()));
+        });
+
+    awaitCondition("the caller has settled", () -> seenOutcome(caller[0]) != null);
+    CallOutcome seen = seenOutcome(caller[0]);
+    assertEquals(OutcomeKind.COMPLETED, seen.kind(), seen.describe());
+    assertEquals("done:shipped", seen.resultOrThrow(String.class));
+    assertEquals(1, executionsOf(caller[0].remoteWorkflowId()));
+  }
+
+  /** The same, when no attempt ever started the run: CANCELED, and no run starts afterwards. */
+  @Test
+  void cancelBeforeAnyAttemptStartedTheRunSettlesCanceledAndStartsNone() {
+    assumeTrue(
+        route().protocol() == OutcomeProtocol.RETURNED_OR_SIGNALED,
+        "only a call activity that may hand the call over unseen is asked again after a cancel");
+    Caller[] caller = new Caller[1];
+    restartTransportAround(
+        () -> {
+          caller[0] = startCaller("never-started", RemoteBehaviour.complete("x"), REMOTE_TIMEOUT);
+          caller[0].stub().cancel();
+          awaitCondition(
+              "the call activity is canceled", () -> callActivityCanceled(caller[0].workflowId()));
+        });
+
+    awaitCondition("the caller has settled", () -> seenOutcome(caller[0]) != null);
+    assertEquals(OutcomeKind.CANCELED, seenOutcome(caller[0]).kind());
+    sleep(Duration.ofSeconds(2)); // a start sent by mistake would be visible by now
+    assertThrows(
+        io.temporal.client.WorkflowNotFoundException.class,
+        () -> remoteStatus(caller[0].remoteWorkflowId()));
+  }
+
+  private boolean callActivityCanceled(String callerId) {
+    return source.client().fetchHistory(callerId).getEvents().stream()
+        .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED);
   }
 
   @Test
