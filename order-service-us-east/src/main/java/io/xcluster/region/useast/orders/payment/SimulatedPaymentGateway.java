@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * A simulated payment gateway that honours idempotency keys as a real one does: the first charge
  * under a key is made (taking the processing time), a repeat gets that charge's receipt — while it
  * is still processing, too — and the same key with other details is refused. Declines customers
- * whose id starts with {@code declined-} and amounts above {@link #LIMIT_CENTS}. Counts what it
- * really did, so tests and fault drills can check that nothing was charged twice. Replace with the
- * real gateway client when forking, passing the idempotency key on.
+ * whose id starts with {@code declined-} and amounts above {@link #LIMIT_CENTS}, and refuses a
+ * charge whose payment it has refunded (a later run of a canceled order). Counts what it really
+ * did, so tests and fault drills can check that nothing was charged twice. Replace with the real
+ * gateway client when forking, passing the idempotency key on.
  */
 public final class SimulatedPaymentGateway implements PaymentActivities {
 
@@ -46,6 +47,7 @@ public final class SimulatedPaymentGateway implements PaymentActivities {
   private final Map<String, AtomicInteger> chargesByOrder = new ConcurrentHashMap<>();
   private final Map<String, String> refundsByKey = new ConcurrentHashMap<>();
   private final Map<String, String> refundReasons = new ConcurrentHashMap<>();
+  private final Map<String, String> refundsByPayment = new ConcurrentHashMap<>();
   private final Executor afterProcessing;
 
   /** A gateway that answers at once. */
@@ -103,13 +105,29 @@ public final class SimulatedPaymentGateway implements PaymentActivities {
     }
     // a charge cannot be recalled once sent: finish it even if the order is canceled meanwhile,
     // so that the workflow knows of it and refunds it
-    return HeartbeatingWait.await(made.receipt(), HeartbeatingWait.OnCancel.FINISH);
+    PaymentReceipt receipt =
+        HeartbeatingWait.await(made.receipt(), HeartbeatingWait.OnCancel.FINISH);
+    String refundedBecause = refundsByPayment.get(receipt.paymentId());
+    if (refundedBecause != null) {
+      // the same key again after a refund: a later run of an order that was canceled and refunded
+      throw ApplicationFailure.newNonRetryableFailure(
+          "payment "
+              + receipt.paymentId()
+              + " for order "
+              + charge.orderId()
+              + " was refunded ("
+              + refundedBecause
+              + "): place the order again under a new order id",
+          PAYMENT_REFUNDED);
+    }
+    return receipt;
   }
 
   @Override
   public void refund(PaymentRefund refund) {
     if (refundsByKey.putIfAbsent(refund.idempotencyKey(), refund.receipt().paymentId()) == null) {
       refundReasons.put(refund.receipt().orderId(), refund.reason());
+      refundsByPayment.put(refund.receipt().paymentId(), refund.reason());
       log.info(
           "refunded {} for order {}: {}",
           refund.receipt().paymentId(),
