@@ -8,6 +8,16 @@ final class SubjectPattern {
 
   private SubjectPattern() {}
 
+  /** Whether {@code subject} names one subject: tokens of letters, digits, - and _, none empty. */
+  static boolean isLiteral(String subject) {
+    for (String token : subject.split("\\.", -1)) {
+      if (!token.matches("[A-Za-z0-9_-]+")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static boolean isValid(String pattern) {
     String[] tokens = pattern.split("\\.", -1);
     for (int i = 0; i < tokens.length; i++) {
@@ -20,8 +30,12 @@ final class SubjectPattern {
     return true;
   }
 
+  /**
+   * Whether {@code subject} is one a message can be published to and matches {@code pattern}; a
+   * subject with a wildcard or an empty token matches nothing.
+   */
   static boolean matches(String pattern, String subject) {
-    if (subject == null) {
+    if (subject == null || !isLiteral(subject)) {
       return false;
     }
     String[] want = pattern.split("\\.", -1);

@@ -38,6 +38,17 @@ class ResultsSubjectsTest {
   }
 
   @Test
+  void aReplySubjectWithAWildcardOrAnEmptyTokenMatchesNoPattern() {
+    NatsSettings anywhere = defaults.withResultsSubjects(Set.of("xcluster.results.>"));
+
+    assertFalse(anywhere.allowsReplyTo("xcluster.results."));
+    assertFalse(anywhere.allowsReplyTo("xcluster.results.>"));
+    assertFalse(anywhere.allowsReplyTo("xcluster.results.*"));
+    assertFalse(defaults.allowsReplyTo("xcluster.results.*"));
+    assertFalse(defaults.allowsReplyTo("xcluster.results.us east"));
+  }
+
+  @Test
   void aResultsSubjectOutsideTheResultsStreamIsRefusedNamingIt() {
     IllegalArgumentException refused =
         assertThrows(
