@@ -3,8 +3,10 @@
 # the Go module proxy) — never a download from a website. Each is skipped when already present:
 # on PATH, or in the cache ($XCLUSTER_TOOLS, default ~/.cache/xcluster-tools), keyed by version.
 #
-#   scripts/install-tools.sh [nats] [jaeger] [temporal] [temporal-server] [postgres] [prometheus]
+#   scripts/install-tools.sh [nats] [nats-cluster] [jaeger] [temporal] [temporal-server] [postgres] [prometheus]
 #   (no argument: all)
+#
+# nats-cluster: nats-server v2.15.2 built from the Go module proxy, for the 3-node JetStream cluster.
 #
 # postgres: Debian's PostgreSQL server (for the production-like stack, --stack postgres) and
 # temporal-sql-tool at the server's version, with that version's PostgreSQL schema files beside it.
@@ -85,6 +87,10 @@ require_go() {
 # go install into a versioned cache directory; skipped when the binary is already there.
 go_install_cached() {
   local name="$1" module="$2" version="$3" binary="$4"
+  # the name go install gives the binary: the module path's last element, a major version suffix
+  # (/v2) left out
+  local built
+  built="$(basename "${module%/v[0-9]*}")"
   local dir="$TOOLS/$name-$version"
   if [ -x "$dir/$binary" ]; then
     echo "$dir/$binary"; return
@@ -93,10 +99,17 @@ go_install_cached() {
   say "building $name $version from the Go module proxy into $dir (a cold build takes several minutes)"
   mkdir -p "$dir"
   CGO_ENABLED=0 GOBIN="$dir.partial" go install -tags disable_grpc_modules "$module@$version" >&2
-  mv "$dir.partial/$(basename "$module")" "$dir/$binary"
+  mv "$dir.partial/$built" "$dir/$binary"
   rm -rf "$dir.partial"
   say "$name built: $dir/$binary"
   echo "$dir/$binary"
+}
+
+# A current nats-server for the 3-node JetStream cluster (Debian's 2.9 is too old for clustered
+# JetStream as production runs it); the single-server stacks keep using `nats`.
+NATS_SERVER_VERSION=v2.15.2
+install_nats_cluster() {
+  echo "NATS_CLUSTER_SERVER=$(go_install_cached nats-server github.com/nats-io/nats-server/v2 "$NATS_SERVER_VERSION" nats-server)"
 }
 
 install_temporal() {
@@ -193,15 +206,16 @@ install_prometheus() {
 }
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nats jaeger temporal temporal-server postgres prometheus)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nats nats-cluster jaeger temporal temporal-server postgres prometheus)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     nats) install_nats ;;
+    nats-cluster) install_nats_cluster ;;
     jaeger) install_jaeger ;;
     temporal) install_temporal ;;
     temporal-server) install_temporal_server ;;
     postgres) install_postgres ;;
     prometheus) install_prometheus ;;
-    *) say "unknown tool '$tool' (known: nats, jaeger, temporal, temporal-server, postgres, prometheus)"; exit 2 ;;
+    *) say "unknown tool '$tool' (known: nats, nats-cluster, jaeger, temporal, temporal-server, postgres, prometheus)"; exit 2 ;;
   esac
 done

@@ -98,16 +98,21 @@ public final class LocalNatsServer implements AutoCloseable {
             List.of(binary.toString(), "-c", configFile.toAbsolutePath().toString()),
             Map.of(),
             workDir.resolve("nats-server.log"),
-            started -> healthy(monitoring),
+            started -> healthy(monitoring, ""),
             Duration.ofSeconds(30));
     return new LocalNatsServer(port, process, throwAwayDir);
   }
 
-  private static boolean healthy(int monitoringPort) {
+  /**
+   * Whether the server's {@code /healthz} answers 200, with {@code query} (e.g. {@code
+   * "?js-server-only=true"}).
+   */
+  static boolean healthy(int monitoringPort, String query) {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + "/healthz"))
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + monitoringPort + "/healthz" + query))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -49,6 +49,19 @@ public record ToolBinary(
           "nats-server/nats-server",
           "nats",
           List.of(Path.of("/usr/sbin/nats-server")));
+
+  /**
+   * nats-server 2.10+ for the 3-node JetStream cluster (Debian's 2.9 lacks what it needs); named
+   * apart from {@link #NATS_SERVER} so that PATH's older one is never taken for it.
+   */
+  public static final ToolBinary NATS_CLUSTER_SERVER =
+      new ToolBinary(
+          "nats-server-v2.15.2",
+          "XCLUSTER_NATS_CLUSTER_SERVER",
+          "nats-server-v2.15.2/nats-server",
+          "nats-cluster",
+          List.of());
+
   public static final ToolBinary JAEGER =
       new ToolBinary("jaeger", "XCLUSTER_JAEGER", "jaeger-v1.76.0/jaeger", "jaeger", List.of());
 

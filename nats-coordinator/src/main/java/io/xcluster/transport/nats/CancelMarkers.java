@@ -22,18 +22,25 @@ final class CancelMarkers {
     this.bucket = bucket;
   }
 
-  /** Creates the bucket if missing (file storage, markers expire with the streams' retention). */
+  /**
+   * Creates the bucket if missing, or updates it (file storage, as many replicas as the streams,
+   * markers expire with the streams' retention).
+   */
   static CancelMarkers open(Connection connection, NatsSettings settings) throws Exception {
     String name = settings.cancelMarkerBucket();
     var management = connection.keyValueManagement();
-    if (!management.getBucketNames().contains(name)) {
-      management.create(
-          KeyValueConfiguration.builder()
-              .name(name)
-              .storageType(StorageType.File)
-              .ttl(settings.retention())
-              .maxHistoryPerKey(1)
-              .build());
+    KeyValueConfiguration config =
+        KeyValueConfiguration.builder()
+            .name(name)
+            .storageType(StorageType.File)
+            .replicas(settings.streamReplicas())
+            .ttl(settings.retention())
+            .maxHistoryPerKey(1)
+            .build();
+    if (management.getBucketNames().contains(name)) {
+      management.update(config); // a changed replica count applies to the existing bucket
+    } else {
+      management.create(config);
     }
     return new CancelMarkers(connection.keyValue(name));
   }

@@ -8,7 +8,10 @@ import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.util.List;
 
-/** Creates or updates the coordinator's streams, idempotently, at start-up. */
+/**
+ * Creates or updates the coordinator's streams, idempotently, at start-up: a changed setting (the
+ * replica count, the duplicate window) is applied to the existing stream.
+ */
 final class JetStreamTopology {
 
   private JetStreamTopology() {}
@@ -35,6 +38,7 @@ final class JetStreamTopology {
             .name(name)
             .subjects(subjects)
             .storageType(StorageType.File)
+            .replicas(settings.streamReplicas())
             .duplicateWindow(settings.duplicateWindow())
             .maxAge(settings.retention())
             .build();

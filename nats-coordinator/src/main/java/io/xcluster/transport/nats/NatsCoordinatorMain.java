@@ -89,6 +89,14 @@ public final class NatsCoordinatorMain extends ServiceMain {
           "JetStream de-duplication window of the call streams, e.g. 2m or PT2M (env XCLUSTER_NATS_DUPLICATE_WINDOW, default: ${DEFAULT-VALUE}).")
   Duration duplicateWindow;
 
+  @Option(
+      names = "--stream-replicas",
+      defaultValue = "${env:XCLUSTER_NATS_STREAM_REPLICAS:-1}",
+      description =
+          "Copies of each stream and of the cancel-marker bucket, 1 to 5: 1 on a single nats-server, 3 on a"
+              + " 3-node JetStream cluster (env XCLUSTER_NATS_STREAM_REPLICAS, default: ${DEFAULT-VALUE}).")
+  String streamReplicas;
+
   public NatsCoordinatorMain() {
     super(SERVICE_NAME, HTTP_PORT);
   }
@@ -108,6 +116,14 @@ public final class NatsCoordinatorMain extends ServiceMain {
           "--duplicate-window / XCLUSTER_NATS_DUPLICATE_WINDOW",
           duplicateWindow,
           invalid.getMessage());
+    }
+    try {
+      settings = settings.withStreamReplicas(Integer.parseInt(streamReplicas.trim()));
+    } catch (IllegalArgumentException invalid) {
+      throw ConfigException.invalid(
+          "--stream-replicas / XCLUSTER_NATS_STREAM_REPLICAS",
+          streamReplicas,
+          invalid instanceof NumberFormatException ? "not a whole number" : invalid.getMessage());
     }
     if (resultsSubjects != null) {
       Set<String> subjects =

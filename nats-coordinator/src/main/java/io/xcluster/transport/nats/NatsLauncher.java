@@ -33,9 +33,18 @@ public final class NatsLauncher implements TransportLauncher {
     return true;
   }
 
+  /**
+   * Stream replicas for a launch: 3 where the URL lists three servers or more (a JetStream cluster;
+   * R3 survives a node), else 1. A deployed coordinator says so itself: {@code --stream-replicas}.
+   */
+  static int streamReplicasFor(String natsUrl) {
+    return natsUrl.split(",").length >= 3 ? 3 : 1;
+  }
+
   @Override
   public RunningTransport startInProcess(TransportLaunch launch) {
-    NatsSettings settings = NatsSettings.defaults(launch.requireNatsUrl(name()));
+    String url = launch.requireNatsUrl(name());
+    NatsSettings settings = NatsSettings.defaults(url).withStreamReplicas(streamReplicasFor(url));
     if (launch.quickRecovery()) {
       settings = settings.withAckWait(QUICK_ACK_WAIT);
     }
@@ -60,7 +69,11 @@ public final class NatsLauncher implements TransportLauncher {
 
   @Override
   public ProcessLaunch asProcess(TransportLaunch launch) {
-    List<String> args = new ArrayList<>(List.of("--nats-url", launch.requireNatsUrl(name())));
+    String url = launch.requireNatsUrl(name());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--nats-url", url, "--stream-replicas", String.valueOf(streamReplicasFor(url))));
     args.addAll(TwoClusterOptions.asArguments(launch.source(), launch.target()));
     if (!launch.allowedWorkflowTypes().isEmpty()) {
       args.addAll(

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param resultsSubjects where the relay may publish outcomes: subjects or NATS wildcards under
  *     {@code <prefix>.results.}; a call asking for its outcome anywhere else is dead-lettered
  *     before anything starts. Empty means {@code <prefix>.results.*}
+ * @param streamReplicas copies of every stream and of the cancel-marker bucket a JetStream cluster
+ *     keeps, each on another node (1 on a single server; 3 on a 3-node cluster survives a node)
  */
 public record NatsSettings(
     String url,
@@ -35,7 +37,8 @@ public record NatsSettings(
     Duration retention,
     Set<String> allowedWorkflowTypes,
     NatsAccess access,
-    Set<String> resultsSubjects) {
+    Set<String> resultsSubjects,
+    int streamReplicas) {
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
@@ -54,6 +57,10 @@ public record NatsSettings(
           "NATS maxDeliveries must be at least 1, was " + maxDeliveries);
     }
     Objects.requireNonNull(duplicateWindow, "duplicateWindow");
+    if (streamReplicas < 1 || streamReplicas > 5) {
+      throw new IllegalArgumentException(
+          "NATS stream replicas must be 1 to 5 (JetStream's limit), was " + streamReplicas);
+    }
     Objects.requireNonNull(retention, "retention");
     allowedWorkflowTypes =
         allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
@@ -80,7 +87,7 @@ public record NatsSettings(
 
   /**
    * Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held
-   * calls, 30 days.
+   * calls, 30 days, one replica (a single server).
    */
   public static NatsSettings defaults(String url) {
     return new NatsSettings(
@@ -93,7 +100,8 @@ public record NatsSettings(
         Duration.ofDays(30),
         Set.of(),
         null,
-        Set.of());
+        Set.of(),
+        1);
   }
 
   /** The defaults, reaching NATS with {@code access} (credentials, TLS). */
@@ -112,7 +120,8 @@ public record NatsSettings(
         retention,
         allowedWorkflowTypes,
         newAccess,
-        resultsSubjects);
+        resultsSubjects,
+        streamReplicas);
   }
 
   public NatsSettings withAckWait(Duration newAckWait) {
@@ -126,7 +135,8 @@ public record NatsSettings(
         retention,
         allowedWorkflowTypes,
         access,
-        resultsSubjects);
+        resultsSubjects,
+        streamReplicas);
   }
 
   public NatsSettings withDuplicateWindow(Duration newWindow) {
@@ -140,7 +150,8 @@ public record NatsSettings(
         retention,
         allowedWorkflowTypes,
         access,
-        resultsSubjects);
+        resultsSubjects,
+        streamReplicas);
   }
 
   public NatsSettings allowing(Set<String> workflowTypes) {
@@ -154,7 +165,24 @@ public record NatsSettings(
         retention,
         workflowTypes,
         access,
-        resultsSubjects);
+        resultsSubjects,
+        streamReplicas);
+  }
+
+  /** Streams and the cancel-marker bucket with {@code replicas} copies (3 on a 3-node cluster). */
+  public NatsSettings withStreamReplicas(int replicas) {
+    return new NatsSettings(
+        url,
+        prefix,
+        ackWait,
+        maxDeliveries,
+        duplicateWindow,
+        maxHeldCalls,
+        retention,
+        allowedWorkflowTypes,
+        access,
+        resultsSubjects,
+        replicas);
   }
 
   /**
@@ -172,7 +200,8 @@ public record NatsSettings(
         retention,
         allowedWorkflowTypes,
         access,
-        subjects);
+        subjects,
+        streamReplicas);
   }
 
   /**

@@ -48,11 +48,17 @@ public class NatsTransportContractTest extends TransportContractTest {
       // the subjects and streams the launcher's coordinator uses, for the broker-only cases below
       settings = NatsSettings.defaults(nats.url());
     }
-    // through the launch seam, as the stacks start it
+    return launch(nats.url(), source, target);
+  }
+
+  /**
+   * Both sides of the coordinator on {@code natsUrl}, through the launch seam as stacks start it.
+   */
+  static RunningTransport launch(String natsUrl, ClusterEndpoint source, ClusterEndpoint target) {
     return new NatsLauncher()
             .startInProcess(
                 TransportLaunch.between(source, target)
-                    .withNatsUrl(nats.url())
+                    .withNatsUrl(natsUrl)
                     .allowing(Set.of(ContractRemoteWorkflow.TYPE))
                     .withQuickRecovery())
         ::kill;
@@ -60,6 +66,10 @@ public class NatsTransportContractTest extends TransportContractTest {
 
   @Override
   protected CallRoute route() {
+    return quickRoute();
+  }
+
+  static CallRoute quickRoute() {
     return new NatsTransport().routeTo("eu-west").withHeartbeatTimeout(Duration.ofSeconds(5));
   }
 

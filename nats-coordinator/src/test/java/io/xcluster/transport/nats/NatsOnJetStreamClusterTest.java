@@ -1,0 +1,116 @@
+package io.xcluster.transport.nats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamInfo;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.testkit.contract.RemoteBehaviour;
+import io.xcluster.testkit.contract.TransportContractTest;
+import io.xcluster.testkit.nats.LocalNatsCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NATS coordinator on a 3-node JetStream cluster as production runs it (R3 streams and
+ * cancel-marker bucket, {@code sync_interval: always}): the whole contract kit, and the loss of the
+ * node that leads the calls stream while calls flow.
+ */
+class NatsOnJetStreamClusterTest extends TransportContractTest {
+
+  private LocalNatsCluster nats;
+  private NatsSettings settings;
+
+  @Override
+  protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
+    if (nats == null) {
+      assumeTrue(
+          LocalNatsCluster.availableForTests(),
+          "no nats-server 2.10+ for the cluster: run scripts/install-tools.sh nats-cluster");
+      nats = LocalNatsCluster.startThrowAway();
+      settings = NatsSettings.defaults(nats.url()).withStreamReplicas(3);
+    }
+    return NatsTransportContractTest.launch(nats.url(), source, target);
+  }
+
+  @Override
+  protected CallRoute route() {
+    return NatsTransportContractTest.quickRoute();
+  }
+
+  @AfterAll
+  void stopNats() {
+    if (nats != null) {
+      nats.close();
+    }
+  }
+
+  @Test
+  void everyStreamAndTheCancelMarkersKeepThreeCopiesOnThreeNodes() throws Exception {
+    startCaller("replicated", RemoteBehaviour.complete("r"), REMOTE_TIMEOUT).outcome();
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-replicas")) {
+      JetStreamManagement management = connection.jetStreamManagement();
+      for (String stream :
+          List.of(
+              settings.callsStream(),
+              settings.resultsStream(),
+              settings.deadLetterStream(),
+              "KV_" + settings.cancelMarkerBucket())) {
+        StreamInfo info = management.getStreamInfo(stream);
+        assertEquals(3, info.getConfiguration().getReplicas(), stream + " replicas");
+        assertEquals(
+            2, info.getClusterInfo().getReplicas().size(), stream + " followers beside the leader");
+        assertEquals(LocalNatsCluster.CLUSTER_NAME, info.getClusterInfo().getName());
+      }
+    }
+  }
+
+  @Test
+  void callsStreamLeaderKilledMidFlightLosesNoCallAndRunsNoneTwice() throws Exception {
+    List<Caller> callers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      callers.add(startCaller("leader-lost", RemoteBehaviour.hold("l" + i, 2_000), REMOTE_TIMEOUT));
+    }
+    awaitCondition(
+        "some calls reached eu-west",
+        () -> callers.stream().anyMatch(c -> executionsOf(c.remoteWorkflowId()) == 1));
+    String leader = leaderOf(settings.callsStream());
+
+    long killed = System.nanoTime();
+    nats.kill(leader);
+    Caller afterLoss =
+        startCaller("leader-lost", RemoteBehaviour.complete("after"), REMOTE_TIMEOUT);
+    callers.add(afterLoss);
+    assertEquals(
+        "done:after", afterLoss.outcome(Duration.ofMinutes(1)).resultOrThrow(String.class));
+    double pauseSeconds = (System.nanoTime() - killed) / 1e9;
+    // the figure issue 19 asks for; a call placed right after the loss, start to outcome
+    System.out.printf(
+        "calls stream leader %s killed: a call placed right after completed %.1f s later%n",
+        leader, pauseSeconds);
+    assertTrue(
+        !leader.equals(leaderOf(settings.callsStream())), "another node leads the calls stream");
+
+    nats.startAgain(leader);
+    for (int i = 0; i < 30; i++) {
+      assertEquals(
+          "done:l" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
+    }
+    for (Caller caller : callers) {
+      assertEquals(1, executionsOf(caller.remoteWorkflowId()), caller.remoteWorkflowId());
+    }
+  }
+
+  private String leaderOf(String stream) throws Exception {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-leader")) {
+      return connection.jetStreamManagement().getStreamInfo(stream).getClusterInfo().getLeader();
+    }
+  }
+}
