@@ -54,9 +54,14 @@ public final class LocalNatsCluster implements AutoCloseable {
 
   /** A cluster in a temporary directory that {@link #close()} deletes: for tests. */
   public static LocalNatsCluster startThrowAway() {
+    return startThrowAway(List.of());
+  }
+
+  /** As {@link #startThrowAway()}, with {@code configLines} added to every node's configuration. */
+  public static LocalNatsCluster startThrowAway(List<String> configLines) {
     try {
       Path dir = Files.createTempDirectory("nats-cluster-");
-      return start(dir, List.of(), dir);
+      return start(dir, configLines, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -36,7 +36,7 @@ final class NatsConnections {
             .connectionTimeout(Duration.ofSeconds(5))
             .maxReconnects(-1)
             .reconnectWait(Duration.ofSeconds(1))
-            .errorListener(new io.nats.client.ErrorListener() {})
+            .errorListener(new NatsServerErrors())
             .build();
     try {
       return Nats.connect(options);

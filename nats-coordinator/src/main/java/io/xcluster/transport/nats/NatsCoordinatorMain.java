@@ -97,6 +97,13 @@ public final class NatsCoordinatorMain extends ServiceMain {
               + " 3-node JetStream cluster (env XCLUSTER_NATS_STREAM_REPLICAS, default: ${DEFAULT-VALUE}).")
   String streamReplicas;
 
+  @Option(
+      names = "--print-nats-permissions",
+      description =
+          "Print, for the side(s) of --side and these settings, the least NATS permissions as users of a"
+              + " nats-server authorization block (user and password to fill in), then exit.")
+  boolean printPermissions;
+
   public NatsCoordinatorMain() {
     super(SERVICE_NAME, HTTP_PORT);
   }
@@ -150,6 +157,19 @@ public final class NatsCoordinatorMain extends ServiceMain {
     }
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
+    }
+    if (printPermissions) {
+      if (side != NatsCoordinator.Side.TARGET) {
+        System.out.println(
+            NatsPermissions.callingSide(settings, clusters.sourceCluster, clusters.targetCluster)
+                .asUser(clusters.sourceCluster + "-calling", "$CALLING_PASSWORD"));
+      }
+      if (side != NatsCoordinator.Side.CALLING) {
+        System.out.println(
+            NatsPermissions.targetSide(settings, clusters.targetCluster)
+                .asUser(clusters.targetCluster + "-relay", "$RELAY_PASSWORD"));
+      }
+      return 0;
     }
     // only the cluster(s) this side talks to must be configured: a calling side need not see
     // eu-west's TLS files

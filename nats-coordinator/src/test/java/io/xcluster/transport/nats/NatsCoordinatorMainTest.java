@@ -31,6 +31,41 @@ class NatsCoordinatorMainTest {
         run.stderr().strip());
   }
 
+  @Test
+  void printedPermissionsLetTheCallingSidePublishCallsButNoOutcome() {
+    java.io.PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          new NatsCoordinatorMain()
+              .execute("--print-nats-permissions", "--side", "calling", "--http-port", "0");
+    } finally {
+      System.setOut(original);
+    }
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code);
+    assertEquals(1, printed.strip().lines().count(), printed);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        printed.startsWith("{user: \"us-east-calling\", password: $CALLING_PASSWORD,"), printed);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        printed.contains("\"xcluster.calls.eu-west\""), printed);
+    org.junit.jupiter.api.Assertions.assertFalse(printed.contains("xcluster.results."), printed);
+  }
+
+  @Test
+  void aServerErrorIsLoggedOncePerDistinctMessage() {
+    NatsServerErrors errors = new NatsServerErrors();
+
+    errors.errorOccurred(null, "Permissions Violation for Publish to \"xcluster.results.us-east\"");
+    errors.errorOccurred(null, "Permissions Violation for Publish to \"xcluster.results.us-east\"");
+    errors.errorOccurred(null, "Permissions Violation for Publish to \"xcluster.calls.eu-west\"");
+
+    assertEquals(2, errors.logged());
+  }
+
   private record Captured(int exitCode, String stderr) {}
 
   private static Captured captureStderr(String... args) {

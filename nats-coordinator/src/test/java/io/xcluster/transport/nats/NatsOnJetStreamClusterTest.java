@@ -1,20 +1,26 @@
 package io.xcluster.transport.nats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamInfo;
+import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.runtime.config.NatsAccess;
+import io.xcluster.testkit.contract.ContractRemoteWorkflow;
 import io.xcluster.testkit.contract.RemoteBehaviour;
 import io.xcluster.testkit.contract.TransportContractTest;
 import io.xcluster.testkit.nats.LocalNatsCluster;
+import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +31,10 @@ import org.junit.jupiter.api.Test;
  */
 class NatsOnJetStreamClusterTest extends TransportContractTest {
 
+  private static final String CALLING_USER = "us-east-calling";
+  private static final String TARGET_USER = "eu-west-relay";
+  private static final String PASSWORD = "test-only-password";
+
   private LocalNatsCluster nats;
   private NatsSettings settings;
 
@@ -34,10 +44,45 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
       assumeTrue(
           LocalNatsCluster.availableForTests(),
           "no nats-server 2.10+ for the cluster: run scripts/install-tools.sh nats-cluster");
-      nats = LocalNatsCluster.startThrowAway();
+      NatsSettings shape = NatsSettings.defaults("nats://127.0.0.1:4222");
+      nats =
+          LocalNatsCluster.startThrowAway(
+              List.of(
+                  "authorization { users: [",
+                  NatsPermissions.callingSide(shape, source.name(), target.name())
+                          .asUser(CALLING_USER, PASSWORD)
+                      + ",",
+                  NatsPermissions.targetSide(shape, target.name()).asUser(TARGET_USER, PASSWORD),
+                  "] }"));
       settings = NatsSettings.defaults(nats.url()).withStreamReplicas(3);
     }
-    return NatsTransportContractTest.launch(nats.url(), source, target);
+    // each side with its own least-privilege user, as deploy/k8s runs them
+    NatsSettings calling =
+        settings.withAccess(access(CALLING_USER)).allowing(Set.of(ContractRemoteWorkflow.TYPE));
+    NatsSettings relaying =
+        settings.withAccess(access(TARGET_USER)).allowing(Set.of(ContractRemoteWorkflow.TYPE));
+    ClusterConnection targetConnection = ClusterConnection.open(target, Duration.ofSeconds(10));
+    ClusterConnection sourceConnection = ClusterConnection.open(source, Duration.ofSeconds(10));
+    NatsCoordinator relay =
+        NatsCoordinator.start(
+            relaying.withAckWait(Duration.ofSeconds(2)),
+            null,
+            targetConnection,
+            target.name(),
+            ServiceTracing.disabled());
+    NatsCoordinator callingSide =
+        NatsCoordinator.start(
+            calling, sourceConnection, null, target.name(), ServiceTracing.disabled());
+    return () -> {
+      callingSide.kill();
+      relay.kill();
+      sourceConnection.closeNow();
+      targetConnection.closeNow();
+    };
+  }
+
+  private NatsAccess access(String user) {
+    return new NatsAccess(nats.url(), null, user, PASSWORD, null);
   }
 
   @Override
@@ -55,7 +100,7 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
   @Test
   void everyStreamAndTheCancelMarkersKeepThreeCopiesOnThreeNodes() throws Exception {
     startCaller("replicated", RemoteBehaviour.complete("r"), REMOTE_TIMEOUT).outcome();
-    try (Connection connection = NatsConnections.connect(nats.url(), "test-replicas")) {
+    try (Connection connection = NatsConnections.connect(access(TARGET_USER), "test-replicas")) {
       JetStreamManagement management = connection.jetStreamManagement();
       for (String stream :
           List.of(
@@ -108,8 +153,41 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
     }
   }
 
+  @Test
+  void theCallingSidesCredentialsCannotForgeAnOutcome() throws Exception {
+    // the real run holds 5 s: a forged outcome that got through would reach the caller first
+    Caller caller = startCaller("forged", RemoteBehaviour.hold("real", 5_000), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+
+    byte[] forged =
+        io.xcluster.port.call.CallPayloads.toBytes(
+            new io.xcluster.port.spi.DeliveredOutcome(
+                caller.remoteWorkflowId(),
+                io.xcluster.port.call.CallOutcome.completed(
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf("forged"))));
+    assertPublishRefused(CALLING_USER, settings.resultsSubject("us-east"), forged);
+    assertEquals("done:real", caller.outcome().resultOrThrow(String.class));
+  }
+
+  @Test
+  void theTargetSidesCredentialsCannotInjectACall() throws Exception {
+    assertPublishRefused(TARGET_USER, settings.callsSubject("eu-west"), "{}".getBytes());
+  }
+
+  /** A JetStream publish by {@code user} to {@code subject} gets no acknowledgement. */
+  private void assertPublishRefused(String user, String subject, byte[] body) throws Exception {
+    try (Connection connection = NatsConnections.connect(access(user), "test-" + user)) {
+      var jetStream =
+          connection.jetStream(
+              io.nats.client.JetStreamOptions.builder()
+                  .requestTimeout(Duration.ofSeconds(2))
+                  .build());
+      assertThrows(Exception.class, () -> jetStream.publish(subject, body), subject);
+    }
+  }
+
   private String leaderOf(String stream) throws Exception {
-    try (Connection connection = NatsConnections.connect(nats.url(), "test-leader")) {
+    try (Connection connection = NatsConnections.connect(access(TARGET_USER), "test-leader")) {
       return connection.jetStreamManagement().getStreamInfo(stream).getClusterInfo().getLeader();
     }
   }

@@ -1,0 +1,99 @@
+package io.xcluster.transport.nats;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The least a side of the coordinator needs from NATS, derived from the same settings it runs with,
+ * so the broker's permissions and the code never drift apart. The calling side publishes calls and
+ * cancels and consumes its results; the target side consumes calls and cancels and publishes
+ * results. Neither may do the other's part: a calling side's credentials cannot forge an outcome, a
+ * target's cannot inject a call.
+ *
+ * <p>Both set up the streams, the cancel-marker bucket and their durable consumers at start-up
+ * (idempotently), so both may create, update and read those by name, and nothing else.
+ *
+ * @param publish subjects the side may publish to
+ * @param subscribe subjects the side may subscribe to
+ */
+public record NatsPermissions(List<String> publish, List<String> subscribe) {
+
+  public NatsPermissions {
+    publish = List.copyOf(publish);
+    subscribe = List.copyOf(subscribe);
+  }
+
+  /** The calling side in {@code sourceCluster}, calling {@code targetCluster}. */
+  public static NatsPermissions callingSide(
+      NatsSettings settings, String sourceCluster, String targetCluster) {
+    List<String> publish = new ArrayList<>(common(settings));
+    publish.add(settings.callsSubject(targetCluster));
+    publish.add(settings.cancelsSubject(targetCluster));
+    publish.add("$KV." + settings.cancelMarkerBucket() + ".>"); // a cancel marks its call first
+    publish.addAll(consumer(settings.resultsStream(), sourceCluster + "-outcomes"));
+    return new NatsPermissions(publish, List.of("_INBOX.>"));
+  }
+
+  /** The target side (the relay) in {@code targetCluster}. */
+  public static NatsPermissions targetSide(NatsSettings settings, String targetCluster) {
+    List<String> publish = new ArrayList<>(common(settings));
+    publish.addAll(settings.resultsSubjects());
+    publish.addAll(consumer(settings.callsStream(), targetCluster + "-calls"));
+    publish.addAll(consumer(settings.callsStream(), targetCluster + "-cancels"));
+    return new NatsPermissions(publish, List.of("_INBOX.>"));
+  }
+
+  /**
+   * This side as a user of a nats-server {@code authorization} block, e.g. {@code {user: "us-east",
+   * password: $US_EAST_PASSWORD, permissions: {...}}}.
+   */
+  public String asUser(String user, String password) {
+    // a password starting with $ is a variable of the server's configuration, left unquoted
+    String secret = password.startsWith("$") ? password : "\"" + password + "\"";
+    return "{user: \""
+        + user
+        + "\", password: "
+        + secret
+        + ", permissions: {publish: {allow: "
+        + quoted(publish)
+        + "}, subscribe: {allow: "
+        + quoted(subscribe)
+        + "}}}";
+  }
+
+  /** Streams, the bucket and dead letters, which both sides set up, read or write. */
+  private static List<String> common(NatsSettings settings) {
+    List<String> subjects = new ArrayList<>(List.of("$JS.API.INFO", "$JS.API.STREAM.NAMES"));
+    String bucketStream = "KV_" + settings.cancelMarkerBucket();
+    for (String stream :
+        List.of(
+            settings.callsStream(),
+            settings.resultsStream(),
+            settings.deadLetterStream(),
+            bucketStream)) {
+      subjects.add("$JS.API.STREAM.INFO." + stream);
+      subjects.add("$JS.API.STREAM.CREATE." + stream);
+      subjects.add("$JS.API.STREAM.UPDATE." + stream);
+    }
+    subjects.add("$JS.API.DIRECT.GET." + bucketStream + ".>"); // reading a cancel marker
+    subjects.add("$JS.API.STREAM.MSG.GET." + bucketStream);
+    subjects.add(settings.prefix() + ".dlq.>");
+    return subjects;
+  }
+
+  /** Creating, reading and pulling from one durable consumer, and acknowledging its messages. */
+  private static List<String> consumer(String stream, String durable) {
+    return List.of(
+        "$JS.API.CONSUMER.CREATE." + stream + "." + durable + ".>",
+        "$JS.API.CONSUMER.CREATE." + stream + "." + durable,
+        "$JS.API.CONSUMER.DURABLE.CREATE." + stream + "." + durable,
+        "$JS.API.CONSUMER.INFO." + stream + "." + durable,
+        "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + durable,
+        "$JS.ACK." + stream + "." + durable + ".>");
+  }
+
+  private static String quoted(List<String> subjects) {
+    return subjects.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ", "[", "]"));
+  }
+}
