@@ -35,8 +35,12 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
   private static final String TARGET_USER = "eu-west-relay";
   private static final String PASSWORD = "test-only-password";
 
+  /** Coordinator replicas per side, as deploy/k8s runs them. */
+  private static final int REPLICAS = 2;
+
   private LocalNatsCluster nats;
   private NatsSettings settings;
+  private List<Replica> replicas = List.of();
 
   @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
@@ -61,24 +65,53 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
         settings.withAccess(access(CALLING_USER)).allowing(Set.of(ContractRemoteWorkflow.TYPE));
     NatsSettings relaying =
         settings.withAccess(access(TARGET_USER)).allowing(Set.of(ContractRemoteWorkflow.TYPE));
-    ClusterConnection targetConnection = ClusterConnection.open(target, Duration.ofSeconds(10));
-    ClusterConnection sourceConnection = ClusterConnection.open(source, Duration.ofSeconds(10));
-    NatsCoordinator relay =
-        NatsCoordinator.start(
-            relaying.withAckWait(Duration.ofSeconds(2)),
-            null,
-            targetConnection,
-            target.name(),
-            ServiceTracing.disabled());
-    NatsCoordinator callingSide =
-        NatsCoordinator.start(
-            calling, sourceConnection, null, target.name(), ServiceTracing.disabled());
-    return () -> {
+    List<Replica> started = new ArrayList<>();
+    for (int i = 0; i < REPLICAS; i++) {
+      started.add(Replica.start(calling, relaying, source, target));
+    }
+    replicas = started;
+    return () -> started.forEach(Replica::kill);
+  }
+
+  /**
+   * One replica of each side, as one pod of each would be, with connections of its own; the
+   * replicas of a side share its durable consumers.
+   */
+  private record Replica(
+      NatsCoordinator callingSide,
+      NatsCoordinator relay,
+      ClusterConnection sourceConnection,
+      ClusterConnection targetConnection) {
+
+    static Replica start(
+        NatsSettings calling,
+        NatsSettings relaying,
+        ClusterEndpoint source,
+        ClusterEndpoint target) {
+      ClusterConnection targetConnection = ClusterConnection.open(target, Duration.ofSeconds(10));
+      ClusterConnection sourceConnection = ClusterConnection.open(source, Duration.ofSeconds(10));
+      NatsCoordinator relay =
+          NatsCoordinator.start(
+              relaying.withAckWait(Duration.ofSeconds(2)),
+              null,
+              targetConnection,
+              target.name(),
+              ServiceTracing.disabled());
+      NatsCoordinator callingSide =
+          NatsCoordinator.start(
+              calling, sourceConnection, null, target.name(), ServiceTracing.disabled());
+      return new Replica(callingSide, relay, sourceConnection, targetConnection);
+    }
+
+    /**
+     * As SIGKILL to both pods: the relay's held calls go to the other replica after the ack wait.
+     */
+    void kill() {
       callingSide.kill();
       relay.kill();
       sourceConnection.closeNow();
       targetConnection.closeNow();
-    };
+    }
   }
 
   private NatsAccess access(String user) {
@@ -151,6 +184,30 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
     for (Caller caller : callers) {
       assertEquals(1, executionsOf(caller.remoteWorkflowId()), caller.remoteWorkflowId());
     }
+  }
+
+  @Test
+  void oneOfTwoReplicasOfEachSideKilledMidFlightLosesNoCallAndRunsNoneTwice() throws Exception {
+    List<Caller> callers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      callers.add(
+          startCaller("replica-lost", RemoteBehaviour.hold("p" + i, 3_000), REMOTE_TIMEOUT));
+    }
+    awaitCondition(
+        "some calls reached eu-west",
+        () -> callers.stream().filter(c -> executionsOf(c.remoteWorkflowId()) == 1).count() >= 5);
+    int heldByTheFirst = replicas.get(0).relay().heldCalls();
+
+    replicas.get(0).kill(); // its held calls are redelivered to the other relay after the ack wait
+
+    for (int i = 0; i < callers.size(); i++) {
+      assertEquals(
+          "done:p" + i, callers.get(i).outcome(Duration.ofMinutes(2)).resultOrThrow(String.class));
+      assertEquals(1, executionsOf(callers.get(i).remoteWorkflowId()));
+    }
+    System.out.printf(
+        "replica 1 of %d killed holding %d calls: all %d calls completed once%n",
+        REPLICAS, heldByTheFirst, callers.size());
   }
 
   @Test
