@@ -188,6 +188,22 @@ final class HeldCalls {
             .map(e -> e.getKey() + " ×" + e.getValue())
             .collect(Collectors.joining(", "));
     progress.println("bench: " + mode.label() + " threads while holding, by pool: " + pools);
+    // said now, so that a failure in the cancel or drain steps loses none of the holding figures
+    progress.printf(
+        "bench: %s holding %d calls (all held after %.0f s): transport CPU %.1f %%, us-east server"
+            + " %.1f %%, eu-west server %.1f %%, PostgreSQL %.1f %%; threads %d → %d; heap after GC"
+            + " %s → %s%n",
+        mode.label(),
+        settings.inFlight(),
+        secondsToHold,
+        cpu,
+        usEastCpu,
+        euWestCpu,
+        postgresCpu,
+        threadsIdle,
+        threadsHeld,
+        BenchReport.mib(heapIdle),
+        BenchReport.mib(heapHeld));
     progress.println(
         "bench: " + mode.label() + " us-east frontend while holding: " + usEastRequests);
 
