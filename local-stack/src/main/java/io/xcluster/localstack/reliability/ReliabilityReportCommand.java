@@ -143,7 +143,7 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
         """
 
         How to reproduce: `scripts/reliability-matrix.sh` runs every row on both stacks and writes this
-        page naming its run (about 70 min; it installs what it needs). One stack by hand:
+        page naming its run (about 80 min; it installs what it needs). One stack by hand:
         `./mvnw -B verify -Preal-stack -pl local-stack -am -Dit.test='*FaultIT'
         -Dit.failIfNoSpecifiedTests=false -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false` (add
         `-Dxcluster.stack=postgres` for the production-like stack; logs of every process stay under

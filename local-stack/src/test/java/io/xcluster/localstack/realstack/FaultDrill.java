@@ -36,6 +36,7 @@ import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
+import io.xcluster.testkit.nats.LocalNatsCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * One fault-injection run on the real stack: real us-east and eu-west servers, the transport in a
@@ -119,6 +121,7 @@ final class FaultDrill implements AutoCloseable {
   private final TransportProcess transportProcess;
   private final Shape shape;
   private final List<Order> orders = new ArrayList<>();
+  private LocalNatsCluster natsCluster;
 
   /**
    * When the failed part was back (System.currentTimeMillis), or 0 for a fault without an outage.
@@ -169,6 +172,34 @@ final class FaultDrill implements AutoCloseable {
       Shape shape,
       UnaryOperator<TransportLaunch> adjust,
       String... transportArgs) {
+    return start(fault, transport, shape, adjust, null, transportArgs);
+  }
+
+  /**
+   * The NATS transport on a 3-node JetStream cluster the drill starts (streams with three replicas,
+   * {@code sync_interval: always}) instead of the stack's single nats-server.
+   */
+  static FaultDrill startOnNatsCluster(String fault) {
+    Assumptions.assumeTrue(
+        LocalNatsCluster.availableForTests(),
+        "no nats-server 2.10+ for the cluster: run scripts/install-tools.sh nats-cluster");
+    Path workDir = RealStackTier.workDir(fault + "-nats");
+    LocalNatsCluster cluster = LocalNatsCluster.start(workDir.resolve("nats-cluster"), List.of());
+    try {
+      return start(fault, "nats", Shape.STANDARD, UnaryOperator.identity(), cluster);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private static FaultDrill start(
+      String fault,
+      String transport,
+      Shape shape,
+      UnaryOperator<TransportLaunch> adjust,
+      LocalNatsCluster natsCluster,
+      String... transportArgs) {
     RealStackTier.assumeToolsInstalled();
     Path workDir = RealStackTier.workDir(fault + "-" + transport);
     StackOptions options =
@@ -179,6 +210,9 @@ final class FaultDrill implements AutoCloseable {
                 Duration.ofHours(48),
                 new SimulationSettings(shape.step(), 0.0, 1L))
             .withClusters(RealStackTier.clusterKind(), workDir);
+    if (natsCluster != null) {
+      options = options.withNatsUrl(natsCluster.url());
+    }
     LocalStack stack =
         LocalStack.startWithoutTransport(
             options, step -> System.err.println(fault + "/" + transport + ": " + step));
@@ -190,7 +224,9 @@ final class FaultDrill implements AutoCloseable {
               adjust.apply(stack.transportLaunch(launcher)),
               List.of(transportArgs),
               workDir);
-      return new FaultDrill(fault, transport, workDir, stack, process, shape);
+      FaultDrill drill = new FaultDrill(fault, transport, workDir, stack, process, shape);
+      drill.natsCluster = natsCluster;
+      return drill;
     } catch (RuntimeException e) {
       stack.close();
       throw e;
@@ -630,5 +666,16 @@ final class FaultDrill implements AutoCloseable {
   public void close() {
     transportProcess.close();
     stack.close();
+    if (natsCluster != null) {
+      natsCluster.close();
+    }
+  }
+
+  /** The drill's 3-node JetStream cluster ({@link #startOnNatsCluster}). */
+  LocalNatsCluster natsCluster() {
+    if (natsCluster == null) {
+      throw new IllegalStateException("this drill runs on the stack's single nats-server");
+    }
+    return natsCluster;
   }
 }
