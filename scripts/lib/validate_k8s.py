@@ -112,6 +112,9 @@ def semantic_errors(doc):
             errors.append("spec.selector.matchLabels does not match the pod template's labels")
         pod = template.get("spec") or {}
         volumes = {v.get("name") for v in pod.get("volumes") or []}
+        # a StatefulSet's volumeClaimTemplates are volumes of each pod too
+        volumes |= {(c.get("metadata") or {}).get("name")
+                    for c in (doc.get("spec") or {}).get("volumeClaimTemplates") or []}
         for kind in ("initContainers", "containers"):
             for container in pod.get(kind) or []:
                 for mount in container.get("volumeMounts") or []:
