@@ -26,6 +26,13 @@ import picocli.CommandLine.Option;
         "Latency, throughput and in-flight capacity of cross-cluster fulfillments vs. an in-cluster child workflow and a Nexus operation.")
 public final class BenchCommand implements Callable<Integer> {
 
+  /** A setting the run refuses before it starts: reported in one line, exit 2. */
+  static final class BadSetting extends IllegalArgumentException {
+    BadSetting(String message) {
+      super(message);
+    }
+  }
+
   @Mixin StackMixin stack;
 
   @Option(
@@ -140,19 +147,19 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (orderApiOnly && orderApi < 1) {
-      throw new IllegalArgumentException("--order-api-only needs --order-api ≥ 1, was " + orderApi);
+      throw new BadSetting("--order-api-only needs --order-api ≥ 1, was " + orderApi);
     }
     if (orderApiOnly && chart != null) {
-      throw new IllegalArgumentException(
+      throw new BadSetting(
           "--chart draws latency and throughput, which --order-api-only does not measure");
     }
     if (inFlightOnly && (orderApiOnly || latencyOnly || metricsOverhead || inFlight < 1)) {
-      throw new IllegalArgumentException(
+      throw new BadSetting(
           "--in-flight-only needs --in-flight ≥ 1 and goes with none of --order-api-only,"
               + " --latency-only, --metrics-overhead");
     }
     if (inFlightOnly && chart != null) {
-      throw new IllegalArgumentException(
+      throw new BadSetting(
           "--chart draws latency and throughput, which --in-flight-only does not measure");
     }
     HeldCalls.modes(inFlightModes); // an unknown tag stops the run now, not after an hour
@@ -163,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         || concurrency.stream().anyMatch(c -> c < 1)
         || holdWindow.isNegative()
         || holdWindow.isZero()) {
-      throw new IllegalArgumentException(
+      throw new BadSetting(
           "--samples must be ≥ 1, --warmup and --in-flight and --order-api ≥ 0, every --concurrency level ≥ 1, --hold-window > 0");
     }
     BenchRun.Settings settings =
@@ -183,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
     StackOptions base = stack.toOptions();
     if (metricsOverhead) {
       if (chart != null || bothStacks) {
-        throw new IllegalArgumentException(
+        throw new BadSetting(
             "--metrics-overhead runs on one stack and draws no chart: drop --chart and --both-stacks");
       }
       MetricsOverhead.Result result =

@@ -25,7 +25,7 @@ public final class BenchMain {
             .setExecutionExceptionHandler(
                 (e, command, parsed) -> {
                   // a setting refused: its one-line reason, not a stack trace
-                  if (e instanceof IllegalArgumentException) {
+                  if (e instanceof BenchCommand.BadSetting) {
                     command.getErr().println("bench: " + e.getMessage());
                     return 2;
                   }

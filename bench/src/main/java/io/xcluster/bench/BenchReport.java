@@ -108,8 +108,8 @@ final class BenchReport {
         md.append(orderApi(result.orderApi()));
       }
       if (result.latency().isEmpty()) {
-        // an --in-flight-only run has held calls and nothing else
-        if (!result.inFlight().isEmpty()) {
+        // an --in-flight-only run has held calls (or why it has none) and nothing else
+        if (result.orderApi() == null) {
           inFlight(md, result);
         }
         continue;

@@ -79,7 +79,7 @@ final class HeldCalls {
   /**
    * The modes named by their tags, in the order of {@link #modes()}; every mode when none is named.
    *
-   * @throws IllegalArgumentException naming the option and the tags there are, for an unknown tag
+   * @throws BenchCommand.BadSetting naming the option and the tags there are, for an unknown tag
    */
   static List<Mode> modes(List<String> tags) {
     List<Mode> all = modes();
@@ -89,7 +89,7 @@ final class HeldCalls {
     List<String> known = all.stream().map(Mode::tag).toList();
     for (String tag : tags) {
       if (!known.contains(tag)) {
-        throw new IllegalArgumentException(
+        throw new BenchCommand.BadSetting(
             "--in-flight-modes: no mode '" + tag + "'; there are " + String.join(", ", known));
       }
     }

@@ -1,5 +1,6 @@
 package io.xcluster.port.call;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Objects;
  *     answer {@link CallOutcome#canceled()} when there is none (absent, so false, in every other
  *     request)
  */
+// a field added later (as attachOnly was) must not make an older reader fail the whole request
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CallRequest(
     CallId callId,
     RemoteTarget target,

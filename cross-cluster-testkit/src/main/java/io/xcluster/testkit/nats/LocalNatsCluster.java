@@ -132,7 +132,12 @@ public final class LocalNatsCluster implements AutoCloseable {
       throw (RuntimeException) e;
     }
     LocalNatsCluster cluster = new LocalNatsCluster(nodes, throwAway);
-    cluster.awaitHealthy();
+    try {
+      cluster.awaitHealthy();
+    } catch (RuntimeException e) {
+      cluster.close(); // no node outlives a cluster that never became healthy
+      throw e;
+    }
     return cluster;
   }
 
@@ -200,7 +205,18 @@ public final class LocalNatsCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    nodes.forEach(n -> n.process().stop());
+    RuntimeException failed = null;
+    for (Node node : nodes) {
+      try {
+        node.process().stop();
+      } catch (RuntimeException e) {
+        // stop the others all the same; report the first failure
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
     if (throwAwayDir != null) {
       try (Stream<Path> files = Files.walk(throwAwayDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

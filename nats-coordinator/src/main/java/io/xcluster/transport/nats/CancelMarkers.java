@@ -29,15 +29,18 @@ final class CancelMarkers {
   static CancelMarkers open(Connection connection, NatsSettings settings) throws Exception {
     String name = settings.cancelMarkerBucket();
     var management = connection.keyValueManagement();
+    boolean exists = management.getBucketNames().contains(name);
+    Integer existingReplicas =
+        exists ? management.getStatus(name).getConfiguration().getReplicas() : null;
     KeyValueConfiguration config =
         KeyValueConfiguration.builder()
             .name(name)
             .storageType(StorageType.File)
-            .replicas(settings.streamReplicas())
+            .replicas(JetStreamTopology.replicasFor(settings, existingReplicas))
             .ttl(settings.retention())
             .maxHistoryPerKey(1)
             .build();
-    if (management.getBucketNames().contains(name)) {
+    if (exists) {
       management.update(config); // a changed replica count applies to the existing bucket
     } else {
       management.create(config);

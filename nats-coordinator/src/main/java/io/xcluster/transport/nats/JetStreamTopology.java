@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Creates or updates the coordinator's streams, idempotently, at start-up: a changed setting (the
- * replica count, the duplicate window) is applied to the existing stream.
+ * duplicate window, a replica count given explicitly) is applied to the existing stream; without a
+ * replica count an existing stream keeps its own.
  */
 final class JetStreamTopology {
 
@@ -30,19 +31,35 @@ final class JetStreamTopology {
         management, settings, settings.deadLetterStream(), List.of(settings.prefix() + ".dlq.>"));
   }
 
+  /**
+   * The replica count to create or update a stream with: the setting, or with {@link
+   * NatsSettings#KEEP_REPLICAS} the stream's own ({@code existing}; null for a new stream: 1).
+   */
+  static int replicasFor(NatsSettings settings, Integer existing) {
+    if (settings.streamReplicas() != NatsSettings.KEEP_REPLICAS) {
+      return settings.streamReplicas();
+    }
+    return existing == null ? 1 : existing;
+  }
+
   private static void ensure(
       JetStreamManagement management, NatsSettings settings, String name, List<String> subjects)
       throws IOException, JetStreamApiException {
+    boolean exists = management.getStreamNames().contains(name);
+    int replicas =
+        replicasFor(
+            settings,
+            exists ? management.getStreamInfo(name).getConfiguration().getReplicas() : null);
     StreamConfiguration config =
         StreamConfiguration.builder()
             .name(name)
             .subjects(subjects)
             .storageType(StorageType.File)
-            .replicas(settings.streamReplicas())
+            .replicas(replicas)
             .duplicateWindow(settings.duplicateWindow())
             .maxAge(settings.retention())
             .build();
-    if (management.getStreamNames().contains(name)) {
+    if (exists) {
       management.updateStream(config);
     } else {
       management.addStream(config);

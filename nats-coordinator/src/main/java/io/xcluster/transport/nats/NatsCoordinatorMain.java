@@ -91,10 +91,11 @@ public final class NatsCoordinatorMain extends ServiceMain {
 
   @Option(
       names = "--stream-replicas",
-      defaultValue = "${env:XCLUSTER_NATS_STREAM_REPLICAS:-1}",
+      defaultValue = "${env:XCLUSTER_NATS_STREAM_REPLICAS:-0}",
       description =
           "Copies of each stream and of the cancel-marker bucket, 1 to 5: 1 on a single nats-server, 3 on a"
-              + " 3-node JetStream cluster (env XCLUSTER_NATS_STREAM_REPLICAS, default: ${DEFAULT-VALUE}).")
+              + " 3-node JetStream cluster; 0 keeps what each existing stream has (a new one gets 1)"
+              + " (env XCLUSTER_NATS_STREAM_REPLICAS, default: ${DEFAULT-VALUE}).")
   String streamReplicas;
 
   @Option(

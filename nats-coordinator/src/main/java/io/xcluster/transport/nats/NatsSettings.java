@@ -25,7 +25,8 @@ import java.util.Set;
  *     {@code <prefix>.results.}; a call asking for its outcome anywhere else is dead-lettered
  *     before anything starts. Empty means {@code <prefix>.results.*}
  * @param streamReplicas copies of every stream and of the cancel-marker bucket a JetStream cluster
- *     keeps, each on another node (1 on a single server; 3 on a 3-node cluster survives a node)
+ *     keeps, each on another node (1 on a single server; 3 on a 3-node cluster survives a node);
+ *     {@link #KEEP_REPLICAS} leaves existing streams as they are
  */
 public record NatsSettings(
     String url,
@@ -42,6 +43,12 @@ public record NatsSettings(
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
+  /**
+   * Stream replicas "as they are": a new stream gets one, an existing one keeps its count — so a
+   * process started without the setting never shrinks a cluster's three copies to one.
+   */
+  public static final int KEEP_REPLICAS = 0;
+
   public NatsSettings {
     if (url == null || !url.matches("(nats|tls)://[^\\s]+")) {
       throw new IllegalArgumentException(
@@ -57,9 +64,11 @@ public record NatsSettings(
           "NATS maxDeliveries must be at least 1, was " + maxDeliveries);
     }
     Objects.requireNonNull(duplicateWindow, "duplicateWindow");
-    if (streamReplicas < 1 || streamReplicas > 5) {
+    if (streamReplicas < KEEP_REPLICAS || streamReplicas > 5) {
       throw new IllegalArgumentException(
-          "NATS stream replicas must be 1 to 5 (JetStream's limit), was " + streamReplicas);
+          "NATS stream replicas must be 1 to 5 (JetStream's limit), or 0 to keep what each stream"
+              + " has, was "
+              + streamReplicas);
     }
     Objects.requireNonNull(retention, "retention");
     allowedWorkflowTypes =
@@ -87,7 +96,7 @@ public record NatsSettings(
 
   /**
    * Defaults: prefix {@code xcluster}, 30 s ack wait, 5 deliveries, 2 min dedup window, 20,000 held
-   * calls, 30 days, one replica (a single server).
+   * calls, 30 days, stream replicas kept as they are (one for a new stream).
    */
   public static NatsSettings defaults(String url) {
     return new NatsSettings(
@@ -101,7 +110,7 @@ public record NatsSettings(
         Set.of(),
         null,
         Set.of(),
-        1);
+        KEEP_REPLICAS);
   }
 
   /** The defaults, reaching NATS with {@code access} (credentials, TLS). */

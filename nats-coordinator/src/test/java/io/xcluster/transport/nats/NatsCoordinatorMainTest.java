@@ -17,7 +17,8 @@ class NatsCoordinatorMainTest {
     assertEquals(2, run.exitCode());
     assertEquals(
         "nats-coordinator: --stream-replicas / XCLUSTER_NATS_STREAM_REPLICAS='7':"
-            + " NATS stream replicas must be 1 to 5 (JetStream's limit), was 7",
+            + " NATS stream replicas must be 1 to 5 (JetStream's limit), or 0 to keep what each"
+            + " stream has, was 7",
         run.stderr().strip());
   }
 

@@ -151,6 +151,22 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
   }
 
   @Test
+  void aCoordinatorStartedWithoutAReplicaCountKeepsTheClustersThreeCopies() throws Exception {
+    startCaller("kept", RemoteBehaviour.complete("k"), REMOTE_TIMEOUT).outcome();
+    NatsSettings withoutCount = NatsSettings.defaults(nats.url()).withAccess(access(TARGET_USER));
+    try (Connection connection = NatsConnections.connect(access(TARGET_USER), "test-keep")) {
+      // what every side does at start-up, here with the setting left at its default
+      JetStreamTopology.ensure(connection, withoutCount);
+      CancelMarkers.open(connection, withoutCount);
+
+      JetStreamManagement management = connection.jetStreamManagement();
+      for (String stream : List.of(settings.callsStream(), "KV_" + settings.cancelMarkerBucket())) {
+        assertEquals(3, management.getStreamInfo(stream).getConfiguration().getReplicas(), stream);
+      }
+    }
+  }
+
+  @Test
   void callsStreamLeaderKilledMidFlightLosesNoCallAndRunsNoneTwice() throws Exception {
     List<Caller> callers = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -196,6 +212,8 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
     awaitCondition(
         "some calls reached eu-west",
         () -> callers.stream().filter(c -> executionsOf(c.remoteWorkflowId()) == 1).count() >= 5);
+    // the replica to be killed must hold calls, else nothing is redelivered
+    awaitCondition("the first replica holds calls", () -> replicas.get(0).relay().heldCalls() > 0);
     int heldByTheFirst = replicas.get(0).relay().heldCalls();
 
     replicas.get(0).kill(); // its held calls are redelivered to the other relay after the ack wait
@@ -231,15 +249,37 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
     assertPublishRefused(TARGET_USER, settings.callsSubject("eu-west"), "{}".getBytes());
   }
 
-  /** A JetStream publish by {@code user} to {@code subject} gets no acknowledgement. */
+  /**
+   * A JetStream publish by {@code user} to {@code subject} gets no acknowledgement, and the server
+   * says why: a permissions violation for that subject (not merely a slow answer).
+   */
   private void assertPublishRefused(String user, String subject, byte[] body) throws Exception {
-    try (Connection connection = NatsConnections.connect(access(user), "test-" + user)) {
+    List<String> serverErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.nats.client.Options options =
+        io.nats.client.Options.builder()
+            .servers(nats.url().split(","))
+            .userInfo(user, PASSWORD)
+            .errorListener(
+                new io.nats.client.ErrorListener() {
+                  @Override
+                  public void errorOccurred(Connection connection, String error) {
+                    serverErrors.add(error);
+                  }
+                })
+            .build();
+    try (Connection connection = io.nats.client.Nats.connect(options)) {
       var jetStream =
           connection.jetStream(
               io.nats.client.JetStreamOptions.builder()
                   .requestTimeout(Duration.ofSeconds(2))
                   .build());
       assertThrows(Exception.class, () -> jetStream.publish(subject, body), subject);
+      awaitCondition(
+          "the server reports the permissions violation for " + subject,
+          () ->
+              serverErrors.stream()
+                  .anyMatch(
+                      e -> e.contains("Permissions Violation for Publish to \"" + subject + "\"")));
     }
   }
 
