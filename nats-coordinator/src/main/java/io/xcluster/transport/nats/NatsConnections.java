@@ -12,6 +12,14 @@ final class NatsConnections {
 
   private NatsConnections() {}
 
+  /**
+   * The inbox prefix of a NATS user: {@code _INBOX_<user>}, the user name reduced to what a subject
+   * token may hold.
+   */
+  static String inboxPrefixFor(String user) {
+    return "_INBOX_" + user.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
   /** Connects without credentials or TLS, or fails with one line naming the URL. */
   static Connection connect(String url, String name) {
     return connect(new NatsAccess(url, null, null, null, null), name);
@@ -26,6 +34,9 @@ final class NatsConnections {
     }
     if (access.user() != null) {
       builder.userInfo(access.user(), access.password());
+      // replies to this user arrive under an inbox prefix of its own, the only one its
+      // permissions let it subscribe to: no user reads another's replies
+      builder.inboxPrefix(inboxPrefixFor(access.user()));
     }
     if (access.tls() != null) {
       builder.sslContext(access.sslContext());

@@ -49,8 +49,17 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
    * password: $US_EAST_PASSWORD, permissions: {...}}}.
    */
   public String asUser(String user, String password) {
-    // a password starting with $ is a variable of the server's configuration, left unquoted
-    String secret = password.startsWith("$") ? password : "\"" + password + "\"";
+    // a password given as $NAME is a variable of the server's configuration, left unquoted
+    String secret =
+        password.matches("\\$[A-Za-z_][A-Za-z0-9_]*")
+            ? password
+            : "\"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    // a user with a name subscribes only to its own inbox (the coordinator connects with that
+    // prefix): no user can read another's replies
+    List<String> subscriptions =
+        subscribe.stream()
+            .map(s -> s.equals("_INBOX.>") ? NatsConnections.inboxPrefixFor(user) + ".>" : s)
+            .toList();
     return "{user: \""
         + user
         + "\", password: "
@@ -58,7 +67,7 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
         + ", permissions: {publish: {allow: "
         + quoted(publish)
         + "}, subscribe: {allow: "
-        + quoted(subscribe)
+        + quoted(subscriptions)
         + "}}}";
   }
 

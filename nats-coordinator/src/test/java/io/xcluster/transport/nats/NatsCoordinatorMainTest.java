@@ -54,6 +54,8 @@ class NatsCoordinatorMainTest {
     org.junit.jupiter.api.Assertions.assertTrue(
         printed.contains("\"xcluster.calls.eu-west\""), printed);
     org.junit.jupiter.api.Assertions.assertFalse(printed.contains("xcluster.results."), printed);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        printed.endsWith("subscribe: {allow: [\"_INBOX_us-east-calling.>\"]}}}\n"), printed);
   }
 
   @Test

@@ -245,6 +245,23 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
   }
 
   @Test
+  void neitherSideCanReadTheOthersReplies() throws Exception {
+    List<String> serverErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String relayInbox = NatsConnections.inboxPrefixFor(TARGET_USER) + ".>";
+    try (Connection connection = connectCapturing(CALLING_USER, serverErrors)) {
+      connection.subscribe(relayInbox);
+      connection.flush(Duration.ofSeconds(2));
+      awaitCondition(
+          "the server refuses the calling side a subscription to the relay's inbox",
+          () ->
+              serverErrors.stream()
+                  .anyMatch(
+                      e ->
+                          e.contains("Permissions Violation for Subscription to \"" + relayInbox)));
+    }
+  }
+
+  @Test
   void theTargetSidesCredentialsCannotInjectACall() throws Exception {
     assertPublishRefused(TARGET_USER, settings.callsSubject("eu-west"), "{}".getBytes());
   }
@@ -255,19 +272,7 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
    */
   private void assertPublishRefused(String user, String subject, byte[] body) throws Exception {
     List<String> serverErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    io.nats.client.Options options =
-        io.nats.client.Options.builder()
-            .servers(nats.url().split(","))
-            .userInfo(user, PASSWORD)
-            .errorListener(
-                new io.nats.client.ErrorListener() {
-                  @Override
-                  public void errorOccurred(Connection connection, String error) {
-                    serverErrors.add(error);
-                  }
-                })
-            .build();
-    try (Connection connection = io.nats.client.Nats.connect(options)) {
+    try (Connection connection = connectCapturing(user, serverErrors)) {
       var jetStream =
           connection.jetStream(
               io.nats.client.JetStreamOptions.builder()
@@ -281,6 +286,25 @@ class NatsOnJetStreamClusterTest extends TransportContractTest {
                   .anyMatch(
                       e -> e.contains("Permissions Violation for Publish to \"" + subject + "\"")));
     }
+  }
+
+  /**
+   * A connection as {@code user}, with that user's inbox prefix, collecting the server's errors.
+   */
+  private Connection connectCapturing(String user, List<String> serverErrors) throws Exception {
+    return io.nats.client.Nats.connect(
+        io.nats.client.Options.builder()
+            .servers(nats.url().split(","))
+            .userInfo(user, PASSWORD)
+            .inboxPrefix(NatsConnections.inboxPrefixFor(user))
+            .errorListener(
+                new io.nats.client.ErrorListener() {
+                  @Override
+                  public void errorOccurred(Connection connection, String error) {
+                    serverErrors.add(error);
+                  }
+                })
+            .build());
   }
 
   private String leaderOf(String stream) throws Exception {
