@@ -299,7 +299,8 @@ public abstract class TransportContractTest {
                       == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
           caller[0].stub().cancel();
           awaitCondition(
-              "the call activity is canceled", () -> callActivityCanceled(caller[0].workflowId()));
+              "the caller, canceled, asks attach-only",
+              () -> askedAttachOnly(caller[0].workflowId()));
         });
 
     awaitCondition("the caller has settled", () -> seenOutcome(caller[0]) != null);
@@ -321,7 +322,8 @@ public abstract class TransportContractTest {
           caller[0] = startCaller("never-started", RemoteBehaviour.complete("x"), REMOTE_TIMEOUT);
           caller[0].stub().cancel();
           awaitCondition(
-              "the call activity is canceled", () -> callActivityCanceled(caller[0].workflowId()));
+              "the caller, canceled, asks attach-only",
+              () -> askedAttachOnly(caller[0].workflowId()));
         });
 
     awaitCondition("the caller has settled", () -> seenOutcome(caller[0]) != null);
@@ -332,9 +334,17 @@ public abstract class TransportContractTest {
         () -> remoteStatus(caller[0].remoteWorkflowId()));
   }
 
-  private boolean callActivityCanceled(String callerId) {
+  /**
+   * The canceled caller has asked the transport attach-only how the run ended (whether its call
+   * activity was canceled while it waited, timed out on a dead worker's poll, or — the cancel
+   * arriving before the caller's first workflow task — never scheduled at all).
+   */
+  private boolean askedAttachOnly(String callerId) {
     return source.client().fetchHistory(callerId).getEvents().stream()
-        .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED);
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .flatMap(
+            e -> e.getActivityTaskScheduledEventAttributes().getInput().getPayloadsList().stream())
+        .anyMatch(p -> p.getData().toStringUtf8().contains("\"attachOnly\":true"));
   }
 
   @Test
