@@ -134,6 +134,16 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> inFlightModes = List.of();
 
   @Option(
+      names = "--nats-deployments",
+      description =
+          "Only the NATS transport on three nats-server deployments side by side (one node,"
+              + " one node with sync_interval: always, a 3-node cluster with R3 streams and"
+              + " sync_interval: always): the broker's publishes and whole fulfillments, --samples"
+              + " latency rounds and --calls-per-level at concurrency 50 per block. Real servers"
+              + " only; needs scripts/install-tools.sh nats-cluster.")
+  boolean natsDeployments;
+
+  @Option(
       names = "--report",
       description = "Write the results as Markdown to this file (e.g. docs/benchmarks.md).")
   Path report;
@@ -197,6 +207,23 @@ public final class BenchCommand implements Callable<Integer> {
           new MetricsOverhead(base, settings, scrapeInterval, System.err).run();
       String markdown =
           MetricsOverhead.render(result, base.clusters().name().toLowerCase(), commandLine());
+      System.out.print(markdown);
+      if (report != null) {
+        Files.writeString(report, markdown);
+        System.err.println("bench: report written to " + report);
+      }
+      return 0;
+    }
+    if (natsDeployments) {
+      if (chart != null || bothStacks || metricsOverhead || inFlightOnly || orderApiOnly) {
+        throw new BadSetting(
+            "--nats-deployments runs on one stack and draws no chart: it goes with none of"
+                + " --chart, --both-stacks, --metrics-overhead, --in-flight-only, --order-api-only");
+      }
+      io.xcluster.testkit.tools.ToolBinary.NATS_CLUSTER_SERVER.require();
+      List<NatsDeployments.Figures> figures = new NatsDeployments(base, settings, System.err).run();
+      String markdown =
+          NatsDeployments.render(figures, base.clusters().name().toLowerCase(), commandLine());
       System.out.print(markdown);
       if (report != null) {
         Files.writeString(report, markdown);
@@ -279,6 +306,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (inFlightOnly) {
       command.append(" --in-flight-only");
+    }
+    if (natsDeployments) {
+      command.append(" --nats-deployments");
     }
     if (!inFlightModes.isEmpty()) {
       command.append(" --in-flight-modes ").append(String.join(",", inFlightModes));

@@ -510,7 +510,8 @@ public abstract class TransportContractTest {
     }
   }
 
-  private long transportActivityAttempts(String callerId) {
+  /** The most attempts any of the caller's transport activities took (1: none was retried). */
+  protected long transportActivityAttempts(String callerId) {
     WorkflowClient client = source.client();
     return client.fetchHistory(callerId).getEvents().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)

@@ -17,12 +17,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * A JetStream cluster of three real {@code nats-server} nodes on loopback, as production runs NATS:
- * every node with its own file store, {@code sync_interval: always} (each write on disk before it
- * is acknowledged, so losing every node at once loses nothing acknowledged), routes between all of
- * them. Needs nats-server 2.10 or later ({@link ToolBinary#NATS_CLUSTER_SERVER}, built by {@code
- * scripts/install-tools.sh nats-cluster}). Nodes stop, die and start again one by one, keeping
- * their ports and stores.
+ * A JetStream cluster of three real {@code nats-server} nodes on loopback, as production runs NATS
+ * (or, to compare against, a single node: {@link Shape}): every node with its own file store,
+ * {@code sync_interval: always} (each write on disk before it is acknowledged, so losing every node
+ * at once loses nothing acknowledged), routes between all of them. Needs nats-server 2.10 or later
+ * ({@link ToolBinary#NATS_CLUSTER_SERVER}, built by {@code scripts/install-tools.sh nats-cluster}).
+ * Nodes stop, die and start again one by one, keeping their ports and stores.
  */
 public final class LocalNatsCluster implements AutoCloseable {
 
@@ -32,6 +32,32 @@ public final class LocalNatsCluster implements AutoCloseable {
   public static final String CLUSTER_NAME = "xcluster-nats";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How many nodes, and whether each write reaches the disk before it is acknowledged. A single
+   * node runs without a cluster block: the quick-try deployment, for comparing against.
+   *
+   * @param nodes 1, or {@value #NODES} for a cluster
+   * @param syncEveryWrite {@code sync_interval: always}; otherwise nats-server's default (every 2
+   *     min)
+   */
+  public record Shape(int nodes, boolean syncEveryWrite) {
+    /** As production runs NATS: three nodes, every write synced. */
+    public static final Shape PRODUCTION = new Shape(NODES, true);
+
+    public Shape {
+      if (nodes != 1 && nodes != NODES) {
+        throw new IllegalArgumentException(
+            "a local NATS deployment has 1 or " + NODES + " nodes, not " + nodes);
+      }
+    }
+
+    /** E.g. "3 nodes, sync_interval: always". */
+    public String describe() {
+      return (nodes == 1 ? "1 node" : nodes + " nodes")
+          + (syncEveryWrite ? ", sync_interval: always" : ", default sync (every 2 min)");
+    }
+  }
 
   /** One node: its server name (what a stream's cluster info calls its leader) and process. */
   public record Node(
@@ -59,9 +85,14 @@ public final class LocalNatsCluster implements AutoCloseable {
 
   /** As {@link #startThrowAway()}, with {@code configLines} added to every node's configuration. */
   public static LocalNatsCluster startThrowAway(List<String> configLines) {
+    return startThrowAway(Shape.PRODUCTION, configLines);
+  }
+
+  /** A deployment of another {@code shape} (e.g. one node, to compare against) for tests. */
+  public static LocalNatsCluster startThrowAway(Shape shape, List<String> configLines) {
     try {
       Path dir = Files.createTempDirectory("nats-cluster-");
-      return start(dir, configLines, dir);
+      return start(shape, dir, configLines, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,21 +103,23 @@ public final class LocalNatsCluster implements AutoCloseable {
    * {@code configLines} added to every node's configuration (e.g. {@code accounts { ... }}).
    */
   public static LocalNatsCluster start(Path workDir, List<String> configLines) {
-    return start(workDir, configLines, null);
+    return start(Shape.PRODUCTION, workDir, configLines, null);
   }
 
-  private static LocalNatsCluster start(Path workDir, List<String> configLines, Path throwAway) {
+  private static LocalNatsCluster start(
+      Shape shape, Path workDir, List<String> configLines, Path throwAway) {
     Path binary = ToolBinary.NATS_CLUSTER_SERVER.require();
-    int[] clientPorts = IntStream.range(0, NODES).map(i -> LoopbackPorts.free()).toArray();
-    int[] routePorts = IntStream.range(0, NODES).map(i -> LoopbackPorts.free()).toArray();
-    int[] monitoringPorts = IntStream.range(0, NODES).map(i -> LoopbackPorts.free()).toArray();
+    int count = shape.nodes();
+    int[] clientPorts = IntStream.range(0, count).map(i -> LoopbackPorts.free()).toArray();
+    int[] routePorts = IntStream.range(0, count).map(i -> LoopbackPorts.free()).toArray();
+    int[] monitoringPorts = IntStream.range(0, count).map(i -> LoopbackPorts.free()).toArray();
     String routes =
         IntStream.of(routePorts)
             .mapToObj(p -> "\"nats-route://127.0.0.1:" + p + "\"")
             .collect(Collectors.joining(", "));
     List<Node> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < NODES; i++) {
+      for (int i = 0; i < count; i++) {
         String name = "n" + (i + 1);
         Path dir = workDir.resolve(name);
         List<String> config =
@@ -97,16 +130,22 @@ public final class LocalNatsCluster implements AutoCloseable {
                     "port: " + clientPorts[i],
                     "http: \"127.0.0.1:" + monitoringPorts[i] + "\"",
                     "jetstream {",
-                    "  store_dir: \"" + dir.resolve("jetstream").toAbsolutePath() + "\"",
-                    // fsync before every acknowledgement: the default (2 min) loses acknowledged
-                    // writes when every node loses power at once
-                    "  sync_interval: always",
-                    "}",
-                    "cluster {",
-                    "  name: " + CLUSTER_NAME,
-                    "  listen: \"127.0.0.1:" + routePorts[i] + "\"",
-                    "  routes: [" + routes + "]",
-                    "}"));
+                    "  store_dir: \"" + dir.resolve("jetstream").toAbsolutePath() + "\""));
+        if (shape.syncEveryWrite()) {
+          // fsync before every acknowledgement: the default (2 min) loses acknowledged writes
+          // when every node loses power at once
+          config.add("  sync_interval: always");
+        }
+        config.add("}");
+        if (count > 1) {
+          config.addAll(
+              List.of(
+                  "cluster {",
+                  "  name: " + CLUSTER_NAME,
+                  "  listen: \"127.0.0.1:" + routePorts[i] + "\"",
+                  "  routes: [" + routes + "]",
+                  "}"));
+        }
         config.addAll(configLines);
         Path configFile = dir.resolve("nats-server.conf");
         Files.createDirectories(dir);
@@ -187,9 +226,14 @@ public final class LocalNatsCluster implements AutoCloseable {
     node(serverName).process().kill();
   }
 
-  /** Starts a stopped or killed node again on its port and store. */
+  /**
+   * Starts a stopped or killed node again on its port and store, and waits until the cluster is
+   * healthy (the node has caught up): taking another node away before then could leave a stream
+   * without a quorum.
+   */
   public void startAgain(String serverName) {
     node(serverName).process().startAgain();
+    awaitHealthy();
   }
 
   /** SIGKILL to every node at once: the power-loss case. */

@@ -57,9 +57,14 @@ public final class LocalNatsServer implements AutoCloseable {
 
   /** A server in a temporary directory that {@link #close()} deletes: for tests. */
   public static LocalNatsServer startThrowAway() {
+    return startThrowAway(List.of());
+  }
+
+  /** As {@link #startThrowAway()}, with {@code configLines} added (e.g. an authorization block). */
+  public static LocalNatsServer startThrowAway(List<String> configLines) {
     try {
       Path dir = Files.createTempDirectory("nats-js-");
-      return start(dir, List.of(), dir);
+      return start(dir, configLines, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -41,6 +41,23 @@ public final class TransportProcess implements AutoCloseable {
    */
   public static TransportProcess start(
       TransportLauncher launcher, TransportLaunch launch, List<String> moreArgs, Path workDir) {
+    return start(launcher, launch, moreArgs, workDir, 1);
+  }
+
+  /**
+   * Replica {@code replica} (from 1) of the same transport beside the others, sharing their durable
+   * consumers or task queues: its log and profile files are numbered apart from the first's.
+   */
+  public static TransportProcess start(
+      TransportLauncher launcher,
+      TransportLaunch launch,
+      List<String> moreArgs,
+      Path workDir,
+      int replica) {
+    if (replica < 1) {
+      throw new IllegalArgumentException("transport replicas count from 1, was " + replica);
+    }
+    String name = launcher.name() + (replica == 1 ? "" : "-" + replica);
     ProcessLaunch command =
         launcher.asProcess(launch).withArguments(moreArgs.toArray(String[]::new));
     List<String> commandLine = new ArrayList<>();
@@ -49,7 +66,7 @@ public final class TransportProcess implements AutoCloseable {
     commandLine.addAll(command.args());
     // The process finds its clusters' TLS files through a profile per cluster, as a deployed one
     // does; written here, so a developer's ~/.config/temporalio/temporal.toml adds nothing.
-    Path profiles = workDir.resolve("transport-" + launcher.name() + "-temporal-profiles.toml");
+    Path profiles = workDir.resolve("transport-" + name + "-temporal-profiles.toml");
     try {
       TemporalProfileFile.write(profiles, launch.source(), launch.target());
     } catch (IOException e) {
@@ -57,10 +74,10 @@ public final class TransportProcess implements AutoCloseable {
     }
     SupervisedProcess process =
         SupervisedProcess.start(
-            launcher.name() + " transport process",
+            name + " transport process",
             commandLine,
             Map.of("XCLUSTER_LOG_LEVEL", "INFO", "TEMPORAL_CONFIG_FILE", profiles.toString()),
-            workDir.resolve("transport-" + launcher.name() + ".log"),
+            workDir.resolve("transport-" + name + ".log"),
             started -> started.logSinceStart().contains(command.readyLine()),
             Duration.ofSeconds(60));
     return new TransportProcess(process);
@@ -82,6 +99,32 @@ public final class TransportProcess implements AutoCloseable {
 
   public Path log() {
     return process.logFile();
+  }
+
+  /**
+   * The sum of every sample of {@code metric} (a Prometheus name, e.g. {@code xcluster_calls_held})
+   * on the process's own /metrics, found through the health URL its log names; 0 when it has none.
+   */
+  public double metricSum(String metric) throws IOException, InterruptedException {
+    java.util.regex.Matcher health =
+        java.util.regex.Pattern.compile("health on (http://[0-9.:]+)/healthz")
+            .matcher(java.nio.file.Files.readString(log()));
+    if (!health.find()) {
+      throw new IllegalStateException("no health URL in " + log() + " yet");
+    }
+    String body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(health.group(1) + "/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(line -> line.startsWith(metric + "{") || line.startsWith(metric + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   public int liveThreads() throws IOException {

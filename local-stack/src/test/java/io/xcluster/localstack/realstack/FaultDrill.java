@@ -51,6 +51,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assumptions;
 
@@ -122,6 +123,10 @@ final class FaultDrill implements AutoCloseable {
   private final Shape shape;
   private final List<Order> orders = new ArrayList<>();
   private LocalNatsCluster natsCluster;
+  private final List<TransportProcess> moreReplicas = new ArrayList<>();
+
+  /** Starts one more replica of the transport: the same launch, in a JVM of its own. */
+  private IntFunction<TransportProcess> replicaStarter;
 
   /**
    * When the failed part was back (System.currentTimeMillis), or 0 for a fault without an outage.
@@ -218,14 +223,14 @@ final class FaultDrill implements AutoCloseable {
             options, step -> System.err.println(fault + "/" + transport + ": " + step));
     try {
       TransportLauncher launcher = TransportLaunchers.named(transport);
+      TransportLaunch launch = adjust.apply(stack.transportLaunch(launcher));
       TransportProcess process =
-          TransportProcess.start(
-              launcher,
-              adjust.apply(stack.transportLaunch(launcher)),
-              List.of(transportArgs),
-              workDir);
+          TransportProcess.start(launcher, launch, List.of(transportArgs), workDir);
       FaultDrill drill = new FaultDrill(fault, transport, workDir, stack, process, shape);
       drill.natsCluster = natsCluster;
+      drill.replicaStarter =
+          replica ->
+              TransportProcess.start(launcher, launch, List.of(transportArgs), workDir, replica);
       return drill;
     } catch (RuntimeException e) {
       stack.close();
@@ -664,11 +669,22 @@ final class FaultDrill implements AutoCloseable {
 
   @Override
   public void close() {
+    moreReplicas.forEach(TransportProcess::close);
     transportProcess.close();
     stack.close();
     if (natsCluster != null) {
       natsCluster.close();
     }
+  }
+
+  /**
+   * Starts another replica of the transport beside {@link #transportProcess()} (the same launch,
+   * sharing its consumers or task queues), stopped when the drill closes.
+   */
+  TransportProcess startAnotherTransportReplica() {
+    TransportProcess replica = replicaStarter.apply(moreReplicas.size() + 2);
+    moreReplicas.add(replica);
+    return replica;
   }
 
   /** The drill's 3-node JetStream cluster ({@link #startOnNatsCluster}). */

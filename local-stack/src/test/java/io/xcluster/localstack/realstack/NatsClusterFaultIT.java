@@ -1,10 +1,13 @@
 package io.xcluster.localstack.realstack;
 
 import static io.xcluster.localstack.realstack.TransportFaults.assertPassed;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.xcluster.localstack.reliability.FaultRecord;
+import io.xcluster.localstack.stack.TransportProcess;
 import io.xcluster.testkit.nats.LocalNatsCluster;
 import io.xcluster.transport.nats.NatsSettings;
 import java.time.Duration;
@@ -13,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The NATS transport on a 3-node JetStream cluster (R3 streams, {@code sync_interval: always})
  * while its nodes fail: the node leading the calls stream, another node, the whole cluster
- * restarted, and every node killed at once. SIGKILL leaves the host's page cache in place, so the
- * last row is not a power cut: what {@code sync_interval: always} adds needs a cut below the page
- * cache (a VM powered off, a fault-injecting file system), which this machine cannot give.
+ * restarted, and every node killed at once; and while one of two coordinator replicas per side
+ * dies. SIGKILL leaves the host's page cache in place, so the last row is not a power cut: what
+ * {@code sync_interval: always} adds needs a cut below the page cache (a VM powered off, a
+ * fault-injecting file system), which this machine cannot give.
  */
 class NatsClusterFaultIT {
 
@@ -95,6 +99,35 @@ class NatsClusterFaultIT {
                   + " again 5 s later (the processes die; the host's page cache survives, so fsync"
                   + " is not what this row proves)",
               0));
+    }
+  }
+
+  @Test
+  void oneOfTwoCoordinatorReplicasPerSideKilledMidFlightLosesAndDuplicatesNothing()
+      throws Exception {
+    try (FaultDrill drill = FaultDrill.startOnNatsCluster("nats-coordinator-replica-killed")) {
+      // each coordinator process runs both sides: two processes are two replicas of each
+      TransportProcess survivor = drill.startAnotherTransportReplica();
+      drill.placeOrders();
+      drill.awaitFaultMoment();
+      double heldByTheKilled = drill.transportProcess().metricSum("xcluster_calls_held");
+      drill.transportProcess().kill();
+      // not restarted: the surviving replica is the recovery, from the moment of the kill
+      drill.recovered();
+      assertTrue(heldByTheKilled > 0, "the killed replica held calls: " + heldByTheKilled);
+      FaultRecord row =
+          drill.finish(
+              "SIGKILL to one of two coordinator processes (each runs a calling-side and a relay"
+                  + " replica, sharing the durable consumers) with a fifth of the fulfillments"
+                  + " started, not restarted: the other takes over the calls it held after the"
+                  + " 30 s ack wait (the last column counts from the kill)",
+              0);
+      assertPassed(row);
+      assertTrue(
+          survivor.metricSum("xcluster_nats_redelivered_total") > 0,
+          "the surviving replica took over calls the killed one held");
+      System.err.printf(
+          "nats-coordinator-replica-killed: the killed replica held %.0f calls%n", heldByTheKilled);
     }
   }
 

@@ -453,9 +453,11 @@ final class CallRelay implements AutoCloseable {
       call.message().ack();
       log.debug("call {}: outcome {} published", callId, outcome.get().kind());
     } catch (JetStreamApiException refused) {
-      if (refused.getErrorCode() >= 500) {
-        metrics.transportError(TransportMetrics.Stage.DELIVER); // retried; a 4xx is dead-lettered
-        // the broker answered "not now" (a leader election, a full stream draining): within budget
+      if (ElectionTolerantPublisher.isTransient(refused)) {
+        // retried; any other 4xx is dead-lettered
+        metrics.transportError(TransportMetrics.Stage.DELIVER);
+        // the broker answered "not now" (a leader election, a full stream draining, another
+        // relay's copy of this outcome being stored): within budget
         retryOrDeadLetter(call, result, error, outcome.get(), refused);
       } else {
         // the broker refused the message itself (e.g. larger than the stream allows): asking

@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
@@ -23,20 +24,40 @@ final class CancelMarkers {
   }
 
   /**
-   * Creates the bucket if missing, or updates it (file storage, as many replicas as the streams,
-   * markers expire with the streams' retention).
+   * Opens the bucket: creates or updates it first (file storage, as many replicas as the streams,
+   * markers expire with the streams' retention), or with provisioned streams only checks that it is
+   * there.
    */
   static CancelMarkers open(Connection connection, NatsSettings settings) throws Exception {
+    String name = settings.cancelMarkerBucket();
+    if (settings.streamsProvisioned()) {
+      try {
+        connection.keyValueManagement().getStatus(name);
+      } catch (JetStreamApiException missing) {
+        if (missing.getErrorCode() == 404) {
+          throw JetStreamTopology.notProvisioned("cancel-marker bucket " + name);
+        }
+        throw missing;
+      }
+    } else {
+      createOrUpdate(connection, settings);
+    }
+    return new CancelMarkers(connection.keyValue(name));
+  }
+
+  /** Creates the bucket if missing, or updates it; says which. */
+  static String createOrUpdate(Connection connection, NatsSettings settings) throws Exception {
     String name = settings.cancelMarkerBucket();
     var management = connection.keyValueManagement();
     boolean exists = management.getBucketNames().contains(name);
     Integer existingReplicas =
         exists ? management.getStatus(name).getConfiguration().getReplicas() : null;
+    int replicas = JetStreamTopology.replicasFor(settings, existingReplicas);
     KeyValueConfiguration config =
         KeyValueConfiguration.builder()
             .name(name)
             .storageType(StorageType.File)
-            .replicas(JetStreamTopology.replicasFor(settings, existingReplicas))
+            .replicas(replicas)
             .ttl(settings.retention())
             .maxHistoryPerKey(1)
             .build();
@@ -45,7 +66,12 @@ final class CancelMarkers {
     } else {
       management.create(config);
     }
-    return new CancelMarkers(connection.keyValue(name));
+    return (exists ? "updated" : "created")
+        + " cancel-marker bucket "
+        + name
+        + ", "
+        + replicas
+        + (replicas == 1 ? " replica" : " replicas");
   }
 
   void mark(CallId callId) throws Exception {

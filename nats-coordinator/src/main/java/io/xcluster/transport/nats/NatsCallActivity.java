@@ -1,13 +1,13 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.JetStream;
-import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.temporal.activity.Activity;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
@@ -26,7 +26,7 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   static final String BROKER_UNAVAILABLE = "BrokerUnavailable";
   static final String CALL_UNDELIVERABLE = "CallUndeliverable";
 
-  private final JetStream jetStream;
+  private final ElectionTolerantPublisher publisher;
   private final NatsSettings settings;
   private final OpenTelemetry openTelemetry;
   private final CancelMarkers cancelMarkers;
@@ -38,7 +38,13 @@ final class NatsCallActivity implements CrossClusterCallActivity {
       OpenTelemetry openTelemetry,
       CancelMarkers cancelMarkers,
       CallingSideMetrics metrics) {
-    this.jetStream = jetStream;
+    // heartbeats while an election is ridden out: the activity stays alive for the window, on a
+    // route with a short heartbeat timeout too
+    this.publisher =
+        new ElectionTolerantPublisher(
+            jetStream,
+            ElectionTolerantPublisher.DEFAULT_WINDOW,
+            () -> Activity.getExecutionContext().heartbeat(null));
     this.settings = settings;
     this.openTelemetry = openTelemetry;
     this.cancelMarkers = cancelMarkers;
@@ -102,7 +108,10 @@ final class NatsCallActivity implements CrossClusterCallActivity {
         TransportMetrics.Stage.CANCEL);
   }
 
-  /** Publishes with {@code messageId} as {@code Nats-Msg-Id}; a broker outage fails retryably. */
+  /**
+   * Publishes with {@code messageId} as {@code Nats-Msg-Id}, riding out a leader election; a broker
+   * outage beyond that fails retryably.
+   */
   private void publish(
       String subject,
       Headers headers,
@@ -112,11 +121,7 @@ final class NatsCallActivity implements CrossClusterCallActivity {
       TransportMetrics.Stage stage) {
     try {
       PublishAck ack =
-          jetStream.publish(
-              subject,
-              headers,
-              CallPayloads.toBytes(request),
-              PublishOptions.builder().messageId(messageId).build());
+          publisher.publish(subject, headers, CallPayloads.toBytes(request), messageId);
       if (ack.hasError()) {
         throw ApplicationFailure.newFailure(
             "JetStream rejected " + messageId + ": " + ack.getError(), BROKER_UNAVAILABLE);
@@ -131,12 +136,17 @@ final class NatsCallActivity implements CrossClusterCallActivity {
     } catch (ApplicationFailure failure) {
       metrics.transportError(stage);
       throw failure;
+    } catch (ActivityCompletionException canceledOrTimedOut) {
+      throw canceledOrTimedOut; // the SDK's own signal from a heartbeat: not a broker outage
     } catch (IllegalArgumentException unpublishable) {
       // not an outage: this call can never travel (e.g. larger than the server's max payload)
       throw ApplicationFailure.newNonRetryableFailure(
           "call " + messageId + " cannot be carried over NATS: " + unpublishable.getMessage(),
           CALL_UNDELIVERABLE);
     } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       metrics.transportError(stage);
       throw ApplicationFailure.newFailure(
           "cannot publish " + messageId + " to " + subject + ": " + e, BROKER_UNAVAILABLE);

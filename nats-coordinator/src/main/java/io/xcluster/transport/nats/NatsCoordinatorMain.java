@@ -99,6 +99,23 @@ public final class NatsCoordinatorMain extends ServiceMain {
   String streamReplicas;
 
   @Option(
+      names = "--provisioned-streams",
+      defaultValue = "${env:XCLUSTER_NATS_PROVISIONED_STREAMS:-false}",
+      description =
+          "An admin provisions the streams and the cancel-marker bucket (--provision-streams): only"
+              + " check that they exist, never create or change them, so this side's NATS user needs"
+              + " no right to (env XCLUSTER_NATS_PROVISIONED_STREAMS, default: ${DEFAULT-VALUE}).")
+  boolean provisionedStreams;
+
+  @Option(
+      names = "--provision-streams",
+      description =
+          "Create or update the streams and the cancel-marker bucket with these settings"
+              + " (--stream-replicas, --duplicate-window), with the NATS credentials given (an"
+              + " admin's), print what was done, then exit.")
+  boolean provisionStreams;
+
+  @Option(
       names = "--print-nats-permissions",
       description =
           "Print, for the side(s) of --side and these settings, the least NATS permissions as users of a"
@@ -159,7 +176,15 @@ public final class NatsCoordinatorMain extends ServiceMain {
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
     }
+    settings = settings.withStreamsProvisioned(provisionedStreams);
+    if (provisionStreams) {
+      return provision(settings);
+    }
     if (printPermissions) {
+      if (provisionedStreams) {
+        System.out.println(
+            NatsPermissions.provisioner(settings).asUser("xcluster-admin", "$ADMIN_PASSWORD"));
+      }
       if (side != NatsCoordinator.Side.TARGET) {
         System.out.println(
             NatsPermissions.callingSide(settings, clusters.sourceCluster, clusters.targetCluster)
@@ -205,6 +230,25 @@ public final class NatsCoordinatorMain extends ServiceMain {
             target == null ? clusters.targetCluster : target.endpoint().address(),
             access.describe());
     return running.serveUntilStopped();
+  }
+
+  /**
+   * --provision-streams: the admin's one-off set-up; a broker that cannot be reached or refuses is
+   * one line on stderr and exit code 1, so a deployment job retries it.
+   */
+  private static int provision(NatsSettings settings) {
+    try (io.nats.client.Connection connection =
+        NatsConnections.connect(settings.access(), "xcluster-provision-streams")) {
+      JetStreamTopology.provision(connection, settings).forEach(System.out::println);
+      return 0;
+    } catch (Exception e) {
+      System.err.println(
+          "nats-coordinator: cannot provision the streams on "
+              + settings.url()
+              + ": "
+              + (e instanceof InterruptedException ? "interrupted" : e.getMessage()));
+      return 1;
+    }
   }
 
   /** Accepts calling / target / both in any case, with one clear error otherwise. */

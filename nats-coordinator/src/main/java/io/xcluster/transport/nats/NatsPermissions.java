@@ -11,8 +11,11 @@ import java.util.stream.Collectors;
  * results. Neither may do the other's part: a calling side's credentials cannot forge an outcome, a
  * target's cannot inject a call.
  *
- * <p>Both set up the streams, the cancel-marker bucket and their durable consumers at start-up
- * (idempotently), so both may create, update and read those by name, and nothing else.
+ * <p>By default both set up the streams, the cancel-marker bucket and their durable consumers at
+ * start-up (idempotently), so both may create, update and read those by name, and nothing else.
+ * With {@link NatsSettings#streamsProvisioned()} an admin ({@link #provisioner}) sets up the
+ * streams and the bucket, and the sides may only read them: neither can widen a stream's subjects
+ * or limits to get around the rest.
  *
  * @param publish subjects the side may publish to
  * @param subscribe subjects the side may subscribe to
@@ -45,6 +48,15 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
   }
 
   /**
+   * Whoever runs {@code nats-coordinator --provision-streams}: creates, updates and reads the
+   * streams and the bucket, nothing else (no subject of calls or results).
+   */
+  public static NatsPermissions provisioner(NatsSettings settings) {
+    return new NatsPermissions(
+        streamApi(settings, settings.withStreamsProvisioned(false)), List.of("_INBOX.>"));
+  }
+
+  /**
    * This side as a user of a nats-server {@code authorization} block, e.g. {@code {user: "us-east",
    * password: $US_EAST_PASSWORD, permissions: {...}}}.
    */
@@ -71,23 +83,32 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
         + "}}}";
   }
 
-  /** Streams, the bucket and dead letters, which both sides set up, read or write. */
+  /** Streams, the bucket and dead letters, which both sides set up (or check), read or write. */
   private static List<String> common(NatsSettings settings) {
-    List<String> subjects = new ArrayList<>(List.of("$JS.API.INFO", "$JS.API.STREAM.NAMES"));
+    List<String> subjects = streamApi(settings, settings);
     String bucketStream = "KV_" + settings.cancelMarkerBucket();
-    for (String stream :
-        List.of(
-            settings.callsStream(),
-            settings.resultsStream(),
-            settings.deadLetterStream(),
-            bucketStream)) {
-      subjects.add("$JS.API.STREAM.INFO." + stream);
-      subjects.add("$JS.API.STREAM.CREATE." + stream);
-      subjects.add("$JS.API.STREAM.UPDATE." + stream);
-    }
     subjects.add("$JS.API.DIRECT.GET." + bucketStream + ".>"); // reading a cancel marker
     subjects.add("$JS.API.STREAM.MSG.GET." + bucketStream);
     subjects.add(settings.prefix() + ".dlq.>");
+    return subjects;
+  }
+
+  /**
+   * Reading the streams and the bucket by name; creating and updating them too unless {@code
+   * access} says an admin provisioned them.
+   */
+  private static List<String> streamApi(NatsSettings settings, NatsSettings access) {
+    List<String> subjects = new ArrayList<>(List.of("$JS.API.INFO", "$JS.API.STREAM.NAMES"));
+    List<String> streams = new ArrayList<>();
+    JetStreamTopology.streams(settings).forEach(stream -> streams.add(stream.name()));
+    streams.add("KV_" + settings.cancelMarkerBucket());
+    for (String stream : streams) {
+      subjects.add("$JS.API.STREAM.INFO." + stream);
+      if (!access.streamsProvisioned()) {
+        subjects.add("$JS.API.STREAM.CREATE." + stream);
+        subjects.add("$JS.API.STREAM.UPDATE." + stream);
+      }
+    }
     return subjects;
   }
 

@@ -27,6 +27,9 @@ import java.util.Set;
  * @param streamReplicas copies of every stream and of the cancel-marker bucket a JetStream cluster
  *     keeps, each on another node (1 on a single server; 3 on a 3-node cluster survives a node);
  *     {@link #KEEP_REPLICAS} leaves existing streams as they are
+ * @param streamsProvisioned an admin created the streams and the bucket ({@code nats-coordinator
+ *     --provision-streams}): the coordinator only checks that they exist and never creates or
+ *     changes them, so its NATS user needs no right to (see {@link NatsPermissions})
  */
 public record NatsSettings(
     String url,
@@ -39,7 +42,8 @@ public record NatsSettings(
     Set<String> allowedWorkflowTypes,
     NatsAccess access,
     Set<String> resultsSubjects,
-    int streamReplicas) {
+    int streamReplicas,
+    boolean streamsProvisioned) {
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
@@ -110,7 +114,8 @@ public record NatsSettings(
         Set.of(),
         null,
         Set.of(),
-        KEEP_REPLICAS);
+        KEEP_REPLICAS,
+        false);
   }
 
   /** The defaults, reaching NATS with {@code access} (credentials, TLS). */
@@ -119,79 +124,36 @@ public record NatsSettings(
   }
 
   public NatsSettings withAccess(NatsAccess newAccess) {
-    return new NatsSettings(
-        newAccess.url(),
-        prefix,
-        ackWait,
-        maxDeliveries,
-        duplicateWindow,
-        maxHeldCalls,
-        retention,
-        allowedWorkflowTypes,
-        newAccess,
-        resultsSubjects,
-        streamReplicas);
+    return with(
+        copy -> {
+          copy.url = newAccess.url();
+          copy.access = newAccess;
+        });
   }
 
   public NatsSettings withAckWait(Duration newAckWait) {
-    return new NatsSettings(
-        url,
-        prefix,
-        newAckWait,
-        maxDeliveries,
-        duplicateWindow,
-        maxHeldCalls,
-        retention,
-        allowedWorkflowTypes,
-        access,
-        resultsSubjects,
-        streamReplicas);
+    return with(copy -> copy.ackWait = newAckWait);
   }
 
   public NatsSettings withDuplicateWindow(Duration newWindow) {
-    return new NatsSettings(
-        url,
-        prefix,
-        ackWait,
-        maxDeliveries,
-        newWindow,
-        maxHeldCalls,
-        retention,
-        allowedWorkflowTypes,
-        access,
-        resultsSubjects,
-        streamReplicas);
+    return with(copy -> copy.duplicateWindow = newWindow);
   }
 
   public NatsSettings allowing(Set<String> workflowTypes) {
-    return new NatsSettings(
-        url,
-        prefix,
-        ackWait,
-        maxDeliveries,
-        duplicateWindow,
-        maxHeldCalls,
-        retention,
-        workflowTypes,
-        access,
-        resultsSubjects,
-        streamReplicas);
+    return with(copy -> copy.allowedWorkflowTypes = workflowTypes);
   }
 
   /** Streams and the cancel-marker bucket with {@code replicas} copies (3 on a 3-node cluster). */
   public NatsSettings withStreamReplicas(int replicas) {
-    return new NatsSettings(
-        url,
-        prefix,
-        ackWait,
-        maxDeliveries,
-        duplicateWindow,
-        maxHeldCalls,
-        retention,
-        allowedWorkflowTypes,
-        access,
-        resultsSubjects,
-        replicas);
+    return with(copy -> copy.streamReplicas = replicas);
+  }
+
+  /**
+   * With {@code provisioned}, the streams and the bucket are an admin's: checked at start-up, never
+   * created or changed.
+   */
+  public NatsSettings withStreamsProvisioned(boolean provisioned) {
+    return with(copy -> copy.streamsProvisioned = provisioned);
   }
 
   /**
@@ -199,18 +161,61 @@ public record NatsSettings(
    * default.
    */
   public NatsSettings withResultsSubjects(Set<String> subjects) {
-    return new NatsSettings(
-        url,
-        prefix,
-        ackWait,
-        maxDeliveries,
-        duplicateWindow,
-        maxHeldCalls,
-        retention,
-        allowedWorkflowTypes,
-        access,
-        subjects,
-        streamReplicas);
+    return with(copy -> copy.resultsSubjects = subjects);
+  }
+
+  /** These settings with what {@code change} sets; checked again as new settings are. */
+  private NatsSettings with(java.util.function.Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.settings();
+  }
+
+  /** The components of a {@link NatsSettings} to change one or two of. */
+  private static final class Copy {
+    String url;
+    String prefix;
+    Duration ackWait;
+    int maxDeliveries;
+    Duration duplicateWindow;
+    long maxHeldCalls;
+    Duration retention;
+    Set<String> allowedWorkflowTypes;
+    NatsAccess access;
+    Set<String> resultsSubjects;
+    int streamReplicas;
+    boolean streamsProvisioned;
+
+    Copy(NatsSettings from) {
+      url = from.url;
+      prefix = from.prefix;
+      ackWait = from.ackWait;
+      maxDeliveries = from.maxDeliveries;
+      duplicateWindow = from.duplicateWindow;
+      maxHeldCalls = from.maxHeldCalls;
+      retention = from.retention;
+      allowedWorkflowTypes = from.allowedWorkflowTypes;
+      access = from.access;
+      resultsSubjects = from.resultsSubjects;
+      streamReplicas = from.streamReplicas;
+      streamsProvisioned = from.streamsProvisioned;
+    }
+
+    NatsSettings settings() {
+      return new NatsSettings(
+          url,
+          prefix,
+          ackWait,
+          maxDeliveries,
+          duplicateWindow,
+          maxHeldCalls,
+          retention,
+          allowedWorkflowTypes,
+          access,
+          resultsSubjects,
+          streamReplicas,
+          streamsProvisioned);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Settings the coordinator refuses stop start-up in one line naming the setting. */
@@ -34,20 +35,11 @@ class NatsCoordinatorMainTest {
 
   @Test
   void printedPermissionsLetTheCallingSidePublishCallsButNoOutcome() {
-    java.io.PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code =
-          new NatsCoordinatorMain()
-              .execute("--print-nats-permissions", "--side", "calling", "--http-port", "0");
-    } finally {
-      System.setOut(original);
-    }
+    Captured run =
+        captureStdout("--print-nats-permissions", "--side", "calling", "--http-port", "0");
 
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code);
+    String printed = run.output();
+    assertEquals(0, run.exitCode());
     assertEquals(1, printed.strip().lines().count(), printed);
     org.junit.jupiter.api.Assertions.assertTrue(
         printed.startsWith("{user: \"us-east-calling\", password: $CALLING_PASSWORD,"), printed);
@@ -56,6 +48,40 @@ class NatsCoordinatorMainTest {
     org.junit.jupiter.api.Assertions.assertFalse(printed.contains("xcluster.results."), printed);
     org.junit.jupiter.api.Assertions.assertTrue(
         printed.endsWith("subscribe: {allow: [\"_INBOX_us-east-calling.>\"]}}}\n"), printed);
+  }
+
+  @Test
+  void withProvisionedStreamsThePrintedSidesMayNotChangeAStreamAndTheAdminMayOnlyThat() {
+    Captured run =
+        captureStdout("--print-nats-permissions", "--provisioned-streams", "--http-port", "0");
+
+    List<String> users = run.output().strip().lines().toList();
+    assertEquals(0, run.exitCode());
+    assertEquals(3, users.size(), users.toString());
+    String admin = users.get(0);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        admin.startsWith("{user: \"xcluster-admin\"")
+            && admin.contains("\"$JS.API.STREAM.UPDATE.XCLUSTER_RESULTS\"")
+            && !admin.contains("\"xcluster.calls.eu-west\""),
+        admin);
+    for (String side : users.subList(1, 3)) {
+      org.junit.jupiter.api.Assertions.assertTrue(
+          side.contains("\"$JS.API.STREAM.INFO.XCLUSTER_CALLS\"")
+              && !side.contains("STREAM.CREATE")
+              && !side.contains("STREAM.UPDATE"),
+          side);
+    }
+  }
+
+  @Test
+  void provisioningABrokerThatIsNotThereFailsWithOneLineNamingIt() {
+    Captured run =
+        captureStderr(
+            "--provision-streams", "--nats-url", "nats://127.0.0.1:1", "--http-port", "0");
+
+    assertEquals(1, run.exitCode());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        run.stderr().contains("cannot provision the streams on nats://127.0.0.1:1"), run.stderr());
   }
 
   @Test
@@ -69,7 +95,12 @@ class NatsCoordinatorMainTest {
     assertEquals(2, errors.logged());
   }
 
-  private record Captured(int exitCode, String stderr) {}
+  /** A run's exit code and what it wrote to the stream that was captured. */
+  private record Captured(int exitCode, String output) {
+    String stderr() {
+      return output;
+    }
+  }
 
   private static Captured captureStderr(String... args) {
     PrintStream original = System.err;
@@ -80,6 +111,18 @@ class NatsCoordinatorMainTest {
       return new Captured(code, buffer.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(original);
+    }
+  }
+
+  private static Captured captureStdout(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      int code = new NatsCoordinatorMain().execute(args);
+      return new Captured(code, buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
     }
   }
 }
