@@ -3,10 +3,13 @@
 # the Go module proxy) — never a download from a website. Each is skipped when already present:
 # on PATH, or in the cache ($XCLUSTER_TOOLS, default ~/.cache/xcluster-tools), keyed by version.
 #
-#   scripts/install-tools.sh [nats] [nats-cluster] [jaeger] [temporal] [temporal-server] [postgres] [prometheus]
+#   scripts/install-tools.sh [nats] [nats-cluster] [jaeger] [temporal] [temporal-server] [postgres] [prometheus] [toxiproxy]
 #   (no argument: all)
 #
 # nats-cluster: nats-server v2.15.2 built from the Go module proxy, for the 3-node JetStream cluster.
+#
+# toxiproxy: Toxiproxy's server v2.5.0 built from the Go module proxy: the WAN between the regions
+# (latency, partitions) on loopback.
 #
 # postgres: Debian's PostgreSQL server (for the production-like stack, --stack postgres) and
 # temporal-sql-tool at the server's version, with that version's PostgreSQL schema files beside it.
@@ -88,9 +91,9 @@ require_go() {
 go_install_cached() {
   local name="$1" module="$2" version="$3" binary="$4"
   # the name go install gives the binary: the module path's last element, a major version suffix
-  # (/v2) left out
-  local built
-  built="$(basename "${module%/v[0-9]*}")"
+  # (/v2) left out; a fifth argument names it where that rule does not hold
+  local built="${5:-}"
+  [ -z "$built" ] && built="$(basename "${module%/v[0-9]*}")"
   local dir="$TOOLS/$name-$version"
   if [ -x "$dir/$binary" ]; then
     echo "$dir/$binary"; return
@@ -110,6 +113,12 @@ go_install_cached() {
 NATS_SERVER_VERSION=v2.15.2
 install_nats_cluster() {
   echo "NATS_CLUSTER_SERVER=$(go_install_cached nats-server github.com/nats-io/nats-server/v2 "$NATS_SERVER_VERSION" nats-server)"
+}
+
+TOXIPROXY_VERSION=v2.5.0
+
+install_toxiproxy() {
+  echo "TOXIPROXY=$(go_install_cached toxiproxy github.com/Shopify/toxiproxy/v2/cmd/server "$TOXIPROXY_VERSION" toxiproxy-server server)"
 }
 
 install_temporal() {
@@ -206,7 +215,7 @@ install_prometheus() {
 }
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nats nats-cluster jaeger temporal temporal-server postgres prometheus)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nats nats-cluster jaeger temporal temporal-server postgres prometheus toxiproxy)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     nats) install_nats ;;
@@ -216,6 +225,7 @@ for tool in "${wanted[@]}"; do
     temporal-server) install_temporal_server ;;
     postgres) install_postgres ;;
     prometheus) install_prometheus ;;
-    *) say "unknown tool '$tool' (known: nats, nats-cluster, jaeger, temporal, temporal-server, postgres, prometheus)"; exit 2 ;;
+    toxiproxy) install_toxiproxy ;;
+    *) say "unknown tool '$tool' (known: nats, nats-cluster, jaeger, temporal, temporal-server, postgres, prometheus, toxiproxy)"; exit 2 ;;
   esac
 done

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # The full fault matrix: every fault row, every transport, on both stacks (start-dev, then the
 # production-like PostgreSQL/mTLS stack), then docs/reliability.md generated from exactly these
-# records and naming this run (the NATS cluster's node faults, NatsClusterFaultIT, included). About
-# 80 minutes on 2 cores; .ci/run runs one row per fault class and
+# records and naming this run (the NATS cluster's node faults, NatsClusterFaultIT, and the WAN's
+# partitions, RegionsApartFaultIT, included). About 110 minutes on 2 cores; .ci/run runs one row per fault class and
 # transport per stack instead (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/sbin"
-tools="$(scripts/install-tools.sh nats nats-cluster temporal temporal-server postgres)"
+tools="$(scripts/install-tools.sh nats nats-cluster temporal temporal-server postgres toxiproxy)"
 export XCLUSTER_TEMPORAL="$(echo "$tools" | sed -n 's/^TEMPORAL=//p')"
 export XCLUSTER_NATS_SERVER="$(echo "$tools" | sed -n 's/^NATS_SERVER=//p')"
 export XCLUSTER_NATS_CLUSTER_SERVER="$(echo "$tools" | sed -n 's/^NATS_CLUSTER_SERVER=//p')"
 export XCLUSTER_TEMPORAL_SERVER="$(echo "$tools" | sed -n 's/^TEMPORAL_SERVER=//p')"
 export XCLUSTER_POSTGRES_BIN="$(echo "$tools" | sed -n 's/^POSTGRES_BIN=//p')"
 export XCLUSTER_TEMPORAL_SQL_TOOL="$(echo "$tools" | sed -n 's/^TEMPORAL_SQL_TOOL=//p')"
+export XCLUSTER_TOXIPROXY="$(echo "$tools" | sed -n 's/^TOXIPROXY=//p')"
 export XCLUSTER_REQUIRE_TOOLS=true
 
 rm -rf local-stack/target/reliability

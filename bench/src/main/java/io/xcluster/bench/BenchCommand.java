@@ -134,6 +134,19 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> inFlightModes = List.of();
 
   @Option(
+      names = "--wan",
+      split = ",",
+      paramLabel = "RTT_MS",
+      description =
+          "Only the transports with the regions apart: every cross-region connection through"
+              + " Toxiproxy, at each of these round trips in ms (e.g. 0,20,80,160; 0 is needed),"
+              + " each placement in turn (the bridge in us-east, the bridge in eu-west, NATS with"
+              + " its relay across): --samples sequential fulfillments per round trip, and"
+              + " --calls-per-level at concurrency 50 at 0 and 80 ms. Real servers only; needs"
+              + " scripts/install-tools.sh toxiproxy.")
+  List<Integer> wanRtts = List.of();
+
+  @Option(
       names = "--nats-deployments",
       description =
           "Only the NATS transport on three nats-server deployments side by side (one node,"
@@ -207,10 +220,28 @@ public final class BenchCommand implements Callable<Integer> {
           new MetricsOverhead(base, settings, scrapeInterval, System.err).run();
       String markdown =
           MetricsOverhead.render(result, base.clusters().name().toLowerCase(), commandLine());
-      System.out.print(markdown);
-      if (report != null) {
-        Files.writeString(report, markdown);
-        System.err.println("bench: report written to " + report);
+      publish(markdown);
+      return 0;
+    }
+    if (!wanRtts.isEmpty()) {
+      if (bothStacks || metricsOverhead || inFlightOnly || orderApiOnly || natsDeployments) {
+        throw new BadSetting(
+            "--wan runs on one stack: it goes with none of --both-stacks, --metrics-overhead,"
+                + " --in-flight-only, --order-api-only, --nats-deployments");
+      }
+      if (wanRtts.stream().anyMatch(rtt -> rtt < 0 || rtt > 2_000)) {
+        throw new BadSetting("--wan round trips must be 0 to 2000 ms, were " + wanRtts);
+      }
+      io.xcluster.testkit.tools.ToolBinary.TOXIPROXY.require();
+      WanBenchmark.Result result = new WanBenchmark(base, settings, wanRtts, System.err).run();
+      String chartLink = chartLink();
+      String markdown =
+          WanBenchmark.render(
+              result, base.clusters().name().toLowerCase(), commandLine(), chartLink);
+      publish(markdown);
+      if (chart != null) {
+        WanBenchmark.chart(result, chart);
+        System.err.println("bench: chart written to " + chart);
       }
       return 0;
     }
@@ -224,11 +255,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<NatsDeployments.Figures> figures = new NatsDeployments(base, settings, System.err).run();
       String markdown =
           NatsDeployments.render(figures, base.clusters().name().toLowerCase(), commandLine());
-      System.out.print(markdown);
-      if (report != null) {
-        Files.writeString(report, markdown);
-        System.err.println("bench: report written to " + report);
-      }
+      publish(markdown);
       return 0;
     }
     List<ClusterKind> kinds =
@@ -250,24 +277,34 @@ public final class BenchCommand implements Callable<Integer> {
       // shown at once, so a later failure loses nothing already measured
       System.err.print(BenchReport.render(List.of(result), "(partial)", null));
     }
-    String chartLink =
-        chart == null
-            ? null
-            : (report == null
-                    ? chart
-                    : report.toAbsolutePath().getParent().relativize(chart.toAbsolutePath()))
-                .toString();
+    String chartLink = chartLink();
     String markdown = BenchReport.render(results, commandLine(), chartLink);
-    System.out.print(markdown);
-    if (report != null) {
-      Files.writeString(report, markdown);
-      System.err.println("bench: report written to " + report);
-    }
+    publish(markdown);
     if (chart != null) {
       BenchChart.write(results, chart);
       System.err.println("bench: chart written to " + chart);
     }
     return 0;
+  }
+
+  /** The chart's path as the report links it (relative to the report), or null without one. */
+  private String chartLink() {
+    if (chart == null) {
+      return null;
+    }
+    return (report == null
+            ? chart
+            : report.toAbsolutePath().getParent().relativize(chart.toAbsolutePath()))
+        .toString();
+  }
+
+  /** The page on stdout, and in --report's file when given. */
+  private void publish(String markdown) throws java.io.IOException {
+    System.out.print(markdown);
+    if (report != null) {
+      Files.writeString(report, markdown);
+      System.err.println("bench: report written to " + report);
+    }
   }
 
   /** The command that reproduces this run, every setting spelled out. */
@@ -309,6 +346,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (natsDeployments) {
       command.append(" --nats-deployments");
+    }
+    if (!wanRtts.isEmpty()) {
+      command
+          .append(" --wan ")
+          .append(String.join(",", wanRtts.stream().map(String::valueOf).toList()));
     }
     if (!inFlightModes.isEmpty()) {
       command.append(" --in-flight-modes ").append(String.join(",", inFlightModes));

@@ -99,7 +99,7 @@ final class NatsDeployments {
     }
     Path dir = options.workDir().resolve("nats-deployments");
     StackOptions stackOptions =
-        StackOptions.forTransport("nats")
+        StackOptions.forTransport(jetStreamTransport().name())
             .withSimulation(SimulationSettings.INSTANT)
             .withFulfillmentTimeout(options.fulfillmentTimeout())
             .withClusters(options.clusters(), dir);
@@ -109,7 +109,7 @@ final class NatsDeployments {
         LocalStack.startWithoutTransport(
             stackOptions, step -> progress.println("bench (nats deployments): " + step))) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);
-      TransportLauncher launcher = TransportLaunchers.named("nats");
+      TransportLauncher launcher = jetStreamTransport();
       List<Deployment> order = new ArrayList<>(DEPLOYMENTS);
       for (int pass = 0; pass < 2; pass++) {
         for (Deployment deployment : order) {
@@ -178,6 +178,18 @@ final class NatsDeployments {
     }
   }
 
+  /** The transport that runs on JetStream (the stack and benchmark name none themselves). */
+  static TransportLauncher jetStreamTransport() {
+    return TransportLaunchers.available().values().stream()
+        .filter(TransportLauncher::forProduction)
+        .filter(TransportLauncher::needsJetStream)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new BenchCommand.BadSetting(
+                    "--nats-deployments: no transport on the class path runs on JetStream"));
+  }
+
   /** The broker alone: a stream like the calls stream, publishes with a message id each. */
   private void measurePublishes(LocalNatsCluster nats, Deployment deployment, Samples samples)
       throws Exception {
@@ -228,7 +240,7 @@ final class NatsDeployments {
    */
   private void measureFulfillments(WorkflowClient usEast, String tag, Samples samples)
       throws Exception {
-    BenchRun.Variant nats = BenchRun.transportVariant("nats");
+    BenchRun.Variant nats = BenchRun.transportVariant(jetStreamTransport().name());
     BenchRun.Variant child = new BenchRun.Variant("IN_CLUSTER_CHILD", ProbeVia.CHILD, null);
     int rounds = settings.warmup() + settings.samples();
     ProgressBar bar = new ProgressBar(progress, rounds, tag + ": latency rounds");

@@ -35,21 +35,7 @@ class NatsDeploymentsTest {
   void embeddedServersAreRefusedNamingWhatItNeeds() {
     NatsDeployments deployments =
         new NatsDeployments(
-            StackOptions.forTransport("nats"),
-            new BenchRun.Settings(
-                1,
-                0,
-                List.of(50),
-                10,
-                0,
-                Duration.ofSeconds(1),
-                false,
-                false,
-                0,
-                false,
-                false,
-                List.of()),
-            System.err);
+            StackOptions.forTransport("nats"), WanBenchmarkTest.SETTINGS, System.err);
 
     BenchCommand.BadSetting refused = assertThrows(BenchCommand.BadSetting.class, deployments::run);
     assertTrue(refused.getMessage().contains("--stack real or --stack postgres"));

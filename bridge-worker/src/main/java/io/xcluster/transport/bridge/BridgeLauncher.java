@@ -2,7 +2,10 @@ package io.xcluster.transport.bridge;
 
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.launch.CallbackEndpoint;
+import io.xcluster.runtime.launch.PlacedProcess;
+import io.xcluster.runtime.launch.PlacementApart;
 import io.xcluster.runtime.launch.ProcessLaunch;
+import io.xcluster.runtime.launch.RegionCrossing;
 import io.xcluster.runtime.launch.RunningTransport;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
@@ -89,6 +92,52 @@ public final class BridgeLauncher implements TransportLauncher {
                 "--callback-key-file",
                 callbacks.keyFile().toString()));
     return new ProcessLaunch(BridgeWorkerMain.class.getName(), args, "bridge polling");
+  }
+
+  /** Where the bridge may live with the regions apart: beside the target (best) or the caller. */
+  static final PlacementApart IN_TARGET_REGION =
+      new PlacementApart("target-region", "bridge in the target region", true);
+
+  static final PlacementApart IN_CALLING_REGION =
+      new PlacementApart("calling-region", "bridge in the calling region", false);
+
+  @Override
+  public List<PlacementApart> placementsApart() {
+    return List.of(IN_TARGET_REGION, IN_CALLING_REGION);
+  }
+
+  /**
+   * In the target region the bridge polls and answers the calling cluster's queue across the WAN,
+   * and starts runs and takes callbacks at home; in the calling region its starts cross, and so do
+   * the target's callbacks to it.
+   */
+  @Override
+  public List<PlacedProcess> placeApart(
+      PlacementApart placement, TransportLaunch launch, RegionCrossing crossing) {
+    if (placement.equals(IN_TARGET_REGION)) {
+      String caller =
+          crossing.cross("frontend", launch.source().address(), RegionCrossing.Region.TARGET);
+      return List.of(
+          new PlacedProcess(launch.withSource(launch.source().withAddress(caller)), List.of()));
+    }
+    if (placement.equals(IN_CALLING_REGION)) {
+      String target =
+          crossing.cross("frontend", launch.target().address(), RegionCrossing.Region.CALLING);
+      TransportLaunch apart = launch.withTarget(launch.target().withAddress(target));
+      CallbackEndpoint callbacks = launch.callbacks();
+      if (callbacks != null) {
+        // the target is told to call the crossing; the bridge listens where it did
+        String back = crossing.cross("callbacks", callbacks.listen(), RegionCrossing.Region.TARGET);
+        apart =
+            apart.withCallbacks(
+                new CallbackEndpoint(
+                    java.net.URI.create("http://" + back + callbacks.url().getRawPath()),
+                    callbacks.listen(),
+                    callbacks.keyFile()));
+      }
+      return List.of(new PlacedProcess(apart, List.of()));
+    }
+    return TransportLauncher.super.placeApart(placement, launch, crossing);
   }
 
   /** The callback mode where the launch offers an endpoint; else null, the heartbeat mode. */

@@ -23,6 +23,11 @@ public record ClusterEndpoint(String name, String address, String namespace, Clu
     }
   }
 
+  /** The same cluster reached at {@code newAddress} (e.g. through a proxy). */
+  public ClusterEndpoint withAddress(String newAddress) {
+    return new ClusterEndpoint(name, newAddress, namespace, tls);
+  }
+
   public ClusterEndpoint withTls(ClusterTls newTls) {
     return new ClusterEndpoint(name, address, namespace, newTls);
   }

@@ -62,6 +62,15 @@ public record ToolBinary(
           "nats-cluster",
           List.of());
 
+  /** Toxiproxy's server: the WAN between the regions, on loopback. */
+  public static final ToolBinary TOXIPROXY =
+      new ToolBinary(
+          "toxiproxy-server",
+          "XCLUSTER_TOXIPROXY",
+          "toxiproxy-v2.5.0/toxiproxy-server",
+          "toxiproxy",
+          List.of());
+
   public static final ToolBinary JAEGER =
       new ToolBinary("jaeger", "XCLUSTER_JAEGER", "jaeger-v1.76.0/jaeger", "jaeger", List.of());
 

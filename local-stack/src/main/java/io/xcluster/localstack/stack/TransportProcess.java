@@ -68,6 +68,7 @@ public final class TransportProcess implements AutoCloseable {
     // does; written here, so a developer's ~/.config/temporalio/temporal.toml adds nothing.
     Path profiles = workDir.resolve("transport-" + name + "-temporal-profiles.toml");
     try {
+      java.nio.file.Files.createDirectories(workDir);
       TemporalProfileFile.write(profiles, launch.source(), launch.target());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + profiles, e);

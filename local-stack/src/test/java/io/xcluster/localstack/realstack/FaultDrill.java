@@ -23,6 +23,7 @@ import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.localstack.stack.TransportProcess;
+import io.xcluster.localstack.wan.RegionsApart;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
@@ -37,6 +38,7 @@ import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
 import io.xcluster.testkit.nats.LocalNatsCluster;
+import io.xcluster.testkit.wan.LocalToxiproxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +126,7 @@ final class FaultDrill implements AutoCloseable {
   private final List<Order> orders = new ArrayList<>();
   private LocalNatsCluster natsCluster;
   private final List<TransportProcess> moreReplicas = new ArrayList<>();
+  private RegionsApart regionsApart;
 
   /** Starts one more replica of the transport: the same launch, in a JVM of its own. */
   private IntFunction<TransportProcess> replicaStarter;
@@ -194,6 +197,46 @@ final class FaultDrill implements AutoCloseable {
       return start(fault, "nats", Shape.STANDARD, UnaryOperator.identity(), cluster);
     } catch (RuntimeException e) {
       cluster.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The regions apart ({@link RegionsApart}): the stack for {@code placement}'s transport, whose
+   * cross-region connections go through Toxiproxy links delayed by {@code roundTrip}.
+   */
+  static FaultDrill startApart(String fault, RegionsApart.Placement placement, Duration roundTrip) {
+    Assumptions.assumeTrue(
+        LocalToxiproxy.availableForTests(), "no Toxiproxy: run scripts/install-tools.sh toxiproxy");
+    RealStackTier.assumeToolsInstalled();
+    String transport = placement.transport();
+    Path workDir = RealStackTier.workDir(fault + "-" + transport);
+    StackOptions options =
+        new StackOptions(
+                0,
+                0,
+                transport,
+                Duration.ofHours(48),
+                new SimulationSettings(Shape.STANDARD.step(), 0.0, 1L))
+            .withClusters(RealStackTier.clusterKind(), workDir);
+    LocalStack stack =
+        LocalStack.startWithoutTransport(
+            options, step -> System.err.println(fault + "/" + transport + ": " + step));
+    RegionsApart wan = null;
+    try {
+      wan = RegionsApart.start(workDir);
+      wan.roundTrip(roundTrip);
+      List<TransportProcess> processes = wan.startTransport(stack, placement, List.of(), workDir);
+      FaultDrill drill =
+          new FaultDrill(fault, transport, workDir, stack, processes.get(0), Shape.STANDARD);
+      drill.moreReplicas.addAll(processes.subList(1, processes.size()));
+      drill.regionsApart = wan;
+      return drill;
+    } catch (RuntimeException e) {
+      if (wan != null) {
+        wan.close();
+      }
+      stack.close();
       throw e;
     }
   }
@@ -671,6 +714,9 @@ final class FaultDrill implements AutoCloseable {
   public void close() {
     moreReplicas.forEach(TransportProcess::close);
     transportProcess.close();
+    if (regionsApart != null) {
+      regionsApart.close();
+    }
     stack.close();
     if (natsCluster != null) {
       natsCluster.close();
@@ -685,6 +731,14 @@ final class FaultDrill implements AutoCloseable {
     TransportProcess replica = replicaStarter.apply(moreReplicas.size() + 2);
     moreReplicas.add(replica);
     return replica;
+  }
+
+  /** The links between the regions ({@link #startApart}). */
+  RegionsApart regionsApart() {
+    if (regionsApart == null) {
+      throw new IllegalStateException("this drill runs with the regions on one loopback");
+    }
+    return regionsApart;
   }
 
   /** The drill's 3-node JetStream cluster ({@link #startOnNatsCluster}). */

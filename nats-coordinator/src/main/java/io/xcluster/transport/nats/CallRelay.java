@@ -27,10 +27,13 @@ import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +77,22 @@ final class CallRelay implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nats-relay-keepalive"));
   private final ExecutorService io =
       Executors.newFixedThreadPool(2, DaemonThreads.named("nats-relay-io"));
+
+  /**
+   * Calls being started at once. Starting takes a few round trips (cancel markers on the broker,
+   * the start on the target cluster): done one at a time on the consumer's thread, a relay far from
+   * its broker would start no more than one call per few round trips (5 a second at 80 ms). The
+   * consumer's thread waits for a free slot, so no more than this many are taken off the stream
+   * ahead of being started.
+   */
+  static final int CONCURRENT_STARTS = 16;
+
+  private final ExecutorService starting =
+      Executors.newFixedThreadPool(CONCURRENT_STARTS, DaemonThreads.named("nats-relay-start"));
+  private final Semaphore startSlots = new Semaphore(CONCURRENT_STARTS);
+
+  /** Stream sequences of calls being started now, so a redelivery meanwhile is not started too. */
+  private final Set<Long> beingStarted = ConcurrentHashMap.newKeySet();
 
   /**
    * A call whose outcome is awaited; {@code traceContext} is the relay span's, for the outcome
@@ -239,6 +258,49 @@ final class CallRelay implements AutoCloseable {
       keepAlive(message, request);
       return;
     }
+    if (!beingStarted.add(sequence)) {
+      keepAlive(message, request); // redelivered while an earlier delivery is being started
+      return;
+    }
+    startSlots.acquireUninterruptibly();
+    try {
+      starting.execute(
+          () -> {
+            try {
+              start(message, request, replySubject, sequence);
+            } catch (RuntimeException unexpected) {
+              failedUnexpectedly(message, unexpected);
+            } finally {
+              beingStarted.remove(sequence);
+              startSlots.release();
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      // the relay is closing: JetStream redelivers the call to the next relay
+      beingStarted.remove(sequence);
+      startSlots.release();
+    }
+  }
+
+  /**
+   * What the consumer does for a handler that throws, here for a start on the pool: redelivered
+   * after a while, dead-lettered once it has failed {@link NatsSettings#maxDeliveries()} times.
+   */
+  private void failedUnexpectedly(Message message, RuntimeException unexpected) {
+    if (message.metaData().deliveredCount() >= settings.maxDeliveries()) {
+      deadLetters.deadLetter(
+          message, "calls", "failed " + settings.maxDeliveries() + " times: " + unexpected);
+    } else {
+      log.warn(
+          "call on {} failed, will be redelivered: {}",
+          message.getSubject(),
+          unexpected.toString());
+      message.nakWithDelay(settings.ackWait().dividedBy(3));
+    }
+  }
+
+  /** Starts the call's remote run, or attaches to it, and holds the call until it ends. */
+  private void start(Message message, CallRequest request, String replySubject, long sequence) {
     Span span =
         tracer
             .spanBuilder("xcluster.nats.relay-call")
@@ -531,6 +593,7 @@ final class CallRelay implements AutoCloseable {
   public void close() {
     openRuns.close();
     scheduler.shutdownNow();
+    starting.shutdownNow();
     io.shutdownNow();
     held.clear();
   }

@@ -1,7 +1,10 @@
 package io.xcluster.transport.nats;
 
 import io.xcluster.runtime.cli.TwoClusterOptions;
+import io.xcluster.runtime.launch.PlacedProcess;
+import io.xcluster.runtime.launch.PlacementApart;
 import io.xcluster.runtime.launch.ProcessLaunch;
+import io.xcluster.runtime.launch.RegionCrossing;
 import io.xcluster.runtime.launch.RunningTransport;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
@@ -65,6 +68,47 @@ public final class NatsLauncher implements TransportLauncher {
         coordinator.close();
       }
     };
+  }
+
+  /** The broker beside the relay, in the target region (best), or beside the calling side. */
+  static final PlacementApart BROKER_IN_TARGET_REGION =
+      new PlacementApart(
+          "broker-in-target-region", "NATS and its relay in the target region", true);
+
+  static final PlacementApart BROKER_IN_CALLING_REGION =
+      new PlacementApart(
+          "broker-in-calling-region", "NATS in the calling region, its relay across", false);
+
+  @Override
+  public List<PlacementApart> placementsApart() {
+    return List.of(BROKER_IN_TARGET_REGION, BROKER_IN_CALLING_REGION);
+  }
+
+  /**
+   * Two processes, one per side, each in its region; the side away from the broker reaches it
+   * across the WAN (the calling side's publishes and pulls, or the relay's pulls, marker reads and
+   * outcome publishes).
+   */
+  @Override
+  public List<PlacedProcess> placeApart(
+      PlacementApart placement, TransportLaunch launch, RegionCrossing crossing) {
+    String broker = launch.requireNatsUrl(name()).replaceFirst("^nats://", "");
+    TransportLaunch callingSide = launch;
+    TransportLaunch relay = launch;
+    if (placement.equals(BROKER_IN_TARGET_REGION)) {
+      callingSide =
+          launch.withNatsUrl(
+              "nats://" + crossing.cross("broker", broker, RegionCrossing.Region.CALLING));
+    } else if (placement.equals(BROKER_IN_CALLING_REGION)) {
+      relay =
+          launch.withNatsUrl(
+              "nats://" + crossing.cross("broker", broker, RegionCrossing.Region.TARGET));
+    } else {
+      return TransportLauncher.super.placeApart(placement, launch, crossing);
+    }
+    return List.of(
+        new PlacedProcess(callingSide, List.of("--side", "calling")),
+        new PlacedProcess(relay, List.of("--side", "target")));
   }
 
   @Override

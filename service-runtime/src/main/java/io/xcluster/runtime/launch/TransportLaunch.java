@@ -60,6 +60,18 @@ public record TransportLaunch(
         source, target, workflowTypes, natsUrl, tracing, quickRecovery, callbacks);
   }
 
+  /** The same launch reaching the calling cluster at {@code endpoint} (e.g. through a proxy). */
+  public TransportLaunch withSource(ClusterEndpoint endpoint) {
+    return new TransportLaunch(
+        endpoint, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, callbacks);
+  }
+
+  /** The same launch reaching the target cluster at {@code endpoint}. */
+  public TransportLaunch withTarget(ClusterEndpoint endpoint) {
+    return new TransportLaunch(
+        source, endpoint, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, callbacks);
+  }
+
   public TransportLaunch withNatsUrl(String url) {
     return new TransportLaunch(
         source, target, allowedWorkflowTypes, url, tracing, quickRecovery, callbacks);

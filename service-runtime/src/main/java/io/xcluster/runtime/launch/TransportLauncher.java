@@ -1,5 +1,7 @@
 package io.xcluster.runtime.launch;
 
+import java.util.List;
+
 /**
  * What it takes to run one transport, found on the class path by {@link TransportLaunchers} ({@code
  * META-INF/services/io.xcluster.runtime.launch.TransportLauncher}): in this JVM (the embedded
@@ -44,4 +46,23 @@ public interface TransportLauncher {
 
   /** The main class and arguments that run the transport as a process of its own. */
   ProcessLaunch asProcess(TransportLaunch launch);
+
+  /**
+   * Where its processes can live with the regions apart; none for a transport that has not said.
+   */
+  default List<PlacementApart> placementsApart() {
+    return List.of();
+  }
+
+  /**
+   * The processes of {@code placement}, each connection that crosses the regions routed through
+   * {@code crossing}.
+   *
+   * @throws IllegalArgumentException for a placement not among {@link #placementsApart()}
+   */
+  default List<PlacedProcess> placeApart(
+      PlacementApart placement, TransportLaunch launch, RegionCrossing crossing) {
+    throw new IllegalArgumentException(
+        "the " + name() + " transport has no placement '" + placement.name() + "'");
+  }
 }

@@ -13,6 +13,7 @@ import io.temporal.api.workflow.v1.CallbackInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.OnConflictOptions;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * The callback mode's side of the call activity: starts the call's remote run (or attaches to the
@@ -87,8 +89,19 @@ public final class CallbackHandover {
    *     call instead)
    */
   public Optional<CallOutcome> handOver(CallRequest request) {
-    // A read first: asked again (a retry, the hourly backstop), a run that still has a live
-    // callback here needs no other, so one closing run is not reported once per hour it ran.
+    // The common case in one round trip to the target: a call whose run nobody started yet is
+    // started with its callback (FAIL on a running run, REJECT_DUPLICATE on a closed one). Reading
+    // first cost every call a second round trip across the WAN (2.8 round trips per call with the
+    // bridge in the calling region, against 1.5 without).
+    if (startWithCallback(
+        request,
+        options ->
+            options.setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL))) {
+      return HANDED_OVER;
+    }
+    // The run exists (a retry, the hourly backstop, the order asked again). A run that still has a
+    // live callback here needs no other, so one closing run is not reported once per hour it ran.
     Optional<DescribeWorkflowExecutionResponse> existing = describe(request);
     if (existing.isPresent() && !isRunning(existing.get())) {
       return Optional.of(outcomeOfClosedRun(request));
@@ -96,21 +109,34 @@ public final class CallbackHandover {
     if (existing.isPresent() && hasLiveCallbackToUs(existing.get().getCallbacksList())) {
       return HANDED_OVER;
     }
-    boolean startedOrAttached;
+    boolean startedOrAttached =
+        startWithCallback(
+            request,
+            options ->
+                options
+                    .setWorkflowIdConflictPolicy(
+                        WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                    .setOnConflictOptions(
+                        OnConflictOptions.newBuilder()
+                            .setAttachCompletionCallbacks(true)
+                            .setAttachRequestId(true)
+                            .build()));
+    // Refused as a duplicate of a run that closed since the read: the target attaches nothing
+    // to a closed run, so answer with its outcome now rather than wait for a callback that never
+    // comes.
+    return startedOrAttached ? HANDED_OVER : Optional.of(outcomeOfClosedRun(request));
+  }
+
+  /**
+   * Starts the call's run with its callback to us, {@code policy} deciding what an existing run
+   * means; false when the target refused it as a duplicate.
+   */
+  private boolean startWithCallback(
+      CallRequest request, UnaryOperator<WorkflowOptions.Builder> policy) {
     try {
-      startedOrAttached =
-          remote.start(
-              request,
-              options ->
-                  options
-                      .setWorkflowIdConflictPolicy(
-                          WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                      .setOnConflictOptions(
-                          OnConflictOptions.newBuilder()
-                              .setAttachCompletionCallbacks(true)
-                              .setAttachRequestId(true)
-                              .build())
-                      .setCompletionCallbacks(List.of(callbackFor(request))));
+      return remote.start(
+          request,
+          options -> policy.apply(options).setCompletionCallbacks(List.of(callbackFor(request))));
     } catch (WorkflowServiceException e) {
       if (isRefusedCallback(e)) {
         throw new CallbacksRefused(
@@ -122,10 +148,6 @@ public final class CallbackHandover {
       }
       throw e;
     }
-    // Refused as a duplicate of a run that closed since the read: the target attaches nothing
-    // to a closed run, so answer with its outcome now rather than wait for a callback that never
-    // comes.
-    return startedOrAttached ? HANDED_OVER : Optional.of(outcomeOfClosedRun(request));
   }
 
   private static boolean isRunning(DescribeWorkflowExecutionResponse description) {
