@@ -117,14 +117,16 @@ public final class LocalToxiproxy implements AutoCloseable {
     }
 
     /**
-     * Holds every byte sent in one direction ({@code "upstream"}: from the link's clients; {@code
-     * "downstream"}: their answers) until {@link #release(String)}; connections stay open, the
-     * other direction flows.
+     * Drops every byte sent in one direction ({@code "upstream"}: from the link's clients; {@code
+     * "downstream"}: their answers) until {@link #release(String)}: Toxiproxy's {@code timeout}
+     * toxic with a timeout of 0 discards what arrives and keeps the connections open, while the
+     * other direction flows. Nothing sent meanwhile is delivered later.
      */
     public void hold(String stream) {
       addToxic("hold-" + stream, "timeout", stream, "{\"timeout\":0}");
     }
 
+    /** Ends {@link #hold(String)}; Toxiproxy then closes the link's open connections. */
     public void release(String stream) {
       removeToxic("hold-" + stream);
     }

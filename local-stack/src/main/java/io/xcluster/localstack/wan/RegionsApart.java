@@ -17,7 +17,7 @@ import java.util.Locale;
 
 /**
  * us-east and eu-west apart: every connection that crosses the regions goes through a Toxiproxy
- * link on loopback, which delays it like a WAN, holds one direction or cuts it. Each region's
+ * link on loopback, which delays it like a WAN, drops one direction or cuts it. Each region's
  * workers talk to their own cluster directly; where a transport's processes live ({@link
  * Placement}, as its launcher describes them) decides which of its connections cross.
  */
@@ -146,8 +146,9 @@ public final class RegionsApart implements AutoCloseable {
   }
 
   /**
-   * A one-way partition: everything sent from {@code region} to the other is held (connections stay
-   * open and the other direction flows) until {@link #release(String)}.
+   * A one-way partition: everything sent from {@code region} to the other is dropped (connections
+   * stay open, the other direction flows) until {@link #release(String)}, which closes the links'
+   * connections; clients reconnect.
    */
   public void hold(String region) {
     links.forEach(l -> l.link().hold(streamFrom(l, region)));

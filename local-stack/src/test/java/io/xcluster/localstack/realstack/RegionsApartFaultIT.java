@@ -56,8 +56,8 @@ class RegionsApartFaultIT {
       drill.recovered();
       assertPassed(
           drill.finish(
-              "everything sent from us-east to eu-west held for 60 s, the reverse flowing,"
-                  + " connections open ("
+              "everything sent from us-east to eu-west dropped for 60 s, the reverse flowing,"
+                  + " connections open until it ended, then closed ("
                   + placement.label()
                   + ", RTT 80 ms)",
               0));
