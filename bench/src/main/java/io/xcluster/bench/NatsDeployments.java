@@ -98,8 +98,9 @@ final class NatsDeployments {
               + " (--stack real or --stack postgres)");
     }
     Path dir = options.workDir().resolve("nats-deployments");
+    TransportLauncher launcher = jetStreamTransport();
     StackOptions stackOptions =
-        StackOptions.forTransport(jetStreamTransport().name())
+        StackOptions.forTransport(launcher.name())
             .withSimulation(SimulationSettings.INSTANT)
             .withFulfillmentTimeout(options.fulfillmentTimeout())
             .withClusters(options.clusters(), dir);
@@ -109,7 +110,6 @@ final class NatsDeployments {
         LocalStack.startWithoutTransport(
             stackOptions, step -> progress.println("bench (nats deployments): " + step))) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);
-      TransportLauncher launcher = jetStreamTransport();
       List<Deployment> order = new ArrayList<>(DEPLOYMENTS);
       for (int pass = 0; pass < 2; pass++) {
         for (Deployment deployment : order) {
@@ -170,10 +170,9 @@ final class NatsDeployments {
           ASYNC_OUTSTANDING);
       TransportLaunch launch = stack.transportLaunch(launcher).withNatsUrl(nats.url());
       Path processDir = dir.resolve("pass" + (pass + 1) + "-" + deployment.shape().nodes());
-      java.nio.file.Files.createDirectories(processDir);
       try (TransportProcess coordinator =
           TransportProcess.start(launcher, launch, List.of(), processDir)) {
-        measureFulfillments(usEast, tag, samples);
+        measureFulfillments(usEast, launcher, tag, samples);
       }
     }
   }
@@ -238,9 +237,10 @@ final class NatsDeployments {
    * Sequential fulfillments, the NATS transport and an in-cluster child alternating; then each at
    * concurrency {@value #CONCURRENCY}.
    */
-  private void measureFulfillments(WorkflowClient usEast, String tag, Samples samples)
+  private void measureFulfillments(
+      WorkflowClient usEast, TransportLauncher launcher, String tag, Samples samples)
       throws Exception {
-    BenchRun.Variant nats = BenchRun.transportVariant(jetStreamTransport().name());
+    BenchRun.Variant nats = BenchRun.transportVariant(launcher.name());
     BenchRun.Variant child = new BenchRun.Variant("IN_CLUSTER_CHILD", ProbeVia.CHILD, null);
     int rounds = settings.warmup() + settings.samples();
     ProgressBar bar = new ProgressBar(progress, rounds, tag + ": latency rounds");
