@@ -2,7 +2,7 @@
 # The full fault matrix: every fault row, every transport, on both stacks (start-dev, then the
 # production-like PostgreSQL/mTLS stack), then docs/reliability.md generated from exactly these
 # records and naming this run (the NATS cluster's node faults, NatsClusterFaultIT, and the WAN's
-# partitions, RegionsApartFaultIT, included). About 110 minutes on 2 cores; .ci/run runs one row per fault class and
+# partitions, RegionsApartFaultIT, included). About 115 minutes on 2 cores; .ci/run runs one row per fault class and
 # transport per stack instead (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +25,8 @@ faults='*FaultIT,ReplicationIT'
 echo "== start-dev stack: every fault row"
 ./mvnw -B -ntp verify -Preal-stack -pl local-stack -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test="$faults" -Dit.failIfNoSpecifiedTests=false
-echo "== production-like stack: every fault row"
+echo "== production-like stack: every fault row, and the bridge's heartbeat-mode kit (.ci/run runs its callback-mode kit)"
 ./mvnw -B -ntp verify -Preal-stack -pl local-stack -am -Dxcluster.stack=postgres -Dtest=none \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*FaultIT' -Dit.failIfNoSpecifiedTests=false
+  -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*FaultIT,BridgeContractOnRealServersIT' -Dit.failIfNoSpecifiedTests=false
 java -jar local-stack/target/local-stack.jar reliability-report --to docs/reliability.md \
   --run "scripts/reliability-matrix.sh at commit $commit, started $started (full matrix, both stacks)"

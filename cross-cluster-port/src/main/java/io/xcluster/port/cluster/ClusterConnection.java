@@ -13,6 +13,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
@@ -22,6 +23,14 @@ import javax.net.ssl.SSLException;
 public final class ClusterConnection implements AutoCloseable {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * How often a channel that lost its cluster skips gRPC's reconnect back-off and tries again (the
+   * SDK's default: every 10 s): with the polls waiting for the channel ({@link
+   * PollsWaitForTheCluster}), this bounds how long a worker stays idle after the cluster or the
+   * link is back. A connection attempt every 2 s while a cluster is down costs nothing.
+   */
+  static final Duration RECONNECT_AT_LEAST_EVERY = Duration.ofSeconds(2);
 
   private final ClusterEndpoint endpoint;
   private final WorkflowServiceStubs stubs;
@@ -74,6 +83,8 @@ public final class ClusterConnection implements AutoCloseable {
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(endpoint.address())
+            .setGrpcClientInterceptors(List.of(new PollsWaitForTheCluster()))
+            .setConnectionBackoffResetFrequency(RECONNECT_AT_LEAST_EVERY)
             // a process connected to two clusters tells their requests apart by this label
             .setMetricsScope(
                 interceptors.metrics().tagged(java.util.Map.of("cluster", endpoint.name())));

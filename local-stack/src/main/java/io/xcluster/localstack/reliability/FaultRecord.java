@@ -30,6 +30,9 @@ import java.nio.file.Path;
  * @param secondsFromRecoveryToLastOrder for an outage: from the moment the failed part was back to
  *     the last order's completion (null when the row has no outage); at most {@link
  *     #RECOVERY_GOAL_SECONDS} to pass
+ * @param secondsFromRecoveryToLastCallStarted for an outage: from the recovery to the start of the
+ *     last fulfillment run on eu-west — the transport's share of the recovery; what follows is the
+ *     fulfillment's own steps (null when the row has no outage, or in older records)
  * @param stack the clusters it ran on: {@code start-dev} or {@code postgres} (the production-like
  *     stack); null in records from before it was recorded, which ran on start-dev
  */
@@ -49,7 +52,8 @@ public record FaultRecord(
     long seconds,
     Integer ordersChargedTwice,
     Long secondsFromRecoveryToLastOrder,
-    String stack) {
+    String stack,
+    Long secondsFromRecoveryToLastCallStarted) {
 
   /** The stack it ran on; {@code start-dev} for records from before it was recorded. */
   public String stackName() {
@@ -94,6 +98,7 @@ public record FaultRecord(
         ordersInFlightAtFault,
         fulfillmentsInFlightAtFault,
         seconds,
+        null,
         null,
         null,
         null);

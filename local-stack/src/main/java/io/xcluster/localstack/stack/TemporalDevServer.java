@@ -112,10 +112,14 @@ public final class TemporalDevServer extends SupervisedServer {
                 "--dynamic-config-value",
                 "component.callbacks.allowedAddresses=[{\"Pattern\":\"127.0.0.1:*\",\"AllowInsecure\":true}]",
                 // a callback that failed (no bridge up, an endpoint answering 500) is retried
-                // within
-                // 10 s of its recovery, not up to an hour later (the server's default backoff cap)
+                // within 10 s of its recovery, not up to an hour later (the server's default cap)
                 "--dynamic-config-value",
                 "component.callbacks.retryPolicy.maxInterval=\"10s\"",
+                // after five failed callbacks in a row (a bridge down, a partition) the server
+                // stops calling that address for this long before it tries one (default: 60 s,
+                // which a partition's healing then waits out)
+                "--dynamic-config-value",
+                "history.outboundQueue.circuitBreakerSettings={\"Timeout\":\"5s\"}",
                 "--sqlite-pragma",
                 "journal_mode=wal",
                 "--sqlite-pragma",

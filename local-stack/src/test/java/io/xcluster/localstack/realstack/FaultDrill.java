@@ -136,6 +136,9 @@ final class FaultDrill implements AutoCloseable {
    */
   private long recoveredAtMillis;
 
+  /** When the last fulfillment run on eu-west started, by eu-west's clock (same host). */
+  private long lastFulfillmentStartMillis;
+
   private final List<OrderPlacement.PlacedOrder> placed = new ArrayList<>();
   private final List<CompletableFuture<OrderStatus>> results = new ArrayList<>();
   private long startedNanos;
@@ -538,7 +541,15 @@ final class FaultDrill implements AutoCloseable {
       lastCloseMillis =
           Math.max(lastCloseMillis, closed.getSeconds() * 1000 + closed.getNanos() / 1_000_000);
     }
-    return Math.max(0, (lastCloseMillis - recoveredAtMillis + 999) / 1000);
+    return secondsFromRecovery(lastCloseMillis);
+  }
+
+  /** Whole seconds (rounded up) from the recovery to {@code millis}; null without an outage. */
+  private Long secondsFromRecovery(long millis) {
+    if (recoveredAtMillis == 0) {
+      return null;
+    }
+    return Math.max(0, (millis - recoveredAtMillis + 999) / 1000);
   }
 
   /** Waits for every order, counts eu-west's fulfillment runs, writes the record and returns it. */
@@ -603,7 +614,8 @@ final class FaultDrill implements AutoCloseable {
             seconds,
             ordersChargedTwice(),
             secondsFromRecoveryToLastOrder(),
-            stack.options().clusters() == ClusterKind.POSTGRES ? "postgres" : "start-dev");
+            stack.options().clusters() == ClusterKind.POSTGRES ? "postgres" : "start-dev",
+            secondsFromRecovery(lastFulfillmentStartMillis));
     record.writeTo(FaultRecord.DEFAULT_DIRECTORY);
     System.err.println(fault + "/" + transport + ": " + record + " (logs in " + workDir + ")");
     return record;
@@ -652,6 +664,11 @@ final class FaultDrill implements AutoCloseable {
                       .build());
       for (WorkflowExecutionInfo info : response.getExecutionsList()) {
         runs.merge(info.getExecution().getWorkflowId(), 1, Integer::sum);
+        Timestamp started = info.getStartTime();
+        lastFulfillmentStartMillis =
+            Math.max(
+                lastFulfillmentStartMillis,
+                started.getSeconds() * 1000 + started.getNanos() / 1_000_000);
       }
       page = response.getNextPageToken();
     } while (!page.isEmpty());

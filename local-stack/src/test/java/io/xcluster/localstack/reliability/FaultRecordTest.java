@@ -36,6 +36,7 @@ class FaultRecordTest {
         95,
         chargedTwice,
         recoverySeconds,
+        null,
         null);
   }
 
@@ -100,19 +101,45 @@ class FaultRecordTest {
         r.seconds(),
         r.ordersChargedTwice(),
         r.secondsFromRecoveryToLastOrder(),
-        stack);
+        stack,
+        r.secondsFromRecoveryToLastCallStarted());
   }
 
   @Test
   void theReportShowsChargesAndTheRecoveryTimeOfEachRow() {
     outage(0, 45L).writeTo(dir);
+    FaultRecord withLastCall = outage(0, 45L);
+    withLastCall =
+        new FaultRecord(
+            "partition",
+            withLastCall.transport(),
+            withLastCall.injection(),
+            withLastCall.ordersPlaced(),
+            withLastCall.ordersCompleted(),
+            withLastCall.fulfillmentsExecuted(),
+            withLastCall.fulfillmentRuns(),
+            withLastCall.duplicatesInjected(),
+            withLastCall.duplicated(),
+            withLastCall.lost(),
+            withLastCall.ordersInFlightAtFault(),
+            withLastCall.fulfillmentsInFlightAtFault(),
+            withLastCall.seconds(),
+            0,
+            45L,
+            null,
+            4L);
 
     String report =
         ReliabilityReportCommand.render(
-            List.of(FaultRecord.readFrom(dir.resolve("eu-west-down-30s-long-steps-bridge.json"))),
+            List.of(
+                FaultRecord.readFrom(dir.resolve("eu-west-down-30s-long-steps-bridge.json")),
+                withLastCall),
             null);
 
-    assertTrue(report.contains("| 0 | 0 | 0 | 95 | 45 | pass |"), report);
+    assertTrue(report.contains("| 0 | 0 | 0 | 95 | — / 45 | pass |"), report);
+    assertTrue(
+        report.contains("| 95 | 4 / 45 | pass |"),
+        "with the last call's start known, the transport's share comes first: " + report);
     assertEquals(
         1,
         report

@@ -250,16 +250,19 @@ final class CallRelay implements AutoCloseable {
     if (message.metaData().deliveredCount() > 1) {
       metrics.retried();
     }
+    // Marked before the held check: a start finishing in between puts the call in `held` before
+    // it leaves `beingStarted`, so one of the two checks sees it and the call is not started twice.
+    if (!beingStarted.add(sequence)) {
+      keepAlive(message, request); // redelivered while an earlier delivery is being started
+      return;
+    }
     Held already = held.get(sequence);
     if (already != null) {
+      beingStarted.remove(sequence);
       // redelivered while we still wait for its outcome (keep-alives lost in a broker restart):
       // ack the newest delivery later, do not attach a second time
       already.message = message;
       keepAlive(message, request);
-      return;
-    }
-    if (!beingStarted.add(sequence)) {
-      keepAlive(message, request); // redelivered while an earlier delivery is being started
       return;
     }
     startSlots.acquireUninterruptibly();
@@ -336,10 +339,11 @@ final class CallRelay implements AutoCloseable {
       }
       targetOutage.succeeded();
       Held call = new Held(message, sequence, request, replySubject, Context.current());
+      // asked before the call is held: if asking throws, nothing is left held (and kept alive)
+      // for a call whose outcome nobody waits for; the message is redelivered instead
+      var outcome = remoteRun.getResultAsync(JsonNode.class);
       held.put(sequence, call);
-      remoteRun
-          .getResultAsync(JsonNode.class)
-          .whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
+      outcome.whenCompleteAsync((result, error) -> publishOutcome(call, result, error), io);
       keepAlive(message, request);
     } finally {
       span.end();

@@ -17,10 +17,14 @@ import java.util.Base64;
  */
 final class CancelMarkers {
 
-  private final KeyValue bucket;
+  private static final byte[] MARK = "canceled".getBytes(StandardCharsets.UTF_8);
 
-  private CancelMarkers(KeyValue bucket) {
+  private final KeyValue bucket;
+  private final String bucketName;
+
+  private CancelMarkers(KeyValue bucket, String bucketName) {
     this.bucket = bucket;
+    this.bucketName = bucketName;
   }
 
   /**
@@ -42,7 +46,7 @@ final class CancelMarkers {
     } else {
       createOrUpdate(connection, settings);
     }
-    return new CancelMarkers(connection.keyValue(name));
+    return new CancelMarkers(connection.keyValue(name), name);
   }
 
   /** Creates the bucket if missing, or updates it; says which. */
@@ -74,8 +78,24 @@ final class CancelMarkers {
         + (replicas == 1 ? " replica" : " replicas");
   }
 
-  void mark(CallId callId) throws Exception {
-    bucket.put(key(callId), "canceled".getBytes(StandardCharsets.UTF_8));
+  /**
+   * Marks the call canceled through {@code publisher}: a marker is a message on the bucket's
+   * subject, so it rides out a leader election like any publish, stored once under its {@code
+   * Nats-Msg-Id}.
+   */
+  void mark(CallId callId, ElectionTolerantPublisher publisher) throws Exception {
+    // markers are never deleted (they expire with the bucket's TTL, days): a second mark within
+    // the 2 min duplicate window is the same marker, so dropping it as a duplicate is right
+    publisher.publish(
+        subjects(bucketName) + key(callId), null, MARK, "cancel-mark:" + callId.value());
+  }
+
+  /**
+   * The prefix of the subjects a marker is written to: the bucket's, {@code $KV.<bucket>.} (no
+   * JetStream domain or API prefix is configured; {@link NatsPermissions} grants the same).
+   */
+  static String subjects(String bucket) {
+    return "$KV." + bucket + ".";
   }
 
   boolean isMarked(CallId callId) throws Exception {

@@ -7,27 +7,35 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes to JetStream and rides out a stream leader election in the same call. While a clustered
- * stream has no leader (its node was lost; a new one is elected within seconds) the server answers
- * "503 no responders" at once, or the request times out. Failing the publish then hands the retry
- * to Temporal's back-off (1, 2, 4 s…), which lands well after the new leader is up; retrying here
- * every few hundred milliseconds lets the call through as soon as it is. Safe because every publish
- * carries a {@code Nats-Msg-Id}: a publish that went through but whose ack was lost is
- * de-duplicated by the stream. Beyond {@code window} the last failure is thrown, and the caller
+ * Publishes to JetStream and rides out the broker being out of reach in the same call. From the
+ * client all of these look alike and pass by themselves: a clustered stream without a leader while
+ * a new one is elected (the server answers "503 no responders" at once, or the request times out),
+ * the connection lost while the broker restarts or the link to its region is cut, and, when the
+ * client's server is a leaf node in its own region, the leaf's link to the JetStream servers cut
+ * (the client stays connected and hears "no responders"). Failing the publish would hand the retry
+ * to Temporal's back-off (1, 2, 4 s… up to 30 s), which lands well after the broker is back;
+ * retrying here every few hundred milliseconds lets the call through as soon as it is. Safe because
+ * every publish carries a {@code Nats-Msg-Id}: a publish that went through but whose ack was lost
+ * is de-duplicated by the stream. Beyond {@code window} the last failure is thrown, and the caller
  * treats it as the outage it then is.
+ *
+ * <p>While the connection itself is down the publisher does not publish into the client's reconnect
+ * buffer: it waits for the connection and publishes the moment it is back.
  */
 final class ElectionTolerantPublisher {
 
   /**
-   * Longer than a JetStream leader election (nats-server lets a follower campaign 4–9 s after its
-   * leader fell silent), and with the last attempt's timeout still well inside the publish
-   * activity's 30 s heartbeat timeout.
+   * Longer than a JetStream leader election (a follower campaigns 4–9 s after its leader fell
+   * silent) and than most cuts of a link, yet inside the publish activity's 1 min budget; one
+   * window for every cause, because a client cannot tell them apart (a leaf node answers "no
+   * responders" for a cut link as a cluster does for an election).
    */
-  static final Duration DEFAULT_WINDOW = Duration.ofSeconds(15);
+  static final Duration DEFAULT_WINDOW = Duration.ofSeconds(45);
 
   /**
    * One attempt waits at most this long for the stream's acknowledgement (a publish takes about a
@@ -45,24 +53,33 @@ final class ElectionTolerantPublisher {
   private static final long LONGEST_PAUSE_MILLIS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(ElectionTolerantPublisher.class);
 
+  private static final long RECONNECT_CHECK_MILLIS = 100;
+
   private final JetStream jetStream;
   private final Duration window;
+  private final BooleanSupplier connected;
   private final Runnable beforeEachRetry;
 
   ElectionTolerantPublisher(JetStream jetStream, Duration window) {
-    this(jetStream, window, () -> {});
+    this(jetStream, window, () -> true, () -> {});
   }
 
   /**
+   * @param connected whether the client is connected now (e.g. {@code connection.getStatus() ==
+   *     CONNECTED}); a closed connection should count as connected, so that the publish fails at
+   *     once instead of waiting for a reconnect that will not come
    * @param beforeEachRetry e.g. an activity's heartbeat, so that riding out an election never looks
    *     like a dead worker to Temporal (and a cancellation stops the retries)
    */
-  ElectionTolerantPublisher(JetStream jetStream, Duration window, Runnable beforeEachRetry) {
+  ElectionTolerantPublisher(
+      JetStream jetStream, Duration window, BooleanSupplier connected, Runnable beforeEachRetry) {
     if (window.isNegative()) {
-      throw new IllegalArgumentException("publish retry window must not be negative: " + window);
+      throw new IllegalArgumentException(
+          "the publish retry window must not be negative: " + window);
     }
     this.jetStream = jetStream;
     this.window = window;
+    this.connected = connected;
     this.beforeEachRetry = beforeEachRetry;
   }
 
@@ -83,6 +100,10 @@ final class ElectionTolerantPublisher {
     int failures = 0;
     Exception lastFailure = null;
     while (true) {
+      if (!connected.getAsBoolean()) {
+        awaitConnection(deadline, subject);
+        pause = FIRST_PAUSE_MILLIS;
+      }
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
       Duration attemptTimeout =
           left.compareTo(ATTEMPT_TIMEOUT) > 0
@@ -118,6 +139,28 @@ final class ElectionTolerantPublisher {
         pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
       }
     }
+  }
+
+  /** Waits (heartbeating) until the connection is back, or throws at {@code deadline}. */
+  private void awaitConnection(long deadline, String subject)
+      throws IOException, InterruptedException {
+    long waitingSince = System.nanoTime();
+    while (!connected.getAsBoolean()) {
+      if (System.nanoTime() >= deadline) {
+        throw new IOException(
+            "no connection to NATS for "
+                + Duration.ofNanos(System.nanoTime() - waitingSince).toSeconds()
+                + " s; "
+                + subject
+                + " not published");
+      }
+      beforeEachRetry.run();
+      Thread.sleep(RECONNECT_CHECK_MILLIS);
+    }
+    log.debug(
+        "connection to NATS back after {} ms; publishing to {}",
+        Duration.ofNanos(System.nanoTime() - waitingSince).toMillis(),
+        subject);
   }
 
   /**

@@ -16,6 +16,7 @@ import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
+import java.util.function.BooleanSupplier;
 
 /**
  * The calling side: hands the call to JetStream and returns once the publish is acknowledged
@@ -34,16 +35,18 @@ final class NatsCallActivity implements CrossClusterCallActivity {
 
   NatsCallActivity(
       JetStream jetStream,
+      BooleanSupplier connected,
       NatsSettings settings,
       OpenTelemetry openTelemetry,
       CancelMarkers cancelMarkers,
       CallingSideMetrics metrics) {
-    // heartbeats while an election is ridden out: the activity stays alive for the window, on a
+    // heartbeats while the broker is out of reach: the activity stays alive for the window, on a
     // route with a short heartbeat timeout too
     this.publisher =
         new ElectionTolerantPublisher(
             jetStream,
             ElectionTolerantPublisher.DEFAULT_WINDOW,
+            connected,
             () -> Activity.getExecutionContext().heartbeat(null));
     this.settings = settings;
     this.openTelemetry = openTelemetry;
@@ -89,8 +92,13 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   @Override
   public void cancel(CallRequest request) {
     try {
-      cancelMarkers.mark(request.callId());
+      cancelMarkers.mark(request.callId(), publisher);
+    } catch (ActivityCompletionException canceledOrTimedOut) {
+      throw canceledOrTimedOut; // from a heartbeat while an election was ridden out
     } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       throw ApplicationFailure.newFailure(
           "cannot mark " + request.callId() + " canceled: " + e, BROKER_UNAVAILABLE);
     }

@@ -154,6 +154,9 @@ public final class NatsCoordinator implements AutoCloseable {
         .registerActivitiesImplementations(
             new NatsCallActivity(
                 jetStream,
+                () ->
+                    nats.getStatus() != Connection.Status.DISCONNECTED
+                        && nats.getStatus() != Connection.Status.RECONNECTING,
                 settings,
                 tracing.openTelemetry(),
                 cancelMarkers(nats, settings),

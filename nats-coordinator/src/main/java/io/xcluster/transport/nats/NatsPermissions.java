@@ -33,7 +33,9 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
     List<String> publish = new ArrayList<>(common(settings));
     publish.add(settings.callsSubject(targetCluster));
     publish.add(settings.cancelsSubject(targetCluster));
-    publish.add("$KV." + settings.cancelMarkerBucket() + ".>"); // a cancel marks its call first
+    publish.add(
+        CancelMarkers.subjects(settings.cancelMarkerBucket())
+            + ">"); // a cancel marks its call first
     publish.addAll(consumer(settings.resultsStream(), sourceCluster + "-outcomes"));
     return new NatsPermissions(publish, List.of("_INBOX.>"));
   }

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +100,87 @@ class ElectionTolerantPublisherTest {
     long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
     assertTrue(refused.getMessage().contains("503"), refused.getMessage());
     assertTrue(tookMillis >= 300, "it retried for a while before giving up: " + tookMillis + " ms");
+  }
+
+  @Test
+  void aPublishWhileTheConnectionIsDownWaitsForItHeartbeatingAndGoesOutOnceItIsBack()
+      throws Exception {
+    createStream();
+    AtomicBoolean connected = new AtomicBoolean(false);
+    AtomicInteger heartbeats = new AtomicInteger();
+    ElectionTolerantPublisher publisher =
+        new ElectionTolerantPublisher(
+            connection.jetStream(),
+            Duration.ofSeconds(20),
+            connected::get,
+            heartbeats::incrementAndGet);
+    CompletableFuture.runAsync(
+        () -> connected.set(true), CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+    long started = System.nanoTime();
+
+    PublishAck ack = publisher.publish("orders.calls.eu-west", null, BODY, "c4");
+
+    long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertEquals("ORDERS", ack.getStream());
+    assertTrue(tookMillis >= 900, "it waited for the connection: " + tookMillis + " ms");
+    assertTrue(heartbeats.get() >= 5, "it heartbeat while waiting: " + heartbeats.get());
+    assertEquals(
+        1, connection.jetStreamManagement().getStreamInfo("ORDERS").getStreamState().getMsgCount());
+  }
+
+  @Test
+  void aBrokerStillElectingWhenTheConnectionIsBackIsRetriedForWhatIsLeftOfTheWindow()
+      throws Exception {
+    AtomicBoolean connected = new AtomicBoolean(false);
+    ElectionTolerantPublisher publisher =
+        new ElectionTolerantPublisher(
+            connection.jetStream(), Duration.ofSeconds(20), connected::get, () -> {});
+    CompletableFuture.runAsync(
+        () -> connected.set(true), CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
+    CompletableFuture<Void> leaderElected =
+        CompletableFuture.runAsync(
+            () -> createStream(), CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
+
+    PublishAck ack = publisher.publish("orders.calls.eu-west", null, BODY, "c6");
+
+    leaderElected.join();
+    assertEquals("ORDERS", ack.getStream());
+  }
+
+  @Test
+  void oneWindowCoversTheOutageAndTheElectionAfterIt() throws Exception {
+    AtomicBoolean connected = new AtomicBoolean(false);
+    ElectionTolerantPublisher publisher =
+        new ElectionTolerantPublisher(
+            connection.jetStream(), Duration.ofMillis(1500), connected::get, () -> {});
+    // the connection is back after 1 s, the stream never: the window is not started afresh
+    CompletableFuture.runAsync(
+        () -> connected.set(true), CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+    long started = System.nanoTime();
+
+    assertThrows(
+        IOException.class, () -> publisher.publish("orders.calls.eu-west", null, BODY, "c7"));
+
+    long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertTrue(tookMillis < 3_000, "gave up at the end of the one window: " + tookMillis + " ms");
+  }
+
+  @Test
+  void aConnectionStillDownAtTheEndOfTheWindowFailsThePublishSayingSo() throws Exception {
+    createStream();
+    ElectionTolerantPublisher publisher =
+        new ElectionTolerantPublisher(
+            connection.jetStream(), Duration.ofMillis(600), () -> false, () -> {});
+
+    IOException down =
+        assertThrows(
+            IOException.class, () -> publisher.publish("orders.calls.eu-west", null, BODY, "c5"));
+
+    assertTrue(down.getMessage().contains("no connection to NATS"), down.getMessage());
+    assertEquals(
+        0,
+        connection.jetStreamManagement().getStreamInfo("ORDERS").getStreamState().getMsgCount(),
+        "nothing was sent into the client's reconnect buffer");
   }
 
   @Test

@@ -143,6 +143,7 @@ public class NatsTransportContractTest extends TransportContractTest {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-canceller")) {
       new NatsCallActivity(
               connection.jetStream(),
+              () -> true,
               settings,
               io.opentelemetry.api.OpenTelemetry.noop(),
               CancelMarkers.open(connection, settings),

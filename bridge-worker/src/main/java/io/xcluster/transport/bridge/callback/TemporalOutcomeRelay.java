@@ -1,6 +1,7 @@
 package io.xcluster.transport.bridge.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Context;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -13,6 +14,8 @@ import io.xcluster.port.spi.TransportMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -30,6 +33,22 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
 
   /** A closed run answers at once; only an open one makes the read wait this long. */
   private static final Duration READ_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * How long the signal to the caller may take, retries included (the SDK retries an unreachable
+   * cluster for up to a minute). The target cluster gives a callback 10 s
+   * (component.callbacks.request.timeout) and counts a timeout like a refusal, so answering "try
+   * again" in time costs nothing, while holding on past it keeps an HTTP thread busy for nothing.
+   */
+  static final Duration SIGNAL_BUDGET = Duration.ofSeconds(5);
+
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "outcome-relay-deadlines");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final WorkflowClient source;
   private final WorkflowClient target;
@@ -55,10 +74,14 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
       return Relayed.UNAVAILABLE;
     }
     try {
-      source
-          .newUntypedWorkflowStub(callId.sourceWorkflowId())
-          .signal(
-              CallOutcomeDelivery.SIGNAL_NAME, new DeliveredOutcome(callId.value(), outcome.get()));
+      signalWithin(
+          SIGNAL_BUDGET,
+          () ->
+              source
+                  .newUntypedWorkflowStub(callId.sourceWorkflowId())
+                  .signal(
+                      CallOutcomeDelivery.SIGNAL_NAME,
+                      new DeliveredOutcome(callId.value(), outcome.get())));
       log.debug("call {}: {} delivered by callback", callId, outcome.get().describe());
       metrics.completed(
           outcome.get().kind(),
@@ -76,6 +99,17 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
       metrics.transportError(TransportMetrics.Stage.DELIVER);
       log.warn("call {}: cannot signal the caller: {}", callId, unreachable.toString());
       return Relayed.UNAVAILABLE;
+    }
+  }
+
+  /** Runs {@code signal} under a gRPC deadline, which also ends the SDK's retries. */
+  private static void signalWithin(Duration budget, Runnable signal) {
+    Context.CancellableContext bounded =
+        Context.current().withDeadlineAfter(budget.toMillis(), TimeUnit.MILLISECONDS, DEADLINES);
+    try {
+      bounded.run(signal);
+    } finally {
+      bounded.cancel(null);
     }
   }
 

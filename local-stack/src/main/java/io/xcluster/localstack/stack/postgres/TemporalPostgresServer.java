@@ -124,10 +124,12 @@ public final class TemporalPostgresServer extends SupervisedServer {
    * Dynamic config: no call home; the namespace registry refreshed every second (default 10 s), so
    * a namespace registered at start-up serves at once; completion callbacks to any loopback address
    * (the bridge's callback endpoint), a failed one retried at least every 10 s (default: backing
-   * off to an hour). The queue readers' rate limits are per shard (20 loads per second by default),
-   * sized for clusters of hundreds of shards: with {@value #HISTORY_SHARDS} they would cap the
-   * cluster at 80 transfer-task loads per second, so they are raised to what 512 shards would allow
-   * in all. Eager activity execution on, as the Java SDK asks for it.
+   * off to an hour), and a callback destination that stopped answering is tried again 5 s after the
+   * outbound queue's circuit breaker opened (default: 60 s). The queue readers' rate limits are per
+   * shard (20 loads per second by default), sized for clusters of hundreds of shards: with {@value
+   * #HISTORY_SHARDS} they would cap the cluster at 80 transfer-task loads per second, so they are
+   * raised to what 512 shards would allow in all. Eager activity execution on, as the Java SDK asks
+   * for it.
    */
   private static final String DYNAMIC_CONFIG =
       """
@@ -141,6 +143,9 @@ public final class TemporalPostgresServer extends SupervisedServer {
               AllowInsecure: true
       component.callbacks.retryPolicy.maxInterval:
         - value: 10s
+      history.outboundQueue.circuitBreakerSettings:
+        - value:
+            Timeout: 5s
       history.transferProcessorMaxPollRPS:
         - value: 2560
       history.timerProcessorMaxPollRPS:
