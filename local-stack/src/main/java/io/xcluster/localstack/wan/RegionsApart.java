@@ -8,6 +8,7 @@ import io.xcluster.runtime.launch.RegionCrossing;
 import io.xcluster.runtime.launch.TransportLaunch;
 import io.xcluster.runtime.launch.TransportLauncher;
 import io.xcluster.runtime.launch.TransportLaunchers;
+import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.wan.LocalToxiproxy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,32 @@ public final class RegionsApart implements AutoCloseable {
     return List.copyOf(all);
   }
 
+  /**
+   * The placements of {@code tags}, comma-separated (as {@link Placement#tag()} spells them), in
+   * that order.
+   *
+   * @throws IllegalArgumentException for a tag no placement has, naming the ones there are
+   */
+  public static List<Placement> placements(String tags) {
+    List<Placement> all = placements();
+    List<Placement> named = new ArrayList<>();
+    for (String tag : tags.split(",")) {
+      String wanted = tag.trim();
+      named.add(
+          all.stream()
+              .filter(p -> p.tag().equals(wanted))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "no placement '"
+                              + wanted
+                              + "'; there are "
+                              + all.stream().map(Placement::tag).toList())));
+    }
+    return List.copyOf(named);
+  }
+
   /** The placement each production transport recommends. */
   public static List<Placement> recommended() {
     return placements().stream().filter(p -> p.apart().recommended()).toList();
@@ -72,6 +99,7 @@ public final class RegionsApart implements AutoCloseable {
 
   private final LocalToxiproxy toxiproxy;
   private final List<CrossingLink> links = new ArrayList<>();
+  private final List<LocalNatsServer> leaves = new ArrayList<>();
   private Duration oneWay = Duration.ZERO;
   private Duration jitter = Duration.ZERO;
 
@@ -97,12 +125,17 @@ public final class RegionsApart implements AutoCloseable {
         launcher.placeApart(
             placement.apart(),
             launch,
-            (link, upstream, from) ->
-                crossing(
-                        placement.tag() + "-" + link,
-                        upstream,
-                        from == RegionCrossing.Region.CALLING ? US_EAST : EU_WEST)
-                    .listen());
+            new RegionCrossing() {
+              @Override
+              public String cross(String link, String upstream, Region from) {
+                return crossing(placement.tag() + "-" + link, upstream, regionOf(from)).listen();
+              }
+
+              @Override
+              public NatsLeaf natsLeaf(String link, Region in) {
+                return startLeaf(stack, placement.tag() + "-" + link, regionOf(in), workDir);
+              }
+            });
     List<TransportProcess> started = new ArrayList<>();
     try {
       for (PlacedProcess process : plan) {
@@ -116,6 +149,30 @@ public final class RegionsApart implements AutoCloseable {
       throw e;
     }
     return List.copyOf(started);
+  }
+
+  private static String regionOf(RegionCrossing.Region region) {
+    return region == RegionCrossing.Region.CALLING ? US_EAST : EU_WEST;
+  }
+
+  /**
+   * A nats-server in {@code region}, a leaf node of the stack's JetStream server (in the other
+   * region) through a new link; stopped with the links, on {@link #close()}.
+   */
+  private RegionCrossing.NatsLeaf startLeaf(
+      LocalStack stack, String name, String region, Path workDir) {
+    LocalNatsServer hub = stack.jetStream();
+    if (!hub.keepsLeafNodesOnTheirLink()) {
+      throw new IllegalStateException(
+          "the JetStream server advertises its own leaf-node address, so a leaf would reconnect"
+              + " round the link between the regions (nats-server 2.9 ignores leafnodes"
+              + " no_advertise): run a nats-server of 2.10 or later, e.g. XCLUSTER_NATS_SERVER="
+              + "$(scripts/install-tools.sh nats-cluster | sed -n 's/^NATS_CLUSTER_SERVER=//p')");
+    }
+    LocalToxiproxy.Link link = crossing(name, hub.leafNodeAddress(), region);
+    LocalNatsServer leaf = LocalNatsServer.startLeaf(workDir.resolve(name), link.listen());
+    leaves.add(leaf);
+    return new RegionCrossing.NatsLeaf(leaf.url(), hub.jetStreamDomain());
   }
 
   private LocalToxiproxy.Link crossing(String name, String upstream, String clientRegion) {
@@ -179,6 +236,7 @@ public final class RegionsApart implements AutoCloseable {
 
   @Override
   public void close() {
+    leaves.forEach(LocalNatsServer::close);
     toxiproxy.close();
   }
 }

@@ -23,7 +23,7 @@ class RegionsApartFaultIT {
   private static final int CYCLES = 12;
 
   @ParameterizedTest
-  @MethodSource("recommendedPlacements")
+  @MethodSource("placementsUnderTest")
   void fullPartitionFor60SecondsLosesAndDuplicatesNothing(RegionsApart.Placement placement) {
     try (FaultDrill drill =
         FaultDrill.startApart(fault("partition-60s", placement), placement, RTT)) {
@@ -44,7 +44,7 @@ class RegionsApartFaultIT {
   }
 
   @ParameterizedTest
-  @MethodSource("recommendedPlacements")
+  @MethodSource("placementsUnderTest")
   void oneWayPartitionFor60SecondsLosesAndDuplicatesNothing(RegionsApart.Placement placement) {
     try (FaultDrill drill =
         FaultDrill.startApart(fault("one-way-partition-60s", placement), placement, RTT)) {
@@ -65,7 +65,7 @@ class RegionsApartFaultIT {
   }
 
   @ParameterizedTest
-  @MethodSource("recommendedPlacements")
+  @MethodSource("placementsUnderTest")
   void flappingLinkFor2MinutesLosesAndDuplicatesNothing(RegionsApart.Placement placement) {
     try (FaultDrill drill =
         FaultDrill.startApart(fault("flapping-link-2min", placement), placement, RTT)) {
@@ -88,7 +88,7 @@ class RegionsApartFaultIT {
   }
 
   @ParameterizedTest
-  @MethodSource("recommendedPlacements")
+  @MethodSource("placementsUnderTest")
   void latencySpikesFor2MinutesLoseAndDuplicateNothing(RegionsApart.Placement placement) {
     try (FaultDrill drill =
         FaultDrill.startApart(fault("latency-spikes-2min", placement), placement, RTT)) {
@@ -110,9 +110,15 @@ class RegionsApartFaultIT {
     }
   }
 
-  /** Each production transport where it should live with the regions apart. */
-  static java.util.List<RegionsApart.Placement> recommendedPlacements() {
-    java.util.List<RegionsApart.Placement> placements = RegionsApart.recommended();
+  /**
+   * Each production transport where it should live with the regions apart; or the placements named
+   * by {@code -Dxcluster.placements} (tags such as {@code nats-server-per-region},
+   * comma-separated), to drill one that is not recommended.
+   */
+  static java.util.List<RegionsApart.Placement> placementsUnderTest() {
+    String named = System.getProperty("xcluster.placements", "").trim();
+    java.util.List<RegionsApart.Placement> placements =
+        named.isEmpty() ? RegionsApart.recommended() : RegionsApart.placements(named);
     if (placements.isEmpty()) {
       throw new IllegalStateException("no transport recommends a placement: nothing would run");
     }

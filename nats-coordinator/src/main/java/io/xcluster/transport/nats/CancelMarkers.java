@@ -3,6 +3,7 @@ package io.xcluster.transport.nats;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
@@ -20,11 +21,11 @@ final class CancelMarkers {
   private static final byte[] MARK = "canceled".getBytes(StandardCharsets.UTF_8);
 
   private final KeyValue bucket;
-  private final String bucketName;
+  private final String writeSubjects;
 
-  private CancelMarkers(KeyValue bucket, String bucketName) {
+  private CancelMarkers(KeyValue bucket, String writeSubjects) {
     this.bucket = bucket;
-    this.bucketName = bucketName;
+    this.writeSubjects = writeSubjects;
   }
 
   /**
@@ -36,7 +37,7 @@ final class CancelMarkers {
     String name = settings.cancelMarkerBucket();
     if (settings.streamsProvisioned()) {
       try {
-        connection.keyValueManagement().getStatus(name);
+        connection.keyValueManagement(keyValueOptions(settings)).getStatus(name);
       } catch (JetStreamApiException missing) {
         if (missing.getErrorCode() == 404) {
           throw JetStreamTopology.notProvisioned("cancel-marker bucket " + name);
@@ -46,13 +47,23 @@ final class CancelMarkers {
     } else {
       createOrUpdate(connection, settings);
     }
-    return new CancelMarkers(connection.keyValue(name), name);
+    // in another JetStream domain a write goes to $JS.<domain>.API.$KV.<bucket>.<key>, which
+    // that domain's servers map to the bucket's own subject
+    String writeSubjects =
+        settings.jetStreamDomain() == null
+            ? subjects(name)
+            : settings.jetStreamApiPrefix() + "." + subjects(name);
+    return new CancelMarkers(connection.keyValue(name, keyValueOptions(settings)), writeSubjects);
+  }
+
+  private static KeyValueOptions keyValueOptions(NatsSettings settings) {
+    return KeyValueOptions.builder().jetStreamOptions(settings.jetStreamOptions()).build();
   }
 
   /** Creates the bucket if missing, or updates it; says which. */
   static String createOrUpdate(Connection connection, NatsSettings settings) throws Exception {
     String name = settings.cancelMarkerBucket();
-    var management = connection.keyValueManagement();
+    var management = connection.keyValueManagement(keyValueOptions(settings));
     boolean exists = management.getBucketNames().contains(name);
     Integer existingReplicas =
         exists ? management.getStatus(name).getConfiguration().getReplicas() : null;
@@ -86,13 +97,13 @@ final class CancelMarkers {
   void mark(CallId callId, ElectionTolerantPublisher publisher) throws Exception {
     // markers are never deleted (they expire with the bucket's TTL, days): a second mark within
     // the 2 min duplicate window is the same marker, so dropping it as a duplicate is right
-    publisher.publish(
-        subjects(bucketName) + key(callId), null, MARK, "cancel-mark:" + callId.value());
+    publisher.publish(writeSubjects + key(callId), null, MARK, "cancel-mark:" + callId.value());
   }
 
   /**
-   * The prefix of the subjects a marker is written to: the bucket's, {@code $KV.<bucket>.} (no
-   * JetStream domain or API prefix is configured; {@link NatsPermissions} grants the same).
+   * The prefix of the bucket's own subjects, {@code $KV.<bucket>.}, which a client in the bucket's
+   * JetStream domain writes to ({@link NatsPermissions} grants the same, under the domain's API
+   * prefix for a client elsewhere).
    */
   static String subjects(String bucket) {
     return "$KV." + bucket + ".";

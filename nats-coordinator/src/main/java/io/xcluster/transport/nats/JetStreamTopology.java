@@ -40,7 +40,7 @@ final class JetStreamTopology {
    */
   static void ensure(Connection connection, NatsSettings settings)
       throws IOException, JetStreamApiException {
-    JetStreamManagement management = connection.jetStreamManagement();
+    JetStreamManagement management = connection.jetStreamManagement(settings.jetStreamOptions());
     if (settings.streamsProvisioned()) {
       for (Stream stream : streams(settings)) {
         verify(management, stream, settings);
@@ -56,7 +56,8 @@ final class JetStreamTopology {
    */
   static List<String> provision(Connection connection, NatsSettings settings) throws Exception {
     NatsSettings managed = settings.withStreamsProvisioned(false);
-    List<String> done = createOrUpdate(connection.jetStreamManagement(), managed);
+    List<String> done =
+        createOrUpdate(connection.jetStreamManagement(managed.jetStreamOptions()), managed);
     done.add(CancelMarkers.createOrUpdate(connection, managed));
     return done;
   }

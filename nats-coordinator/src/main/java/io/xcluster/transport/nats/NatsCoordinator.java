@@ -146,7 +146,7 @@ public final class NatsCoordinator implements AutoCloseable {
       ServiceTracing tracing) {
     String name = source.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-calling-side");
-    JetStream jetStream = jetStream(nats);
+    JetStream jetStream = jetStream(nats, settings);
     CallingSideMetrics metrics = new CallingSideMetrics(targetCluster);
     WorkerFactory workers = source.newWorkerFactory();
     workers
@@ -195,7 +195,7 @@ public final class NatsCoordinator implements AutoCloseable {
       NatsSettings settings, ClusterConnection target, ServiceTracing tracing) {
     String name = target.endpoint().name();
     Connection nats = connect(settings, "xcluster-" + name + "-relay");
-    JetStream jetStream = jetStream(nats);
+    JetStream jetStream = jetStream(nats, settings);
     DeadLetters deadLetters = new DeadLetters(jetStream, settings);
     TransportMetrics relayMetrics = TransportMetrics.of(NatsTransport.NAME, target.endpoint());
     relay =
@@ -262,9 +262,9 @@ public final class NatsCoordinator implements AutoCloseable {
     }
   }
 
-  private static JetStream jetStream(Connection nats) {
+  private static JetStream jetStream(Connection nats, NatsSettings settings) {
     try {
-      return nats.jetStream();
+      return nats.jetStream(settings.jetStreamOptions());
     } catch (java.io.IOException e) {
       throw new IllegalStateException(
           "JetStream is not available on this NATS server (start it with -js): " + e.getMessage(),
@@ -301,7 +301,8 @@ public final class NatsCoordinator implements AutoCloseable {
               .description("messages delivered again (not acknowledged in time, or refused)")
               .tags("transport", NatsTransport.NAME, "kind", kind)
               .register(Metrics.globalRegistry);
-      ConsumerContext consumer = nats.getStreamContext(stream).createOrUpdateConsumer(config);
+      ConsumerContext consumer =
+          nats.getStreamContext(stream, settings.jetStreamOptions()).createOrUpdateConsumer(config);
       consumerLag.watch(durable, consumer);
       MessageConsumer running =
           consumer.consume(

@@ -99,6 +99,15 @@ public final class NatsCoordinatorMain extends ServiceMain {
   String streamReplicas;
 
   @Option(
+      names = "--jetstream-domain",
+      defaultValue = "${env:XCLUSTER_NATS_JETSTREAM_DOMAIN}",
+      description =
+          "The JetStream domain the streams live in, where this side's nats-server is a leaf node"
+              + " without JetStream in another region (env XCLUSTER_NATS_JETSTREAM_DOMAIN, default:"
+              + " the server's own JetStream).")
+  String jetStreamDomain;
+
+  @Option(
       names = "--provisioned-streams",
       defaultValue = "${env:XCLUSTER_NATS_PROVISIONED_STREAMS:-false}",
       description =
@@ -149,6 +158,14 @@ public final class NatsCoordinatorMain extends ServiceMain {
           "--stream-replicas / XCLUSTER_NATS_STREAM_REPLICAS",
           streamReplicas,
           invalid instanceof NumberFormatException ? "not a whole number" : invalid.getMessage());
+    }
+    try {
+      settings = settings.withJetStreamDomain(jetStreamDomain);
+    } catch (IllegalArgumentException invalid) {
+      throw ConfigException.invalid(
+          "--jetstream-domain / XCLUSTER_NATS_JETSTREAM_DOMAIN",
+          jetStreamDomain,
+          invalid.getMessage());
     }
     if (resultsSubjects != null) {
       Set<String> subjects =

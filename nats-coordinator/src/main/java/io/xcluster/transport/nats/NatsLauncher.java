@@ -70,24 +70,37 @@ public final class NatsLauncher implements TransportLauncher {
     };
   }
 
-  /** The broker beside the relay, in the target region (best), or beside the calling side. */
+  /** One broker for both regions: beside the relay, in the target region, or beside the caller. */
   static final PlacementApart BROKER_IN_TARGET_REGION =
       new PlacementApart(
-          "broker-in-target-region", "NATS and its relay in the target region", true);
+          "broker-in-target-region", "NATS and its relay in the target region", false);
 
   static final PlacementApart BROKER_IN_CALLING_REGION =
       new PlacementApart(
           "broker-in-calling-region", "NATS in the calling region, its relay across", false);
 
+  /**
+   * A NATS server in each region (recommended): JetStream beside the relay in the target region, a
+   * leaf node without JetStream beside the calling side, one leaf-node connection across. It costs
+   * the WAN what the broker in the target region does (docs/benchmarks-wan.md), and the calling
+   * side's client never loses its server to the WAN: a cut link looks to it like an election ("no
+   * responders"), which the publish rides out.
+   */
+  static final PlacementApart SERVER_PER_REGION =
+      new PlacementApart(
+          "server-per-region",
+          "a NATS server per region, a leaf node to JetStream in the target region",
+          true);
+
   @Override
   public List<PlacementApart> placementsApart() {
-    return List.of(BROKER_IN_TARGET_REGION, BROKER_IN_CALLING_REGION);
+    return List.of(BROKER_IN_TARGET_REGION, BROKER_IN_CALLING_REGION, SERVER_PER_REGION);
   }
 
   /**
    * Two processes, one per side, each in its region; the side away from the broker reaches it
    * across the WAN (the calling side's publishes and pulls, or the relay's pulls, marker reads and
-   * outcome publishes).
+   * outcome publishes), directly or through the leaf node in its own region.
    */
   @Override
   public List<PlacedProcess> placeApart(
@@ -99,6 +112,22 @@ public final class NatsLauncher implements TransportLauncher {
       callingSide =
           launch.withNatsUrl(
               "nats://" + crossing.cross("broker", broker, RegionCrossing.Region.CALLING));
+    } else if (placement.equals(SERVER_PER_REGION)) {
+      RegionCrossing.NatsLeaf leaf =
+          crossing.natsLeaf("leaf-to-jetstream", RegionCrossing.Region.CALLING);
+      // the streams belong to the region they live in: the relay beside them sets them up (first),
+      // the calling side across the leaf only checks them, so it never resizes them from a URL
+      // that names one server, the leaf
+      return List.of(
+          new PlacedProcess(relay, List.of("--side", "target")),
+          new PlacedProcess(
+              launch.withNatsUrl(leaf.url()),
+              List.of(
+                  "--side",
+                  "calling",
+                  "--jetstream-domain",
+                  leaf.jetStreamDomain(),
+                  "--provisioned-streams")));
     } else if (placement.equals(BROKER_IN_CALLING_REGION)) {
       relay =
           launch.withNatsUrl(

@@ -37,7 +37,7 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
         CancelMarkers.subjects(settings.cancelMarkerBucket())
             + ">"); // a cancel marks its call first
     publish.addAll(consumer(settings.resultsStream(), sourceCluster + "-outcomes"));
-    return new NatsPermissions(publish, List.of("_INBOX.>"));
+    return new NatsPermissions(inDomain(settings, publish), List.of("_INBOX.>"));
   }
 
   /** The target side (the relay) in {@code targetCluster}. */
@@ -46,7 +46,7 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
     publish.addAll(settings.resultsSubjects());
     publish.addAll(consumer(settings.callsStream(), targetCluster + "-calls"));
     publish.addAll(consumer(settings.callsStream(), targetCluster + "-cancels"));
-    return new NatsPermissions(publish, List.of("_INBOX.>"));
+    return new NatsPermissions(inDomain(settings, publish), List.of("_INBOX.>"));
   }
 
   /**
@@ -55,7 +55,8 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
    */
   public static NatsPermissions provisioner(NatsSettings settings) {
     return new NatsPermissions(
-        streamApi(settings, settings.withStreamsProvisioned(false)), List.of("_INBOX.>"));
+        inDomain(settings, streamApi(settings, settings.withStreamsProvisioned(false))),
+        List.of("_INBOX.>"));
   }
 
   /**
@@ -123,6 +124,24 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
         "$JS.API.CONSUMER.INFO." + stream + "." + durable,
         "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + durable,
         "$JS.ACK." + stream + "." + durable + ".>");
+  }
+
+  /**
+   * The subjects as a client with a JetStream domain sends them: the API under {@code
+   * $JS.<domain>.API}, and key-value writes under {@code $JS.<domain>.API.$KV} (acks unchanged).
+   */
+  private static List<String> inDomain(NatsSettings settings, List<String> subjects) {
+    if (settings.jetStreamDomain() == null) {
+      return subjects;
+    }
+    String api = settings.jetStreamApiPrefix();
+    return subjects.stream()
+        .map(
+            s ->
+                s.startsWith("$JS.API.")
+                    ? api + s.substring("$JS.API".length())
+                    : s.startsWith("$KV.") ? api + "." + s : s)
+        .toList();
   }
 
   private static String quoted(List<String> subjects) {

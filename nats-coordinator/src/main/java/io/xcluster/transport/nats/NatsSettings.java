@@ -1,5 +1,6 @@
 package io.xcluster.transport.nats;
 
+import io.nats.client.JetStreamOptions;
 import io.xcluster.runtime.config.NatsAccess;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,6 +31,9 @@ import java.util.Set;
  * @param streamsProvisioned an admin created the streams and the bucket ({@code nats-coordinator
  *     --provision-streams}): the coordinator only checks that they exist and never creates or
  *     changes them, so its NATS user needs no right to (see {@link NatsPermissions})
+ * @param jetStreamDomain the JetStream domain the streams live in, or null for the one the client's
+ *     own server belongs to; set where the client's server is a leaf node without JetStream in
+ *     another region than the streams (its API requests then go to {@code $JS.<domain>.API})
  */
 public record NatsSettings(
     String url,
@@ -43,7 +47,8 @@ public record NatsSettings(
     NatsAccess access,
     Set<String> resultsSubjects,
     int streamReplicas,
-    boolean streamsProvisioned) {
+    boolean streamsProvisioned,
+    String jetStreamDomain) {
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
@@ -75,6 +80,15 @@ public record NatsSettings(
               + streamReplicas);
     }
     Objects.requireNonNull(retention, "retention");
+    if (jetStreamDomain != null && jetStreamDomain.isBlank()) {
+      jetStreamDomain = null;
+    }
+    if (jetStreamDomain != null && !jetStreamDomain.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException(
+          "JetStream domain '"
+              + jetStreamDomain
+              + "' must be letters, digits, '-' or '_' (one token of a subject)");
+    }
     allowedWorkflowTypes =
         allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
     access = access == null ? new NatsAccess(url, null, null, null, null) : access;
@@ -115,7 +129,8 @@ public record NatsSettings(
         null,
         Set.of(),
         KEEP_REPLICAS,
-        false);
+        false,
+        null);
   }
 
   /** The defaults, reaching NATS with {@code access} (credentials, TLS). */
@@ -156,6 +171,23 @@ public record NatsSettings(
     return with(copy -> copy.streamsProvisioned = provisioned);
   }
 
+  /** The streams in JetStream domain {@code domain} (null or blank: the client's own). */
+  public NatsSettings withJetStreamDomain(String domain) {
+    return with(copy -> copy.jetStreamDomain = domain);
+  }
+
+  /** How to reach the streams' JetStream: in {@link #jetStreamDomain()}, where one is set. */
+  JetStreamOptions jetStreamOptions() {
+    return jetStreamDomain == null
+        ? JetStreamOptions.DEFAULT_JS_OPTIONS
+        : JetStreamOptions.builder().domain(jetStreamDomain).build();
+  }
+
+  /** The prefix of the JetStream API subjects, {@code $JS.API} or {@code $JS.<domain>.API}. */
+  String jetStreamApiPrefix() {
+    return jetStreamDomain == null ? "$JS.API" : "$JS." + jetStreamDomain + ".API";
+  }
+
   /**
    * Outcomes only to {@code subjects} (each under {@code <prefix>.results.}); empty restores the
    * default.
@@ -185,6 +217,7 @@ public record NatsSettings(
     Set<String> resultsSubjects;
     int streamReplicas;
     boolean streamsProvisioned;
+    String jetStreamDomain;
 
     Copy(NatsSettings from) {
       url = from.url;
@@ -199,6 +232,7 @@ public record NatsSettings(
       resultsSubjects = from.resultsSubjects;
       streamReplicas = from.streamReplicas;
       streamsProvisioned = from.streamsProvisioned;
+      jetStreamDomain = from.jetStreamDomain;
     }
 
     NatsSettings settings() {
@@ -214,7 +248,8 @@ public record NatsSettings(
           access,
           resultsSubjects,
           streamReplicas,
-          streamsProvisioned);
+          streamsProvisioned,
+          jetStreamDomain);
     }
   }
 

@@ -34,6 +34,43 @@ class NatsCoordinatorMainTest {
   }
 
   @Test
+  void aJetStreamDomainThatIsNoSubjectTokenStopsStartUpNamingTheSetting() {
+    Captured run = captureStderr("--jetstream-domain", "eu.west", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --jetstream-domain / XCLUSTER_NATS_JETSTREAM_DOMAIN='eu.west':"
+            + " JetStream domain 'eu.west' must be letters, digits, '-' or '_' (one token of a"
+            + " subject)",
+        run.stderr().strip());
+  }
+
+  /** A calling side on a leaf node reaches the streams only through its domain's API subjects. */
+  @Test
+  void printedPermissionsInAnotherJetStreamDomainNameThatDomainsApiAndItsBucketWrites() {
+    Captured run =
+        captureStdout(
+            "--print-nats-permissions",
+            "--side",
+            "calling",
+            "--jetstream-domain",
+            "eu-west",
+            "--http-port",
+            "0");
+
+    String printed = run.output();
+    assertEquals(0, run.exitCode());
+    org.junit.jupiter.api.Assertions.assertFalse(printed.contains("\"$JS.API."), printed);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        printed.contains("\"$JS.eu-west.API.CONSUMER.MSG.NEXT.XCLUSTER_RESULTS.us-east-outcomes\""),
+        printed);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        printed.contains("\"$JS.eu-west.API.$KV.XCLUSTER_CANCELED_CALLS.>\""), printed);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        printed.contains("\"$JS.ACK.XCLUSTER_RESULTS.us-east-outcomes.>\""), printed);
+  }
+
+  @Test
   void printedPermissionsLetTheCallingSidePublishCallsButNoOutcome() {
     Captured run =
         captureStdout("--print-nats-permissions", "--side", "calling", "--http-port", "0");
