@@ -161,21 +161,9 @@ public final class LocalNatsServer implements AutoCloseable {
 
   /** Whether the leaf's connection to its hub is up, per its {@code /leafz}. */
   private static boolean leafConnected(int monitoringPort) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + "/leafz"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200
-          && response.body().replaceAll("\\s", "").contains("\"leafnodes\":1");
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return monitoring(monitoringPort, "/leafz")
+        .filter(body -> body.replaceAll("\\s", "").contains("\"leafnodes\":1"))
+        .isPresent();
   }
 
   /**
@@ -183,20 +171,26 @@ public final class LocalNatsServer implements AutoCloseable {
    * "?js-server-only=true"}).
    */
   static boolean healthy(int monitoringPort, String query) {
+    return monitoring(monitoringPort, "/healthz" + query).isPresent();
+  }
+
+  /** The body of a monitoring endpoint answering 200; empty when it does not (yet). */
+  private static java.util.Optional<String> monitoring(int monitoringPort, String path) {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + monitoringPort + "/healthz" + query))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort + path))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200;
+      return response.statusCode() == 200
+          ? java.util.Optional.of(response.body())
+          : java.util.Optional.empty();
     } catch (IOException e) {
-      return false;
+      return java.util.Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return java.util.Optional.empty();
     }
   }
 

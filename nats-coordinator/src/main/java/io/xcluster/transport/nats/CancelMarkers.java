@@ -49,10 +49,7 @@ final class CancelMarkers {
     }
     // in another JetStream domain a write goes to $JS.<domain>.API.$KV.<bucket>.<key>, which
     // that domain's servers map to the bucket's own subject
-    String writeSubjects =
-        settings.jetStreamDomain() == null
-            ? subjects(name)
-            : settings.jetStreamApiPrefix() + "." + subjects(name);
+    String writeSubjects = settings.inJetStreamDomain(subjects(name));
     return new CancelMarkers(connection.keyValue(name, keyValueOptions(settings)), writeSubjects);
   }
 

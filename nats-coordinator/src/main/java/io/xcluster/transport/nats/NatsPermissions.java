@@ -126,22 +126,9 @@ public record NatsPermissions(List<String> publish, List<String> subscribe) {
         "$JS.ACK." + stream + "." + durable + ".>");
   }
 
-  /**
-   * The subjects as a client with a JetStream domain sends them: the API under {@code
-   * $JS.<domain>.API}, and key-value writes under {@code $JS.<domain>.API.$KV} (acks unchanged).
-   */
+  /** The subjects as a client in the settings' JetStream domain sends them. */
   private static List<String> inDomain(NatsSettings settings, List<String> subjects) {
-    if (settings.jetStreamDomain() == null) {
-      return subjects;
-    }
-    String api = settings.jetStreamApiPrefix();
-    return subjects.stream()
-        .map(
-            s ->
-                s.startsWith("$JS.API.")
-                    ? api + s.substring("$JS.API".length())
-                    : s.startsWith("$KV.") ? api + "." + s : s)
-        .toList();
+    return subjects.stream().map(settings::inJetStreamDomain).toList();
   }
 
   private static String quoted(List<String> subjects) {

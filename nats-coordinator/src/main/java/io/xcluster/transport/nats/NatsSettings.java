@@ -183,9 +183,20 @@ public record NatsSettings(
         : JetStreamOptions.builder().domain(jetStreamDomain).build();
   }
 
-  /** The prefix of the JetStream API subjects, {@code $JS.API} or {@code $JS.<domain>.API}. */
-  String jetStreamApiPrefix() {
-    return jetStreamDomain == null ? "$JS.API" : "$JS." + jetStreamDomain + ".API";
+  /**
+   * {@code subject} as a client in this JetStream domain sends it: the API under {@code
+   * $JS.<domain>.API}, key-value writes under {@code $JS.<domain>.API.$KV}; anything else (acks,
+   * stream subjects), and everything without a domain, unchanged.
+   */
+  String inJetStreamDomain(String subject) {
+    if (jetStreamDomain == null) {
+      return subject;
+    }
+    String api = "$JS." + jetStreamDomain + ".API";
+    if (subject.startsWith("$JS.API.")) {
+      return api + subject.substring("$JS.API".length());
+    }
+    return subject.startsWith("$KV.") ? api + "." + subject : subject;
   }
 
   /**
