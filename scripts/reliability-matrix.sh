@@ -2,7 +2,8 @@
 # The full fault matrix: every fault row, every transport, on both stacks (start-dev, then the
 # production-like PostgreSQL/mTLS stack), then docs/reliability.md generated from exactly these
 # records and naming this run (the NATS cluster's node faults, NatsClusterFaultIT, and the WAN's
-# partitions, RegionsApartFaultIT, included). About 115 minutes on 2 cores; .ci/run runs one row per fault class and
+# partitions, RegionsApartFaultIT, and the per-destination limits, DestinationLimitsOnRealServersIT,
+# included). About 130 minutes on 2 cores; .ci/run runs one row per fault class and
 # transport per stack instead (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +22,12 @@ export XCLUSTER_REQUIRE_TOOLS=true
 rm -rf local-stack/target/reliability
 started="$(date -u +%Y-%m-%dT%H:%MZ)"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-faults='*FaultIT,ReplicationIT'
+faults='*FaultIT,ReplicationIT,DestinationLimitsOnRealServersIT'
 echo "== start-dev stack: every fault row"
 ./mvnw -B -ntp verify -Preal-stack -pl local-stack -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test="$faults" -Dit.failIfNoSpecifiedTests=false
 echo "== production-like stack: every fault row, and the bridge's heartbeat-mode kit (.ci/run runs its callback-mode kit)"
 ./mvnw -B -ntp verify -Preal-stack -pl local-stack -am -Dxcluster.stack=postgres -Dtest=none \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*FaultIT,BridgeContractOnRealServersIT' -Dit.failIfNoSpecifiedTests=false
+  -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*FaultIT,DestinationLimitsOnRealServersIT,BridgeContractOnRealServersIT' -Dit.failIfNoSpecifiedTests=false
 java -jar local-stack/target/local-stack.jar reliability-report --to docs/reliability.md \
   --run "scripts/reliability-matrix.sh at commit $commit, started $started (full matrix, both stacks)"

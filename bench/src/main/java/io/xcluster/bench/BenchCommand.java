@@ -147,6 +147,16 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> wanRtts = List.of();
 
   @Option(
+      names = "--wan-placements",
+      paramLabel = "TAGS",
+      description =
+          "With --wan: only these placements, comma-separated tags (bridge-target-region,"
+              + " bridge-calling-region, nats-server-per-region, nats-broker-in-target-region,"
+              + " nats-broker-in-calling-region; default: all). CI measures both bridge placements"
+              + " and NATS's recommended one.")
+  String wanPlacements;
+
+  @Option(
       names = "--nats-deployments",
       description =
           "Only the NATS transport on three nats-server deployments side by side (one node,"
@@ -233,7 +243,8 @@ public final class BenchCommand implements Callable<Integer> {
         throw new BadSetting("--wan round trips must be 0 to 2000 ms, were " + wanRtts);
       }
       io.xcluster.testkit.tools.ToolBinary.TOXIPROXY.require();
-      WanBenchmark.Result result = new WanBenchmark(base, settings, wanRtts, System.err).run();
+      WanBenchmark.Result result =
+          new WanBenchmark(base, settings, wanRtts, wanPlacements, System.err).run();
       String chartLink = chartLink();
       String markdown =
           WanBenchmark.render(
@@ -351,6 +362,9 @@ public final class BenchCommand implements Callable<Integer> {
       command
           .append(" --wan ")
           .append(String.join(",", wanRtts.stream().map(String::valueOf).toList()));
+      if (wanPlacements != null && !wanPlacements.isBlank()) {
+        command.append(" --wan-placements ").append(wanPlacements);
+      }
     }
     if (!inFlightModes.isEmpty()) {
       command.append(" --in-flight-modes ").append(String.join(",", inFlightModes));

@@ -58,10 +58,18 @@ final class WanBenchmark {
   private final StackOptions options;
   private final BenchRun.Settings settings;
   private final List<Integer> rtts;
+  private final List<RegionsApart.Placement> placements;
   private final PrintStream progress;
 
+  /**
+   * @param placementTags the placements to measure, comma-separated tags; null or blank: all
+   */
   WanBenchmark(
-      StackOptions options, BenchRun.Settings settings, List<Integer> rtts, PrintStream progress) {
+      StackOptions options,
+      BenchRun.Settings settings,
+      List<Integer> rtts,
+      String placementTags,
+      PrintStream progress) {
     if (!rtts.contains(0)) {
       throw new BenchCommand.BadSetting(
           "--wan needs 0 among its round trips: the added cost is measured against it");
@@ -69,6 +77,14 @@ final class WanBenchmark {
     this.options = options;
     this.settings = settings;
     this.rtts = List.copyOf(rtts);
+    try {
+      this.placements =
+          placementTags == null || placementTags.isBlank()
+              ? RegionsApart.placements()
+              : RegionsApart.placements(placementTags);
+    } catch (IllegalArgumentException unknown) {
+      throw new BenchCommand.BadSetting("--wan-placements: " + unknown.getMessage());
+    }
     this.progress = progress;
   }
 
@@ -92,7 +108,7 @@ final class WanBenchmark {
                 stackOptions, step -> progress.println("bench (wan): " + step));
         RegionsApart wan = RegionsApart.start(dir)) {
       WorkflowClient usEast = BenchRunProbes.prepare(stack);
-      for (RegionsApart.Placement placement : RegionsApart.placements()) {
+      for (RegionsApart.Placement placement : placements) {
         progress.println("bench (wan): " + placement.label());
         wan.roundTrip(Duration.ZERO);
         List<TransportProcess> processes =

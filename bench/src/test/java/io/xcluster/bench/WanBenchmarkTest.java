@@ -68,8 +68,26 @@ class WanBenchmarkTest {
                     StackOptions.forTransport(RegionsApart.placements().get(0).transport()),
                     SETTINGS,
                     List.of(20, 80),
+                    null,
                     System.err));
     assertTrue(refused.getMessage().contains("--wan needs 0"), refused.getMessage());
+  }
+
+  @Test
+  void anUnknownPlacementIsRefusedNamingTheSettingAndThePlacementsThereAre() {
+    BenchCommand.BadSetting refused =
+        assertThrows(
+            BenchCommand.BadSetting.class,
+            () ->
+                new WanBenchmark(
+                    StackOptions.forTransport(RegionsApart.placements().get(0).transport()),
+                    SETTINGS,
+                    List.of(0, 80),
+                    "bridge-target-region,bridge-on-the-moon",
+                    System.err));
+    assertTrue(refused.getMessage().startsWith("--wan-placements"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("bridge-on-the-moon"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("nats-server-per-region"), refused.getMessage());
   }
 
   private static Percentiles samples(double millis) {

@@ -9,6 +9,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.protection.DestinationGuard;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.CrossClusterCallActivity;
@@ -39,6 +40,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   private final CallbackHandover handover;
   private final TransportMetrics metrics;
   private final OpenRemoteRuns openRuns;
+  private final DestinationGuard guard;
   private final AtomicBoolean callbacksRefused = new AtomicBoolean();
 
   /**
@@ -50,7 +52,9 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       InFlightCalls inFlight,
       CallbackHandover handover,
       TransportMetrics metrics,
-      OpenRemoteRuns openRuns) {
+      OpenRemoteRuns openRuns,
+      DestinationGuard guard) {
+    this.guard = guard;
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;
@@ -65,15 +69,24 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     if (Activity.getExecutionContext().getInfo().getAttempt() > 1) {
       metrics.retried();
     }
+    // turned away (a cap, an open breaker): the call waits in Temporal, as a retry with a reason
+    Optional<DestinationGuard.Blocked> blocked = guard.admitStart(request.callId().value());
+    if (blocked.isPresent()) {
+      throw blocked.get().asFailure();
+    }
     try {
-      return startOrHandOver(request);
+      CallOutcome outcome = startOrHandOver(request);
+      guard.reached();
+      return outcome;
     } catch (RuntimeException failed) {
       // only a cluster that did not answer: a bug must not pass for (and hide behind) an outage
       if (TransportMetrics.isOutage(failed)) {
         metrics.transportError(TransportMetrics.Stage.START);
+        guard.unreachable(TransportMetrics.briefly(failed));
       } else if (failed instanceof ApplicationFailure lost
           && CallbackHandover.REMOTE_UNAVAILABLE.equals(lost.getType())) {
         metrics.transportError(TransportMetrics.Stage.FOLLOW);
+        guard.unreachable(lost.getOriginalMessage());
       }
       throw failed; // the activity retries (or fails, for a misrouted call)
     }
@@ -118,9 +131,17 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   @Override
   public void cancel(CallRequest request) {
     requireOurTarget(request);
+    guard
+        .admitCancel()
+        .ifPresent(
+            blocked -> {
+              throw blocked.asFailure();
+            });
     try {
       remote.requestCancel(request);
+      guard.reached();
     } catch (WorkflowNotFoundException e) {
+      guard.reached();
       if (hasEnded(request)) {
         return; // the run ended before the cancel came: its outcome stands, nothing is left to
         // cancel
@@ -128,6 +149,9 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       throw e; // not started yet: the retry finds the run the call is about to start
     } catch (RuntimeException unreachable) {
       metrics.transportError(TransportMetrics.Stage.CANCEL);
+      if (TransportMetrics.isOutage(unreachable)) {
+        guard.unreachable(TransportMetrics.briefly(unreachable));
+      }
       throw unreachable;
     }
   }

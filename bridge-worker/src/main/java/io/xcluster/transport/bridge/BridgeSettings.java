@@ -1,6 +1,7 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.transport.bridge.callback.CallbackSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +14,8 @@ import java.util.Objects;
  *     heartbeated at a third of the heartbeat timeout its caller set
  * @param callbacks the callback mode's endpoint; null for the heartbeat mode, in which the bridge
  *     holds every call until its remote run ends
+ * @param limits the caps and the circuit breaker for calls to the target; null: {@link
+ *     DestinationLimits#DEFAULTS}
  */
 public record BridgeSettings(
     ClusterEndpoint source,
@@ -20,7 +23,8 @@ public record BridgeSettings(
     String taskQueue,
     Duration heartbeatTick,
     Duration connectTimeout,
-    CallbackSettings callbacks) {
+    CallbackSettings callbacks,
+    DestinationLimits limits) {
 
   public static final Duration DEFAULT_HEARTBEAT_TICK = Duration.ofMillis(500);
 
@@ -32,6 +36,18 @@ public record BridgeSettings(
     }
     heartbeatTick = heartbeatTick == null ? DEFAULT_HEARTBEAT_TICK : heartbeatTick;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    limits = limits == null ? DestinationLimits.DEFAULTS : limits;
+  }
+
+  /** A bridge with the default limits. */
+  public BridgeSettings(
+      ClusterEndpoint source,
+      ClusterEndpoint target,
+      String taskQueue,
+      Duration heartbeatTick,
+      Duration connectTimeout,
+      CallbackSettings callbacks) {
+    this(source, target, taskQueue, heartbeatTick, connectTimeout, callbacks, null);
   }
 
   /** A bridge in the heartbeat mode. */
@@ -54,6 +70,13 @@ public record BridgeSettings(
 
   /** The same bridge in the callback mode, with this endpoint. */
   public BridgeSettings withCallbacks(CallbackSettings endpoint) {
-    return new BridgeSettings(source, target, taskQueue, heartbeatTick, connectTimeout, endpoint);
+    return new BridgeSettings(
+        source, target, taskQueue, heartbeatTick, connectTimeout, endpoint, limits);
+  }
+
+  /** The same bridge with these caps and breaker for its calls to the target. */
+  public BridgeSettings withLimits(DestinationLimits destinationLimits) {
+    return new BridgeSettings(
+        source, target, taskQueue, heartbeatTick, connectTimeout, callbacks, destinationLimits);
   }
 }

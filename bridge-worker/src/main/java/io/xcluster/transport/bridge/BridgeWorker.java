@@ -4,6 +4,9 @@ import io.temporal.client.ActivityCompletionClient;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.protection.CircuitBreaker;
+import io.xcluster.port.protection.DestinationGuard;
+import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
@@ -43,6 +46,7 @@ public final class BridgeWorker implements AutoCloseable {
   private final ClusterConnection target;
   private final InFlightCalls inFlight;
   private final OpenRemoteRuns openRuns;
+  private final DestinationGuard guard;
   private final WorkerFactory workers;
   private final CallbackEndpoint callbacks;
   private final boolean ownsConnections;
@@ -62,7 +66,10 @@ public final class BridgeWorker implements AutoCloseable {
     this.inFlight =
         new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing, metrics);
     metrics.held(inFlight::size);
-    this.openRuns = new OpenRemoteRuns(target.client(), metrics);
+    this.openRuns =
+        new OpenRemoteRuns(target.client(), metrics, countingInterval(settings.limits()));
+    this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
+    openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
     // Callback mode: every replica serves the endpoint, so any of them can take any callback.
     this.callbacks =
         settings.callbacks() == null
@@ -88,7 +95,27 @@ public final class BridgeWorker implements AutoCloseable {
                 .build())
         .registerActivitiesImplementations(
             new BridgeCallActivity(
-                settings.target(), starter, inFlight, handover, metrics, openRuns));
+                settings.target(), starter, inFlight, handover, metrics, openRuns, guard));
+  }
+
+  /**
+   * How often the target's open runs are counted: every 2 s when a cap is kept against the count,
+   * else every 30 s for the dashboard.
+   */
+  static java.time.Duration countingInterval(DestinationLimits limits) {
+    return limits.capsOpenCalls()
+        ? java.time.Duration.ofSeconds(2)
+        : java.time.Duration.ofSeconds(30);
+  }
+
+  /** The circuit breaker's state for calls to the target. */
+  public CircuitBreaker.State breakerState() {
+    return guard.breakerState();
+  }
+
+  /** The same in a few words, with the last failure while open: the readiness details. */
+  public String describeBreaker() {
+    return guard.describeBreaker();
   }
 
   /**
@@ -127,6 +154,7 @@ public final class BridgeWorker implements AutoCloseable {
 
   private static BridgeWorker started(BridgeWorker bridge, BridgeSettings settings) {
     bridge.workers.start();
+    log.info("limits for calls to {}: {}", settings.target().name(), settings.limits().describe());
     log.info(
         "bridge polling {} on {} ({}) for calls to {} ({})",
         settings.taskQueue(),

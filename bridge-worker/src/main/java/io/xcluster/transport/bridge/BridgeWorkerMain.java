@@ -1,6 +1,7 @@
 package io.xcluster.transport.bridge;
 
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.runtime.cli.DestinationLimitsOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
@@ -44,6 +45,8 @@ public final class BridgeWorkerMain extends ServiceMain {
 
   @Mixin CallbackOptions callbacks;
 
+  @Mixin DestinationLimitsOptions limits;
+
   public BridgeWorkerMain() {
     super(SERVICE_NAME, HTTP_PORT);
   }
@@ -63,7 +66,8 @@ public final class BridgeWorkerMain extends ServiceMain {
     BridgeSettings settings =
         new BridgeSettings(
                 source.endpoint(), target.endpoint(), taskQueue, null, service.connectTimeout)
-            .withCallbacks(callbacks.settings());
+            .withCallbacks(callbacks.settings())
+            .withLimits(limits.limits());
     ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
     process
@@ -77,6 +81,7 @@ public final class BridgeWorkerMain extends ServiceMain {
         BridgeWorker.start(
             settings, running.connect("calling", source), targetConnection, running.tracing());
     process.onStop(() -> bridge.close(service.shutdownGrace));
+    process.health().inform("breaker " + target.endpoint().name(), bridge::describeBreaker);
     return running.serveUntilStopped();
   }
 }

@@ -4,7 +4,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.xcluster.port.spi.TransportMetrics;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * all. A type is counted once a call of it passed this process (the relay also knows its allowed
  * types up front); a target whose visibility cannot count leaves the gauge out.
  */
-public final class OpenRemoteRuns implements AutoCloseable {
+public final class OpenRemoteRuns implements OpenRunCount, AutoCloseable {
 
   static final long EVERY_SECONDS = 30;
   static final int MAX_TYPES = 16;
@@ -45,10 +48,51 @@ public final class OpenRemoteRuns implements AutoCloseable {
           });
   private volatile boolean cannotCount;
   private final AtomicBoolean failing = new AtomicBoolean();
+  private final Map<String, Long> askedAtNanos = new ConcurrentHashMap<>();
+  private final long everyMillis;
+  private volatile BooleanSupplier skip = () -> false;
 
   public OpenRemoteRuns(WorkflowClient target, TransportMetrics metrics) {
+    this(target, metrics, Duration.ofSeconds(EVERY_SECONDS));
+  }
+
+  /**
+   * @param every how often to count: a cap on open calls ({@link
+   *     io.xcluster.port.protection.DestinationLimits}) needs a fresher figure than a dashboard
+   */
+  public OpenRemoteRuns(WorkflowClient target, TransportMetrics metrics, Duration every) {
     this.target = target;
     this.metrics = metrics;
+    this.everyMillis = every.toMillis();
+  }
+
+  /**
+   * Skips counting while {@code condition} holds: an open circuit breaker sends the target nothing
+   * but its probes, this count included.
+   */
+  public void skipWhile(BooleanSupplier condition) {
+    this.skip = condition;
+  }
+
+  @Override
+  public Optional<Count> lastCount() {
+    long open = 0;
+    boolean any = false;
+    for (AtomicLong value : counted.values()) {
+      long v = value.get();
+      if (v >= 0) {
+        open += v;
+        any = true;
+      }
+    }
+    // the sum is as old as the oldest of its counts
+    long asked = askedAtNanos.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    return any && !cannotCount ? Optional.of(new Count(open, asked)) : Optional.empty();
+  }
+
+  @Override
+  public boolean cannotCount() {
+    return cannotCount;
   }
 
   /** Counts {@code workflowType}'s open runs from now on (a no-op for one already counted). */
@@ -62,7 +106,7 @@ public final class OpenRemoteRuns implements AutoCloseable {
     if (counted.putIfAbsent(workflowType, new AtomicLong(-1)) == null) {
       try {
         counter.scheduleWithFixedDelay(
-            () -> count(workflowType), 0, EVERY_SECONDS, TimeUnit.SECONDS);
+            () -> count(workflowType), 0, everyMillis, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException closed) {
         // stopping: a call that started meanwhile must not fail for want of a count
       }
@@ -70,16 +114,18 @@ public final class OpenRemoteRuns implements AutoCloseable {
   }
 
   private void count(String workflowType) {
-    if (cannotCount) {
+    if (cannotCount || skip.getAsBoolean()) {
       return;
     }
     AtomicLong value = counted.get(workflowType);
+    long asked = System.nanoTime();
     try {
       long open =
           target
               .countWorkflows(
                   "WorkflowType = '" + workflowType + "' AND ExecutionStatus = 'Running'")
               .getCount();
+      askedAtNanos.put(workflowType, asked);
       if (value.getAndSet(open) < 0) {
         metrics.gauge(
             "xcluster.remote.runs.open",

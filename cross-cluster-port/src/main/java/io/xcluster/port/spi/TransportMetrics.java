@@ -184,6 +184,24 @@ public final class TransportMetrics {
     return false;
   }
 
+  /**
+   * {@code failure} in one short line for a log or a blocked call's reason: the gRPC status of its
+   * first cause that has one (code and description), else its first message.
+   */
+  public static String briefly(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException grpc) {
+        String description = grpc.getStatus().getDescription();
+        return grpc.getStatus().getCode() + (description == null ? "" : ": " + description);
+      }
+      if (cause instanceof ClusterUnreachableException) {
+        return cause.getMessage();
+      }
+    }
+    String line = String.valueOf(failure.getMessage());
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
   /** A transport's own counter, labelled like the others plus {@code name=value} pairs. */
   public Counter counter(String name, String description, String... moreTags) {
     return Counter.builder(name)

@@ -11,7 +11,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
@@ -86,19 +85,8 @@ public abstract class TransportContractTest {
     source = clusters.connectSource();
     target = clusters.connectTarget();
 
-    sourceWorkers = source.newWorkerFactory();
-    CallRoute route = route();
-    sourceWorkers
-        .newWorker(ContractCallerWorkflow.TASK_QUEUE)
-        .registerWorkflowImplementationFactory(
-            ContractCallerWorkflow.class, () -> new ContractCallerWorkflowImpl(route));
-    sourceWorkers.start();
-
-    targetWorkers = target.newWorkerFactory();
-    Worker remote = targetWorkers.newWorker(ContractRemoteWorkflow.TASK_QUEUE);
-    remote.registerWorkflowImplementationTypes(ContractRemoteWorkflowImpl.class);
-    remote.registerActivitiesImplementations(new ExecutionLedger.InMemory());
-    targetWorkers.start();
+    sourceWorkers = ContractParties.startCallers(source, route());
+    targetWorkers = ContractParties.startRemotes(target);
 
     transport = startTransport(clusters.source(), clusters.target());
   }
@@ -415,17 +403,9 @@ public abstract class TransportContractTest {
 
   private Caller startCaller(
       String callerId, String operation, RemoteBehaviour behaviour, Duration remoteTimeout) {
-    WorkflowStub stub =
-        source
-            .client()
-            .newUntypedWorkflowStub(
-                "ContractCallerWorkflow",
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(callerId)
-                    .setTaskQueue(ContractCallerWorkflow.TASK_QUEUE)
-                    .build());
-    stub.start(new ContractCall(operation, behaviour, remoteTimeout));
-    return new Caller(callerId, remoteIdOf(callerId, operation), stub);
+    ContractParties.StartedCaller started =
+        ContractParties.startCaller(source.client(), callerId, operation, behaviour, remoteTimeout);
+    return new Caller(started.workflowId(), started.remoteWorkflowId(), started.stub());
   }
 
   private String newCallerId() {

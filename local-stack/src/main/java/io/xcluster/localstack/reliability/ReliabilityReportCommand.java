@@ -119,7 +119,11 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
         recovery. Where two figures are given for the recovery, the first is the transport's share: the
         seconds until the last fulfillment run started on eu-west; the rest is that fulfillment's own
         steps (6 s or more). Rows named `…-long-steps` run fewer orders (the injection says how many) with warehouse
-        and carrier steps longer than the outage, so that steps are cut off by it.
+        and carrier steps longer than the outage, so that steps are cut off by it. Rows
+        `target-unreachable-breaker-60s` and `open-calls-cap-burst` are the per-destination limits
+        (`DestinationLimitsOnRealServersIT`, [configuration.md](configuration.md#per-destination-limits-and-the-circuit-breaker)):
+        contract calls rather than orders, the transport in the test's JVM behind a link to eu-west
+        that the test cuts and counts requests on; their recovery is from the link's healing.
 
         Generated on %s%s.
 

@@ -15,6 +15,8 @@ import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.protection.CircuitBreaker;
+import io.xcluster.port.protection.DestinationGuard;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
@@ -158,6 +160,7 @@ final class CallRelay implements AutoCloseable {
   private final CancelMarkers cancelMarkers;
   private final TransportMetrics metrics;
   private final OpenRemoteRuns openRuns;
+  private final DestinationGuard guard;
   private final OutageLog targetOutage;
   private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
   private final OutageLog keepAliveTrouble =
@@ -174,6 +177,9 @@ final class CallRelay implements AutoCloseable {
       OpenRemoteRuns openRuns) {
     this.metrics = metrics;
     this.openRuns = openRuns;
+    this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
+    openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
+    log.info("limits for starts on the target: {}", settings.limits().describe());
     settings.allowedWorkflowTypes().forEach(openRuns::watch);
     metrics.held(held::size);
     this.cancelMarkers = cancelMarkers;
@@ -314,7 +320,16 @@ final class CallRelay implements AutoCloseable {
     try (Scope ignored = span.makeCurrent()) {
       WorkflowStub remoteRun;
       try {
-        if (cancelMarkers.isMarked(request.callId())) {
+        boolean canceled = cancelMarkers.isMarked(request.callId());
+        Optional<DestinationGuard.Blocked> blocked =
+            canceled ? guard.admitCancel() : guard.admitStart(request.callId().value());
+        if (blocked.isPresent()) {
+          // turned away (a cap, an open breaker): the call waits on the stream, unacknowledged
+          span.addEvent("blocked: " + blocked.get().reason());
+          message.nakWithDelay(waitFor(blocked.get(), message));
+          return;
+        }
+        if (canceled) {
           // the caller canceled before this call got here: never start it
           if (!cancelOrReportCanceled(request, replySubject)) {
             message.ack();
@@ -331,6 +346,9 @@ final class CallRelay implements AutoCloseable {
         }
       } catch (Exception unreachable) {
         // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
+        if (TransportMetrics.isOutage(unreachable)) {
+          guard.unreachable(TransportMetrics.briefly(unreachable));
+        }
         metrics.transportError(TransportMetrics.Stage.START);
         targetOutage.failed("call " + request.callId(), unreachable.toString());
         span.recordException(unreachable);
@@ -338,6 +356,7 @@ final class CallRelay implements AutoCloseable {
         return;
       }
       targetOutage.succeeded();
+      guard.reached();
       Held call = new Held(message, sequence, request, replySubject, Context.current());
       // asked before the call is held: if asking throws, nothing is left held (and kept alive)
       // for a call whose outcome nobody waits for; the message is redelivered instead
@@ -374,11 +393,20 @@ final class CallRelay implements AutoCloseable {
               + settings.resultsSubjects());
       return;
     }
+    Optional<DestinationGuard.Blocked> blocked = guard.admitCancel();
+    if (blocked.isPresent()) {
+      message.nakWithDelay(waitFor(blocked.get(), message));
+      return;
+    }
     try {
       cancelOrReportCanceled(request, replySubject);
       targetOutage.succeeded();
+      guard.reached();
       message.ack();
     } catch (Exception unreachable) {
+      if (TransportMetrics.isOutage(unreachable)) {
+        guard.unreachable(TransportMetrics.briefly(unreachable));
+      }
       targetOutage.failed("cancel of " + request.callId(), unreachable.toString());
       message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     }
@@ -428,6 +456,21 @@ final class CallRelay implements AutoCloseable {
         "outcomes",
         reason,
         CallPayloads.toBytes(new DeliveredOutcome(callId, outcome)));
+  }
+
+  /**
+   * How long a turned-away message stays on the stream before it comes again: what the guard says,
+   * or (a cap on open calls, which cannot tell) the outage back-off.
+   */
+  private static Duration waitFor(DestinationGuard.Blocked blocked, Message message) {
+    return blocked.retryAfter() != null
+        ? blocked.retryAfter()
+        : RetryDelay.after(message.metaData().deliveredCount());
+  }
+
+  /** The circuit breaker for starts on the target cluster, in a few words. */
+  String describeBreaker() {
+    return guard.describeBreaker();
   }
 
   /**

@@ -18,6 +18,8 @@ import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.tracing.ServiceTracing;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,7 +209,12 @@ public final class NatsCoordinator implements AutoCloseable {
             tracing,
             cancelMarkers(nats, settings),
             relayMetrics,
-            new OpenRemoteRuns(target.client(), relayMetrics));
+            new OpenRemoteRuns(
+                target.client(),
+                relayMetrics,
+                settings.limits().capsOpenCalls()
+                    ? Duration.ofSeconds(2)
+                    : Duration.ofSeconds(30)));
     stopOrder.add(relay);
     consume(
         nats,
@@ -233,6 +240,11 @@ public final class NatsCoordinator implements AutoCloseable {
         "NATS relay up: runs calls from {} on {}",
         settings.callsSubject(name),
         target.endpoint().address());
+  }
+
+  /** The relay's circuit breaker for starts on the target, in a few words; empty without one. */
+  public Optional<String> describeBreaker() {
+    return relay == null ? Optional.empty() : Optional.of(relay.describeBreaker());
   }
 
   /** Calls the relay of this process holds open right now (0 without a target side). */

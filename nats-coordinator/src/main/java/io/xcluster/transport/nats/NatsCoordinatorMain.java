@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.runtime.cli.DestinationLimitsOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.ConfigException;
@@ -63,6 +64,8 @@ public final class NatsCoordinatorMain extends ServiceMain {
   String natsUrl;
 
   @Mixin TwoClusterOptions clusters;
+
+  @Mixin DestinationLimitsOptions limits;
 
   @Option(
       names = "--allow-workflow-type",
@@ -193,7 +196,7 @@ public final class NatsCoordinatorMain extends ServiceMain {
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
     }
-    settings = settings.withStreamsProvisioned(provisionedStreams);
+    settings = settings.withStreamsProvisioned(provisionedStreams).withLimits(limits.limits());
     if (provisionStreams) {
       return provision(settings);
     }
@@ -238,6 +241,13 @@ public final class NatsCoordinatorMain extends ServiceMain {
             IllegalStateException.class);
     process.onStop(() -> coordinator.close(service.shutdownGrace));
     process.health().require("nats", coordinator::natsConnected);
+    if (target != null) {
+      process
+          .health()
+          .inform(
+              "breaker " + target.endpoint().name(),
+              () -> coordinator.describeBreaker().orElse("none"));
+    }
     process
         .log()
         .info(

@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.JetStreamOptions;
+import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.runtime.config.NatsAccess;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,6 +35,8 @@ import java.util.Set;
  * @param jetStreamDomain the JetStream domain the streams live in, or null for the one the client's
  *     own server belongs to; set where the client's server is a leaf node without JetStream in
  *     another region than the streams (its API requests then go to {@code $JS.<domain>.API})
+ * @param limits the relay's caps and circuit breaker for starts on the target cluster; null: {@link
+ *     DestinationLimits#DEFAULTS}
  */
 public record NatsSettings(
     String url,
@@ -48,7 +51,8 @@ public record NatsSettings(
     Set<String> resultsSubjects,
     int streamReplicas,
     boolean streamsProvisioned,
-    String jetStreamDomain) {
+    String jetStreamDomain,
+    DestinationLimits limits) {
 
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
@@ -80,6 +84,7 @@ public record NatsSettings(
               + streamReplicas);
     }
     Objects.requireNonNull(retention, "retention");
+    limits = limits == null ? DestinationLimits.DEFAULTS : limits;
     if (jetStreamDomain != null && jetStreamDomain.isBlank()) {
       jetStreamDomain = null;
     }
@@ -130,6 +135,7 @@ public record NatsSettings(
         Set.of(),
         KEEP_REPLICAS,
         false,
+        null,
         null);
   }
 
@@ -199,6 +205,11 @@ public record NatsSettings(
     return subject.startsWith("$KV.") ? api + "." + subject : subject;
   }
 
+  /** The relay's caps and circuit breaker for starts on the target cluster. */
+  public NatsSettings withLimits(DestinationLimits destinationLimits) {
+    return with(copy -> copy.limits = destinationLimits);
+  }
+
   /**
    * Outcomes only to {@code subjects} (each under {@code <prefix>.results.}); empty restores the
    * default.
@@ -229,6 +240,7 @@ public record NatsSettings(
     int streamReplicas;
     boolean streamsProvisioned;
     String jetStreamDomain;
+    DestinationLimits limits;
 
     Copy(NatsSettings from) {
       url = from.url;
@@ -244,6 +256,7 @@ public record NatsSettings(
       streamReplicas = from.streamReplicas;
       streamsProvisioned = from.streamsProvisioned;
       jetStreamDomain = from.jetStreamDomain;
+      limits = from.limits;
     }
 
     NatsSettings settings() {
@@ -260,7 +273,8 @@ public record NatsSettings(
           resultsSubjects,
           streamReplicas,
           streamsProvisioned,
-          jetStreamDomain);
+          jetStreamDomain,
+          limits);
     }
   }
 

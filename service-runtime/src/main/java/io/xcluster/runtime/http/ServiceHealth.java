@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Liveness and readiness of one process. Live while the process runs; ready once every named check
@@ -17,6 +18,7 @@ public final class ServiceHealth {
   private static final Duration CHECK_CACHE = Duration.ofSeconds(1);
 
   private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<String>> details = new ConcurrentHashMap<>();
   private volatile boolean started;
   private volatile boolean stopping;
   private volatile long checkedAtNanos;
@@ -26,6 +28,29 @@ public final class ServiceHealth {
   public void require(String name, BooleanSupplier check) {
     checks.put(name, check);
     checkedAtNanos = 0; // a replaced check is asked afresh, not answered from the cache
+  }
+
+  /**
+   * Adds a line to the readiness details that does not decide readiness, e.g. {@code "breaker
+   * eu-west/fulfillment"}: an open circuit breaker is the destination's trouble, and restarting
+   * this process would not mend it.
+   */
+  public void inform(String name, Supplier<String> detail) {
+    details.put(name, detail);
+  }
+
+  /** The details' current values, by name. */
+  public Map<String, String> details() {
+    Map<String, String> current = new java.util.TreeMap<>();
+    details.forEach(
+        (name, detail) -> {
+          try {
+            current.put(name, String.valueOf(detail.get()));
+          } catch (RuntimeException unreadable) {
+            current.put(name, "unknown: " + unreadable);
+          }
+        });
+    return current;
   }
 
   /** Everything is set up; readiness now depends on the checks only. */

@@ -192,6 +192,10 @@ public final class ServiceHttpServer implements AutoCloseable {
     Map<String, String> checks = new LinkedHashMap<>();
     readiness.checks().forEach((name, up) -> checks.put(name, up ? "up" : "down"));
     body.put("checks", checks);
+    Map<String, String> details = health.details();
+    if (!details.isEmpty()) {
+      body.put("details", details);
+    }
     return HttpReply.json(readiness.ready() ? 200 : 503, body);
   }
 

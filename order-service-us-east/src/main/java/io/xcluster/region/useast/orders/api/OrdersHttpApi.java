@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowServiceException;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.usecase.CallWaiting;
 import io.xcluster.region.useast.orders.usecase.CancellingOrder;
 import io.xcluster.region.useast.orders.usecase.OrderLookup;
 import io.xcluster.region.useast.orders.usecase.PlacingOrder;
@@ -233,7 +234,11 @@ public final class OrdersHttpApi implements HttpRoute {
   private HttpReply status(String orderId) {
     ReadingOrderStatus.Result read = reading.read(orderId);
     if (read instanceof ReadingOrderStatus.Known known) {
-      return HttpReply.json(200, statusBody(known.status(), orderId));
+      Map<String, Object> body = statusBody(known.status(), orderId);
+      if (known.waiting() != null) {
+        body.put("fulfillmentWaiting", waitingBody(known.waiting()));
+      }
+      return HttpReply.json(200, body);
     }
     if (read instanceof ReadingOrderStatus.WorkerSilent silent) {
       log.warn("status of order {} unavailable: {}", orderId, silent.reason());
@@ -259,6 +264,18 @@ public final class OrdersHttpApi implements HttpRoute {
     body.put("trackingNumber", status.trackingNumber());
     body.put("failureReason", status.failureReason());
     body.put("statusUrl", statusUrl(orderId));
+    return body;
+  }
+
+  /** Why the fulfillment call has not gone through: what an operator asks first. */
+  private static Map<String, Object> waitingBody(CallWaiting waiting) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("blocked", waiting.blocked());
+    body.put("reason", waiting.reason());
+    body.put("attempt", waiting.attempt());
+    body.put(
+        "nextAttemptAt",
+        waiting.nextAttemptAt() == null ? null : waiting.nextAttemptAt().toString());
     return body;
   }
 

@@ -25,8 +25,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OrderLookup {
 
-  /** What us-east knows about an order without asking its worker. */
-  public record Found(String orderId, WorkflowExecutionStatus status) {
+  /**
+   * What us-east knows about an order without asking its worker.
+   *
+   * @param waiting why its cross-cluster call has not gone through yet, or null when it is not
+   *     retrying one
+   */
+  public record Found(String orderId, WorkflowExecutionStatus status, CallWaiting waiting) {
+
+    public Found(String orderId, WorkflowExecutionStatus status) {
+      this(orderId, status, null);
+    }
 
     public boolean running() {
       return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
@@ -83,7 +92,11 @@ public final class OrderLookup {
     if (!OrderWorkflow.TYPE.equals(described.getWorkflowExecutionInfo().getType().getName())) {
       return Optional.empty();
     }
-    return Optional.of(new Found(orderId, described.getWorkflowExecutionInfo().getStatus()));
+    return Optional.of(
+        new Found(
+            orderId,
+            described.getWorkflowExecutionInfo().getStatus(),
+            CallWaiting.of(described).orElse(null)));
   }
 
   /**

@@ -15,7 +15,16 @@ public final class ReadingOrderStatus {
   /** The answer to a read. */
   public sealed interface Result {}
 
-  public record Known(OrderStatus status) implements Result {}
+  /**
+   * @param waiting why the order's cross-cluster call has not gone through yet; null when it is not
+   *     retrying one
+   */
+  public record Known(OrderStatus status, CallWaiting waiting) implements Result {
+
+    public Known(OrderStatus status) {
+      this(status, null);
+    }
+  }
 
   public record NoSuchOrder(String orderId) implements Result {}
 
@@ -34,7 +43,7 @@ public final class ReadingOrderStatus {
       return new NoSuchOrder(orderId);
     }
     try {
-      return new Known(lookup.queryStatus(orderId));
+      return new Known(lookup.queryStatus(orderId), found.get().waiting());
     } catch (OrderLookup.Unanswered silent) {
       if (found.get().running()) {
         return new WorkerSilent(orderId, silent.getMessage());

@@ -1,0 +1,173 @@
+package io.xcluster.region.useast.orders.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.protection.DestinationGuard;
+import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
+import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
+import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.runtime.http.ServiceHealth;
+import io.xcluster.runtime.http.ServiceHttpServer;
+import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
+import io.xcluster.tracing.ServiceTracing;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /orders/{id}} says why the fulfillment has not gone to eu-west yet, whatever the
+ * transport: read from us-east alone (the pending call activity's last failure). The transport is
+ * the edge here: a stand-in on the bridge's queue that turns calls away as a transport would.
+ */
+class FulfillmentWaitingTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String ORDER =
+      "{\"customerId\":\"c-1\",\"lines\":[{\"sku\":\"SKU-001\",\"quantity\":1}],\"amountCents\":1200,\"currency\":\"USD\",\"destinationCountry\":\"DE\"}";
+
+  /** What the stand-in transport does with each call attempt. */
+  private final AtomicReference<RuntimeException> turnAway = new AtomicReference<>();
+
+  private EmbeddedTemporalServer usEast;
+  private ClusterConnection connection;
+  private WorkerFactory workers;
+  private WorkerFactory transport;
+  private ServiceHttpServer http;
+
+  @BeforeEach
+  void startOrderServiceAndAStandInTransport() {
+    usEast = EmbeddedTemporalServer.start(0);
+    connection = ClusterConnection.open(ClusterEndpoint.loopback("us-east", usEast.port()));
+    OrderWorkflowSettings settings =
+        new OrderWorkflowSettings(
+            "us-east",
+            OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
+            new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), true),
+            Duration.ofHours(48));
+    workers =
+        OrderServiceWorker.start(
+            connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
+    transport = connection.newWorkerFactory();
+    transport
+        .newWorker("bridge-to-eu-west")
+        .registerActivitiesImplementations(
+            new CrossClusterCallActivity() {
+              @Override
+              public CallOutcome call(CallRequest request) {
+                throw turnAway.get();
+              }
+
+              @Override
+              public void cancel(CallRequest request) {}
+            });
+    transport.start();
+    http =
+        ServiceHttpServer.start("127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port");
+    http.route(
+        "/orders",
+        OrdersHttpApi.POOL,
+        OrdersHttpApi.over(
+            connection.client(),
+            new OrderPlacement(connection.client(), ServiceTracing.disabled()),
+            () -> false));
+  }
+
+  @AfterEach
+  void stop() {
+    http.close();
+    transport.shutdownNow();
+    workers.shutdownNow();
+    connection.closeNow();
+    usEast.close();
+  }
+
+  @Test
+  void aCallHeldBackByTheTransportShowsAsBlockedWithItsReason() throws Exception {
+    turnAway.set(
+        new DestinationGuard.Blocked(
+                "breaker",
+                "eu-west/default: circuit breaker open (last failure: UNAVAILABLE); the next"
+                    + " probe goes in 9 s",
+                Duration.ofSeconds(60))
+            .asFailure());
+
+    JsonNode waiting = waitingOf(place());
+
+    assertTrue(waiting.path("blocked").asBoolean(), waiting.toString());
+    assertTrue(
+        waiting.path("reason").asText().contains("circuit breaker open"), waiting.toString());
+    assertEquals(2, waiting.path("attempt").asInt(), "the attempt that comes next");
+    // present, null here: the in-process server does not say when; a real one does
+    assertTrue(waiting.has("nextAttemptAt"), waiting.toString());
+  }
+
+  @Test
+  void aCallWhoseTryFailedShowsTheFailureNotABlock() throws Exception {
+    turnAway.set(new IllegalStateException("eu-west did not answer"));
+
+    JsonNode waiting = waitingOf(place());
+
+    assertFalse(waiting.path("blocked").asBoolean(), waiting.toString());
+    assertTrue(waiting.path("reason").asText().contains("did not answer"), waiting.toString());
+  }
+
+  @Test
+  void anOrderWhoseCallIsNotRetryingHasNoWaitingField() throws Exception {
+    transport.shutdownNow(); // nobody takes the call: it waits for a poller, failed nothing
+    String orderId = place();
+    Thread.sleep(1_500);
+    JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
+    assertFalse(status.has("fulfillmentWaiting"), status.toString());
+  }
+
+  private String place() throws Exception {
+    HttpResponse<String> placed =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(ORDER))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, placed.statusCode(), placed.body());
+    return JSON.readTree(placed.body()).path("orderId").asText();
+  }
+
+  private JsonNode waitingOf(String orderId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
+      if (status.has("fulfillmentWaiting")) {
+        assertEquals("FULFILLING", status.path("state").asText(), status.toString());
+        return status.path("fulfillmentWaiting");
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("order " + orderId + " never said why its fulfillment waits");
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
