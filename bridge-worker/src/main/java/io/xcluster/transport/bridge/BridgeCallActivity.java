@@ -69,8 +69,12 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     if (Activity.getExecutionContext().getInfo().getAttempt() > 1) {
       metrics.retried();
     }
-    // turned away (a cap, an open breaker): the call waits in Temporal, as a retry with a reason
-    Optional<DestinationGuard.Blocked> blocked = guard.admitStart(request.callId().value());
+    // counted from the first call of a type on, so a cap on open calls has its count soon
+    openRuns.watch(request.target().workflowType());
+    // turned away (a cap, an open breaker): the call waits in Temporal, as a retry with a reason.
+    // A call its caller canceled only attaches (it never starts a run): a cap does not hold it.
+    Optional<DestinationGuard.Blocked> blocked =
+        request.attachOnly() ? guard.admitCancel() : guard.admitStart(request.callId().value());
     if (blocked.isPresent()) {
       throw blocked.get().asFailure();
     }
@@ -85,8 +89,11 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
         guard.unreachable(TransportMetrics.briefly(failed));
       } else if (failed instanceof ApplicationFailure lost
           && CallbackHandover.REMOTE_UNAVAILABLE.equals(lost.getType())) {
+        // an outage while reading the run would have surfaced as one above: this says nothing
+        // about the target's health, so the breaker is not told
         metrics.transportError(TransportMetrics.Stage.FOLLOW);
-        guard.unreachable(lost.getOriginalMessage());
+      } else {
+        guard.reached(); // the target answered (with a refusal): it is there
       }
       throw failed; // the activity retries (or fails, for a misrouted call)
     }

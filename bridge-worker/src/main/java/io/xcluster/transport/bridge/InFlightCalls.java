@@ -143,14 +143,22 @@ final class InFlightCalls implements AutoCloseable {
     CallSpans.tag(
         span, call.request.callId(), call.request.target().cluster(), BridgeTransport.NAME);
     try (Scope ignored = span.makeCurrent()) {
-      Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
+      Optional<CallOutcome> outcome = RemoteOutcomes.translateFollowed(result, error);
       outcome.ifPresent(o -> span.setAttribute("xcluster.outcome", o.kind().name()));
       if (outcome.isEmpty()) {
         Throwable cause = RemoteOutcomes.unwrap(error);
-        log.warn(
-            "call {}: lost track of the remote run ({}); the call will be retried",
-            callId,
-            cause.toString());
+        if (RemoteOutcomes.isRunNotFound(error)) {
+          log.warn(
+              "call {}: its remote run is gone from {} while followed (a start lost in a"
+                  + " failover?); the retry starts it again under its call id",
+              callId,
+              call.request.target().cluster());
+        } else {
+          log.warn(
+              "call {}: lost track of the remote run ({}); the call will be retried",
+              callId,
+              cause.toString());
+        }
         metrics.transportError(TransportMetrics.Stage.FOLLOW);
         completion.completeExceptionally(
             call.token,

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Stops the calls to one destination once it plainly does not answer: open after {@code failures}
  * consecutive failures to reach it, nothing passes for {@code halfOpenAfter}, then one probe; the
  * probe's success closes the breaker, its failure opens it for another interval. A probe that never
- * reports (its process died) is replaced by another after one interval.
+ * reports (its process died) is replaced after {@link #PROBE_LOST_AFTER}.
  */
 public final class CircuitBreaker {
 
@@ -46,8 +46,37 @@ public final class CircuitBreaker {
   }
 
   /**
+   * A probe that has not reported after this long is taken for lost (its process died) and
+   * replaced: longer than a start may spend in the SDK's own retries against a cluster that does
+   * not answer (about a minute), so probes never overlap while the breaker waits for one.
+   */
+  static final Duration PROBE_LOST_AFTER = Duration.ofMinutes(2);
+
+  /**
+   * How long until a request may go, without taking the probe: empty when the breaker is closed or
+   * a probe is due. Asked first, so a call the breaker will turn away uses up nothing else (a start
+   * rate token).
+   */
+  public synchronized Optional<Duration> wouldBlock() {
+    long now = nanoTime.getAsLong();
+    return switch (state) {
+      case CLOSED -> Optional.empty();
+      case OPEN -> {
+        long waited = now - openedAtNanos;
+        yield waited < halfOpenAfterNanos
+            ? Optional.of(Duration.ofNanos(halfOpenAfterNanos - waited))
+            : Optional.empty();
+      }
+      case HALF_OPEN ->
+          probeOut && now - probeSentAtNanos < PROBE_LOST_AFTER.toNanos()
+              ? Optional.of(Duration.ofNanos(halfOpenAfterNanos))
+              : Optional.empty();
+    };
+  }
+
+  /**
    * Empty when a request may go to the destination now (in the half-open state, as the one probe);
-   * otherwise how long until the breaker lets one through.
+   * otherwise how long until the breaker may let one through.
    */
   public synchronized Optional<Duration> tryPass() {
     long now = nanoTime.getAsLong();
@@ -67,11 +96,11 @@ public final class CircuitBreaker {
         return probe(now);
       case HALF_OPEN:
       default:
-        long probeAge = now - probeSentAtNanos;
-        if (!probeOut || probeAge >= halfOpenAfterNanos) {
+        if (!probeOut || now - probeSentAtNanos >= PROBE_LOST_AFTER.toNanos()) {
           return probe(now); // the last probe never reported: its caller is gone
         }
-        return Optional.of(Duration.ofNanos(halfOpenAfterNanos - probeAge));
+        // the probe's answer decides; until then, ask again after an interval
+        return Optional.of(Duration.ofNanos(halfOpenAfterNanos));
     }
   }
 

@@ -66,8 +66,12 @@ public final class DestinationGuard {
 
   static final Duration STARTS_KEPT = Duration.ofMinutes(1);
 
+  static final Duration COUNT_PENDING_RETRY = Duration.ofSeconds(2);
+
   /** Calls turned away at the cap, by call key, when last: how many wait. */
   private final java.util.Map<String, Long> waitingAtCap = new java.util.HashMap<>();
+
+  private long prunedAtNanos;
 
   static final Duration LONGEST_WAIT_AT_CAP = Duration.ofSeconds(30);
   static final int WAITING_REMEMBERED = 1_000;
@@ -121,7 +125,12 @@ public final class DestinationGuard {
    * retries to match.
    */
   public synchronized Optional<Blocked> admitStart(String callKey) {
-    Optional<Blocked> blocked = overOpenCap(callKey);
+    // the breaker is asked first without taking its probe, so a call it turns away uses no rate
+    // token, and last to take the probe, so a probe is never taken by a call a cap then holds back
+    Optional<Blocked> blocked = breaker.wouldBlock().map(this::breakerBlocked);
+    if (blocked.isEmpty()) {
+      blocked = overOpenCap(callKey);
+    }
     if (blocked.isEmpty() && rate != null) {
       blocked =
           rate.tryStart()
@@ -178,27 +187,25 @@ public final class DestinationGuard {
   }
 
   private Optional<Blocked> breakerBlocks() {
-    return breaker
-        .tryPass()
-        .map(
-            untilProbe -> {
-              // spread over one more interval, so the calls do not all return at the same instant
-              long spreadMillis =
-                  ThreadLocalRandom.current()
-                      .nextLong(limits.breakerHalfOpenAfter().toMillis() + 1);
-              Duration retryAfter = untilProbe.plusMillis(spreadMillis);
-              return new Blocked(
-                  "breaker",
-                  destination
-                      + ": circuit breaker open (last failure: "
-                      + breaker.lastFailure()
-                      + "); the next probe goes in "
-                      + untilProbe.toSeconds()
-                      + " s, this call asks again in "
-                      + retryAfter.toSeconds()
-                      + " s",
-                  retryAfter);
-            });
+    return breaker.tryPass().map(this::breakerBlocked);
+  }
+
+  private Blocked breakerBlocked(Duration untilProbe) {
+    // spread over one more interval, so the calls do not all return at the same instant
+    long spreadMillis =
+        ThreadLocalRandom.current().nextLong(limits.breakerHalfOpenAfter().toMillis() + 1);
+    Duration retryAfter = untilProbe.plusMillis(spreadMillis);
+    return new Blocked(
+        "breaker",
+        destination
+            + ": circuit breaker open (last failure: "
+            + breaker.lastFailure()
+            + "); the next probe goes in "
+            + untilProbe.toSeconds()
+            + " s, this call asks again in "
+            + retryAfter.toSeconds()
+            + " s",
+        retryAfter);
   }
 
   private Optional<Blocked> overOpenCap(String callKey) {
@@ -216,9 +223,20 @@ public final class DestinationGuard {
       return Optional.empty();
     }
     Optional<OpenRunCount.Count> counted = openRuns.lastCount();
-    if (counted.isEmpty()) {
-      // nothing counted yet (the first count is seconds away): starts made so far are the count
-      return capCheck(startsSince(Long.MIN_VALUE), callKey);
+    long now = nanoTime.getAsLong();
+    if (counted.isEmpty() || now - counted.get().askedAtNanos() > STARTS_KEPT.toNanos()) {
+      // no count yet (a restarted process does not know what is open), or one too old for the
+      // starts kept since: wait for a count rather than guess low
+      return Optional.of(
+          new Blocked(
+              "open-calls",
+              destination
+                  + ": the count of open runs the cap of "
+                  + limits.maxOpenCalls()
+                  + " is kept against is "
+                  + (counted.isEmpty() ? "not in yet" : "out of date")
+                  + "; this call asks again in 2 s",
+              COUNT_PENDING_RETRY));
     }
     long uncountedFrom = counted.get().askedAtNanos() - VISIBILITY_LAG.toNanos();
     return capCheck(counted.get().open() + startsSince(uncountedFrom), callKey);
@@ -268,7 +286,8 @@ public final class DestinationGuard {
     long now = nanoTime.getAsLong();
     if (callKey != null) {
       waitingAtCap.put(callKey, now);
-      if (waitingAtCap.size() > WAITING_REMEMBERED) {
+      if (waitingAtCap.size() > WAITING_REMEMBERED && now - prunedAtNanos > 1_000_000_000L) {
+        prunedAtNanos = now;
         waitingAtCap.values().removeIf(at -> now - at > LONGEST_WAIT_AT_CAP.toNanos() * 2);
       }
     }
@@ -288,9 +307,6 @@ public final class DestinationGuard {
   }
 
   private long startsSince(long fromNanos) {
-    if (fromNanos == Long.MIN_VALUE) {
-      return recentStarts.size();
-    }
     long since = 0;
     for (var starts = recentStarts.descendingIterator(); starts.hasNext(); ) {
       if (starts.next() - fromNanos < 0) {

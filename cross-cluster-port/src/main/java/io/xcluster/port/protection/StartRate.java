@@ -31,6 +31,7 @@ public final class StartRate {
     this.nanoTime = nanoTime;
     this.tokens = capacity;
     this.refilledAtNanos = nanoTime.getAsLong();
+    this.slotsEndNanos = refilledAtNanos;
   }
 
   /**
@@ -45,9 +46,11 @@ public final class StartRate {
       return Optional.empty();
     }
     long tokenDue = now + (long) ((1 - tokens) * nanosPerToken);
-    long slot = Math.max(tokenDue, slotsEndNanos);
-    slotsEndNanos = slot + nanosPerToken;
+    // compared by difference: nanoTime may be negative, or wrap
+    long slot = slotsEndNanos - tokenDue > 0 ? slotsEndNanos : tokenDue;
     long wait = Math.min(slot - now, LONGEST_WAIT.toNanos());
+    // the slots handed out never reach past the longest wait: a backlog beyond it asks again then
+    slotsEndNanos = now + Math.min(slot - now + nanosPerToken, LONGEST_WAIT.toNanos());
     return Optional.of(Duration.ofNanos(Math.max(wait, 1_000_000)));
   }
 }

@@ -21,6 +21,26 @@ public final class RemoteOutcomes {
 
   private RemoteOutcomes() {}
 
+  /**
+   * As {@link #translate}, for a run the transport started or attached to and then followed: there
+   * NOT_FOUND is not an outcome but a run that vanished — its start lost in a forced failover's
+   * replication window, the one way a run disappears while it is followed (a closed run answers its
+   * follower at once, long before retention deletes it). Empty then, like any other lost track: the
+   * transport asks again, and its start under the call id re-issues the run where it is missing
+   * (REJECT_DUPLICATE keeps it from running twice where it is not).
+   */
+  public static Optional<CallOutcome> translateFollowed(JsonNode result, Throwable error) {
+    if (error != null && unwrap(error) instanceof WorkflowNotFoundException) {
+      return Optional.empty();
+    }
+    return translate(result, error);
+  }
+
+  /** Whether {@code error} says the run does not exist (on the cluster that answered). */
+  public static boolean isRunNotFound(Throwable error) {
+    return error != null && unwrap(error) instanceof WorkflowNotFoundException;
+  }
+
   public static Optional<CallOutcome> translate(JsonNode result, Throwable error) {
     if (error == null) {
       return Optional.of(

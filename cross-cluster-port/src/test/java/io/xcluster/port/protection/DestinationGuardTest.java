@@ -88,15 +88,34 @@ class DestinationGuardTest {
   }
 
   @Test
-  void aProbeThatNeverReportsIsReplacedAfterOneInterval() {
+  void aProbeThatNeverReportsIsReplacedOnlyAfterItCannotBeRetryingAnyMore() {
     DestinationGuard guard = guard(new DestinationLimits(0, 0, 1, Duration.ofSeconds(10)));
     guard.unreachable("UNAVAILABLE");
     advance(Duration.ofSeconds(10));
     assertTrue(guard.admitStart().isEmpty(), "a probe whose process then dies");
-    advance(Duration.ofSeconds(9));
-    assertTrue(guard.admitStart().isPresent());
-    advance(Duration.ofSeconds(1));
+    advance(Duration.ofSeconds(60));
+    assertTrue(
+        guard.admitStart().isPresent(),
+        "a minute on, the probe may still be in the SDK's own retries: no second one");
+    advance(CircuitBreaker.PROBE_LOST_AFTER);
     assertTrue(guard.admitStart().isEmpty(), "another probe");
+  }
+
+  @Test
+  void callsTheBreakerTurnsAwayUseNoStartRateTokens() {
+    DestinationGuard guard = guard(new DestinationLimits(0, 2, 1, Duration.ofSeconds(10)));
+    guard.unreachable("UNAVAILABLE");
+    for (int i = 0; i < 50; i++) {
+      assertEquals("breaker", guard.admitStart().orElseThrow().cause());
+    }
+    advance(Duration.ofSeconds(10));
+    assertTrue(guard.admitStart().isEmpty(), "the probe, with a token left");
+    guard.reached();
+    assertTrue(guard.admitStart().isEmpty(), "the second of the second's two tokens");
+    Duration turn = guard.admitStart().orElseThrow().retryAfter();
+    assertTrue(
+        turn.compareTo(Duration.ofSeconds(1)) <= 0,
+        "no backlog of slots built while open: " + turn);
   }
 
   @Test
@@ -140,22 +159,32 @@ class DestinationGuardTest {
   }
 
   @Test
-  void openCallsCapCountsTheDestinationPlusTheStartsSinceItsLastCount() {
+  void openCallsCapWaitsForAFirstCountRatherThanGuessLow() {
     DestinationGuard guard = guard(new DestinationLimits(5, 0, 5, Duration.ofSeconds(10)));
-    for (int i = 0; i < 5; i++) {
-      assertTrue(guard.admitStart().isEmpty(), "no count yet: this process's starts are the count");
-    }
     DestinationGuard.Blocked blocked = guard.admitStart().orElseThrow();
     assertEquals("open-calls", blocked.cause());
+    assertTrue(blocked.reason().contains("not in yet"), blocked.reason());
+    assertEquals(Duration.ofSeconds(2), blocked.retryAfter());
+    counted.set(Optional.of(new OpenRunCount.Count(0, now.get())));
+    assertTrue(guard.admitStart().isEmpty());
+    advance(Duration.ofMinutes(2));
     assertTrue(
-        blocked.retryAfter().compareTo(Duration.ofSeconds(1)) >= 0, "not sooner than a second");
-    assertTrue(blocked.reason().contains("the cap is 5"), blocked.reason());
+        guard.admitStart().orElseThrow().reason().contains("out of date"),
+        "a count older than the starts kept since is not trusted");
+  }
 
-    advance(Duration.ofSeconds(10));
+  @Test
+  void openCallsCapCountsTheDestinationPlusTheStartsSinceItsLastCount() {
+    DestinationGuard guard = guard(new DestinationLimits(5, 0, 5, Duration.ofSeconds(10)));
     counted.set(Optional.of(new OpenRunCount.Count(3, now.get())));
+    advance(Duration.ofSeconds(10));
     assertTrue(guard.admitStart().isEmpty(), "3 open: a fourth");
     assertTrue(guard.admitStart().isEmpty(), "a fifth");
-    assertTrue(guard.admitStart().isPresent(), "3 counted + 2 started since");
+    DestinationGuard.Blocked blocked = guard.admitStart().orElseThrow();
+    assertEquals("open-calls", blocked.cause());
+    assertTrue(blocked.reason().contains("the cap is 5"), blocked.reason());
+    assertTrue(
+        blocked.retryAfter().compareTo(Duration.ofSeconds(1)) >= 0, "not sooner than a second");
     advance(Duration.ofSeconds(10));
     counted.set(Optional.of(new OpenRunCount.Count(3, now.get())));
     assertTrue(
@@ -167,6 +196,7 @@ class DestinationGuardTest {
   @Test
   void openCallsCapAddsStartsTheTargetsVisibilityMayNotShowYet() {
     DestinationGuard guard = guard(new DestinationLimits(5, 0, 5, Duration.ofSeconds(10)));
+    counted.set(Optional.of(new OpenRunCount.Count(0, now.get())));
     advance(Duration.ofSeconds(30));
     for (int i = 0; i < 3; i++) {
       assertTrue(guard.admitStart().isEmpty());

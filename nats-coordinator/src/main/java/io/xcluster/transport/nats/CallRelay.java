@@ -93,6 +93,13 @@ final class CallRelay implements AutoCloseable {
       Executors.newFixedThreadPool(CONCURRENT_STARTS, DaemonThreads.named("nats-relay-start"));
   private final Semaphore startSlots = new Semaphore(CONCURRENT_STARTS);
 
+  /**
+   * Failures that were not an outage, by stream sequence: what dead-letters a call after {@link
+   * NatsSettings#maxDeliveries()}. Counted here, not from the delivery count, which also grows with
+   * every redelivery through an outage or a hold-back (a cap, an open breaker).
+   */
+  private final Map<Long, Integer> unexpectedFailures = new ConcurrentHashMap<>();
+
   /** Stream sequences of calls being started now, so a redelivery meanwhile is not started too. */
   private final Set<Long> beingStarted = ConcurrentHashMap.newKeySet();
 
@@ -293,10 +300,12 @@ final class CallRelay implements AutoCloseable {
 
   /**
    * What the consumer does for a handler that throws, here for a start on the pool: redelivered
-   * after a while, dead-lettered once it has failed {@link NatsSettings#maxDeliveries()} times.
+   * after a while, dead-lettered once it has failed so {@link NatsSettings#maxDeliveries()} times.
    */
   private void failedUnexpectedly(Message message, RuntimeException unexpected) {
-    if (message.metaData().deliveredCount() >= settings.maxDeliveries()) {
+    long sequence = message.metaData().streamSequence();
+    if (unexpectedFailures.merge(sequence, 1, Integer::sum) >= settings.maxDeliveries()) {
+      unexpectedFailures.remove(sequence);
       deadLetters.deadLetter(
           message, "calls", "failed " + settings.maxDeliveries() + " times: " + unexpected);
     } else {
@@ -320,6 +329,7 @@ final class CallRelay implements AutoCloseable {
     try (Scope ignored = span.makeCurrent()) {
       WorkflowStub remoteRun;
       try {
+        openRuns.watch(request.target().workflowType()); // counted soon, for a cap on open calls
         boolean canceled = cancelMarkers.isMarked(request.callId());
         Optional<DestinationGuard.Blocked> blocked =
             canceled ? guard.admitCancel() : guard.admitStart(request.callId().value());
@@ -332,6 +342,8 @@ final class CallRelay implements AutoCloseable {
         if (canceled) {
           // the caller canceled before this call got here: never start it
           if (!cancelOrReportCanceled(request, replySubject)) {
+            guard.reached();
+            unexpectedFailures.remove(sequence);
             message.ack();
             return;
           }
@@ -348,6 +360,8 @@ final class CallRelay implements AutoCloseable {
         // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
         if (TransportMetrics.isOutage(unreachable)) {
           guard.unreachable(TransportMetrics.briefly(unreachable));
+        } else {
+          guard.reached(); // the target answered (with a refusal): it is there
         }
         metrics.transportError(TransportMetrics.Stage.START);
         targetOutage.failed("call " + request.callId(), unreachable.toString());
@@ -357,6 +371,7 @@ final class CallRelay implements AutoCloseable {
       }
       targetOutage.succeeded();
       guard.reached();
+      unexpectedFailures.remove(sequence);
       Held call = new Held(message, sequence, request, replySubject, Context.current());
       // asked before the call is held: if asking throws, nothing is left held (and kept alive)
       // for a call whose outcome nobody waits for; the message is redelivered instead
@@ -527,10 +542,16 @@ final class CallRelay implements AutoCloseable {
     if (held.get(call.sequence) != call) {
       return;
     }
-    Optional<CallOutcome> outcome = RemoteOutcomes.translate(result, error);
+    Optional<CallOutcome> outcome = RemoteOutcomes.translateFollowed(result, error);
     if (outcome.isEmpty()) {
-      // lost track of the remote run (target cluster unreachable): let JetStream redeliver; the
-      // next delivery attaches to the same run
+      // lost track of the remote run (target cluster unreachable, or the run vanished): let
+      // JetStream redeliver; the next delivery attaches to the same run, or starts it again
+      if (RemoteOutcomes.isRunNotFound(error)) {
+        log.warn(
+            "call {}: its remote run is gone from the target while followed (a start lost in a"
+                + " failover?); the redelivery starts it again under its call id",
+            call.request().callId());
+      }
       held.remove(call.sequence, call);
       metrics.transportError(TransportMetrics.Stage.FOLLOW);
       targetOutage.failed(
