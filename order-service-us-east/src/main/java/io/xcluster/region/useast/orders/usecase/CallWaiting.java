@@ -1,6 +1,7 @@
 package io.xcluster.region.useast.orders.usecase;
 
 import com.google.protobuf.Timestamp;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.xcluster.port.protection.DestinationGuard;
@@ -28,8 +29,21 @@ public record CallWaiting(boolean blocked, String reason, int attempt, Instant n
             pending ->
                 CrossClusterCallActivity.CALL_ACTIVITY.equals(pending.getActivityType().getName()))
         .filter(PendingActivityInfo::hasLastFailure)
+        .filter(pending -> !attemptRunsSinceTheFailure(pending))
         .findFirst()
         .map(CallWaiting::from);
+  }
+
+  /**
+   * An attempt started after the last one failed and runs now: it may well have gone through (a
+   * call the bridge holds runs for its whole life), so the old failure is no reason any more.
+   */
+  private static boolean attemptRunsSinceTheFailure(PendingActivityInfo pending) {
+    return pending.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+        && pending.hasLastStartedTime()
+        && pending.hasLastAttemptCompleteTime()
+        && instant(pending.getLastStartedTime())
+            .isAfter(instant(pending.getLastAttemptCompleteTime()));
   }
 
   private static CallWaiting from(PendingActivityInfo pending) {

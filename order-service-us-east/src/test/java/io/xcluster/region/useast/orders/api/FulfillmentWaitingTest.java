@@ -74,7 +74,16 @@ class FulfillmentWaitingTest {
             new CrossClusterCallActivity() {
               @Override
               public CallOutcome call(CallRequest request) {
-                throw turnAway.get();
+                RuntimeException refusal = turnAway.get();
+                if (refusal != null) {
+                  throw refusal;
+                }
+                try {
+                  Thread.sleep(Duration.ofMinutes(1).toMillis()); // held, like a bridge's call
+                } catch (InterruptedException stopped) {
+                  Thread.currentThread().interrupt();
+                }
+                return null;
               }
 
               @Override
@@ -129,6 +138,25 @@ class FulfillmentWaitingTest {
 
     assertFalse(waiting.path("blocked").asBoolean(), waiting.toString());
     assertTrue(waiting.path("reason").asText().contains("did not answer"), waiting.toString());
+  }
+
+  @Test
+  void aCallThatWentThroughOnALaterAttemptNoLongerShowsTheOldBlock() throws Exception {
+    // the first attempt is held back; the second goes through and stays running, as a call the
+    // bridge holds (heartbeat mode) does for its whole life
+    turnAway.set(
+        new DestinationGuard.Blocked("breaker", "eu-west/default: open", Duration.ofSeconds(1))
+            .asFailure());
+    String orderId = place();
+    waitingOf(orderId);
+    turnAway.set(null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
+    while (status.has("fulfillmentWaiting") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      status = JSON.readTree(get("/orders/" + orderId).body());
+    }
+    assertFalse(status.has("fulfillmentWaiting"), status.toString());
   }
 
   @Test
