@@ -6,7 +6,6 @@ import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.protection.CircuitBreaker;
 import io.xcluster.port.protection.DestinationGuard;
-import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
@@ -67,7 +66,7 @@ public final class BridgeWorker implements AutoCloseable {
         new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing, metrics);
     metrics.held(inFlight::size);
     this.openRuns =
-        new OpenRemoteRuns(target.client(), metrics, countingInterval(settings.limits()));
+        new OpenRemoteRuns(target.client(), metrics, settings.limits().countOpenRunsEvery());
     this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
     openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
     // Callback mode: every replica serves the endpoint, so any of them can take any callback.
@@ -96,16 +95,6 @@ public final class BridgeWorker implements AutoCloseable {
         .registerActivitiesImplementations(
             new BridgeCallActivity(
                 settings.target(), starter, inFlight, handover, metrics, openRuns, guard));
-  }
-
-  /**
-   * How often the target's open runs are counted: every 2 s when a cap is kept against the count,
-   * else every 30 s for the dashboard.
-   */
-  static java.time.Duration countingInterval(DestinationLimits limits) {
-    return limits.capsOpenCalls()
-        ? java.time.Duration.ofSeconds(2)
-        : java.time.Duration.ofSeconds(30);
   }
 
   /** The circuit breaker's state for calls to the target. */

@@ -66,6 +66,14 @@ public record DestinationLimits(
     return maxStartsPerSecond > 0;
   }
 
+  /**
+   * How often the target's open runs are counted: every 2 s when a cap is kept against the count,
+   * else every 30 s for the dashboard.
+   */
+  public Duration countOpenRunsEvery() {
+    return capsOpenCalls() ? Duration.ofSeconds(2) : Duration.ofSeconds(30);
+  }
+
   /** One line for the start-up log. */
   public String describe() {
     return "open calls "

@@ -18,7 +18,6 @@ import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.tracing.ServiceTracing;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -210,11 +209,7 @@ public final class NatsCoordinator implements AutoCloseable {
             cancelMarkers(nats, settings),
             relayMetrics,
             new OpenRemoteRuns(
-                target.client(),
-                relayMetrics,
-                settings.limits().capsOpenCalls()
-                    ? Duration.ofSeconds(2)
-                    : Duration.ofSeconds(30)));
+                target.client(), relayMetrics, settings.limits().countOpenRunsEvery()));
     stopOrder.add(relay);
     consume(
         nats,
