@@ -2,8 +2,9 @@
 # The full fault matrix: every fault row, every transport, on both stacks (start-dev, then the
 # production-like PostgreSQL/mTLS stack), then docs/reliability.md generated from exactly these
 # records and naming this run (the NATS cluster's node faults, NatsClusterFaultIT, and the WAN's
-# partitions, RegionsApartFaultIT, and the per-destination limits, DestinationLimitsOnRealServersIT,
-# included). About 130 minutes on 2 cores; .ci/run runs one row per fault class and
+# partitions, RegionsApartFaultIT, the per-destination limits, DestinationLimitsOnRealServersIT,
+# runs that vanish while followed, VanishedRemoteRunIT, and a forced failover of eu-west's
+# replicated namespace, ForcedFailoverIT, every transport and bridge mode, included). About 130 minutes on 2 cores; .ci/run runs one row per fault class and
 # transport per stack instead (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ export XCLUSTER_REQUIRE_TOOLS=true
 rm -rf local-stack/target/reliability
 started="$(date -u +%Y-%m-%dT%H:%MZ)"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-faults='*FaultIT,ReplicationIT,DestinationLimitsOnRealServersIT'
+faults='*FaultIT,ReplicationIT,DestinationLimitsOnRealServersIT,VanishedRemoteRunIT,ForcedFailoverIT'
 echo "== start-dev stack: every fault row"
 ./mvnw -B -ntp verify -Preal-stack -pl local-stack -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test="$faults" -Dit.failIfNoSpecifiedTests=false

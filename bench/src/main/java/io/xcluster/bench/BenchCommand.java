@@ -96,6 +96,15 @@ public final class BenchCommand implements Callable<Integer> {
   boolean metricsOverhead;
 
   @Option(
+      names = "--limits-overhead",
+      description =
+          "Only the cost of the per-destination limits when not hit: the selected transport on two"
+              + " alike stacks, one with caps far above the load, one with none; latency rounds and"
+              + " throughput levels alternate between them (run it on --stack real: an embedded"
+              + " target cannot count its runs).")
+  boolean limitsOverhead;
+
+  @Option(
       names = "--scrape-interval",
       defaultValue = "PT15S",
       description =
@@ -221,6 +230,16 @@ public final class BenchCommand implements Callable<Integer> {
             inFlightOnly,
             List.copyOf(inFlightModes));
     StackOptions base = stack.toOptions();
+    if (limitsOverhead) {
+      if (chart != null || bothStacks || metricsOverhead) {
+        throw new BadSetting(
+            "--limits-overhead runs on one stack and draws no chart: drop --chart, --both-stacks"
+                + " and --metrics-overhead");
+      }
+      LimitsOverhead.Result result = new LimitsOverhead(base, settings, System.err).run();
+      publish(LimitsOverhead.render(result, base.clusters().name().toLowerCase(), commandLine()));
+      return 0;
+    }
     if (metricsOverhead) {
       if (chart != null || bothStacks) {
         throw new BadSetting(
@@ -345,6 +364,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (metricsOverhead) {
       command.append(" --metrics-overhead --scrape-interval ").append(scrapeInterval);
+    }
+    if (limitsOverhead) {
+      command.append(" --limits-overhead");
     }
     if (latencyOnly) {
       command.append(" --latency-only");

@@ -16,6 +16,7 @@ import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
+import io.xcluster.transport.bridge.callback.RecentHandovers;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
   private final TransportMetrics metrics;
   private final OpenRemoteRuns openRuns;
   private final DestinationGuard guard;
+  private final RecentHandovers recentHandovers;
   private final AtomicBoolean callbacksRefused = new AtomicBoolean();
 
   /**
@@ -53,8 +55,10 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
       CallbackHandover handover,
       TransportMetrics metrics,
       OpenRemoteRuns openRuns,
-      DestinationGuard guard) {
+      DestinationGuard guard,
+      RecentHandovers recentHandovers) {
     this.guard = guard;
+    this.recentHandovers = recentHandovers;
     this.target = target;
     this.remote = remote;
     this.inFlight = inFlight;
@@ -114,6 +118,9 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
         // the run had already ended (its callback lost, or a backstop asking again): the outcome
         // goes back as this activity's result, so it is delivered here
         known.ifPresent(outcome -> metrics.completed(outcome.kind(), null));
+        if (known.isEmpty()) {
+          recentHandovers.add(request); // what a forced failover soon after could lose
+        }
         return known.orElse(null); // null: handed over, the outcome comes by callback
       } catch (CallbackHandover.CallbacksRefused refused) {
         if (callbacksRefused.compareAndSet(false, true)) {

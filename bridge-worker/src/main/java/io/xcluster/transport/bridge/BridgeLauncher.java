@@ -1,5 +1,6 @@
 package io.xcluster.transport.bridge;
 
+import io.xcluster.runtime.cli.DestinationLimitsOptions;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.launch.CallbackEndpoint;
 import io.xcluster.runtime.launch.PlacedProcess;
@@ -49,7 +50,8 @@ public final class BridgeLauncher implements TransportLauncher {
             launch.quickRecovery() ? QUICK_HEARTBEAT_TICK : null,
             null,
             callbackSettings(launch.callbacks()));
-    BridgeWorker bridge = BridgeWorker.start(settings, launch.tracing());
+    BridgeWorker bridge =
+        BridgeWorker.start(settings.withLimits(launch.limits()), launch.tracing());
     return new RunningTransport() {
       @Override
       public void kill() {
@@ -91,6 +93,7 @@ public final class BridgeLauncher implements TransportLauncher {
                 callbacks.listen(),
                 "--callback-key-file",
                 callbacks.keyFile().toString()));
+    args.addAll(DestinationLimitsOptions.asArguments(launch.limits()));
     return new ProcessLaunch(BridgeWorkerMain.class.getName(), args, "bridge polling");
   }
 

@@ -6,12 +6,16 @@ import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.protection.CircuitBreaker;
 import io.xcluster.port.protection.DestinationGuard;
+import io.xcluster.port.remote.FailoverRepair;
+import io.xcluster.port.remote.LostStartRecheck;
+import io.xcluster.port.remote.NamespaceFailoverWatch;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.callback.CallbackEndpoint;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
+import io.xcluster.transport.bridge.callback.RecentHandovers;
 import io.xcluster.transport.bridge.callback.TemporalOutcomeRelay;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -48,6 +52,8 @@ public final class BridgeWorker implements AutoCloseable {
   private final DestinationGuard guard;
   private final WorkerFactory workers;
   private final CallbackEndpoint callbacks;
+  private final RecentHandovers recentHandovers;
+  private final FailoverRepair repair;
   private final boolean ownsConnections;
 
   private BridgeWorker(
@@ -84,6 +90,14 @@ public final class BridgeWorker implements AutoCloseable {
             ? null
             : new CallbackHandover(
                 starter, settings.callbacks(), Clock.systemUTC(), tracing.openTelemetry());
+    this.recentHandovers =
+        handover == null ? null : new RecentHandovers(RecentHandovers.DEFAULT_WINDOW);
+    this.repair =
+        FailoverRepair.start(
+            target.client(),
+            NamespaceFailoverWatch.DEFAULT_EVERY,
+            metrics,
+            () -> recheckOpenCalls(starter, handover));
     this.workers = source.newWorkerFactory();
     workers
         .newWorker(
@@ -94,7 +108,57 @@ public final class BridgeWorker implements AutoCloseable {
                 .build())
         .registerActivitiesImplementations(
             new BridgeCallActivity(
-                settings.target(), starter, inFlight, handover, metrics, openRuns, guard));
+                settings.target(),
+                starter,
+                inFlight,
+                handover,
+                metrics,
+                openRuns,
+                guard,
+                recentHandovers));
+  }
+
+  /**
+   * The failover repair: held calls, and in the callback mode the calls handed over within the
+   * window a failover can lose, are re-checked on the target; a missing run is issued again.
+   */
+  private LostStartRecheck.Result recheckOpenCalls(RemoteRuns remote, CallbackHandover handover) {
+    LostStartRecheck.Result held = inFlight.recheckRemoteRuns();
+    if (recentHandovers == null) {
+      return held;
+    }
+    return held.plus(
+        LostStartRecheck.recheck(
+            recentHandovers.withinWindow(),
+            request -> request,
+            remote,
+            request -> {
+              try {
+                handover.handOver(request);
+                log.warn(
+                    "call {}: its remote run was missing on the target (a start lost in a"
+                        + " failover?); issued again under its call id",
+                    request.callId());
+              } catch (RuntimeException failed) {
+                log.warn(
+                    "call {}: its remote run is missing and issuing it again failed ({}); the"
+                        + " calling side's backstop asks again",
+                    request.callId(),
+                    failed.toString());
+              }
+            }));
+  }
+
+  /**
+   * Re-checks every open call against the target now, as after a failover: the on-demand repair.
+   */
+  public LostStartRecheck.Result recheckOpenCalls(String why) {
+    return repair.recheckNow(why);
+  }
+
+  /** The last re-check's result (after a failover, or asked for), or null before the first. */
+  public LostStartRecheck.Result lastRecheck() {
+    return repair.lastResult();
   }
 
   /** The circuit breaker's state for calls to the target. */
@@ -170,6 +234,7 @@ public final class BridgeWorker implements AutoCloseable {
       callbacks.close();
     }
     workers.shutdownNow();
+    repair.close();
     inFlight.close();
     openRuns.close();
     if (ownsConnections) {
@@ -200,6 +265,7 @@ public final class BridgeWorker implements AutoCloseable {
       callbacks
           .close(); // callbacks in flight are retried by the target, on another replica or later
     }
+    repair.close();
     inFlight.close();
     openRuns.close();
     if (ownsConnections) {

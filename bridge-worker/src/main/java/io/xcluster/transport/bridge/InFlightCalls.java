@@ -6,15 +6,18 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityNotExistsException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.OutcomeKind;
+import io.xcluster.port.remote.LostStartRecheck;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
@@ -128,6 +131,28 @@ final class InFlightCalls implements AutoCloseable {
 
   int size() {
     return calls.size();
+  }
+
+  /**
+   * The failover repair for held calls: a call whose remote run is missing on the target as it
+   * answers now is let go as lost track, and its activity's retry starts the run again under its
+   * call id.
+   */
+  LostStartRecheck.Result recheckRemoteRuns() {
+    return LostStartRecheck.recheck(
+        calls,
+        call -> call.request,
+        remote,
+        call ->
+            finish(
+                call,
+                null,
+                new WorkflowNotFoundException(
+                    WorkflowExecution.newBuilder()
+                        .setWorkflowId(call.request.callId().value())
+                        .build(),
+                    call.request.target().workflowType(),
+                    null)));
   }
 
   private void finish(Call call, JsonNode result, Throwable error) {

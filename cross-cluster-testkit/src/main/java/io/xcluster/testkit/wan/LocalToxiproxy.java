@@ -77,7 +77,7 @@ public final class LocalToxiproxy implements AutoCloseable {
   public final class Link {
     private final String name;
     private final String listen;
-    private final String upstream;
+    private volatile String upstream;
 
     private Link(String name, String listen, String upstream) {
       this.name = name;
@@ -134,6 +134,15 @@ public final class LocalToxiproxy implements AutoCloseable {
     /** Cuts the link: open connections are closed and new ones refused, both ways. */
     public void cut() {
       send("POST", "/proxies/" + name, "{\"enabled\":false}");
+    }
+
+    /**
+     * Sends the link's traffic to {@code newUpstream} from now on, as a DNS name or load balancer
+     * moved to another cluster would: Toxiproxy closes the connections open to the old one.
+     */
+    public void redirect(String newUpstream) {
+      send("POST", "/proxies/" + name, "{\"upstream\":\"" + newUpstream + "\"}");
+      upstream = newUpstream;
     }
 
     /** Accepts connections again after {@link #cut()}. */

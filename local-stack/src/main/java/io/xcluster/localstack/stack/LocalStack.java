@@ -224,7 +224,8 @@ public final class LocalStack implements AutoCloseable {
         launcher.needsJetStream() ? natsUrl : null,
         tracing(launcher.serviceName()),
         false,
-        launcher.acceptsCallbacks() ? callbacks : null);
+        launcher.acceptsCallbacks() ? callbacks : null,
+        options.limits());
   }
 
   private ConnectionInterceptors interceptors(String service) {

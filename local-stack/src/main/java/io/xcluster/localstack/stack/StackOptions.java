@@ -1,5 +1,6 @@
 package io.xcluster.localstack.stack;
 
+import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.Objects;
  *     selection can be flipped while orders are in flight
  * @param clusters embedded (in-process) or real Temporal servers
  * @param workDir where real servers keep their databases, broker store and logs
+ * @param limits the transports' per-destination caps and circuit breaker; null: {@link
+ *     DestinationLimits#DEFAULTS}
  */
 public record StackOptions(
     int usEastPort,
@@ -30,7 +33,8 @@ public record StackOptions(
     String natsUrl,
     boolean runAllTransports,
     ClusterKind clusters,
-    Path workDir) {
+    Path workDir,
+    DestinationLimits limits) {
 
   public static final int DEFAULT_US_EAST_PORT = 7233;
   public static final int DEFAULT_EU_WEST_PORT = 7234;
@@ -48,6 +52,7 @@ public record StackOptions(
     Objects.requireNonNull(simulation, "simulation");
     Objects.requireNonNull(clusters, "clusters");
     Objects.requireNonNull(workDir, "workDir");
+    limits = limits == null ? DestinationLimits.DEFAULTS : limits;
   }
 
   /** The selected transport only, a local nats-server when that one needs it. */
@@ -66,7 +71,8 @@ public record StackOptions(
         null,
         false,
         ClusterKind.EMBEDDED,
-        DEFAULT_WORK_DIR);
+        DEFAULT_WORK_DIR,
+        null);
   }
 
   /**
@@ -87,7 +93,8 @@ public record StackOptions(
         natsUrl,
         runAllTransports,
         clusters,
-        workDir);
+        workDir,
+        limits);
   }
 
   public StackOptions withTransport(String selected) {
@@ -100,7 +107,8 @@ public record StackOptions(
         natsUrl,
         runAllTransports,
         clusters,
-        workDir);
+        workDir,
+        limits);
   }
 
   public StackOptions withFulfillmentTimeout(Duration timeout) {
@@ -113,7 +121,8 @@ public record StackOptions(
         natsUrl,
         runAllTransports,
         clusters,
-        workDir);
+        workDir,
+        limits);
   }
 
   public StackOptions withSimulation(SimulationSettings warehouse) {
@@ -126,7 +135,8 @@ public record StackOptions(
         natsUrl,
         runAllTransports,
         clusters,
-        workDir);
+        workDir,
+        limits);
   }
 
   /**
@@ -143,7 +153,8 @@ public record StackOptions(
         url,
         runAllTransports,
         clusters,
-        workDir);
+        workDir,
+        limits);
   }
 
   /**
@@ -160,7 +171,8 @@ public record StackOptions(
         natsUrl,
         true,
         clusters,
-        workDir);
+        workDir,
+        limits);
   }
 
   /**
@@ -177,7 +189,23 @@ public record StackOptions(
         natsUrl,
         runAllTransports,
         kind,
-        dir);
+        dir,
+        limits);
+  }
+
+  /** The same stack with these caps and circuit breaker on its transports' calls to eu-west. */
+  public StackOptions withDestinationLimits(DestinationLimits destinationLimits) {
+    return new StackOptions(
+        usEastPort,
+        euWestPort,
+        transport,
+        fulfillmentTimeout,
+        simulation,
+        natsUrl,
+        runAllTransports,
+        clusters,
+        workDir,
+        destinationLimits);
   }
 
   /**

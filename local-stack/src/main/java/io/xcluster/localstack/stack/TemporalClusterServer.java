@@ -54,6 +54,14 @@ public final class TemporalClusterServer extends SupervisedServer {
             - value: 5s
           frontend.enableServerVersionCheck:
             - value: false
+          # completion callbacks (the bridge's callback mode) may reach bridges on loopback only,
+          # and one that failed is retried within 10 s of its recovery
+          component.callbacks.allowedAddresses:
+            - value:
+                - Pattern: "127.0.0.1:*"
+                  AllowInsecure: true
+          component.callbacks.retryPolicy.maxInterval:
+            - value: 10s
           """);
       Files.writeString(
           root.resolve("config").resolve(name + ".yaml"),

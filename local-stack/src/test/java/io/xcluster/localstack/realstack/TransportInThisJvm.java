@@ -187,9 +187,15 @@ final class TransportInThisJvm implements AutoCloseable {
   }
 
   long openRuns() {
+    return openRuns(target.client());
+  }
+
+  /**
+   * Running remote runs of the contract kit on {@code cluster}, by its visibility; 0 unreadable.
+   */
+  static long openRuns(io.temporal.client.WorkflowClient cluster) {
     try {
-      return target
-          .client()
+      return cluster
           .countWorkflows(
               "WorkflowType = '"
                   + ContractRemoteWorkflow.TYPE

@@ -11,12 +11,15 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.protection.CircuitBreaker;
 import io.xcluster.port.protection.DestinationGuard;
+import io.xcluster.port.remote.LostStartRecheck;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
@@ -204,6 +207,27 @@ final class CallRelay implements AutoCloseable {
 
   int heldCalls() {
     return held.size();
+  }
+
+  /**
+   * The failover repair for held calls: a call whose remote run is missing on the target as it
+   * answers now is let go as lost track, and its redelivery starts the run again under its call id.
+   */
+  LostStartRecheck.Result recheckRemoteRuns() {
+    return LostStartRecheck.recheck(
+        held.values(),
+        Held::request,
+        remoteRuns,
+        call ->
+            publishOutcome(
+                call,
+                null,
+                new WorkflowNotFoundException(
+                    WorkflowExecution.newBuilder()
+                        .setWorkflowId(call.request().callId().value())
+                        .build(),
+                    call.request().target().workflowType(),
+                    null)));
   }
 
   /**

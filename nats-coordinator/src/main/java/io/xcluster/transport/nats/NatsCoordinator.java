@@ -13,6 +13,9 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.FailoverRepair;
+import io.xcluster.port.remote.LostStartRecheck;
+import io.xcluster.port.remote.NamespaceFailoverWatch;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
@@ -43,6 +46,7 @@ public final class NatsCoordinator implements AutoCloseable {
 
   private final StopSequence stopOrder = new StopSequence(problem -> log.debug(problem));
   private CallRelay relay;
+  private FailoverRepair repair;
   private final ConsumerLag consumerLag = new ConsumerLag();
   private volatile java.time.Duration drainGrace = java.time.Duration.ofSeconds(10);
   private final java.util.List<Connection> natsConnections =
@@ -211,6 +215,13 @@ public final class NatsCoordinator implements AutoCloseable {
             new OpenRemoteRuns(
                 target.client(), relayMetrics, settings.limits().countOpenRunsEvery()));
     stopOrder.add(relay);
+    repair =
+        FailoverRepair.start(
+            target.client(),
+            NamespaceFailoverWatch.DEFAULT_EVERY,
+            relayMetrics,
+            relay::recheckRemoteRuns);
+    stopOrder.add(repair);
     consume(
         nats,
         settings,
@@ -240,6 +251,19 @@ public final class NatsCoordinator implements AutoCloseable {
   /** The relay's circuit breaker for starts on the target, in a few words; empty without one. */
   public Optional<String> describeBreaker() {
     return relay == null ? Optional.empty() : Optional.of(relay.describeBreaker());
+  }
+
+  /**
+   * Re-checks every call the relay holds against the target now, as after a failover: the on-demand
+   * repair. Empty without a target side.
+   */
+  public Optional<LostStartRecheck.Result> recheckOpenCalls(String why) {
+    return repair == null ? Optional.empty() : Optional.of(repair.recheckNow(why));
+  }
+
+  /** The relay's last re-check (after a failover, or asked for); empty before the first. */
+  public Optional<LostStartRecheck.Result> lastRecheck() {
+    return repair == null ? Optional.empty() : Optional.ofNullable(repair.lastResult());
   }
 
   /** Calls the relay of this process holds open right now (0 without a target side). */

@@ -1,5 +1,6 @@
 package io.xcluster.transport.nats;
 
+import io.xcluster.runtime.cli.DestinationLimitsOptions;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.launch.PlacedProcess;
 import io.xcluster.runtime.launch.PlacementApart;
@@ -54,6 +55,7 @@ public final class NatsLauncher implements TransportLauncher {
     if (!launch.allowedWorkflowTypes().isEmpty()) {
       settings = settings.allowing(launch.allowedWorkflowTypes());
     }
+    settings = settings.withLimits(launch.limits());
     NatsCoordinator coordinator =
         NatsCoordinator.startBothSides(
             settings, launch.source(), launch.target(), launch.tracing());
@@ -153,6 +155,7 @@ public final class NatsLauncher implements TransportLauncher {
           List.of("--allow-workflow-type", String.join(",", launch.allowedWorkflowTypes())));
     }
     args.addAll(List.of("--http-port", "0"));
+    args.addAll(DestinationLimitsOptions.asArguments(launch.limits()));
     return new ProcessLaunch(NatsCoordinatorMain.class.getName(), args, "nats coordinator up");
   }
 }

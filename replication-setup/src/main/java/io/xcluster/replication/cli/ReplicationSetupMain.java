@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code replication-setup link | namespace create | status | failover | drill}: open-source
- * Temporal namespace replication between two clusters, one command per step.
+ * {@code replication-setup link | namespace create | status | failover | drill | recheck-calls}:
+ * open-source Temporal namespace replication between two clusters, one command per step.
  *
  * <p>Runs as {@code java -jar replication-setup/target/replication-setup.jar <command>}. Exit
  * codes: 0 done; 1 a cluster refused (namespace exists, standby rejects the write) or the drill
@@ -37,7 +37,8 @@ import picocli.CommandLine.ParentCommand;
       ReplicationSetupMain.Namespace.class,
       ReplicationSetupMain.Status.class,
       ReplicationSetupMain.Failover.class,
-      ReplicationSetupMain.Drill.class
+      ReplicationSetupMain.Drill.class,
+      RecheckCalls.class
     })
 public final class ReplicationSetupMain implements Runnable {
 
@@ -348,6 +349,10 @@ public final class ReplicationSetupMain implements Runnable {
             before.failoverVersion(),
             after.failoverVersion(),
             cluster.name());
+        System.out.println(
+            "transports serving this namespace re-check their open calls within 5 s of seeing"
+                + " the new version (a forced failover's lost starts are issued again);"
+                + " 'replication-setup recheck-calls --transport URL' asks them now");
         return 0;
       }
     }

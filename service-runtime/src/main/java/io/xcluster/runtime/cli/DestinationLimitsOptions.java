@@ -3,6 +3,7 @@ package io.xcluster.runtime.cli;
 import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.runtime.config.ConfigException;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,5 +57,18 @@ public final class DestinationLimitsOptions {
     } catch (IllegalArgumentException invalid) {
       throw new ConfigException("--" + invalid.getMessage());
     }
+  }
+
+  /** The flags that give {@code limits}: how a launcher passes them to a transport process. */
+  public static List<String> asArguments(DestinationLimits limits) {
+    return List.of(
+        "--max-open-calls",
+        Integer.toString(limits.maxOpenCalls()),
+        "--max-starts-per-second",
+        Double.toString(limits.maxStartsPerSecond()),
+        "--breaker-failures",
+        Integer.toString(limits.breakerFailures()),
+        "--breaker-half-open-after",
+        limits.breakerHalfOpenAfter().toMillis() + "ms");
   }
 }

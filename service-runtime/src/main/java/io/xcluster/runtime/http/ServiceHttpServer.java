@@ -201,13 +201,18 @@ public final class ServiceHttpServer implements AutoCloseable {
 
   /** The 405 every read-only route answers to anything but GET (and HEAD). */
   public static HttpReply getOnly(HttpCall call) {
+    return methodNotAllowed(call, "GET");
+  }
+
+  /** The 405 a route answers to a method other than {@code allowed}. */
+  public static HttpReply methodNotAllowed(HttpCall call, String allowed) {
     return HttpReply.problem(
             Problem.of(
                 405,
                 "method-not-allowed",
                 "Method not allowed",
-                call.method() + " is not supported here; use GET"))
-        .withHeader("Allow", "GET");
+                call.method() + " is not supported here; use " + allowed))
+        .withHeader("Allow", allowed);
   }
 
   @Override

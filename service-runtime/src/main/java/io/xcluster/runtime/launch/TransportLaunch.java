@@ -1,6 +1,7 @@
 package io.xcluster.runtime.launch;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.tracing.ServiceTracing;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +20,8 @@ import java.util.Set;
  *     production timeouts
  * @param callbacks where the target cluster can push outcomes to the transport, when it allows
  *     callbacks there; else null (outcomes are fetched, as every transport can)
+ * @param limits the caps and circuit breaker for the transport's calls to the target; null: {@link
+ *     DestinationLimits#DEFAULTS}
  */
 public record TransportLaunch(
     ClusterEndpoint source,
@@ -27,7 +30,8 @@ public record TransportLaunch(
     String natsUrl,
     ServiceTracing tracing,
     boolean quickRecovery,
-    CallbackEndpoint callbacks) {
+    CallbackEndpoint callbacks,
+    DestinationLimits limits) {
 
   public TransportLaunch(
       ClusterEndpoint source,
@@ -36,7 +40,7 @@ public record TransportLaunch(
       String natsUrl,
       ServiceTracing tracing,
       boolean quickRecovery) {
-    this(source, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, null);
+    this(source, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, null, null);
   }
 
   public TransportLaunch {
@@ -45,6 +49,7 @@ public record TransportLaunch(
     allowedWorkflowTypes =
         allowedWorkflowTypes == null ? Set.of() : Set.copyOf(allowedWorkflowTypes);
     tracing = tracing == null ? ServiceTracing.disabled() : tracing;
+    limits = limits == null ? DestinationLimits.DEFAULTS : limits;
   }
 
   /**
@@ -57,45 +62,65 @@ public record TransportLaunch(
 
   public TransportLaunch allowing(Set<String> workflowTypes) {
     return new TransportLaunch(
-        source, target, workflowTypes, natsUrl, tracing, quickRecovery, callbacks);
+        source, target, workflowTypes, natsUrl, tracing, quickRecovery, callbacks, limits);
   }
 
   /** The same launch reaching the calling cluster at {@code endpoint} (e.g. through a proxy). */
   public TransportLaunch withSource(ClusterEndpoint endpoint) {
     return new TransportLaunch(
-        endpoint, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, callbacks);
+        endpoint, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, callbacks, limits);
   }
 
   /** The same launch reaching the target cluster at {@code endpoint}. */
   public TransportLaunch withTarget(ClusterEndpoint endpoint) {
     return new TransportLaunch(
-        source, endpoint, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, callbacks);
+        source, endpoint, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, callbacks, limits);
   }
 
   public TransportLaunch withNatsUrl(String url) {
     return new TransportLaunch(
-        source, target, allowedWorkflowTypes, url, tracing, quickRecovery, callbacks);
+        source, target, allowedWorkflowTypes, url, tracing, quickRecovery, callbacks, limits);
   }
 
   public TransportLaunch tracedBy(ServiceTracing serviceTracing) {
     return new TransportLaunch(
-        source, target, allowedWorkflowTypes, natsUrl, serviceTracing, quickRecovery, callbacks);
+        source,
+        target,
+        allowedWorkflowTypes,
+        natsUrl,
+        serviceTracing,
+        quickRecovery,
+        callbacks,
+        limits);
   }
 
   public TransportLaunch withQuickRecovery() {
     return new TransportLaunch(
-        source, target, allowedWorkflowTypes, natsUrl, tracing, true, callbacks);
+        source, target, allowedWorkflowTypes, natsUrl, tracing, true, callbacks, limits);
   }
 
   /** The same launch, offering the target cluster {@code endpoint} to push outcomes to. */
   public TransportLaunch withCallbacks(CallbackEndpoint endpoint) {
     return new TransportLaunch(
-        source, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, endpoint);
+        source, target, allowedWorkflowTypes, natsUrl, tracing, quickRecovery, endpoint, limits);
   }
 
   /** The same launch without a callback endpoint: the transport fetches every outcome. */
   public TransportLaunch withoutCallbacks() {
     return withCallbacks(null);
+  }
+
+  /** The same launch with these caps and circuit breaker for the calls to the target. */
+  public TransportLaunch withLimits(DestinationLimits destinationLimits) {
+    return new TransportLaunch(
+        source,
+        target,
+        allowedWorkflowTypes,
+        natsUrl,
+        tracing,
+        quickRecovery,
+        callbacks,
+        destinationLimits);
   }
 
   /** The NATS URL, or one clear error naming the transport that needs it. */
