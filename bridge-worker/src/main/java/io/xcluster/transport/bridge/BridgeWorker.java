@@ -15,6 +15,7 @@ import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.callback.CallbackEndpoint;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
+import io.xcluster.transport.bridge.callback.LostHandovers;
 import io.xcluster.transport.bridge.callback.RecentHandovers;
 import io.xcluster.transport.bridge.callback.TemporalOutcomeRelay;
 import java.time.Clock;
@@ -75,16 +76,6 @@ public final class BridgeWorker implements AutoCloseable {
         new OpenRemoteRuns(target.client(), metrics, settings.limits().countOpenRunsEvery());
     this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
     openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
-    // Callback mode: every replica serves the endpoint, so any of them can take any callback.
-    this.callbacks =
-        settings.callbacks() == null
-            ? null
-            : CallbackEndpoint.start(
-                settings.callbacks(),
-                settings.target().name(),
-                new TemporalOutcomeRelay(source.client(), target.client(), metrics),
-                Clock.systemUTC(),
-                tracing);
     CallbackHandover handover =
         settings.callbacks() == null
             ? null
@@ -92,12 +83,30 @@ public final class BridgeWorker implements AutoCloseable {
                 starter, settings.callbacks(), Clock.systemUTC(), tracing.openTelemetry());
     this.recentHandovers =
         handover == null ? null : new RecentHandovers(RecentHandovers.DEFAULT_WINDOW);
+    LostHandovers lostHandovers =
+        handover == null
+            ? null
+            : new LostHandovers(recentHandovers, handover, starter, source.client());
+    // Callback mode: every replica serves the endpoint, so any of them can take any callback.
+    this.callbacks =
+        settings.callbacks() == null
+            ? null
+            : CallbackEndpoint.start(
+                settings.callbacks(),
+                settings.target().name(),
+                lostHandovers.forgettingDelivered(
+                    new TemporalOutcomeRelay(source.client(), target.client(), metrics)),
+                Clock.systemUTC(),
+                tracing);
     this.repair =
         FailoverRepair.start(
             target.client(),
             NamespaceFailoverWatch.DEFAULT_EVERY,
             metrics,
-            () -> recheckOpenCalls(starter, handover));
+            () ->
+                lostHandovers == null
+                    ? inFlight.recheckRemoteRuns()
+                    : inFlight.recheckRemoteRuns().plus(lostHandovers.recheck()));
     this.workers = source.newWorkerFactory();
     workers
         .newWorker(
@@ -119,41 +128,16 @@ public final class BridgeWorker implements AutoCloseable {
   }
 
   /**
-   * The failover repair: held calls, and in the callback mode the calls handed over within the
-   * window a failover can lose, are re-checked on the target; a missing run is issued again.
+   * Re-checks every open call against the target now, as after a failover, and waits for the
+   * result: the on-demand repair.
    */
-  private LostStartRecheck.Result recheckOpenCalls(RemoteRuns remote, CallbackHandover handover) {
-    LostStartRecheck.Result held = inFlight.recheckRemoteRuns();
-    if (recentHandovers == null) {
-      return held;
-    }
-    return held.plus(
-        LostStartRecheck.recheck(
-            recentHandovers.withinWindow(),
-            request -> request,
-            remote,
-            request -> {
-              try {
-                handover.handOver(request);
-                log.warn(
-                    "call {}: its remote run was missing on the target (a start lost in a"
-                        + " failover?); issued again under its call id",
-                    request.callId());
-              } catch (RuntimeException failed) {
-                log.warn(
-                    "call {}: its remote run is missing and issuing it again failed ({}); the"
-                        + " calling side's backstop asks again",
-                    request.callId(),
-                    failed.toString());
-              }
-            }));
+  public LostStartRecheck.Result recheckOpenCalls(String why) throws InterruptedException {
+    return repair.recheckNow(why);
   }
 
-  /**
-   * Re-checks every open call against the target now, as after a failover: the on-demand repair.
-   */
-  public LostStartRecheck.Result recheckOpenCalls(String why) {
-    return repair.recheckNow(why);
+  /** The failover repair of this bridge: what {@code POST /calls/recheck} asks. */
+  public FailoverRepair failoverRepair() {
+    return repair;
   }
 
   /** The last re-check's result (after a failover, or asked for), or null before the first. */

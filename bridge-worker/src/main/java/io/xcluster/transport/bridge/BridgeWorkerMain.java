@@ -6,7 +6,6 @@ import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.http.RecheckRoute;
-import io.xcluster.runtime.http.ServiceHttpServer;
 import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
@@ -84,12 +83,7 @@ public final class BridgeWorkerMain extends ServiceMain {
             settings, running.connect("calling", source), targetConnection, running.tracing());
     process.onStop(() -> bridge.close(service.shutdownGrace));
     process.health().inform("breaker " + target.endpoint().name(), bridge::describeBreaker);
-    running
-        .http()
-        .route(
-            RecheckRoute.PATH,
-            ServiceHttpServer.HEALTH_POOL,
-            new RecheckRoute(() -> bridge.recheckOpenCalls("asked on " + RecheckRoute.PATH)));
+    RecheckRoute.serveOn(running.http(), bridge.failoverRepair());
     return running.serveUntilStopped();
   }
 }

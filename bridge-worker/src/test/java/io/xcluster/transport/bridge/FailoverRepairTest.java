@@ -127,7 +127,7 @@ class FailoverRepairTest {
   }
 
   @Test
-  void aRecheckWithNothingOpenChecksNothing() {
+  void aRecheckWithNothingOpenChecksNothing() throws InterruptedException {
     assertEquals(LostStartRecheck.Result.NOTHING, bridge.recheckOpenCalls("an idle failover"));
   }
 

@@ -22,6 +22,9 @@ import java.util.function.Function;
  */
 public final class LostStartRecheck {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(LostStartRecheck.class);
+
   /** Describes in flight at once: a few hundred calls a second on a LAN, without a storm. */
   static final int PARALLEL = 8;
 
@@ -42,7 +45,7 @@ public final class LostStartRecheck {
           + missing
           + " without their remote run (re-issued under their call ids), "
           + unreadable
-          + " unreadable (left to their follows)";
+          + " unreadable";
     }
   }
 
@@ -61,6 +64,7 @@ public final class LostStartRecheck {
     if (snapshot.isEmpty()) {
       return Result.NOTHING;
     }
+    AtomicInteger checked = new AtomicInteger();
     AtomicInteger missing = new AtomicInteger();
     AtomicInteger unreadable = new AtomicInteger();
     ExecutorService pool =
@@ -81,12 +85,12 @@ public final class LostStartRecheck {
                     remote.attach(requestOf.apply(call)).describe();
                   } catch (WorkflowNotFoundException lost) {
                     missing.incrementAndGet();
-                    onMissing.accept(call);
+                    letGo(call, onMissing);
                   } catch (RuntimeException cannotTell) {
-                    // an outage, or the run is being failed over right now: its follow, which
-                    // is still in place, finds out in its own time
+                    // an outage, or the run is being failed over right now: read again later
                     unreadable.incrementAndGet();
                   }
+                  checked.incrementAndGet();
                 }));
       }
       for (Future<?> check : checks) {
@@ -99,6 +103,18 @@ public final class LostStartRecheck {
     } finally {
       pool.shutdownNow();
     }
-    return new Result(snapshot.size(), missing.get(), unreadable.get());
+    return new Result(checked.get(), missing.get(), unreadable.get());
+  }
+
+  /** One call's failure to be let go of must not stop the others' re-check. */
+  private static <T> void letGo(T call, Consumer<T> onMissing) {
+    try {
+      onMissing.accept(call);
+    } catch (RuntimeException failed) {
+      log.warn(
+          "a call whose remote run is missing could not be let go of ({}); its follow or the"
+              + " calling side's backstop asks again",
+          failed.toString());
+    }
   }
 }

@@ -61,6 +61,8 @@ public final class NamespaceFailoverWatch implements AutoCloseable {
   private final Consumer<FailedOver> onFailover;
   private final ScheduledExecutorService scheduler;
   private volatile Activation last;
+  private volatile String lastProblem;
+  private volatile Duration every = DEFAULT_EVERY;
 
   private NamespaceFailoverWatch(
       String namespace,
@@ -90,6 +92,7 @@ public final class NamespaceFailoverWatch implements AutoCloseable {
                   thread.setDaemon(true);
                   return thread;
                 }));
+    watch.every = every;
     long millis = Math.max(100, every.toMillis());
     watch.scheduler.scheduleWithFixedDelay(watch::check, 0, millis, TimeUnit.MILLISECONDS);
     return watch;
@@ -107,23 +110,48 @@ public final class NamespaceFailoverWatch implements AutoCloseable {
     try {
       now = read.get();
     } catch (RuntimeException unreachable) {
-      log.debug("cannot read namespace {} for failovers: {}", namespace, unreachable.toString());
-      return; // asked again next time
+      String problem = briefly(unreachable);
+      if (!problem.equals(lastProblem)) {
+        // once per kind of problem: an outage passes, but e.g. PERMISSION_DENIED turns the
+        // repair off until someone notices
+        log.warn(
+            "cannot read namespace {} to notice failovers ({}); asking again every {}",
+            namespace,
+            problem,
+            every);
+        lastProblem = problem;
+      }
+      return;
+    } catch (Throwable bug) {
+      log.error("reading namespace {} for failovers failed", namespace, bug);
+      return; // a throwable escaping a scheduled task would cancel the watch
     }
+    lastProblem = null;
     Activation before = last;
-    last = now;
     if (before == null) {
-      log.info("namespace {}: active {}", namespace, now);
+      last = now;
+      log.info(
+          "namespace {}: {}",
+          namespace,
+          now.activeCluster().isEmpty() ? "not global (no failovers to watch)" : "active " + now);
     } else if (now.failoverVersion() != before.failoverVersion()
         || !now.activeCluster().equals(before.activeCluster())) {
       FailedOver failedOver = new FailedOver(namespace, before, now);
       log.warn("{}", failedOver.describe());
       try {
         onFailover.accept(failedOver);
+        last = now;
       } catch (RuntimeException bug) {
+        // the baseline stays: the next check sees the same failover and tries again
         log.error("reacting to the failover of namespace {} failed", namespace, bug);
       }
     }
+  }
+
+  private static String briefly(RuntimeException problem) {
+    String message = String.valueOf(problem.getMessage());
+    int colon = message.indexOf(':');
+    return colon > 0 ? message.substring(0, colon) : message;
   }
 
   /** What was read last, or null before the first answer. */

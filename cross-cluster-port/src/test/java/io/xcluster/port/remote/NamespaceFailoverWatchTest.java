@@ -75,17 +75,33 @@ class NamespaceFailoverWatchTest {
   }
 
   @Test
-  void aReactionThatThrowsDoesNotStopTheWatch() {
-    NamespaceFailoverWatch throwing =
+  void aFailoverWhoseReactionFailedIsToldAgainOnTheNextCheck() {
+    List<FailedOver> told = new ArrayList<>();
+    NamespaceFailoverWatch failingOnce =
         NamespaceFailoverWatch.manual(
             "fulfillment",
             () -> (Activation) answer.get(),
             failedOver -> {
-              throw new IllegalStateException("bug");
+              told.add(failedOver);
+              if (told.size() == 1) {
+                throw new IllegalStateException("bug");
+              }
             });
-    throwing.check();
+    failingOnce.check();
     answer.set(new Activation("eu-west-b", 2));
-    throwing.check();
-    assertEquals(new Activation("eu-west-b", 2), throwing.last());
+    failingOnce.check();
+    assertEquals(new Activation("eu-west-a", 1), failingOnce.last(), "baseline kept");
+    failingOnce.check();
+    assertEquals(2, told.size());
+    assertEquals(told.get(0), told.get(1));
+    assertEquals(new Activation("eu-west-b", 2), failingOnce.last());
+  }
+
+  @Test
+  void aNamespaceThatIsNotGlobalNeverFailsOver() {
+    answer.set(new Activation("", 0));
+    watch.check();
+    watch.check();
+    assertTrue(seen.isEmpty());
   }
 }

@@ -576,7 +576,9 @@ final class CallRelay implements AutoCloseable {
                 + " failover?); the redelivery starts it again under its call id",
             call.request().callId());
       }
-      held.remove(call.sequence, call);
+      if (!held.remove(call.sequence, call)) {
+        return; // taken by another path meanwhile (its follow's answer, or a re-check)
+      }
       metrics.transportError(TransportMetrics.Stage.FOLLOW);
       targetOutage.failed(
           "following call " + call.request().callId(), RemoteOutcomes.unwrap(error).toString());

@@ -1,7 +1,6 @@
 package io.xcluster.transport.nats;
 
 import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.remote.LostStartRecheck;
 import io.xcluster.runtime.cli.DestinationLimitsOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
@@ -9,7 +8,6 @@ import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.NatsAccess;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.http.RecheckRoute;
-import io.xcluster.runtime.http.ServiceHttpServer;
 import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
@@ -250,16 +248,9 @@ public final class NatsCoordinatorMain extends ServiceMain {
           .inform(
               "breaker " + target.endpoint().name(),
               () -> coordinator.describeBreaker().orElse("none"));
-      running
-          .http()
-          .route(
-              RecheckRoute.PATH,
-              ServiceHttpServer.HEALTH_POOL,
-              new RecheckRoute(
-                  () ->
-                      coordinator
-                          .recheckOpenCalls("asked on " + RecheckRoute.PATH)
-                          .orElse(LostStartRecheck.Result.NOTHING)));
+      coordinator
+          .failoverRepair()
+          .ifPresent(repair -> RecheckRoute.serveOn(running.http(), repair));
     }
     process
         .log()

@@ -1,5 +1,7 @@
 package io.xcluster.replication.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xcluster.replication.admin.ReplicationException;
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +31,10 @@ final class RecheckCalls implements Callable<Integer> {
   /** A re-check of 10,000 calls across a WAN takes minutes, not hours. */
   static final Duration TIMEOUT = Duration.ofMinutes(10);
 
+  static final Duration POLL = Duration.ofMillis(500);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Option(
       names = "--transport",
       required = true,
@@ -39,40 +45,68 @@ final class RecheckCalls implements Callable<Integer> {
   List<String> transports;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     int exit = 0;
     for (String transport : transports) {
       URI endpoint = endpointOf(transport);
-      HttpResponse<String> answer;
-      try {
-        answer =
-            http.send(
-                HttpRequest.newBuilder(endpoint)
-                    .timeout(TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-      } catch (IOException unreachable) {
-        throw new ReplicationException(
-            ReplicationException.Kind.UNREACHABLE,
-            "cannot reach the transport at " + endpoint + ": " + unreachable,
-            unreachable);
-      } catch (InterruptedException stopped) {
-        Thread.currentThread().interrupt();
-        return ReplicationSetupMain.EXIT_UNREACHABLE;
-      }
-      if (answer.statusCode() == 200) {
-        System.out.printf("%s: %s%n", transport, summaryOf(answer.body()));
-      } else {
+      HttpResponse<String> asked = send(http, endpoint, "POST");
+      if (asked.statusCode() != 202) {
         System.err.printf(
             "replication-setup: %s answered %d (is it the HTTP port of a bridge worker or a"
                 + " NATS relay?): %s%n",
-            endpoint, answer.statusCode(), answer.body());
+            endpoint, asked.statusCode(), asked.body());
         exit = ReplicationSetupMain.EXIT_REJECTED;
+        continue;
+      }
+      long request = json(asked.body()).path("request").asLong();
+      System.out.printf("%s: re-check %d asked for; waiting for it%n", transport, request);
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      JsonNode status = json(send(http, endpoint, "GET").body());
+      while (status.path("completed").asLong() < request) {
+        if (System.nanoTime() > deadline) {
+          System.err.printf(
+              "replication-setup: %s has not finished re-check %d within %s; it goes on: GET %s"
+                  + " says when it is done%n",
+              transport, request, TIMEOUT, endpoint);
+          exit = ReplicationSetupMain.EXIT_REJECTED;
+          break;
+        }
+        Thread.sleep(POLL.toMillis());
+        status = json(send(http, endpoint, "GET").body());
+      }
+      if (status.path("completed").asLong() >= request) {
+        System.out.printf("%s: %s%n", transport, status.path("summary").asText("done"));
       }
     }
     return exit;
+  }
+
+  private static HttpResponse<String> send(HttpClient http, URI endpoint, String method)
+      throws InterruptedException {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(endpoint)
+              .timeout(Duration.ofSeconds(30))
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException unreachable) {
+      throw new ReplicationException(
+          ReplicationException.Kind.UNREACHABLE,
+          "cannot reach the transport at " + endpoint + ": " + unreachable,
+          unreachable);
+    }
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException notJson) {
+      throw new ReplicationException(
+          ReplicationException.Kind.REJECTED,
+          "the transport answered something other than JSON: " + body);
+    }
   }
 
   private static URI endpointOf(String transport) {
@@ -90,16 +124,5 @@ final class RecheckCalls implements Callable<Integer> {
           "--transport " + transport + " is not an http(s) URL (e.g. http://127.0.0.1:8082)");
     }
     return URI.create(url.toString().replaceAll("/+$", "") + "/calls/recheck");
-  }
-
-  private static String summaryOf(String json) {
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(json)
-          .path("summary")
-          .asText(json);
-    } catch (IOException notJson) {
-      return json;
-    }
   }
 }

@@ -29,13 +29,17 @@ class RecheckCallsTest {
         "/",
         exchange -> {
           asked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+          boolean post = exchange.getRequestMethod().equals("POST");
           byte[] body =
-              (status == 200
-                      ? "{\"checked\":3,\"reissued\":1,\"unreadable\":0,\"summary\":\"3 open calls"
-                          + " re-checked: 1 without their remote run\"}"
-                      : "{\"title\":\"Not found\"}")
+              (status != 200
+                      ? "{\"title\":\"Not found\"}"
+                      : post
+                          ? "{\"request\":1}"
+                          : "{\"completed\":1,\"summary\":\"3 open calls re-checked: 1 without"
+                              + " their remote run\"}")
                   .getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(status, body.length);
+          int answer = status == 200 && post ? 202 : status;
+          exchange.sendResponseHeaders(answer, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
         });
@@ -56,7 +60,13 @@ class RecheckCallsTest {
     CliRun run = CliRun.of("recheck-calls", "--transport", url() + "/," + url());
 
     assertEquals(0, run.exit(), run.err());
-    assertEquals(List.of("POST /calls/recheck", "POST /calls/recheck"), asked);
+    assertEquals(
+        List.of(
+            "POST /calls/recheck",
+            "GET /calls/recheck",
+            "POST /calls/recheck",
+            "GET /calls/recheck"),
+        asked);
     assertTrue(
         run.out().contains(url() + ": 3 open calls re-checked: 1 without their remote run"),
         run.out());

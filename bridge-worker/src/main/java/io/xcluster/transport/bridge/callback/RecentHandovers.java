@@ -2,17 +2,18 @@ package io.xcluster.transport.bridge.callback;
 
 import io.xcluster.port.call.CallRequest;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calls this process handed over lately. The callback mode holds nothing once a call is handed
- * over, but a forced failover loses only what had not replicated yet: starts from the last minute
- * or so. Remembering the handovers of a window well beyond that lets the failover repair re-check
- * exactly the calls it may have lost, at a cost of one entry per recent start.
+ * The calls this process handed over lately and whose outcome it has not delivered. The callback
+ * mode holds nothing once a call is handed over, but a forced failover loses only what had not
+ * replicated yet: starts from the last minute or so. Remembering the handovers of a window well
+ * beyond that lets the failover repair re-check exactly the calls it may have lost, at a cost of
+ * one entry (the call's request, its input included) per recent unanswered call.
  */
 public final class RecentHandovers {
 
@@ -30,7 +31,10 @@ public final class RecentHandovers {
   private record Entry(CallRequest request, long atNanos) {}
 
   private final long windowNanos;
-  private final Deque<Entry> entries = new ArrayDeque<>();
+
+  /** By call id, oldest first; a call handed over again moves to the end. */
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+
   private boolean toldFull;
 
   public RecentHandovers(Duration window) {
@@ -41,39 +45,37 @@ public final class RecentHandovers {
   public synchronized void add(CallRequest request) {
     long now = System.nanoTime();
     dropOlderThanWindow(now);
+    String callId = request.callId().value();
+    entries.remove(callId);
     if (entries.size() >= MAX_ENTRIES) {
-      entries.removeFirst();
+      entries.remove(entries.keySet().iterator().next());
       if (!toldFull) {
         toldFull = true;
         log.warn(
-            "more than {} handovers in {}: the oldest are no longer re-checked after a failover"
-                + " (the calling side's backstop still asks for them)",
+            "more than {} calls handed over in {} and not answered yet: the oldest are no longer"
+                + " re-checked after a failover (the calling side's backstop still asks for them)",
             MAX_ENTRIES,
             Duration.ofNanos(windowNanos));
       }
     }
-    entries.addLast(new Entry(request, now));
+    entries.put(callId, new Entry(request, now));
   }
 
-  /** The calls handed over within the window, oldest first, each once. */
+  /** Forgets a call whose outcome was delivered: a failover can no longer lose it. */
+  public synchronized void forget(String callId) {
+    entries.remove(callId);
+  }
+
+  /** The calls handed over within the window and not answered yet, oldest first. */
   public synchronized List<CallRequest> withinWindow() {
     dropOlderThanWindow(System.nanoTime());
-    return entries.stream()
-        .map(Entry::request)
-        .collect(
-            java.util.stream.Collectors.toMap(
-                request -> request.callId().value(),
-                request -> request,
-                (first, again) -> first,
-                java.util.LinkedHashMap::new))
-        .values()
-        .stream()
-        .toList();
+    return entries.values().stream().map(Entry::request).toList();
   }
 
   private void dropOlderThanWindow(long now) {
-    while (!entries.isEmpty() && now - entries.peekFirst().atNanos() > windowNanos) {
-      entries.removeFirst();
+    Iterator<Entry> oldestFirst = entries.values().iterator();
+    while (oldestFirst.hasNext() && now - oldestFirst.next().atNanos() > windowNanos) {
+      oldestFirst.remove();
     }
   }
 }

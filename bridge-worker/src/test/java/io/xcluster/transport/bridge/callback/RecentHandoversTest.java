@@ -20,14 +20,15 @@ class RecentHandoversTest {
   }
 
   @Test
-  void handoversWithinTheWindowAreKeptOnceEachOldestFirst() {
+  void handoversWithinTheWindowAreKeptOnceEachInTheOrderOfTheirLastHandover() {
     RecentHandovers recent = new RecentHandovers(Duration.ofMinutes(10));
     recent.add(call("order-1"));
     recent.add(call("order-2"));
-    recent.add(call("order-1")); // the backstop handing the same call over again
+    recent.add(
+        call("order-1")); // the backstop handing the same call over again: its window restarts
 
     assertEquals(
-        List.of("order-1", "order-2"),
+        List.of("order-2", "order-1"),
         recent.withinWindow().stream()
             .map(request -> request.callId().sourceWorkflowId())
             .toList());
@@ -42,6 +43,21 @@ class RecentHandoversTest {
 
     assertEquals(
         List.of("order-new"),
+        recent.withinWindow().stream()
+            .map(request -> request.callId().sourceWorkflowId())
+            .toList());
+  }
+
+  @Test
+  void aCallWhoseOutcomeWasDeliveredIsForgotten() {
+    RecentHandovers recent = new RecentHandovers(Duration.ofMinutes(10));
+    recent.add(call("order-1"));
+    recent.add(call("order-2"));
+
+    recent.forget(new CallId("us-east", "order-1", "fulfil").value());
+
+    assertEquals(
+        List.of("order-2"),
         recent.withinWindow().stream()
             .map(request -> request.callId().sourceWorkflowId())
             .toList());
