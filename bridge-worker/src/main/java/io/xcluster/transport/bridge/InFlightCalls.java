@@ -6,12 +6,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionClient;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityNotExistsException;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
@@ -143,16 +141,7 @@ final class InFlightCalls implements AutoCloseable {
         calls,
         call -> call.request,
         remote,
-        call ->
-            finish(
-                call,
-                null,
-                new WorkflowNotFoundException(
-                    WorkflowExecution.newBuilder()
-                        .setWorkflowId(call.request.callId().value())
-                        .build(),
-                    call.request.target().workflowType(),
-                    null)));
+        call -> finish(call, null, RemoteOutcomes.vanished(call.request)));
   }
 
   private void finish(Call call, JsonNode result, Throwable error) {

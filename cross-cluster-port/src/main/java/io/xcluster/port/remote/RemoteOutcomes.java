@@ -8,6 +8,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TerminatedFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallRequest;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +35,19 @@ public final class RemoteOutcomes {
       return Optional.empty();
     }
     return translate(result, error);
+  }
+
+  /**
+   * What a follow of {@code request}'s run would have seen had it vanished: the failover repair's
+   * way of letting go of a call whose run is missing, through the same path as a follow.
+   */
+  public static WorkflowNotFoundException vanished(CallRequest request) {
+    return new WorkflowNotFoundException(
+        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+            .setWorkflowId(request.callId().value())
+            .build(),
+        request.target().workflowType(),
+        null);
   }
 
   /** Whether {@code error} says the run does not exist (on the cluster that answered). */

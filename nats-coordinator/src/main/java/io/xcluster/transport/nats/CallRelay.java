@@ -11,8 +11,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
@@ -218,16 +216,7 @@ final class CallRelay implements AutoCloseable {
         held.values(),
         Held::request,
         remoteRuns,
-        call ->
-            publishOutcome(
-                call,
-                null,
-                new WorkflowNotFoundException(
-                    WorkflowExecution.newBuilder()
-                        .setWorkflowId(call.request().callId().value())
-                        .build(),
-                    call.request().target().workflowType(),
-                    null)));
+        call -> publishOutcome(call, null, RemoteOutcomes.vanished(call.request())));
   }
 
   /**

@@ -253,15 +253,6 @@ public final class NatsCoordinator implements AutoCloseable {
     return relay == null ? Optional.empty() : Optional.of(relay.describeBreaker());
   }
 
-  /**
-   * Re-checks every call the relay holds against the target now, as after a failover, and waits for
-   * the result: the on-demand repair. Empty without a target side.
-   */
-  public Optional<LostStartRecheck.Result> recheckOpenCalls(String why)
-      throws InterruptedException {
-    return repair == null ? Optional.empty() : Optional.of(repair.recheckNow(why));
-  }
-
   /** The relay's failover repair (what {@code POST /calls/recheck} asks); empty without one. */
   public Optional<FailoverRepair> failoverRepair() {
     return Optional.ofNullable(repair);
