@@ -28,7 +28,10 @@ public final class LostStartRecheck {
   /** Describes in flight at once: a few hundred calls a second on a LAN, without a storm. */
   static final int PARALLEL = 8;
 
-  /** How a re-check went. */
+  /**
+   * How a re-check went: {@code unreadable} counts the calls it could not settle, either read or
+   * issue again; a next round takes them up.
+   */
   public record Result(int checked, int missing, int unreadable) {
 
     public static final Result NOTHING = new Result(0, 0, 0);
@@ -45,7 +48,7 @@ public final class LostStartRecheck {
           + missing
           + " without their remote run (re-issued under their call ids), "
           + unreadable
-          + " unreadable";
+          + " unreadable or not yet re-issued";
     }
   }
 
@@ -84,8 +87,9 @@ public final class LostStartRecheck {
                   try {
                     remote.attach(requestOf.apply(call)).describe();
                   } catch (WorkflowNotFoundException lost) {
-                    missing.incrementAndGet();
-                    letGo(call, onMissing);
+                    // one that could not be let go of (the new active side still refusing the
+                    // start) is read again in the next round, like one that could not be read
+                    (letGo(call, onMissing) ? missing : unreadable).incrementAndGet();
                   } catch (RuntimeException cannotTell) {
                     // an outage, or the run is being failed over right now: read again later
                     unreadable.incrementAndGet();
@@ -106,15 +110,20 @@ public final class LostStartRecheck {
     return new Result(checked.get(), missing.get(), unreadable.get());
   }
 
-  /** One call's failure to be let go of must not stop the others' re-check. */
-  private static <T> void letGo(T call, Consumer<T> onMissing) {
+  /**
+   * Lets go of one call; false if that failed. One call's failure must not stop the others'
+   * re-check.
+   */
+  private static <T> boolean letGo(T call, Consumer<T> onMissing) {
     try {
       onMissing.accept(call);
+      return true;
     } catch (RuntimeException failed) {
       log.warn(
-          "a call whose remote run is missing could not be let go of ({}); its follow or the"
-              + " calling side's backstop asks again",
+          "a call whose remote run is missing could not be issued again ({}); it is read again in"
+              + " the next round",
           failed.toString());
+      return false;
     }
   }
 }
