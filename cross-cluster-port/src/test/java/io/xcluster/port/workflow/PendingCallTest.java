@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -59,10 +60,15 @@ class PendingCallTest {
         new DeliveredOutcome(
             "us-east:order-1:handover", CallOutcome.completed(TextNode.valueOf("pushed")));
     caller.signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
-    caller.signal(
-        CallOutcomeDelivery.SIGNAL_NAME,
-        new DeliveredOutcome(
-            "us-east:order-1:handover", CallOutcome.failed("Late", "a duplicate", true)));
+    try {
+      caller.signal(
+          CallOutcomeDelivery.SIGNAL_NAME,
+          new DeliveredOutcome(
+              "us-east:order-1:handover", CallOutcome.failed("Late", "a duplicate", true)));
+    } catch (WorkflowNotFoundException alreadyEnded) {
+      // the caller may end on the first signal before the duplicate arrives: nothing to ignore
+      // then (OrderWorkflowTest holds its order open to prove the duplicate is ignored)
+    }
 
     assertEquals("pushed", caller.getResult(CallOutcome.class).resultOrThrow(String.class));
     record("call-handed-over-then-signaled", "order-1");

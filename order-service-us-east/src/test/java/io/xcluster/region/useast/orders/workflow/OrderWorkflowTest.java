@@ -22,6 +22,7 @@ import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterCallActivity;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.region.useast.orders.notification.NotificationActivities;
 import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
 import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,7 @@ class OrderWorkflowTest {
 
   private final SimulatedPaymentGateway payments = new SimulatedPaymentGateway();
   private final SimulatedNotifier notifications = new SimulatedNotifier();
+  private final HeldConfirmations confirmations = new HeldConfirmations(notifications);
   private final ScriptedTransport transport = new ScriptedTransport();
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -66,6 +69,45 @@ class OrderWorkflowTest {
     }
   }
 
+  /**
+   * The notifier, with the shipping confirmation held until {@link #release()}: keeps an order open
+   * while a test sends it a second signal (a closed order would answer "not found", not ignore it).
+   */
+  static final class HeldConfirmations implements NotificationActivities {
+    private final NotificationActivities delegate;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    HeldConfirmations(NotificationActivities delegate) {
+      this.delegate = delegate;
+    }
+
+    void hold() {
+      gate = new CountDownLatch(1);
+    }
+
+    void release() {
+      gate.countDown();
+    }
+
+    @Override
+    public void sendShippingConfirmation(String orderId, String carrier, String trackingNumber) {
+      try {
+        if (!gate.await(20, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never released the confirmation");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      delegate.sendShippingConfirmation(orderId, carrier, trackingNumber);
+    }
+
+    @Override
+    public void escalate(String orderId, String reason) {
+      delegate.escalate(orderId, reason);
+    }
+  }
+
   private void start(boolean outcomeByActivity) {
     env = TestWorkflowEnvironment.newInstance();
     CallRoute route =
@@ -79,7 +121,7 @@ class OrderWorkflowTest {
     Worker orders = env.newWorker(OrderWorkflow.TASK_QUEUE);
     orders.registerWorkflowImplementationFactory(
         OrderWorkflow.class, () -> new OrderWorkflowImpl(settings));
-    orders.registerActivitiesImplementations(payments, notifications);
+    orders.registerActivitiesImplementations(payments, confirmations);
     env.newWorker(TRANSPORT_QUEUE).registerActivitiesImplementations(transport);
     env.start();
     client = env.getWorkflowClient();
@@ -165,6 +207,7 @@ class OrderWorkflowTest {
     assertEquals(OrderState.ESCALATED, order.status().state());
 
     WorkflowStub untyped = WorkflowStub.fromTyped(order);
+    confirmations.hold(); // the order stays open for the duplicate
     untyped.signal(
         CallOutcomeDelivery.SIGNAL_NAME,
         new DeliveredOutcome("us-east:order-3:fulfillment", shipped("order-3")));
@@ -173,6 +216,7 @@ class OrderWorkflowTest {
         new DeliveredOutcome(
             "us-east:order-3:fulfillment",
             CallOutcome.failed("Late", "a duplicate must be ignored", true)));
+    confirmations.release();
 
     OrderStatus result = untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class);
     assertEquals(OrderState.COMPLETED, result.state());
