@@ -344,6 +344,8 @@ public final class BenchCommand implements Callable<Integer> {
         bothStacks
             ? " --both-stacks"
             : " --stack " + stack.toOptions().clusters().name().toLowerCase());
+    // the selected transport matters to the overhead runs, which time one transport
+    command.append(" --transport ").append(stack.toOptions().transport());
     command
         .append(" --samples ")
         .append(samples)

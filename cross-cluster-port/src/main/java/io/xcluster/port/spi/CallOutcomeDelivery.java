@@ -3,13 +3,20 @@ package io.xcluster.port.spi;
 import io.temporal.workflow.SignalMethod;
 
 /**
- * The signal by which callback-style transports deliver an outcome to the calling workflow. The
- * workflow-side client registers the handler itself; duplicates for a call id are ignored.
+ * The signals by which callback-style transports deliver an outcome to the calling workflow, and
+ * say meanwhile why a handed-over call waits. The workflow-side client registers the handlers
+ * itself; duplicate outcomes for a call id are ignored, and so are waiting notices that come after
+ * the outcome or are older than the last one.
  */
 public interface CallOutcomeDelivery {
 
   String SIGNAL_NAME = "xcluster-call-outcome";
 
+  String WAITING_SIGNAL_NAME = "xcluster-call-waiting";
+
   @SignalMethod(name = SIGNAL_NAME)
   void deliver(DeliveredOutcome delivered);
+
+  @SignalMethod(name = WAITING_SIGNAL_NAME)
+  void waiting(CallWaitingNotice notice);
 }

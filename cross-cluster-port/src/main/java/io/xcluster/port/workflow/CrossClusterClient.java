@@ -10,9 +10,11 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.spi.DeliveredOutcome;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -40,6 +42,7 @@ public final class CrossClusterClient {
   private final Functions.Func<CallRoute> configuredRoute;
   private final Map<String, PendingCall> calls = new HashMap<>();
   private final Map<String, CallOutcome> outcomesBeforeCall = new HashMap<>();
+  private final Map<String, CallWaitingNotice> waiting = new HashMap<>();
   private CallRoute route;
 
   /**
@@ -76,6 +79,24 @@ public final class CrossClusterClient {
     return call.outcome();
   }
 
+  /**
+   * Why the call for {@code operation} waits, as its transport last said (only transports that hold
+   * handed-over calls say so); empty when it does not wait, has ended, or was never made. For a
+   * query: reads state only.
+   */
+  public Optional<CallWaitingNotice> waiting(String operation) {
+    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    PendingCall pending = calls.get(callId.value());
+    CallWaitingNotice notice = waiting.get(callId.value());
+    if (pending == null
+        || pending.outcome().isCompleted()
+        || notice == null
+        || notice.endsTheWait()) {
+      return Optional.empty();
+    }
+    return Optional.of(notice);
+  }
+
   /** The route of this execution, recorded in history at first use. */
   public CallRoute route() {
     if (route == null) {
@@ -96,6 +117,18 @@ public final class CrossClusterClient {
       } else {
         pending.outcomeDelivered(delivered.outcome());
       }
+      waiting.remove(delivered.callId());
+    }
+
+    @Override
+    public void waiting(CallWaitingNotice notice) {
+      PendingCall pending = calls.get(notice.callId());
+      if (pending != null && pending.outcome().isCompleted()) {
+        return; // the outcome is in: it waits no longer
+      }
+      // state for the status only, no command: replays the same whatever order notices come in
+      waiting.merge(
+          notice.callId(), notice, (held, other) -> other.isNewerThan(held) ? other : held);
     }
   }
 }

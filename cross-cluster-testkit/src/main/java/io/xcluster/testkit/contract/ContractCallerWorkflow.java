@@ -4,6 +4,7 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.spi.CallWaitingNotice;
 
 /** The calling side of every contract case, run on the source cluster through the port only. */
 @WorkflowInterface
@@ -17,4 +18,8 @@ public interface ContractCallerWorkflow {
   /** The outcome the caller saw; readable after a cancel, when the workflow's result is not. */
   @QueryMethod
   CallOutcome seenOutcome();
+
+  /** Why the call waits, as a transport holding it said; null when it does not wait. */
+  @QueryMethod
+  CallWaitingNotice waiting();
 }

@@ -3,12 +3,14 @@ package io.xcluster.testkit.contract;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.workflow.CrossClusterClient;
 
 public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow {
 
   private final CrossClusterClient crossCluster;
   private CallOutcome seen;
+  private String operation;
 
   public ContractCallerWorkflowImpl(CallRoute route) {
     this.crossCluster = new CrossClusterClient(ContractClusters.SOURCE, () -> route);
@@ -23,6 +25,7 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
             ContractRemoteWorkflow.TYPE,
             ContractRemoteWorkflow.TASK_QUEUE,
             call.remoteTimeout());
+    operation = call.operation();
     seen = crossCluster.call(call.operation(), target, call.behaviour()).get();
     return seen;
   }
@@ -30,5 +33,10 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
   @Override
   public CallOutcome seenOutcome() {
     return seen;
+  }
+
+  @Override
+  public CallWaitingNotice waiting() {
+    return operation == null ? null : crossCluster.waiting(operation).orElse(null);
   }
 }

@@ -169,6 +169,7 @@ final class CallRelay implements AutoCloseable {
   private final TransportMetrics metrics;
   private final OpenRemoteRuns openRuns;
   private final DestinationGuard guard;
+  private final WaitingNotices notices;
   private final OutageLog targetOutage;
   private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
   private final OutageLog keepAliveTrouble =
@@ -186,6 +187,7 @@ final class CallRelay implements AutoCloseable {
     this.metrics = metrics;
     this.openRuns = openRuns;
     this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
+    this.notices = new WaitingNotices(jetStream, metrics.destination());
     openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
     log.info("limits for starts on the target: {}", settings.limits().describe());
     settings.allowedWorkflowTypes().forEach(openRuns::watch);
@@ -349,7 +351,16 @@ final class CallRelay implements AutoCloseable {
         if (blocked.isPresent()) {
           // turned away (a cap, an open breaker): the call waits on the stream, unacknowledged
           span.addEvent("blocked: " + blocked.get().reason());
-          message.nakWithDelay(waitFor(blocked.get(), message));
+          Duration wait = waitFor(blocked.get(), message);
+          message.nakWithDelay(wait);
+          notices.heldBack(
+              message,
+              request,
+              replySubject,
+              blocked.get().cause(),
+              blocked.get().reason(),
+              true,
+              wait);
           return;
         }
         if (canceled) {
@@ -357,6 +368,7 @@ final class CallRelay implements AutoCloseable {
           if (!cancelOrReportCanceled(request, replySubject)) {
             guard.reached();
             unexpectedFailures.remove(sequence);
+            notices.forget(request);
             message.ack();
             return;
           }
@@ -379,12 +391,25 @@ final class CallRelay implements AutoCloseable {
         metrics.transportError(TransportMetrics.Stage.START);
         targetOutage.failed("call " + request.callId(), unreachable.toString());
         span.recordException(unreachable);
-        message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+        Duration wait = RetryDelay.after(message.metaData().deliveredCount());
+        message.nakWithDelay(wait);
+        notices.heldBack(
+            message,
+            request,
+            replySubject,
+            WaitingNotices.TARGET_UNREACHABLE,
+            "the relay could not start the call on "
+                + metrics.destination()
+                + ": "
+                + TransportMetrics.briefly(unreachable),
+            false,
+            wait);
         return;
       }
       targetOutage.succeeded();
       guard.reached();
       unexpectedFailures.remove(sequence);
+      notices.wentThrough(message, request, replySubject);
       Held call = new Held(message, sequence, request, replySubject, Context.current());
       // asked before the call is held: if asking throws, nothing is left held (and kept alive)
       // for a call whose outcome nobody waits for; the message is redelivered instead

@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.spi.CallOutcomeDelivery;
+import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
@@ -51,6 +52,10 @@ final class OutcomeSignaller {
   }
 
   void onMessage(Message message) {
+    if (WaitingNotices.NOTICE.equals(header(message, WireHeaders.KIND))) {
+      onWaitingNotice(message);
+      return;
+    }
     DeliveredOutcome delivered;
     CallId callId;
     try {
@@ -90,6 +95,36 @@ final class OutcomeSignaller {
       message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     } finally {
       span.end();
+    }
+  }
+
+  /**
+   * Why the relay holds a call back: signalled to the caller for its status. An outage of the
+   * calling cluster keeps it on the stream like an outcome (the caller ignores one that is stale by
+   * then); a caller that is gone does not need it.
+   */
+  private void onWaitingNotice(Message message) {
+    CallWaitingNotice notice;
+    CallId callId;
+    try {
+      notice = CallPayloads.fromBytes(message.getData(), CallWaitingNotice.class);
+      callId = CallId.parse(notice.callId());
+    } catch (RuntimeException undecodable) {
+      deadLetters.deadLetter(
+          message, "results", "undecodable waiting notice: " + undecodable.getMessage());
+      return;
+    }
+    try {
+      callers
+          .newUntypedWorkflowStub(callId.sourceWorkflowId())
+          .signal(CallOutcomeDelivery.WAITING_SIGNAL_NAME, notice);
+      callersOutage.succeeded();
+      message.ack();
+    } catch (WorkflowNotFoundException closed) {
+      message.ack();
+    } catch (RuntimeException unreachable) {
+      callersOutage.failed("call " + callId, unreachable.toString());
+      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     }
   }
 

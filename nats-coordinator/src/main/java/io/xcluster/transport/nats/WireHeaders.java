@@ -27,6 +27,18 @@ final class WireHeaders {
    */
   static final String REMOTE_START = "Xcluster-Remote-Start";
 
+  /**
+   * On a results subject: what a message is when it is not an outcome ({@code waiting}: a {@link
+   * io.xcluster.port.spi.CallWaitingNotice}); absent on outcomes.
+   */
+  static final String KIND = "Xcluster-Kind";
+
+  /**
+   * On a call: what its calling side takes on the results subject besides outcomes ({@code
+   * waiting}); a calling side older than waiting notices does not set it, and is sent none.
+   */
+  static final String ACCEPTS = "Xcluster-Accepts";
+
   /** Why a message was dead-lettered. */
   static final String DEAD_LETTER_REASON = "Xcluster-Dead-Letter-Reason";
 

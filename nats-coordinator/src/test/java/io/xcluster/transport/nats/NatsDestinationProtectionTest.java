@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.OutcomeKind;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ConnectionInterceptors;
 import io.xcluster.port.protection.DestinationLimits;
+import io.xcluster.port.spi.CallOutcomeDelivery;
+import io.xcluster.port.spi.CallWaitingNotice;
+import io.xcluster.testkit.contract.ContractCallerWorkflow;
 import io.xcluster.testkit.contract.ContractClusters;
 import io.xcluster.testkit.contract.ContractParties;
 import io.xcluster.testkit.contract.ContractRemoteWorkflow;
@@ -25,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,7 +79,8 @@ class NatsDestinationProtectionTest {
                   source.client(),
                   "nats-protection-" + UUID.randomUUID(),
                   "fulfil",
-                  RemoteBehaviour.complete("parcel-" + i),
+                  // runs 3 s once started: the caller hears "went through" before the outcome
+                  RemoteBehaviour.hold("parcel-" + i, 3_000),
                   Duration.ofMinutes(10));
           stubs.add(started.stub());
           remoteIds.add(started.remoteWorkflowId());
@@ -96,11 +104,25 @@ class NatsDestinationProtectionTest {
             whileOpen <= intervals + 1,
             "one probe per half-open interval: " + whileOpen + " in " + intervals + " intervals");
 
+        // the calls left us-east, yet each caller knows why it waits: the relay told it
+        for (WorkflowStub stub : stubs) {
+          CallWaitingNotice waiting = awaitWaiting(source, stub, notice -> notice != null);
+          assertTrue(
+              waiting.reason().contains("circuit breaker open")
+                  || waiting.reason().contains("could not start the call"),
+              waiting.reason());
+        }
+
         link.heal();
         for (int i = 0; i < stubs.size(); i++) {
           CallOutcome outcome = stubs.get(i).getResult(90, TimeUnit.SECONDS, CallOutcome.class);
           assertEquals(OutcomeKind.COMPLETED, outcome.kind(), outcome.describe());
           assertEquals(1, ExecutionLedger.InMemory.executionsOf(remoteIds.get(i)), "ran once");
+          // and it heard that it waited no longer once its call went through
+          assertTrue(
+              waitingNoticesSignalled(source, stubs.get(i)).stream()
+                  .anyMatch(CallWaitingNotice::endsTheWait),
+              "a 'went through' notice reached the caller");
         }
         assertEquals("closed", coordinator.describeBreaker().orElseThrow());
       } finally {
@@ -111,6 +133,45 @@ class NatsDestinationProtectionTest {
         source.closeNow();
         target.closeNow();
       }
+    }
+  }
+
+  /** The waiting notices signalled to the caller, from its history. */
+  private static List<CallWaitingNotice> waitingNoticesSignalled(
+      ClusterConnection source, WorkflowStub stub) {
+    return source.client().fetchHistory(stub.getExecution().getWorkflowId()).getEvents().stream()
+        .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+        .map(HistoryEvent::getWorkflowExecutionSignaledEventAttributes)
+        .filter(signal -> CallOutcomeDelivery.WAITING_SIGNAL_NAME.equals(signal.getSignalName()))
+        .map(
+            signal ->
+                CallPayloads.fromBytes(
+                    signal.getInput().getPayloads(0).getData().toByteArray(),
+                    CallWaitingNotice.class))
+        .toList();
+  }
+
+  /** The caller's {@code waiting} query, asked until {@code until} holds (30 s at most). */
+  private static CallWaitingNotice awaitWaiting(
+      ClusterConnection source, WorkflowStub stub, Predicate<CallWaitingNotice> until)
+      throws InterruptedException {
+    ContractCallerWorkflow caller =
+        source
+            .client()
+            .newWorkflowStub(ContractCallerWorkflow.class, stub.getExecution().getWorkflowId());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      CallWaitingNotice notice;
+      try {
+        notice = caller.waiting();
+      } catch (WorkflowNotFoundException ended) {
+        notice = null; // ended: waits no longer
+      }
+      if (until.test(notice)) {
+        return notice;
+      }
+      assertTrue(System.nanoTime() < deadline, "the caller's waiting state within 30 s: " + notice);
+      Thread.sleep(100);
     }
   }
 }

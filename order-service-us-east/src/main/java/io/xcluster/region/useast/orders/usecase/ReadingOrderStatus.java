@@ -3,6 +3,7 @@ package io.xcluster.region.useast.orders.usecase;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.xcluster.region.useast.orders.workflow.OrderState;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -43,7 +44,13 @@ public final class ReadingOrderStatus {
       return new NoSuchOrder(orderId);
     }
     try {
-      return new Known(lookup.queryStatus(orderId), found.get().waiting());
+      OrderStatus status = lookup.queryStatus(orderId);
+      CallWaiting waiting = found.get().waiting(); // a retrying call activity says it first-hand
+      if (waiting == null && status.fulfillmentWaiting() != null) {
+        // a transport holding the call said why; unless long out of date (its sender gone)
+        waiting = CallWaiting.of(status.fulfillmentWaiting()).unlessStale(Instant.now());
+      }
+      return new Known(status, waiting);
     } catch (OrderLookup.Unanswered silent) {
       if (found.get().running()) {
         return new WorkerSilent(orderId, silent.getMessage());
@@ -56,9 +63,9 @@ public final class ReadingOrderStatus {
   static OrderStatus closedAs(String orderId, WorkflowExecutionStatus status) {
     return switch (status) {
       case WORKFLOW_EXECUTION_STATUS_CANCELED ->
-          new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null);
+          new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null, null);
       case WORKFLOW_EXECUTION_STATUS_COMPLETED ->
-          new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null);
+          new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null, null);
       default ->
           new OrderStatus(
               orderId,
@@ -71,7 +78,8 @@ public final class ReadingOrderStatus {
                       .name()
                       .replace("WORKFLOW_EXECUTION_STATUS_", "")
                       .toLowerCase()
-                      .replace('_', ' '));
+                      .replace('_', ' '),
+              null);
     };
   }
 }

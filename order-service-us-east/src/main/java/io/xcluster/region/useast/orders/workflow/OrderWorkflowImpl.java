@@ -76,7 +76,7 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
 
   @Override
   public OrderStatus status() {
-    return status;
+    return status.withFulfillmentWaiting(crossCluster.waiting(FULFILLMENT_OPERATION).orElse(null));
   }
 
   private OrderStatus process(Order order) {

@@ -6,18 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.protection.DestinationGuard;
+import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
+import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.OutcomeProtocol;
 import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
 import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;
@@ -35,8 +40,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /orders/{id}} says why the fulfillment has not gone to eu-west yet, whatever the
- * transport: read from us-east alone (the pending call activity's last failure). The transport is
- * the edge here: a stand-in on the bridge's queue that turns calls away as a transport would.
+ * transport: read from us-east (the pending call activity's last failure), or, for a call already
+ * handed over, from what the transport holding it signalled. The transport is the edge here: a
+ * stand-in on the bridge's queue that turns calls away or hands them over as a transport would.
  */
 class FulfillmentWaitingTest {
 
@@ -47,6 +53,9 @@ class FulfillmentWaitingTest {
 
   /** What the stand-in transport does with each call attempt. */
   private final AtomicReference<RuntimeException> turnAway = new AtomicReference<>();
+
+  /** Whether the stand-in hands calls over at once (as NATS does), to answer later by signal. */
+  private volatile boolean handOver;
 
   private EmbeddedTemporalServer usEast;
   private ClusterConnection connection;
@@ -62,7 +71,11 @@ class FulfillmentWaitingTest {
         new OrderWorkflowSettings(
             "us-east",
             OrderWorkflowSettings.euWestFulfillment("eu-west", "default", Duration.ofDays(1)),
-            new CallRoute("bridge", "bridge-to-eu-west", Duration.ofSeconds(30), true),
+            new CallRoute(
+                "bridge",
+                "bridge-to-eu-west",
+                Duration.ofSeconds(30),
+                OutcomeProtocol.RETURNED_OR_SIGNALED),
             Duration.ofHours(48));
     workers =
         OrderServiceWorker.start(
@@ -77,6 +90,9 @@ class FulfillmentWaitingTest {
                 RuntimeException refusal = turnAway.get();
                 if (refusal != null) {
                   throw refusal;
+                }
+                if (handOver) {
+                  return null;
                 }
                 try {
                   Thread.sleep(Duration.ofMinutes(1).toMillis()); // held, like a bridge's call
@@ -150,12 +166,52 @@ class FulfillmentWaitingTest {
     String orderId = place();
     waitingOf(orderId);
     turnAway.set(null);
+    JsonNode status = statusOnceNotWaiting(orderId);
+    assertFalse(status.has("fulfillmentWaiting"), status.toString());
+  }
+
+  @Test
+  void aHandedOverCallShowsWhatItsTransportSaysHoldsItBackUntilItGoesThrough() throws Exception {
+    handOver = true; // the call left us-east: only the transport holding it knows why it waits
+    String orderId = place();
+    String callId = "us-east:" + orderId + ":fulfillment";
+    WorkflowStub order = connection.client().newUntypedWorkflowStub(orderId);
+    long now = System.currentTimeMillis();
+    order.signal(
+        CallOutcomeDelivery.WAITING_SIGNAL_NAME,
+        new CallWaitingNotice(
+            callId, "eu-west/default: circuit breaker open", true, 3, now, now + 9_000));
+    // an older notice that arrives late changes nothing
+    order.signal(
+        CallOutcomeDelivery.WAITING_SIGNAL_NAME,
+        new CallWaitingNotice(callId, "eu-west did not answer", false, 1, now - 5_000, null));
+
+    JsonNode waiting = waitingOf(orderId);
+
+    assertTrue(waiting.path("blocked").asBoolean(), waiting.toString());
+    assertEquals("eu-west/default: circuit breaker open", waiting.path("reason").asText());
+    assertEquals(4, waiting.path("attempt").asInt(), "the attempt that comes next");
+    assertEquals(
+        java.time.Instant.ofEpochMilli(now + 9_000).toString(),
+        waiting.path("nextAttemptAt").asText());
+
+    order.signal(
+        CallOutcomeDelivery.WAITING_SIGNAL_NAME,
+        CallWaitingNotice.wentThrough(callId, 4, now + 10_000));
+    JsonNode status = statusOnceNotWaiting(orderId);
+    assertFalse(status.has("fulfillmentWaiting"), status.toString());
+    assertEquals("FULFILLING", status.path("state").asText(), status.toString());
+
+    // a notice whose next attempt is long past came from a relay gone since: not shown
+    order.signal(
+        CallOutcomeDelivery.WAITING_SIGNAL_NAME,
+        new CallWaitingNotice(callId, "eu-west did not answer", false, 5, now, now - 600_000));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
-    while (status.has("fulfillmentWaiting") && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      status = JSON.readTree(get("/orders/" + orderId).body());
+    while (order.query("status", OrderStatus.class).fulfillmentWaiting() == null) {
+      assertTrue(System.nanoTime() < deadline, "the order took the notice within 30 s");
+      Thread.sleep(100);
     }
+    status = JSON.readTree(get("/orders/" + orderId).body());
     assertFalse(status.has("fulfillmentWaiting"), status.toString());
   }
 
@@ -178,6 +234,17 @@ class FulfillmentWaitingTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(202, placed.statusCode(), placed.body());
     return JSON.readTree(placed.body()).path("orderId").asText();
+  }
+
+  /** The order's status once it no longer says its fulfillment waits (30 s at most). */
+  private JsonNode statusOnceNotWaiting(String orderId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode status = JSON.readTree(get("/orders/" + orderId).body());
+    while (status.has("fulfillmentWaiting") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      status = JSON.readTree(get("/orders/" + orderId).body());
+    }
+    return status;
   }
 
   private JsonNode waitingOf(String orderId) throws Exception {
