@@ -4,7 +4,8 @@
 # records and naming this run (the NATS cluster's node faults, NatsClusterFaultIT, and the WAN's
 # partitions, RegionsApartFaultIT, the per-destination limits, DestinationLimitsOnRealServersIT,
 # runs that vanish while followed, VanishedRemoteRunIT, and a forced failover of eu-west's
-# replicated namespace, ForcedFailoverIT, every transport and bridge mode, included). About 130 minutes on 2 cores; .ci/run runs one row per fault class and
+# replicated namespace, ForcedFailoverIT, every transport and bridge mode, on 1 and on 4 history
+# shards, included). About 140 minutes on 2 cores; .ci/run runs one row per fault class and
 # transport per stack instead (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,8 @@ echo "== start-dev stack: every fault row"
 echo "== production-like stack: every fault row, and the bridge's heartbeat-mode kit (.ci/run runs its callback-mode kit)"
 ./mvnw -B -ntp verify -Preal-stack -pl local-stack -am -Dxcluster.stack=postgres -Dtest=none \
   -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*FaultIT,DestinationLimitsOnRealServersIT,BridgeContractOnRealServersIT' -Dit.failIfNoSpecifiedTests=false
+echo "== the forced failover again with 4 history shards on both eu-west servers (stack replicated-4-shards)"
+./mvnw -B -ntp verify -Preal-stack -pl local-stack -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=ForcedFailoverIT -Dit.failIfNoSpecifiedTests=false -Dxcluster.failover.shards=4
 java -jar local-stack/target/local-stack.jar reliability-report --to docs/reliability.md \
   --run "scripts/reliability-matrix.sh at commit $commit, started $started (full matrix, both stacks)"

@@ -124,7 +124,8 @@ public final class ReliabilityReportCommand implements Callable<Integer> {
         (`DestinationLimitsOnRealServersIT`, [configuration.md](configuration.md#per-destination-limits-and-the-circuit-breaker)):
         contract calls rather than orders, the transport in the test's JVM behind a link to eu-west
         that the test cuts and counts requests on; their recovery is from the link's healing.
-        Rows `forced-failover` (stack `replicated`: `ForcedFailoverIT`, [runbooks/failover.md](runbooks/failover.md))
+        Rows `forced-failover` (stack `replicated`, or `replicated-4-shards` with 4 history shards per
+        server: `ForcedFailoverIT`, [runbooks/failover.md](runbooks/failover.md))
         run eu-west as two full servers replicating one namespace, their link cut so that half the
         calls' runs exist on the active cluster only; it is lost and the standby made active by
         force. Fulfillments are counted on the new active cluster; the injection says how many calls

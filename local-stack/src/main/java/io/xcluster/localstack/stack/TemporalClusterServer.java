@@ -2,6 +2,7 @@ package io.xcluster.localstack.stack;
 
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
 import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.process.PortTakenAtStartException;
 import io.xcluster.testkit.process.SupervisedProcess;
 import io.xcluster.testkit.tools.ToolBinary;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A full Temporal server (v1.29.1) configured for multi-cluster replication — what {@code
@@ -19,6 +22,8 @@ import java.util.Map;
  * quickly. Two of these, linked, are the replication tier's clusters.
  */
 public final class TemporalClusterServer extends SupervisedServer {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalClusterServer.class);
 
   /** Identical on every cluster of a replication group, or they refuse to link. */
   static final int FAILOVER_VERSION_INCREMENT = 100;
@@ -39,6 +44,37 @@ public final class TemporalClusterServer extends SupervisedServer {
    *     (1, 2, ...)
    */
   public static TemporalClusterServer start(String name, int initialFailoverVersion, Path workDir) {
+    return start(name, initialFailoverVersion, workDir, 1);
+  }
+
+  /**
+   * As {@link #start(String, int, Path)}, with {@code historyShards} history shards (replicating
+   * clusters must have the same count, or one divisible by the other's).
+   */
+  public static TemporalClusterServer start(
+      String name, int initialFailoverVersion, Path workDir, int historyShards) {
+    if (historyShards < 1) {
+      throw new IllegalArgumentException("historyShards must be at least 1, was " + historyShards);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(name, initialFailoverVersion, workDir, historyShards);
+      } catch (PortTakenAtStartException taken) {
+        // its ports are picked free but taken only at start-up, where an outgoing connection
+        // may take one first: fresh ports fix that
+        if (attempt == PORT_ATTEMPTS) {
+          throw taken;
+        }
+        log.warn(
+            "{}; starting it again on fresh ports (attempt {})", taken.getMessage(), attempt + 1);
+      }
+    }
+  }
+
+  private static final int PORT_ATTEMPTS = 3;
+
+  private static TemporalClusterServer startOnce(
+      String name, int initialFailoverVersion, Path workDir, int historyShards) {
     Path binary = ToolBinary.TEMPORAL_SERVER.require();
     int frontend = LoopbackPorts.free();
     int http = LoopbackPorts.free();
@@ -65,7 +101,8 @@ public final class TemporalClusterServer extends SupervisedServer {
           """);
       Files.writeString(
           root.resolve("config").resolve(name + ".yaml"),
-          configYaml(name, initialFailoverVersion, root, frontend, http, dynamicConfig));
+          configYaml(
+              name, initialFailoverVersion, root, frontend, http, dynamicConfig, historyShards));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write the configuration of cluster " + name + " under " + root, e);
@@ -98,7 +135,8 @@ public final class TemporalClusterServer extends SupervisedServer {
       Path root,
       int frontend,
       int http,
-      Path dynamicConfig) {
+      Path dynamicConfig,
+      int historyShards) {
     String sqlite =
         "{pluginName: sqlite, databaseName: %s, connectAddr: localhost, connectProtocol: tcp,"
             + " connectAttributes: {cache: private, setup: true, journal_mode: wal, synchronous: 1},"
@@ -108,7 +146,7 @@ public final class TemporalClusterServer extends SupervisedServer {
         persistence:
           defaultStore: sqlite-default
           visibilityStore: sqlite-visibility
-          numHistoryShards: 1
+          numHistoryShards: %d
           datastores:
             sqlite-default:
               sql: %s
@@ -135,6 +173,7 @@ public final class TemporalClusterServer extends SupervisedServer {
         dynamicConfigClient: {filepath: %s, pollInterval: 10s}
         """
         .formatted(
+            historyShards,
             sqlite.formatted(root.resolve(name + ".db")),
             sqlite.formatted(root.resolve(name + "-visibility.db")),
             frontend,

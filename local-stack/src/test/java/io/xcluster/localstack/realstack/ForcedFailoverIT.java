@@ -84,6 +84,16 @@ class ForcedFailoverIT {
   /** Which rows: {@value #ROWS_PROPERTY} (comma-separated), else all three. */
   static final String ROWS_PROPERTY = "xcluster.failover.transports";
 
+  /**
+   * History shards of both eu-west servers: {@value #SHARDS_PROPERTY}, else 1. More shards finish
+   * the new active side's backlog faster after the failover, and replicate (and lose) per shard.
+   */
+  static final String SHARDS_PROPERTY = "xcluster.failover.shards";
+
+  static int shards() {
+    return Integer.getInteger(SHARDS_PROPERTY, 1);
+  }
+
   static List<String> transports() {
     String rows = System.getProperty(ROWS_PROPERTY, "");
     return rows.isBlank()
@@ -102,9 +112,9 @@ class ForcedFailoverIT {
     try (StopSequence stops = new StopSequence(problem -> System.err.println(problem))) {
       TemporalDevServer usEast = TemporalDevServer.start(LocalStack.US_EAST, 0, workDir);
       stops.add(usEast);
-      TemporalClusterServer serverA = TemporalClusterServer.start(ACTIVE, 1, workDir);
+      TemporalClusterServer serverA = TemporalClusterServer.start(ACTIVE, 1, workDir, shards());
       stops.add(serverA);
-      TemporalClusterServer serverB = TemporalClusterServer.start(STANDBY, 2, workDir);
+      TemporalClusterServer serverB = TemporalClusterServer.start(STANDBY, 2, workDir, shards());
       stops.add(serverB);
       LocalToxiproxy toxiproxy = LocalToxiproxy.start(workDir);
       stops.add(toxiproxy);
@@ -296,7 +306,7 @@ class ForcedFailoverIT {
               Duration.ofNanos(lastDone - failedOver).toSeconds(),
               null,
               Duration.ofNanos(lastDone - failedOver).toSeconds(),
-              "replicated",
+              shards() == 1 ? "replicated" : "replicated-" + shards() + "-shards",
               Duration.ofNanos(allOnB - failedOver).toSeconds())
           .writeTo(FaultRecord.DEFAULT_DIRECTORY);
 

@@ -11,6 +11,7 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterTls;
 import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.testkit.process.PortTakenAtStartException;
 import io.xcluster.testkit.process.SupervisedProcess;
 import io.xcluster.testkit.tls.TestCertificates;
 import io.xcluster.testkit.tools.ToolBinary;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One cluster of the production-like stack: a full Temporal server (v1.29.1, all four services in
@@ -41,6 +44,7 @@ public final class TemporalPostgresServer extends SupervisedServer {
 
   public static final String NAMESPACE = "default";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Logger log = LoggerFactory.getLogger(TemporalPostgresServer.class);
 
   private final ClusterEndpoint endpoint;
 
@@ -62,7 +66,6 @@ public final class TemporalPostgresServer extends SupervisedServer {
       TestCertificates pki,
       Path workDir) {
     Path binary = ToolBinary.TEMPORAL_SERVER.require();
-    int frontend = port == 0 ? LoopbackPorts.free() : port;
     if (port != 0 && LoopbackPorts.accepting(port)) {
       throw new IllegalStateException(
           "127.0.0.1:"
@@ -74,6 +77,32 @@ public final class TemporalPostgresServer extends SupervisedServer {
     }
     String database = name.replace('-', '_');
     schema.createCluster(database, database + "_visibility");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(binary, name, port, database, postgres, pki, workDir);
+      } catch (PortTakenAtStartException taken) {
+        // the server's membership ports come from the kernel's ephemeral range, where an
+        // outgoing connection may take one first: fresh ports fix that, a fixed port would not
+        if (port != 0 || attempt == PORT_ATTEMPTS) {
+          throw taken;
+        }
+        log.warn(
+            "{}; starting it again on fresh ports (attempt {})", taken.getMessage(), attempt + 1);
+      }
+    }
+  }
+
+  private static final int PORT_ATTEMPTS = 3;
+
+  private static TemporalPostgresServer startOnce(
+      Path binary,
+      String name,
+      int port,
+      String database,
+      LocalPostgres postgres,
+      TestCertificates pki,
+      Path workDir) {
+    int frontend = port == 0 ? LoopbackPorts.free() : port;
     int metrics = LoopbackPorts.free();
     Path root = workDir.resolve(name + "-server").toAbsolutePath();
     try {
