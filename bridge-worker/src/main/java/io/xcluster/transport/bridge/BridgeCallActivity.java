@@ -6,18 +6,31 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.protection.DestinationGuard;
 import io.xcluster.port.remote.OpenRemoteRuns;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.CrossClusterUpdateActivity;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.transport.bridge.callback.CallbackHandover;
 import io.xcluster.transport.bridge.callback.RecentHandovers;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * they could take a handover) it starts or attaches, frees the activity thread and completes the
  * activity asynchronously when the remote run ends.
  */
-final class BridgeCallActivity implements CrossClusterCallActivity {
+final class BridgeCallActivity implements CrossClusterCallActivity, CrossClusterUpdateActivity {
 
   static final String MISROUTED_CALL = "MisroutedCall";
 
@@ -170,6 +183,83 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
     }
   }
 
+  @Override
+  public UpdateVerdict update(RemoteUpdate update) {
+    requireOurTarget(update.call(), update.target());
+    // only the breaker stops an update, as a cancel: caps bound starts, and this starts nothing
+    guard
+        .admitCancel()
+        .ifPresent(
+            blocked -> {
+              throw blocked.asFailure();
+            });
+    try {
+      UpdateVerdict verdict = awaitVerdict(update);
+      guard.reached();
+      log.debug("call {}: update {} {}", update.call(), update.updateName(), verdict.describe());
+      return verdict;
+    } catch (WorkflowNotFoundException notStartedYet) {
+      guard.reached();
+      throw notStartedYet; // the retry finds the run the call is about to start
+    } catch (RuntimeException failed) {
+      RuntimeException unreachable =
+          failed instanceof CompletionException && failed.getCause() instanceof RuntimeException r
+              ? r
+              : failed;
+      metrics.transportError(TransportMetrics.Stage.UPDATE);
+      if (TransportMetrics.isOutage(unreachable)) {
+        guard.unreachable(TransportMetrics.briefly(unreachable));
+      }
+      throw unreachable;
+    }
+  }
+
+  /**
+   * How long one attempt waits for eu-west's verdict: well inside the activity's start-to-close
+   * timeout, so a slow target costs a retry (the same update id, answered once), never a thread
+   * blocked past its activity.
+   */
+  static final Duration VERDICT_WAIT = Duration.ofSeconds(40);
+
+  /** The update's RPCs, off the activity thread so that its wait has a deadline. */
+  private static final ExecutorService UPDATES =
+      Executors.newFixedThreadPool(
+          8,
+          runnable -> {
+            Thread thread = new Thread(runnable, "bridge-updates");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private UpdateVerdict awaitVerdict(RemoteUpdate update) {
+    try {
+      return CompletableFuture.supplyAsync(() -> remote.update(update), UPDATES)
+          .thenCompose(verdict -> verdict)
+          .get(VERDICT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException slow) {
+      throw ApplicationFailure.newFailure(
+          "no verdict from "
+              + target.name()
+              + " on update "
+              + update.updateId()
+              + " within "
+              + VERDICT_WAIT.toSeconds()
+              + " s; asked again under the same update id",
+          "UpdateVerdictPending");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while forwarding " + update.updateId(), e);
+    } catch (ExecutionException failed) {
+      Throwable cause = failed.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw cause instanceof RuntimeException unchecked
+          ? unchecked
+          : new IllegalStateException(cause);
+    }
+  }
+
   private boolean hasEnded(CallRequest request) {
     try {
       return remote
@@ -186,15 +276,19 @@ final class BridgeCallActivity implements CrossClusterCallActivity {
 
   /** A call for another cluster or namespace is a deployment error: fail it loudly, never retry. */
   private void requireOurTarget(CallRequest request) {
-    if (!request.target().cluster().equals(target.name())
-        || !request.target().namespace().equals(target.namespace())) {
+    requireOurTarget(request.callId(), request.target());
+  }
+
+  private void requireOurTarget(CallId callId, RemoteTarget remoteTarget) {
+    if (!remoteTarget.cluster().equals(target.name())
+        || !remoteTarget.namespace().equals(target.namespace())) {
       throw ApplicationFailure.newNonRetryableFailure(
           "call "
-              + request.callId()
+              + callId
               + " is for "
-              + request.target().cluster()
+              + remoteTarget.cluster()
               + "/"
-              + request.target().namespace()
+              + remoteTarget.namespace()
               + " but this bridge serves "
               + target.name()
               + "/"

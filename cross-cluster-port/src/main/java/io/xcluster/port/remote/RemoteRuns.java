@@ -1,12 +1,25 @@
 package io.xcluster.port.remote;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,6 +27,10 @@ import java.util.function.UnaryOperator;
  * attach to the run that already has it (invariant 1 of the port), and cancel it.
  */
 public final class RemoteRuns {
+
+  /** The type a validator's refusal arrives with from SDK 1.38.0 workers (sdk-java#2875). */
+  static final String SDK_VALIDATOR_WRAPPER =
+      "io.temporal.internal.worker.WorkflowExecutionException";
 
   private final WorkflowClient target;
 
@@ -77,6 +94,83 @@ public final class RemoteRuns {
     } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
       return false;
     }
+  }
+
+  /**
+   * Sends a forwarded update to the call's remote run and returns once the remote side accepted
+   * (its validator passed) or rejected it: the verdict as a future that completes when the update's
+   * handler has (accepted with its result, or rejected if the handler failed). A rejection is a
+   * verdict; an unreachable target, or a run not started yet (its call still on its way), throws,
+   * for the caller to try again — the update id makes a second try apply nothing twice.
+   */
+  public CompletableFuture<UpdateVerdict> update(RemoteUpdate update) {
+    WorkflowStub run =
+        target.newUntypedWorkflowStub(
+            update.call().value(), Optional.empty(), Optional.of(update.target().workflowType()));
+    WorkflowUpdateHandle<JsonNode> accepted;
+    try {
+      accepted =
+          run.startUpdate(
+              UpdateOptions.newBuilder(JsonNode.class)
+                  .setUpdateName(update.updateName())
+                  .setUpdateId(update.updateId())
+                  .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+                  .build(),
+              update.argument());
+    } catch (WorkflowUpdateException refused) {
+      return CompletableFuture.completedFuture(rejection(refused));
+    } catch (WorkflowNotFoundException notRunning) {
+      if (exists(update.call(), update.target())) {
+        return CompletableFuture.completedFuture(
+            UpdateVerdict.rejected(
+                UpdateVerdict.REMOTE_RUN_ENDED,
+                "the remote run of " + update.call() + " had ended before the update reached it"));
+      }
+      throw notRunning; // not started yet: the call that starts it is on its way
+    }
+    return accepted
+        .getResultAsync()
+        .handle(
+            (result, failure) -> {
+              if (failure == null) {
+                return UpdateVerdict.accepted(result);
+              }
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              if (cause instanceof WorkflowUpdateException failed) {
+                return rejection(failed);
+              }
+              throw cause instanceof RuntimeException unchecked
+                  ? unchecked
+                  : new CompletionException(cause);
+            });
+  }
+
+  private boolean exists(CallId call, RemoteTarget remote) {
+    try {
+      target
+          .newUntypedWorkflowStub(
+              call.value(), Optional.empty(), Optional.of(remote.workflowType()))
+          .describe();
+      return true;
+    } catch (WorkflowNotFoundException neverStarted) {
+      return false;
+    }
+  }
+
+  /** The remote side's own reason for refusing (validator) or failing (handler) an update. */
+  private static UpdateVerdict rejection(WorkflowUpdateException refused) {
+    if (refused.getCause() instanceof ApplicationFailure remote) {
+      String type =
+          remote.getType() == null || remote.getType().equals(SDK_VALIDATOR_WRAPPER)
+              ? UpdateVerdict.REJECTED
+              : remote.getType();
+      return UpdateVerdict.rejected(type, remote.getOriginalMessage());
+    }
+    Throwable cause = refused.getCause() == null ? refused : refused.getCause();
+    return UpdateVerdict.rejected("UpdateFailed", String.valueOf(cause.getMessage()));
   }
 
   /**

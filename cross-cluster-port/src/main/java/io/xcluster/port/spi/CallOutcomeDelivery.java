@@ -14,9 +14,15 @@ public interface CallOutcomeDelivery {
 
   String WAITING_SIGNAL_NAME = "xcluster-call-waiting";
 
+  String VERDICT_SIGNAL_NAME = "xcluster-update-verdict";
+
   @SignalMethod(name = SIGNAL_NAME)
   void deliver(DeliveredOutcome delivered);
 
   @SignalMethod(name = WAITING_SIGNAL_NAME)
   void waiting(CallWaitingNotice notice);
+
+  /** The remote verdict on a forwarded update that the transport handed over. */
+  @SignalMethod(name = VERDICT_SIGNAL_NAME)
+  void verdict(DeliveredVerdict delivered);
 }

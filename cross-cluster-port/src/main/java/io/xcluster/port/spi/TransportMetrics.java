@@ -49,7 +49,9 @@ public final class TransportMetrics {
     START,
     FOLLOW,
     DELIVER,
-    CANCEL
+    CANCEL,
+    /** Forwarding an update to a running remote call. */
+    UPDATE
   }
 
   private final MeterRegistry registry;

@@ -1,5 +1,10 @@
 package io.xcluster.port.workflow;
 
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -8,10 +13,15 @@ import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CallWaitingNotice;
+import io.xcluster.port.spi.CrossClusterUpdateActivity;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.port.spi.DeliveredVerdict;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +53,8 @@ public final class CrossClusterClient {
   private final Map<String, PendingCall> calls = new HashMap<>();
   private final Map<String, CallOutcome> outcomesBeforeCall = new HashMap<>();
   private final Map<String, CallWaitingNotice> waiting = new HashMap<>();
+  private final Map<String, CompletablePromise<UpdateVerdict>> forwardedUpdates = new HashMap<>();
+  private final Map<String, UpdateVerdict> verdictsBeforeForward = new HashMap<>();
   private CallRoute route;
 
   /**
@@ -97,6 +109,120 @@ public final class CrossClusterClient {
     return Optional.of(notice);
   }
 
+  /**
+   * Forwards the Temporal update {@code updateName} with {@code argument} to the running remote
+   * workflow of the call made for {@code operation}, and returns the remote verdict: accepted with
+   * the update's result, or rejected with the remote side's reason. The same {@code requestId}
+   * always forwards the same update, applied once remotely however often it is sent (the remote
+   * cluster deduplicates by the update id derived from it); in one execution it returns the same
+   * promise. A transport outage is retried, never a verdict. Rejected at once, without asking
+   * anyone, when no such call was made or its outcome is already in.
+   */
+  public Promise<UpdateVerdict> forwardUpdate(
+      String operation, String updateName, String requestId, Object argument) {
+    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    PendingCall pending = calls.get(callId.value());
+    if (pending == null) {
+      return Workflow.newPromise(
+          UpdateVerdict.rejected(
+              UpdateVerdict.NO_CALL, "no call " + callId + " has been made to update"));
+    }
+    RemoteUpdate update =
+        RemoteUpdate.of(
+            callId,
+            pending.request().target(),
+            updateName,
+            requestId,
+            CallPayloads.encode(argument));
+    CompletablePromise<UpdateVerdict> known = forwardedUpdates.get(update.updateId());
+    if (known != null) {
+      return known;
+    }
+    if (pending.outcome().isCompleted()) {
+      return Workflow.newPromise(
+          UpdateVerdict.rejected(
+              UpdateVerdict.REMOTE_RUN_ENDED,
+              "the remote run of " + callId + " has already ended"));
+    }
+    CompletablePromise<UpdateVerdict> verdict = Workflow.newPromise();
+    forwardedUpdates.put(update.updateId(), verdict);
+    giveUpSoonAfterTheCallEnds(pending, verdict);
+    UpdateVerdict early = verdictsBeforeForward.remove(update.updateId());
+    if (early != null) {
+      verdict.complete(early);
+      return verdict;
+    }
+    CrossClusterUpdateActivity transport =
+        Workflow.newActivityStub(CrossClusterUpdateActivity.class, updateOptions(route()));
+    Async.function(transport::update, update)
+        .handle(
+            (returned, failure) -> {
+              if (verdict.isCompleted()) {
+                return null;
+              }
+              if (failure != null && notRegistered(failure)) {
+                verdict.complete(
+                    UpdateVerdict.rejected(
+                        UpdateVerdict.NOT_SUPPORTED,
+                        "transport " + route().transport() + " does not forward updates"));
+              } else if (failure != null) {
+                verdict.completeExceptionally(failure);
+              } else if (returned != null) {
+                verdict.complete(returned);
+              } // else handed over: the verdict signal completes it
+              return null;
+            });
+    return verdict;
+  }
+
+  /**
+   * How long a forwarded update may still wait for its verdict once the call's outcome is in: a
+   * verdict on its way (a signal behind the outcome) gets there; one that never comes (the remote
+   * run never started, or ended first) does not keep the caller waiting for ever.
+   */
+  static final Duration VERDICT_GRACE_AFTER_OUTCOME = Duration.ofMinutes(1);
+
+  private static void giveUpSoonAfterTheCallEnds(
+      PendingCall pending, CompletablePromise<UpdateVerdict> verdict) {
+    pending
+        .outcome()
+        .handle(
+            (outcome, failure) -> {
+              if (!verdict.isCompleted()) {
+                Workflow.newTimer(VERDICT_GRACE_AFTER_OUTCOME)
+                    .thenApply(
+                        fired -> {
+                          if (!verdict.isCompleted()) {
+                            verdict.complete(
+                                UpdateVerdict.rejected(
+                                    UpdateVerdict.REMOTE_RUN_ENDED,
+                                    "the call ended and no verdict on the update came within "
+                                        + VERDICT_GRACE_AFTER_OUTCOME.toSeconds()
+                                        + " s"));
+                          }
+                          return fired;
+                        });
+              }
+              return null;
+            });
+  }
+
+  /** The transport's worker has no {@link CrossClusterUpdateActivity} (an older release). */
+  private static boolean notRegistered(RuntimeException failure) {
+    return failure instanceof ActivityFailure
+        && failure.getCause() instanceof ApplicationFailure cause
+        && IllegalArgumentException.class.getName().equals(cause.getType())
+        && String.valueOf(cause.getOriginalMessage()).contains("not registered");
+  }
+
+  private static ActivityOptions updateOptions(CallRoute route) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(route.taskQueue())
+        .setStartToCloseTimeout(PendingCall.HANDOVER_TIMEOUT)
+        .setRetryOptions(PendingCall.TRANSPORT_RETRY)
+        .build();
+  }
+
   /** The route of this execution, recorded in history at first use. */
   public CallRoute route() {
     if (route == null) {
@@ -118,6 +244,16 @@ public final class CrossClusterClient {
         pending.outcomeDelivered(delivered.outcome());
       }
       waiting.remove(delivered.callId());
+    }
+
+    @Override
+    public void verdict(DeliveredVerdict delivered) {
+      CompletablePromise<UpdateVerdict> verdict = forwardedUpdates.get(delivered.updateId());
+      if (verdict == null) {
+        verdictsBeforeForward.putIfAbsent(delivered.updateId(), delivered.verdict());
+      } else if (!verdict.isCompleted()) {
+        verdict.complete(delivered.verdict());
+      }
     }
 
     @Override

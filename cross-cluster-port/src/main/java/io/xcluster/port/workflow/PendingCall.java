@@ -102,6 +102,10 @@ final class PendingCall {
     return outcome;
   }
 
+  CallRequest request() {
+    return request;
+  }
+
   /** Hands the call to the transport and listens for the caller's cancellation. */
   void start() {
     Async.function(transport::call, request)

@@ -1,9 +1,11 @@
 package io.xcluster.testkit.contract;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CallWaitingNotice;
 
 /** The calling side of every contract case, run on the source cluster through the port only. */
@@ -18,6 +20,13 @@ public interface ContractCallerWorkflow {
   /** The outcome the caller saw; readable after a cancel, when the workflow's result is not. */
   @QueryMethod
   CallOutcome seenOutcome();
+
+  /** Forwards a note to the running remote call through the port; the remote verdict. */
+  @UpdateMethod
+  UpdateVerdict forwardNote(NoteRequest request);
+
+  /** A note to forward, under the caller's request id (the same id forwards the same update). */
+  record NoteRequest(String requestId, String text) {}
 
   /** Why the call waits, as a transport holding it said; null when it does not wait. */
   @QueryMethod

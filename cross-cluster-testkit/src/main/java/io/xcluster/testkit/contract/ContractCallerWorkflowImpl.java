@@ -1,7 +1,9 @@
 package io.xcluster.testkit.contract;
 
+import io.temporal.workflow.Workflow;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.workflow.CrossClusterClient;
@@ -33,6 +35,15 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
   @Override
   public CallOutcome seenOutcome() {
     return seen;
+  }
+
+  @Override
+  public UpdateVerdict forwardNote(NoteRequest request) {
+    Workflow.await(() -> operation != null); // an update may come before the call is made
+    return crossCluster
+        .forwardUpdate(
+            operation, ContractRemoteWorkflow.NOTE_UPDATE, request.requestId(), request.text())
+        .get();
   }
 
   @Override

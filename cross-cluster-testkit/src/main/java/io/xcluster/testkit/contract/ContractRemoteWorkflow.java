@@ -1,8 +1,12 @@
 package io.xcluster.testkit.contract;
 
+import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /** The remote side of every contract case, run on the target cluster. */
 @WorkflowInterface
@@ -17,4 +21,20 @@ public interface ContractRemoteWorkflow {
 
   @SignalMethod
   void release();
+
+  /** The update callers forward through the port: a note kept by the run, echoed back. */
+  String NOTE_UPDATE = "note";
+
+  /** The type of the validator's refusal, for a note starting with "refuse". */
+  String NOTE_REFUSED = "NoteRefused";
+
+  @UpdateMethod(name = NOTE_UPDATE)
+  String note(String text);
+
+  @UpdateValidatorMethod(updateName = NOTE_UPDATE)
+  void validateNote(String text);
+
+  /** The notes applied, in order: each forwarded update at most once. */
+  @QueryMethod
+  List<String> notes();
 }

@@ -4,6 +4,8 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow {
 
@@ -13,6 +15,7 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
 
   private boolean released;
+  private final List<String> notes = new ArrayList<>();
 
   @Override
   public String run(RemoteBehaviour behaviour) {
@@ -31,5 +34,23 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
   @Override
   public void release() {
     released = true;
+  }
+
+  @Override
+  public String note(String text) {
+    notes.add(text);
+    return "noted:" + text;
+  }
+
+  @Override
+  public void validateNote(String text) {
+    if (text.startsWith("refuse")) {
+      throw ApplicationFailure.newFailure("the remote refuses note '" + text + "'", NOTE_REFUSED);
+    }
+  }
+
+  @Override
+  public List<String> notes() {
+    return List.copyOf(notes);
   }
 }

@@ -1,6 +1,7 @@
 package io.xcluster.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,14 +9,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.OutcomeKind;
 import io.xcluster.port.call.RemoteCallFailedException;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.spi.CallRoute;
@@ -161,6 +165,93 @@ public abstract class TransportContractTest {
     assertEquals("done:first", caller.outcome().resultOrThrow(String.class));
     assertEquals(
         1, executionsOf(remoteId), "a retry after the remote closed must not start a second run");
+  }
+
+  @Test
+  void forwardedUpdateAcceptedByTheRemoteRunReturnsItsResult() {
+    Caller caller = startCaller("update", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+
+    UpdateVerdict verdict = forwardNote(caller, "request-1", "leave at the door");
+
+    assertTrue(verdict.accepted(), verdict.describe());
+    assertEquals("noted:leave at the door", verdict.resultAs(String.class));
+    assertEquals(List.of("leave at the door"), remoteNotes(caller));
+    releaseAndAwaitOutcome(caller);
+  }
+
+  @Test
+  void forwardedUpdateRejectedByTheRemoteValidatorCarriesTheRemoteReason() {
+    Caller caller =
+        startCaller("update-refused", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+
+    UpdateVerdict verdict = forwardNote(caller, "request-1", "refuse this one");
+
+    assertFalse(verdict.accepted(), verdict.describe());
+    // the validator's own type once the SDK carries it (sdk-java#2875, after 1.38.0)
+    assertTrue(
+        List.of(ContractRemoteWorkflow.NOTE_REFUSED, UpdateVerdict.REJECTED)
+            .contains(verdict.rejectionType()),
+        verdict.rejectionType());
+    assertTrue(verdict.reason().contains("refuses note 'refuse this one'"), verdict.reason());
+    assertEquals(List.of(), remoteNotes(caller), "a rejected update changes nothing remotely");
+    releaseAndAwaitOutcome(caller);
+  }
+
+  @Test
+  void forwardedUpdateSentAgainUnderTheSameRequestIdAppliesOnce() {
+    Caller caller =
+        startCaller("update-twice", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+
+    UpdateVerdict first = forwardNote(caller, "request-1", "ring twice");
+    // the same request again, as a retried HTTP request sends it
+    UpdateVerdict again = forwardNote(caller, "request-1", "ring twice");
+    // and the update itself sent again, as a transport's retry or a redelivery does after it was
+    // applied: the remote cluster answers the known update id with its first result
+    String resent =
+        target
+            .client()
+            .newUntypedWorkflowStub(caller.remoteWorkflowId())
+            .startUpdate(
+                UpdateOptions.newBuilder(String.class)
+                    .setUpdateName(ContractRemoteWorkflow.NOTE_UPDATE)
+                    .setUpdateId(caller.remoteWorkflowId() + "/note/request-1")
+                    .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                    .build(),
+                "ring twice")
+            .getResult();
+    UpdateVerdict other = forwardNote(caller, "request-2", "ring twice");
+
+    assertTrue(first.accepted() && again.accepted() && other.accepted());
+    assertEquals("noted:ring twice", resent);
+    assertEquals(
+        List.of("ring twice", "ring twice"),
+        remoteNotes(caller),
+        "request-1 applied once, request-2 once");
+    releaseAndAwaitOutcome(caller);
+  }
+
+  private UpdateVerdict forwardNote(Caller caller, String requestId, String text) {
+    return source
+        .client()
+        .newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId())
+        .forwardNote(new ContractCallerWorkflow.NoteRequest(requestId, text));
+  }
+
+  private List<String> remoteNotes(Caller caller) {
+    return target
+        .client()
+        .newWorkflowStub(ContractRemoteWorkflow.class, caller.remoteWorkflowId())
+        .notes();
+  }
+
+  private void releaseAndAwaitOutcome(Caller caller) {
+    target.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).signal("release");
+    CallOutcome outcome = caller.outcome();
+    assertEquals(OutcomeKind.COMPLETED, outcome.kind(), outcome.describe());
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
   }
 
   @Test

@@ -170,6 +170,7 @@ final class CallRelay implements AutoCloseable {
   private final OpenRemoteRuns openRuns;
   private final DestinationGuard guard;
   private final WaitingNotices notices;
+  private final ForwardedUpdates updates;
   private final OutageLog targetOutage;
   private final OutageLog publishTrouble = new OutageLog(log, "publishing outcomes");
   private final OutageLog keepAliveTrouble =
@@ -188,6 +189,9 @@ final class CallRelay implements AutoCloseable {
     this.openRuns = openRuns;
     this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
     this.notices = new WaitingNotices(jetStream, metrics.destination());
+    this.updates =
+        new ForwardedUpdates(
+            settings, jetStream, remoteRuns, deadLetters, guard, metrics, io, scheduler);
     openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
     log.info("limits for starts on the target: {}", settings.limits().describe());
     settings.allowedWorkflowTypes().forEach(openRuns::watch);
@@ -423,6 +427,11 @@ final class CallRelay implements AutoCloseable {
   }
 
   void onCancel(Message message) {
+    if (message.getHeaders() != null
+        && NatsCallActivity.UPDATE.equals(message.getHeaders().getFirst(WireHeaders.KIND))) {
+      updates.onUpdate(message, message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT));
+      return;
+    }
     CallRequest request;
     try {
       request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
@@ -702,6 +711,7 @@ final class CallRelay implements AutoCloseable {
     openRuns.close();
     scheduler.shutdownNow();
     starting.shutdownNow();
+    updates.close();
     io.shutdownNow();
     held.clear();
   }

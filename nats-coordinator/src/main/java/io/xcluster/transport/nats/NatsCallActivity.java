@@ -12,7 +12,10 @@ import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.CrossClusterUpdateActivity;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
@@ -22,10 +25,16 @@ import java.util.function.BooleanSupplier;
  * The calling side: hands the call to JetStream and returns once the publish is acknowledged
  * (durable). The outcome comes back later as the {@code xcluster-call-outcome} signal.
  */
-final class NatsCallActivity implements CrossClusterCallActivity {
+final class NatsCallActivity implements CrossClusterCallActivity, CrossClusterUpdateActivity {
 
   static final String BROKER_UNAVAILABLE = "BrokerUnavailable";
   static final String CALL_UNDELIVERABLE = "CallUndeliverable";
+
+  /** {@link WireHeaders#KIND} of a forwarded update on the cancels subject. */
+  static final String UPDATE = "update";
+
+  /** {@link WireHeaders#KIND} of an update's verdict on a results subject. */
+  static final String VERDICT = "verdict";
 
   private final ElectionTolerantPublisher publisher;
   private final NatsSettings settings;
@@ -118,13 +127,35 @@ final class NatsCallActivity implements CrossClusterCallActivity {
   }
 
   /**
+   * Hands a forwarded update to the relay: published on the cancels subject (the relay's channel
+   * for running calls) as {@code Xcluster-Kind: update}, de-duplicated by its update id; the relay
+   * sends it to the remote run and publishes the verdict, which arrives as a signal.
+   */
+  @Override
+  public UpdateVerdict update(RemoteUpdate update) {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.CALL_ID, update.call().value());
+    headers.put(WireHeaders.KIND, UPDATE);
+    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(update.call().sourceCluster()));
+    NatsTraceContext.inject(openTelemetry, Context.current(), headers);
+    publish(
+        settings.cancelsSubject(update.target().cluster()),
+        headers,
+        update,
+        "update:" + update.updateId(),
+        metrics.forCall(update.target()),
+        TransportMetrics.Stage.UPDATE);
+    return null; // handed over: the verdict arrives as a signal
+  }
+
+  /**
    * Publishes with {@code messageId} as {@code Nats-Msg-Id}, riding out a leader election; a broker
    * outage beyond that fails retryably.
    */
   private void publish(
       String subject,
       Headers headers,
-      CallRequest request,
+      Object request,
       String messageId,
       TransportMetrics metrics,
       TransportMetrics.Stage stage) {
@@ -140,7 +171,11 @@ final class NatsCallActivity implements CrossClusterCallActivity {
               "xcluster.nats.published",
               "messages published to JetStream, by kind",
               "kind",
-              stage == TransportMetrics.Stage.CANCEL ? "cancels" : "calls")
+              switch (stage) {
+                case CANCEL -> "cancels";
+                case UPDATE -> "updates";
+                default -> "calls";
+              })
           .increment();
     } catch (ApplicationFailure failure) {
       metrics.transportError(stage);

@@ -11,11 +11,13 @@ import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.spi.DeliveredOutcome;
+import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +54,23 @@ final class OutcomeSignaller {
   }
 
   void onMessage(Message message) {
-    if (WaitingNotices.NOTICE.equals(header(message, WireHeaders.KIND))) {
-      onWaitingNotice(message);
+    String kind = header(message, WireHeaders.KIND);
+    if (WaitingNotices.NOTICE.equals(kind)) {
+      signalCaller(
+          message,
+          "waiting notice",
+          CallWaitingNotice.class,
+          CallWaitingNotice::callId,
+          CallOutcomeDelivery.WAITING_SIGNAL_NAME);
+      return;
+    }
+    if (NatsCallActivity.VERDICT.equals(kind)) {
+      signalCaller(
+          message,
+          "update verdict",
+          DeliveredVerdict.class,
+          verdict -> header(message, WireHeaders.CALL_ID),
+          CallOutcomeDelivery.VERDICT_SIGNAL_NAME);
       return;
     }
     DeliveredOutcome delivered;
@@ -99,25 +116,28 @@ final class OutcomeSignaller {
   }
 
   /**
-   * Why the relay holds a call back: signalled to the caller for its status. An outage of the
-   * calling cluster keeps it on the stream like an outcome (the caller ignores one that is stale by
-   * then); a caller that is gone does not need it.
+   * A message about a call that is not its outcome (why the relay holds it back; the verdict on a
+   * forwarded update): signalled to the caller. An outage of the calling cluster keeps it on the
+   * stream like an outcome; a caller that is gone does not need it.
    */
-  private void onWaitingNotice(Message message) {
-    CallWaitingNotice notice;
+  private <T> void signalCaller(
+      Message message,
+      String what,
+      Class<T> type,
+      Function<T, String> callIdOf,
+      String signalName) {
+    T payload;
     CallId callId;
     try {
-      notice = CallPayloads.fromBytes(message.getData(), CallWaitingNotice.class);
-      callId = CallId.parse(notice.callId());
+      payload = CallPayloads.fromBytes(message.getData(), type);
+      callId = CallId.parse(callIdOf.apply(payload));
     } catch (RuntimeException undecodable) {
       deadLetters.deadLetter(
-          message, "results", "undecodable waiting notice: " + undecodable.getMessage());
+          message, "results", "undecodable " + what + ": " + undecodable.getMessage());
       return;
     }
     try {
-      callers
-          .newUntypedWorkflowStub(callId.sourceWorkflowId())
-          .signal(CallOutcomeDelivery.WAITING_SIGNAL_NAME, notice);
+      callers.newUntypedWorkflowStub(callId.sourceWorkflowId()).signal(signalName, payload);
       callersOutage.succeeded();
       message.ack();
     } catch (WorkflowNotFoundException closed) {

@@ -10,9 +10,12 @@ import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.OutcomeKind;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.CrossClusterUpdateActivity;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * Starts (or attaches to) the remote run on the activity thread and keeps that thread until the run
  * ends, heartbeating meanwhile — simple, and the reason this transport is not for production.
  */
-final class DirectCallActivity implements CrossClusterCallActivity {
+final class DirectCallActivity implements CrossClusterCallActivity, CrossClusterUpdateActivity {
 
   private static final Duration LONGEST_WAIT_BETWEEN_HEARTBEATS = Duration.ofSeconds(3);
 
@@ -62,6 +65,16 @@ final class DirectCallActivity implements CrossClusterCallActivity {
         throw new IllegalStateException(
             "interrupted while waiting for the remote run of " + request.callId(), e);
       }
+    }
+  }
+
+  /** Sends the update on the activity thread and returns the verdict, as a bridge does. */
+  @Override
+  public UpdateVerdict update(RemoteUpdate update) {
+    try {
+      return remote.update(update).join();
+    } catch (java.util.concurrent.CompletionException failed) {
+      throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
     }
   }
 

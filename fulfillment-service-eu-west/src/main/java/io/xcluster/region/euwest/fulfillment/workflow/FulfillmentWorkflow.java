@@ -1,6 +1,8 @@
 package io.xcluster.region.euwest.fulfillment.workflow;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -19,4 +21,22 @@ public interface FulfillmentWorkflow {
 
   @QueryMethod(name = "stage")
   FulfillmentStage stage();
+
+  String CHANGE_DELIVERY_ADDRESS = "changeDeliveryAddress";
+
+  /** The validator's refusal once the parcel is packed and with the carrier. */
+  String ADDRESS_CHANGE_TOO_LATE = "AddressChangeTooLate";
+
+  String INVALID_ADDRESS = "InvalidAddress";
+
+  /**
+   * Changes where the parcel goes; answers the address it now goes to. Whoever sends it — a
+   * transport forwarding it from us-east, or an operator — the validator decides.
+   */
+  @UpdateMethod(name = CHANGE_DELIVERY_ADDRESS)
+  DeliveryAddress changeDeliveryAddress(DeliveryAddress address);
+
+  /** Accepts a change only before the parcel is packed and handed to the carrier. */
+  @UpdateValidatorMethod(updateName = CHANGE_DELIVERY_ADDRESS)
+  void validateDeliveryAddress(DeliveryAddress address);
 }

@@ -15,14 +15,23 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
       FulfillmentActivityTimeouts.TABLE.stub(ShippingActivities.class);
 
   private FulfillmentStage stage = FulfillmentStage.RECEIVED;
+  private String orderId;
+  private DeliveryAddress changedAddress;
 
   @Override
   public Shipment fulfill(FulfillmentRequest request) {
+    orderId = request.orderId();
     stage = FulfillmentStage.PICKING_AND_PACKING;
     PackedParcel parcel = asBusinessFailure(() -> warehouse.pickAndPack(request));
     stage = FulfillmentStage.SHIPPING;
     Shipment shipment =
-        asBusinessFailure(() -> shipping.ship(parcel, request.destinationCountry()));
+        asBusinessFailure(
+            () ->
+                shipping.ship(
+                    parcel,
+                    changedAddress == null
+                        ? request.destinationCountry()
+                        : changedAddress.country()));
     stage = FulfillmentStage.SHIPPED;
     return shipment;
   }
@@ -30,6 +39,27 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
   @Override
   public FulfillmentStage stage() {
     return stage;
+  }
+
+  @Override
+  public void validateDeliveryAddress(DeliveryAddress address) {
+    String problem = address == null ? "no address given" : address.problem();
+    if (problem != null) {
+      throw ApplicationFailure.newFailure("invalid address: " + problem, INVALID_ADDRESS);
+    }
+    if (stage == FulfillmentStage.SHIPPING || stage == FulfillmentStage.SHIPPED) {
+      throw ApplicationFailure.newFailure(
+          "the parcel for order "
+              + orderId
+              + " is already packed and with the carrier; its address can no longer change",
+          ADDRESS_CHANGE_TOO_LATE);
+    }
+  }
+
+  @Override
+  public DeliveryAddress changeDeliveryAddress(DeliveryAddress address) {
+    changedAddress = address;
+    return address;
   }
 
   /**

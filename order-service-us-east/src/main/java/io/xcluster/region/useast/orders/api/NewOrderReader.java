@@ -51,15 +51,7 @@ final class NewOrderReader {
   private NewOrderReader() {}
 
   static NewOrder read(String contentType, byte[] body) throws Refused {
-    if (contentType != null
-        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw new Refused(
-          Problem.of(
-              415,
-              "unsupported-media-type",
-              "Unsupported media type",
-              "Content-Type must be application/json, was " + contentType));
-    }
+    requireJson(contentType);
     JsonNode root;
     try {
       root = STRICT_JSON.readTree(body);
@@ -78,6 +70,19 @@ final class NewOrderReader {
                       "$", "the body must be one JSON object (see docs/openapi.yaml)"))));
     }
     return new NewOrderReader().order(root);
+  }
+
+  /** Refuses (415) a body that says it is not JSON; no Content-Type at all is taken as JSON. */
+  static void requireJson(String contentType) throws Refused {
+    if (contentType != null
+        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new Refused(
+          Problem.of(
+              415,
+              "unsupported-media-type",
+              "Unsupported media type",
+              "Content-Type must be application/json, was " + contentType));
+    }
   }
 
   private NewOrder order(JsonNode root) throws Refused {

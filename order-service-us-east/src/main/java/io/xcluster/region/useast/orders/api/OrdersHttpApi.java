@@ -7,10 +7,13 @@ import io.temporal.client.WorkflowServiceException;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.usecase.CallWaiting;
 import io.xcluster.region.useast.orders.usecase.CancellingOrder;
+import io.xcluster.region.useast.orders.usecase.ChangingDeliveryAddress;
 import io.xcluster.region.useast.orders.usecase.OrderLookup;
 import io.xcluster.region.useast.orders.usecase.PlacingOrder;
 import io.xcluster.region.useast.orders.usecase.ReadingOrderStatus;
+import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
+import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import io.xcluster.runtime.http.HttpCall;
 import io.xcluster.runtime.http.HttpReply;
 import io.xcluster.runtime.http.HttpRoute;
@@ -45,6 +48,14 @@ public final class OrdersHttpApi implements HttpRoute {
   private static final Logger log = LoggerFactory.getLogger(OrdersHttpApi.class);
   private static final Pattern ORDER = Pattern.compile("/orders/([A-Za-z0-9._:-]{1,200})");
   private static final Pattern CANCEL = Pattern.compile("/orders/([A-Za-z0-9._:-]{1,200})/cancel");
+  private static final Pattern ADDRESS =
+      Pattern.compile("/orders/([A-Za-z0-9._:-]{1,200})/delivery-address");
+
+  /**
+   * An address change waits for eu-west's verdict (through the transport, both ways), then answers
+   * 503 "pending": the change goes on, and the same request sent again returns its verdict.
+   */
+  public static final Duration ADDRESS_CHANGE_DEADLINE = Duration.ofSeconds(10);
 
   /**
    * A read describes the order (us-east answers from its store), then queries its worker: together
@@ -63,6 +74,7 @@ public final class OrdersHttpApi implements HttpRoute {
   private final PlacingOrder placing;
   private final ReadingOrderStatus reading;
   private final CancellingOrder cancelling;
+  private final ChangingDeliveryAddress changing;
   private final BooleanSupplier stopping;
 
   /**
@@ -72,10 +84,12 @@ public final class OrdersHttpApi implements HttpRoute {
       PlacingOrder placing,
       ReadingOrderStatus reading,
       CancellingOrder cancelling,
+      ChangingDeliveryAddress changing,
       BooleanSupplier stopping) {
     this.placing = placing;
     this.reading = reading;
     this.cancelling = cancelling;
+    this.changing = changing;
     this.stopping = stopping;
   }
 
@@ -88,6 +102,7 @@ public final class OrdersHttpApi implements HttpRoute {
         new PlacingOrder(usEast, placement),
         new ReadingOrderStatus(reads),
         new CancellingOrder(usEast, cancels),
+        new ChangingDeliveryAddress(usEast, cancels, ADDRESS_CHANGE_DEADLINE),
         stopping);
   }
 
@@ -142,6 +157,7 @@ public final class OrdersHttpApi implements HttpRoute {
   private HttpReply route(HttpCall call) {
     String path = call.path();
     Matcher cancel = CANCEL.matcher(path);
+    Matcher address = ADDRESS.matcher(path);
     Matcher order = ORDER.matcher(path);
     if (stopping.getAsBoolean() && call.method().equals("POST")) {
       return HttpReply.problem(
@@ -158,6 +174,11 @@ public final class OrdersHttpApi implements HttpRoute {
     if (cancel.matches()) {
       return call.method().equals("POST")
           ? cancel(cancel.group(1))
+          : methodNotAllowed(call, "POST");
+    }
+    if (address.matches()) {
+      return call.method().equals("POST")
+          ? changeAddress(address.group(1), call)
           : methodNotAllowed(call, "POST");
     }
     if (order.matches()) {
@@ -193,12 +214,7 @@ public final class OrdersHttpApi implements HttpRoute {
                   .toList()));
     }
     if (placed instanceof PlacingOrder.InvalidKey invalidKey) {
-      return HttpReply.problem(
-          Problem.of(
-              400,
-              "invalid-idempotency-key",
-              "Invalid Idempotency-Key",
-              IDEMPOTENCY_KEY + " " + invalidKey.problem()));
+      return HttpReply.problem(invalidKey(invalidKey.problem()));
     }
     PlacingOrder.KeyReused reused = (PlacingOrder.KeyReused) placed;
     return HttpReply.problem(
@@ -279,6 +295,68 @@ public final class OrdersHttpApi implements HttpRoute {
     return body;
   }
 
+  private HttpReply changeAddress(String orderId, HttpCall call) {
+    DeliveryAddress address;
+    try {
+      address = AddressReader.read(call.header("Content-Type"), call.body());
+    } catch (NewOrderReader.Refused refused) {
+      return HttpReply.problem(refused.problem);
+    }
+    ChangingDeliveryAddress.Result changed =
+        changing.change(orderId, call.header(IDEMPOTENCY_KEY), address);
+    if (changed instanceof ChangingDeliveryAddress.Changed done) {
+      log.info("order {}: delivery address changed, eu-west accepted", orderId);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("orderId", orderId);
+      body.put("deliveryAddress", done.address());
+      body.put("statusUrl", statusUrl(orderId));
+      return HttpReply.json(200, body);
+    }
+    if (changed instanceof ChangingDeliveryAddress.RejectedByFulfillment rejected) {
+      log.info("order {}: eu-west rejected the address change: {}", orderId, rejected.reason());
+      return HttpReply.problem(
+          Problem.of(
+              409,
+              "address-change-rejected",
+              "eu-west rejected the address change (" + rejected.type() + ")",
+              rejected.reason()));
+    }
+    if (changed instanceof ChangingDeliveryAddress.RefusedByOrder refused) {
+      return HttpReply.problem(
+          OrderWorkflow.INVALID_ADDRESS.equals(refused.type())
+              ? AddressReader.invalidAddress(List.of(new Problem.FieldError("$", refused.reason())))
+              : Problem.of(
+                  409,
+                  "order-not-fulfilling",
+                  "The order has no open fulfillment",
+                  refused.reason()));
+    }
+    if (changed instanceof ChangingDeliveryAddress.Pending pending) {
+      log.warn(
+          "order {}: no verdict on address change {} within {} s; it goes on",
+          orderId,
+          pending.requestId(),
+          ADDRESS_CHANGE_DEADLINE.toSeconds());
+      return HttpReply.problem(
+              Problem.of(
+                  503,
+                  "address-change-pending",
+                  "The address change has no verdict yet",
+                  "eu-west has not answered within "
+                      + ADDRESS_CHANGE_DEADLINE.toSeconds()
+                      + " s; the change goes on: send the same request with "
+                      + IDEMPOTENCY_KEY
+                      + ": "
+                      + pending.requestId()
+                      + " to read its verdict"))
+          .withHeader("Retry-After", "5");
+    }
+    if (changed instanceof ChangingDeliveryAddress.InvalidKey invalidKey) {
+      return HttpReply.problem(invalidKey(invalidKey.problem()));
+    }
+    return HttpReply.problem(notFound(orderId));
+  }
+
   private HttpReply cancel(String orderId) {
     CancellingOrder.Result canceled = cancelling.cancel(orderId);
     if (canceled instanceof CancellingOrder.CancelRequested) {
@@ -325,6 +403,11 @@ public final class OrdersHttpApi implements HttpRoute {
 
   static Problem invalidOrder(List<Problem.FieldError> errors) {
     return Problem.invalidFields("invalid-order", "The order is invalid", errors);
+  }
+
+  private static Problem invalidKey(String problem) {
+    return Problem.of(
+        400, "invalid-idempotency-key", "Invalid Idempotency-Key", IDEMPOTENCY_KEY + " " + problem);
   }
 
   private static Problem notFound(String orderId) {

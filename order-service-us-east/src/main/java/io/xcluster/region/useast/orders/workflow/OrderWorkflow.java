@@ -1,6 +1,8 @@
 package io.xcluster.region.useast.orders.workflow;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -20,9 +22,34 @@ public interface OrderWorkflow {
 
   String INVALID_ORDER = "InvalidOrder";
 
+  /** The update by which a customer changes the delivery address of an open order. */
+  String CHANGE_DELIVERY_ADDRESS = "changeDeliveryAddress";
+
+  /**
+   * eu-west's update on the running fulfillment that the address change is forwarded to (the
+   * cross-region contract, docs/contracts.md).
+   */
+  String FULFILLMENT_ADDRESS_UPDATE = "changeDeliveryAddress";
+
+  /** Refused in us-east: the order has no open fulfillment (not yet, or no longer). */
+  String ORDER_NOT_FULFILLING = "OrderNotFulfilling";
+
+  String INVALID_ADDRESS = "InvalidAddress";
+
   @WorkflowMethod(name = TYPE)
   OrderStatus placeOrder(Order order);
 
   @QueryMethod(name = "status")
   OrderStatus status();
+
+  /**
+   * Forwards the new address to the running fulfillment in eu-west, whose own validator decides:
+   * accepted before the parcel is packed, rejected after, with eu-west's reason.
+   */
+  @UpdateMethod(name = CHANGE_DELIVERY_ADDRESS)
+  AddressChangeResult changeDeliveryAddress(AddressChange change);
+
+  /** Refuses, in us-east, a change to an order with no open fulfillment or a malformed address. */
+  @UpdateValidatorMethod(updateName = CHANGE_DELIVERY_ADDRESS)
+  void validateAddressChange(AddressChange change);
 }

@@ -38,7 +38,12 @@ class OpenApiDocumentTest {
 
     for (String path :
         new String[] {
-          "/orders:", "/orders/{orderId}:", "/orders/{orderId}/cancel:", "/healthz:", "/readyz:"
+          "/orders:",
+          "/orders/{orderId}:",
+          "/orders/{orderId}/cancel:",
+          "/orders/{orderId}/delivery-address:",
+          "/healthz:",
+          "/readyz:"
         }) {
       assertTrue(document.contains("\n  " + path), path + " is missing from " + DOCUMENT);
     }
@@ -103,6 +108,9 @@ class OpenApiDocumentTest {
                 + " ms to find the order + "
                 + OrdersHttpApi.QUERY_DEADLINE.toMillis()
                 + " ms for its worker to answer |",
+            "| an address change (`POST /orders/{orderId}/delivery-address`) | "
+                + OrdersHttpApi.ADDRESS_CHANGE_DEADLINE.toSeconds()
+                + " s for eu-west's verdict",
             "maxLength: " + Order.MAX_CUSTOMER_ID_LENGTH,
             "maxLength: " + Order.MAX_SKU_LENGTH,
             "maxItems: " + Order.MAX_LINES,

@@ -1,0 +1,209 @@
+package io.xcluster.transport.nats;
+
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+import io.temporal.client.WorkflowNotFoundException;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
+import io.xcluster.port.protection.DestinationGuard;
+import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.DeliveredVerdict;
+import io.xcluster.port.spi.TransportMetrics;
+import io.xcluster.runtime.lifecycle.DaemonThreads;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's side of a forwarded update: sends it to the call's remote run under its update id and
+ * publishes the verdict to the caller's results subject, then acknowledges the message. An outage,
+ * or a run not started yet, leaves the message on the stream for a redelivery; the remote cluster
+ * answers a known update id with its first result, so a redelivery applies nothing twice (and the
+ * verdict's {@code Nats-Msg-Id} keeps a second copy off the results stream).
+ */
+final class ForwardedUpdates {
+
+  private static final Logger log = LoggerFactory.getLogger(ForwardedUpdates.class);
+
+  private final NatsSettings settings;
+  private final JetStream jetStream;
+  private final RemoteRuns remoteRuns;
+  private final DeadLetters deadLetters;
+  private final DestinationGuard guard;
+  private final TransportMetrics metrics;
+
+  /**
+   * Updates being sent, each waiting until eu-west accepts or refuses it: a few threads of their
+   * own, so that a slow target never takes the threads that start calls.
+   */
+  static final int CONCURRENT_UPDATES = 4;
+
+  private final ExecutorService sending =
+      Executors.newFixedThreadPool(CONCURRENT_UPDATES, DaemonThreads.named("nats-relay-updates"));
+
+  private final Executor publishing;
+  private final ScheduledExecutorService keepAlive;
+  private final OutageLog targetOutage;
+
+  ForwardedUpdates(
+      NatsSettings settings,
+      JetStream jetStream,
+      RemoteRuns remoteRuns,
+      DeadLetters deadLetters,
+      DestinationGuard guard,
+      TransportMetrics metrics,
+      Executor publishing,
+      ScheduledExecutorService keepAlive) {
+    this.settings = settings;
+    this.jetStream = jetStream;
+    this.remoteRuns = remoteRuns;
+    this.deadLetters = deadLetters;
+    this.guard = guard;
+    this.metrics = metrics;
+    this.publishing = publishing;
+    this.keepAlive = keepAlive;
+    this.targetOutage = new OutageLog(log, "forwarding updates to the target cluster");
+  }
+
+  void onUpdate(Message message, String replySubject) {
+    RemoteUpdate update;
+    try {
+      update = CallPayloads.fromBytes(message.getData(), RemoteUpdate.class);
+    } catch (IllegalArgumentException undecodable) {
+      deadLetters.deadLetter(message, "cancels", "undecodable update: " + undecodable.getMessage());
+      return;
+    }
+    if (replySubject == null || !settings.allowsReplyTo(replySubject)) {
+      deadLetters.deadLetter(
+          message,
+          "cancels",
+          "update "
+              + update.updateId()
+              + " asks for its verdict on '"
+              + replySubject
+              + "', which is not one of the results subjects "
+              + settings.resultsSubjects());
+      return;
+    }
+    if (!settings.allowedWorkflowTypes().isEmpty()
+        && !settings.allowedWorkflowTypes().contains(update.target().workflowType())) {
+      deadLetters.deadLetter(
+          message,
+          "cancels",
+          "update "
+              + update.updateId()
+              + " is for workflow type "
+              + update.target().workflowType()
+              + ", which this relay may not reach");
+      return;
+    }
+    // only the breaker stops an update, as a cancel: the caps bound starts
+    Optional<DestinationGuard.Blocked> blocked = guard.admitCancel();
+    if (blocked.isPresent()) {
+      message.nakWithDelay(
+          blocked.get().retryAfter() != null
+              ? blocked.get().retryAfter()
+              : RetryDelay.after(message.metaData().deliveredCount()));
+      return;
+    }
+    try {
+      sending.execute(() -> send(message, update, replySubject));
+    } catch (RejectedExecutionException closing) {
+      // the relay is closing: the message is redelivered to the next one
+    }
+  }
+
+  /** Stops at once; updates not acknowledged yet are redelivered to the next relay. */
+  void close() {
+    sending.shutdownNow();
+  }
+
+  private void send(Message message, RemoteUpdate update, String replySubject) {
+    // kept alive while eu-west takes its time: a redelivery would only send it again
+    long every = Math.max(100, settings.ackWait().toMillis() / 3);
+    ScheduledFuture<?> alive =
+        keepAlive.scheduleWithFixedDelay(
+            () -> inProgress(message), every, every, TimeUnit.MILLISECONDS);
+    try {
+      remoteRuns
+          .update(update)
+          .whenCompleteAsync(
+              (verdict, failure) -> {
+                alive.cancel(false);
+                if (failure == null) {
+                  guard.reached();
+                  targetOutage.succeeded();
+                  publishVerdict(message, update, replySubject, verdict);
+                } else {
+                  retryLater(message, update, unwrap(failure));
+                }
+              },
+              publishing);
+    } catch (RuntimeException failure) {
+      alive.cancel(false);
+      retryLater(message, update, failure);
+    }
+  }
+
+  private static void inProgress(Message message) {
+    try {
+      message.inProgress();
+    } catch (RuntimeException brokerAway) {
+      // the next round tries again; at worst the update is redelivered and answered again
+    }
+  }
+
+  private void retryLater(Message message, RemoteUpdate update, Throwable failure) {
+    if (failure instanceof WorkflowNotFoundException) {
+      guard.reached(); // the target answered: the run is not there yet, its call is on its way
+    } else {
+      metrics.transportError(TransportMetrics.Stage.UPDATE);
+      if (TransportMetrics.isOutage(failure)) {
+        guard.unreachable(TransportMetrics.briefly(failure));
+      }
+      targetOutage.failed("update " + update.updateId(), failure.toString());
+    }
+    message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+  }
+
+  private void publishVerdict(
+      Message message, RemoteUpdate update, String replySubject, UpdateVerdict verdict) {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.CALL_ID, update.call().value());
+    headers.put(WireHeaders.DESTINATION, metrics.destination());
+    headers.put(WireHeaders.KIND, NatsCallActivity.VERDICT);
+    try {
+      jetStream.publish(
+          replySubject,
+          headers,
+          CallPayloads.toBytes(new DeliveredVerdict(update.updateId(), verdict)),
+          PublishOptions.builder().messageId("verdict:" + update.updateId()).build());
+      message.ack();
+      log.debug("update {}: {}", update.updateId(), verdict.describe());
+    } catch (Exception failed) {
+      metrics.transportError(TransportMetrics.Stage.DELIVER);
+      log.warn(
+          "update {}: verdict not published ({}); the update is redelivered and answered again",
+          update.updateId(),
+          failed.toString());
+      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
+}
