@@ -47,21 +47,7 @@ class DeliveryAddressChangeTest {
 
   @Test
   void changeBeforePackingIsAcceptedAndShippedThereAfterPackingItIsRefused() throws Exception {
-    env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.newWorker(FulfillmentWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        held(new SimulatedWarehouse(SimulationSettings.INSTANT)),
-        held(new SimulatedCarrier(SimulationSettings.INSTANT)));
-    env.start();
-    WorkflowClient client = env.getWorkflowClient();
-    FulfillmentWorkflow fulfillment =
-        client.newWorkflowStub(
-            FulfillmentWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
-                .setWorkflowId("us-east:order-1:fulfillment")
-                .build());
+    FulfillmentWorkflow fulfillment = startHeldFulfillment("order-1");
     WorkflowClient.start(
         fulfillment::fulfill,
         new FulfillmentRequest("order-1", List.of(new OrderLine("SKU-001", 1)), "DE"));
@@ -91,21 +77,7 @@ class DeliveryAddressChangeTest {
 
   @Test
   void malformedAddressIsRefusedWithTheReason() {
-    env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.newWorker(FulfillmentWorkflow.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        held(new SimulatedWarehouse(SimulationSettings.INSTANT)),
-        held(new SimulatedCarrier(SimulationSettings.INSTANT)));
-    env.start();
-    FulfillmentWorkflow fulfillment =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                FulfillmentWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
-                    .setWorkflowId("us-east:order-2:fulfillment")
-                    .build());
+    FulfillmentWorkflow fulfillment = startHeldFulfillment("order-2");
     WorkflowClient.start(
         fulfillment::fulfill,
         new FulfillmentRequest("order-2", List.of(new OrderLine("SKU-001", 1)), "DE"));
@@ -118,6 +90,24 @@ class DeliveryAddressChangeTest {
                     new DeliveryAddress("A", "B", "1", "C", "france")));
     ApplicationFailure reason = assertInstanceOf(ApplicationFailure.class, refused.getCause());
     assertTrue(reason.getOriginalMessage().contains("country"), reason.getOriginalMessage());
+  }
+
+  /** A fulfillment whose packing and shipping wait for the test's gates. */
+  private FulfillmentWorkflow startHeldFulfillment(String orderId) {
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(FulfillmentWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        held(new SimulatedWarehouse(SimulationSettings.INSTANT)),
+        held(new SimulatedCarrier(SimulationSettings.INSTANT)));
+    env.start();
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            FulfillmentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(FulfillmentWorkflow.TASK_QUEUE)
+                .setWorkflowId("us-east:" + orderId + ":fulfillment")
+                .build());
   }
 
   private WarehouseActivities held(WarehouseActivities warehouse) {
