@@ -176,6 +176,18 @@ public final class BenchCommand implements Callable<Integer> {
   boolean natsDeployments;
 
   @Option(
+      names = "--interactions",
+      defaultValue = "0",
+      paramLabel = "ORDERS",
+      description =
+          "Only talking to running calls, each transport on a stack of its own: this many orders"
+              + " kept picking and packing in eu-west; --samples delivery-address changes each way"
+              + " (forwarded from us-east through the port, and sent straight to eu-west),"
+              + " alternating; then the orders' progress reports, eu-west's stage change to the"
+              + " order's signal. 0 skips it (default: ${DEFAULT-VALUE}).")
+  int interactions;
+
+  @Option(
       names = "--report",
       description = "Write the results as Markdown to this file (e.g. docs/benchmarks.md).")
   Path report;
@@ -273,6 +285,20 @@ public final class BenchCommand implements Callable<Integer> {
         WanBenchmark.chart(result, chart);
         System.err.println("bench: chart written to " + chart);
       }
+      return 0;
+    }
+    if (interactions > 0) {
+      if (chart != null || bothStacks || metricsOverhead || inFlightOnly || orderApiOnly) {
+        throw new BadSetting(
+            "--interactions runs on one stack and draws no chart: it goes with none of --chart,"
+                + " --both-stacks, --metrics-overhead, --in-flight-only, --order-api-only");
+      }
+      int rounds = Math.max(1, samples / interactions);
+      List<InteractionsBenchmark.Figures> figures =
+          new InteractionsBenchmark(base, interactions, rounds, System.err).run();
+      publish(
+          InteractionsBenchmark.render(
+              figures, base.clusters().name().toLowerCase(), commandLine()));
       return 0;
     }
     if (natsDeployments) {
@@ -381,6 +407,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (natsDeployments) {
       command.append(" --nats-deployments");
+    }
+    if (interactions > 0) {
+      command.append(" --interactions ").append(interactions);
     }
     if (!wanRtts.isEmpty()) {
       command

@@ -233,7 +233,7 @@ final class BridgeCallActivity implements CrossClusterCallActivity, CrossCluster
 
   private UpdateVerdict awaitVerdict(RemoteUpdate update) {
     try {
-      return CompletableFuture.supplyAsync(() -> remote.update(update), UPDATES)
+      return CompletableFuture.supplyAsync(() -> remote.forward(update), UPDATES)
           .thenCompose(verdict -> verdict)
           .get(VERDICT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException slow) {

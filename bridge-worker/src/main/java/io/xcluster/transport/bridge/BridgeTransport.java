@@ -18,6 +18,14 @@ public final class BridgeTransport implements CrossClusterTransport {
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   /** The task queue in the calling cluster that the bridge for {@code targetCluster} polls. */
+  /**
+   * Where remote runs report progress, on the target cluster, for callers in {@code sourceCluster}:
+   * the bridge polls it there and signals the reports on.
+   */
+  public static String progressQueueFor(String sourceCluster) {
+    return "bridge-progress-to-" + sourceCluster;
+  }
+
   public static String taskQueueFor(String targetCluster) {
     return "bridge-to-" + targetCluster;
   }

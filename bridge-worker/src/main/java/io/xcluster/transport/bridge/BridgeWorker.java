@@ -10,6 +10,8 @@ import io.xcluster.port.remote.FailoverRepair;
 import io.xcluster.port.remote.LostStartRecheck;
 import io.xcluster.port.remote.NamespaceFailoverWatch;
 import io.xcluster.port.remote.OpenRemoteRuns;
+import io.xcluster.port.remote.ProgressToCaller;
+import io.xcluster.port.remote.ProgressWorkers;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.ServiceTracing;
@@ -52,6 +54,7 @@ public final class BridgeWorker implements AutoCloseable {
   private final OpenRemoteRuns openRuns;
   private final DestinationGuard guard;
   private final WorkerFactory workers;
+  private final WorkerFactory progressWorkers;
   private final CallbackEndpoint callbacks;
   private final RecentHandovers recentHandovers;
   private final FailoverRepair repair;
@@ -67,7 +70,11 @@ public final class BridgeWorker implements AutoCloseable {
     this.target = target;
     this.ownsConnections = ownsConnections;
     ActivityCompletionClient completion = source.client().newActivityCompletionClient();
-    RemoteRuns starter = new RemoteRuns(target.client());
+    String progressQueue = BridgeTransport.progressQueueFor(settings.source().name());
+    RemoteRuns starter = new RemoteRuns(target.client()).reportingProgressTo(progressQueue);
+    // remote runs report progress on the target cluster; the bridge signals them to the callers
+    this.progressWorkers = target.newWorkerFactory();
+    ProgressWorkers.serve(progressWorkers, progressQueue, new ProgressToCaller(source.client()));
     TransportMetrics metrics = TransportMetrics.of(BridgeTransport.NAME, settings.target());
     this.inFlight =
         new InFlightCalls(completion, starter, settings.heartbeatTick(), tracing, metrics);
@@ -191,6 +198,7 @@ public final class BridgeWorker implements AutoCloseable {
 
   private static BridgeWorker started(BridgeWorker bridge, BridgeSettings settings) {
     bridge.workers.start();
+    bridge.progressWorkers.start();
     log.info("limits for calls to {}: {}", settings.target().name(), settings.limits().describe());
     log.info(
         "bridge polling {} on {} ({}) for calls to {} ({})",
@@ -218,6 +226,7 @@ public final class BridgeWorker implements AutoCloseable {
       callbacks.close();
     }
     workers.shutdownNow();
+    progressWorkers.shutdownNow();
     repair.close();
     inFlight.close();
     openRuns.close();
@@ -239,12 +248,14 @@ public final class BridgeWorker implements AutoCloseable {
   /** As {@link #close()}, letting remote starts in progress finish for up to {@code grace}. */
   public void close(java.time.Duration grace) {
     workers.shutdown();
+    progressWorkers.shutdown();
     workers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     if (!workers.isTerminated()) {
       // polls waiting for an unreachable calling cluster (PollsWaitForTheCluster) would otherwise
       // hold the stop until their 70 s deadline
       workers.shutdownNow();
     }
+    progressWorkers.shutdownNow(); // a report cut off is retried by Temporal, on another replica
     if (callbacks != null) {
       callbacks
           .close(); // callbacks in flight are retried by the target, on another replica or later

@@ -5,10 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
- * A Temporal update forwarded to the remote run of a call, as a transport sees it: sent to the
- * workflow whose id is the call id, under an update id derived from the call id and the caller's
- * request id, so a forward sent again (a retried activity, a redelivered message, the same request
- * made twice) is applied once — the remote cluster answers a known update id with its first result.
+ * A message forwarded to the remote run of a call, as a transport sees it: a Temporal update, a
+ * signal or a query ({@link #kind}), sent to the workflow whose id is the call id. Updates and
+ * signals go under an id derived from the call id and the caller's request id, so a forward sent
+ * again (a retried activity, a redelivered message, the same request made twice) is applied once:
+ * the remote cluster answers a known update id with its first result, and drops a signal whose
+ * request id it has already seen. Queries change nothing and carry a fresh id each.
+ *
+ * <p>All three travel the same way on every transport (the transport forwards; the target side's
+ * {@link io.xcluster.port.remote.RemoteRuns#forward} tells them apart), so a transport that
+ * forwards updates forwards signals and queries too.
  *
  * <p>The call travels as {@code call}, not {@code callId}: a relay older than forwarded updates
  * reading one as a {@link CallRequest} fails to decode it and dead-letters it, instead of mistaking
@@ -16,13 +22,29 @@ import java.util.Objects;
  *
  * @param call the call whose remote run is updated
  * @param target where that run lives
- * @param updateName the remote workflow's update name
- * @param updateId the id the remote cluster deduplicates by: {@code <call id>/<update>/<request>}
- * @param argument the update's argument as JSON (the remote side decodes it into its own type)
+ * @param updateName the remote workflow's update, signal or query name
+ * @param updateId the id the remote cluster deduplicates by: {@code <call id>/<name>/<request>}
+ * @param argument the argument as JSON (the remote side decodes it into its own type)
+ * @param kind what is forwarded; absent (a caller older than signals and queries): an update
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteUpdate(
-    CallId call, RemoteTarget target, String updateName, String updateId, JsonNode argument) {
+    CallId call,
+    RemoteTarget target,
+    String updateName,
+    String updateId,
+    JsonNode argument,
+    Kind kind) {
+
+  /** What a forward asks of the remote run. */
+  public enum Kind {
+    /** A Temporal update: validated remotely, answered with its result or the remote reason. */
+    UPDATE,
+    /** A Temporal signal: delivered once, answered as soon as the remote cluster has it. */
+    SIGNAL,
+    /** A Temporal query: answered with the remote run's state; changes nothing. */
+    QUERY
+  }
 
   public RemoteUpdate {
     Objects.requireNonNull(call, "call");
@@ -30,6 +52,7 @@ public record RemoteUpdate(
     Objects.requireNonNull(argument, "argument");
     requireText(updateName, "updateName");
     requireText(updateId, "updateId");
+    kind = kind == null ? Kind.UPDATE : kind;
   }
 
   /**
@@ -38,9 +61,23 @@ public record RemoteUpdate(
    */
   public static RemoteUpdate of(
       CallId call, RemoteTarget target, String updateName, String requestId, JsonNode argument) {
+    return of(Kind.UPDATE, call, target, updateName, requestId, argument);
+  }
+
+  /**
+   * The {@code kind} forward of {@code name} with {@code argument}, for request {@code requestId}
+   * of the caller: the same request id always gives the same id.
+   */
+  public static RemoteUpdate of(
+      Kind kind,
+      CallId call,
+      RemoteTarget target,
+      String name,
+      String requestId,
+      JsonNode argument) {
     requireText(requestId, "requestId");
     return new RemoteUpdate(
-        call, target, updateName, call.value() + "/" + updateName + "/" + requestId, argument);
+        call, target, name, call.value() + "/" + name + "/" + requestId, argument, kind);
   }
 
   private static void requireText(String value, String name) {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * How the remote run answered a forwarded update: accepted with the update's result, or rejected
  * with the remote side's reason (its validator refused, its handler failed, or the run had already
  * ended). A transport outage is never a verdict: the forward is retried until the remote answers.
+ * Forwarded signals and queries are answered the same way: a signal is accepted (no result) once
+ * the remote cluster has it; a query is accepted with the remote run's answer, or {@link
+ * #UNREACHABLE} when none came within its timeout.
  *
  * @param result the update's result when accepted; null otherwise
  * @param rejectionType the remote failure's type when rejected (e.g. the validator's {@code
@@ -29,6 +32,15 @@ public record UpdateVerdict(
    * 1.38.0); the reason, the remote side's own words, does survive.
    */
   public static final String REJECTED = "UpdateRejected";
+
+  /** A forwarded query's handler failed remotely, or the remote run has no such query. */
+  public static final String QUERY_FAILED = "QueryFailed";
+
+  /**
+   * No answer to a forwarded query within its timeout: the transport or the target cluster is down,
+   * or the remote run has not started yet. Queries are not retried past their timeout.
+   */
+  public static final String UNREACHABLE = "RemoteUnreachable";
 
   /** The transport carrying the call cannot forward updates. */
   public static final String NOT_SUPPORTED = "UpdateNotSupported";

@@ -1,12 +1,17 @@
 package io.xcluster.port.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
@@ -17,9 +22,13 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.RemoteUpdate;
 import io.xcluster.port.call.UpdateVerdict;
+import io.xcluster.port.spi.CrossClusterProgressActivity;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,9 +42,27 @@ public final class RemoteRuns {
       "io.temporal.internal.worker.WorkflowExecutionException";
 
   private final WorkflowClient target;
+  private final String progressQueue;
 
   public RemoteRuns(WorkflowClient target) {
+    this(target, null);
+  }
+
+  private RemoteRuns(WorkflowClient target, String progressQueue) {
     this.target = target;
+    this.progressQueue = progressQueue;
+  }
+
+  /**
+   * The same, naming {@code queue} on every run it starts as where the run's progress reports go
+   * ({@link CrossClusterProgressActivity#QUEUE_MEMO}): the transport serves {@link
+   * CrossClusterProgressActivity} there, on the target cluster.
+   */
+  public RemoteRuns reportingProgressTo(String queue) {
+    if (queue == null || queue.isBlank()) {
+      throw new IllegalArgumentException("progress queue must not be blank");
+    }
+    return new RemoteRuns(target, queue);
   }
 
   /**
@@ -66,6 +93,9 @@ public final class RemoteRuns {
             // so a retry arriving after the remote finished would fulfil the order twice.
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    if (progressQueue != null) {
+      options.setMemo(Map.of(CrossClusterProgressActivity.QUEUE_MEMO, progressQueue));
+    }
     WorkflowStub stub =
         target.newUntypedWorkflowStub(
             request.target().workflowType(), extra.apply(options).build());
@@ -93,6 +123,87 @@ public final class RemoteRuns {
       return true;
     } catch (io.temporal.client.WorkflowNotFoundException neverStarted) {
       return false;
+    }
+  }
+
+  /**
+   * Sends a forwarded message to the call's remote run, by its kind: an {@linkplain #update
+   * update}, a {@linkplain #signal signal} or a {@linkplain #query query}. The verdict as a future;
+   * an unreachable target, or a run not started yet, throws for the caller to try again.
+   */
+  public CompletableFuture<UpdateVerdict> forward(RemoteUpdate forwarded) {
+    return switch (forwarded.kind()) {
+      case UPDATE -> update(forwarded);
+      case SIGNAL -> CompletableFuture.completedFuture(signal(forwarded));
+      case QUERY -> CompletableFuture.completedFuture(query(forwarded));
+    };
+  }
+
+  /**
+   * Signals the call's remote run under the forward's id as the signal's request id: a Temporal
+   * server drops a signal whose request id the run has already had, so a retried or redelivered
+   * forward is delivered once. (The SDK's client picks a fresh request id per signal; the raw
+   * request keeps ours.) Accepted once the remote cluster has it; a run that has ended is a
+   * verdict, a run not started yet throws for a retry.
+   */
+  public UpdateVerdict signal(RemoteUpdate signal) {
+    WorkflowExecution run =
+        WorkflowExecution.newBuilder().setWorkflowId(signal.call().value()).build();
+    SignalWorkflowExecutionRequest.Builder request =
+        SignalWorkflowExecutionRequest.newBuilder()
+            .setNamespace(target.getOptions().getNamespace())
+            .setWorkflowExecution(run)
+            .setSignalName(signal.updateName())
+            .setRequestId(signal.updateId())
+            .setIdentity(target.getOptions().getIdentity());
+    if (!signal.argument().isNull()) {
+      target
+          .getOptions()
+          .getDataConverter()
+          .toPayloads(signal.argument())
+          .ifPresent(request::setInput);
+    }
+    try {
+      target
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .withDeadlineAfter(SIGNAL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .signalWorkflowExecution(request.build());
+      return UpdateVerdict.accepted(null);
+    } catch (StatusRuntimeException failed) {
+      if (failed.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw failed;
+      }
+      if (exists(signal.call(), signal.target())) {
+        return UpdateVerdict.rejected(
+            UpdateVerdict.REMOTE_RUN_ENDED,
+            "the remote run of " + signal.call() + " had ended before the signal reached it");
+      }
+      // not started yet: the call that starts it is on its way
+      throw new WorkflowNotFoundException(run, signal.target().workflowType(), failed);
+    }
+  }
+
+  private static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(10);
+
+  /**
+   * Queries the call's remote run, running or closed: accepted with its answer, or rejected with
+   * {@link UpdateVerdict#QUERY_FAILED} when its handler failed or it has no such query. A run not
+   * started yet, or an unreachable target, throws.
+   */
+  public UpdateVerdict query(RemoteUpdate query) {
+    WorkflowStub run =
+        target.newUntypedWorkflowStub(
+            query.call().value(), Optional.empty(), Optional.of(query.target().workflowType()));
+    try {
+      JsonNode answer =
+          query.argument().isNull()
+              ? run.query(query.updateName(), JsonNode.class)
+              : run.query(query.updateName(), JsonNode.class, query.argument());
+      return UpdateVerdict.accepted(answer);
+    } catch (WorkflowQueryException failed) { // not a run not found, nor an outage: those throw
+      Throwable cause = failed.getCause() == null ? failed : failed.getCause();
+      return UpdateVerdict.rejected(UpdateVerdict.QUERY_FAILED, String.valueOf(cause.getMessage()));
     }
   }
 

@@ -1,9 +1,11 @@
 package io.xcluster.port.workflow;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
@@ -11,6 +13,7 @@ import io.temporal.workflow.Workflow;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.RemoteUpdate;
@@ -55,6 +58,7 @@ public final class CrossClusterClient {
   private final Map<String, CallWaitingNotice> waiting = new HashMap<>();
   private final Map<String, CompletablePromise<UpdateVerdict>> forwardedUpdates = new HashMap<>();
   private final Map<String, UpdateVerdict> verdictsBeforeForward = new HashMap<>();
+  private final Map<String, CallProgress> progress = new HashMap<>();
   private CallRoute route;
 
   /**
@@ -72,6 +76,17 @@ public final class CrossClusterClient {
    * returns the same promise: one remote run, one outcome.
    */
   public Promise<CallOutcome> call(String operation, RemoteTarget target, Object input) {
+    return call(operation, target, input, CallCancellationType.WAIT_COMPLETED);
+  }
+
+  /**
+   * As {@link #call(String, RemoteTarget, Object)}, with what canceling the caller's scope around
+   * the call does: see {@link CallCancellationType}. A second call with the same operation returns
+   * the first call's promise, with the first call's cancellation type.
+   */
+  public Promise<CallOutcome> call(
+      String operation, RemoteTarget target, Object input, CallCancellationType cancellation) {
+    java.util.Objects.requireNonNull(cancellation, "cancellation");
     CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
     PendingCall existing = calls.get(callId.value());
     if (existing != null) {
@@ -81,7 +96,7 @@ public final class CrossClusterClient {
     CallRequest request =
         new CallRequest(
             callId, target, CallPayloads.encode(input), recorded.protocol().allowsHandover());
-    PendingCall call = new PendingCall(recorded, request);
+    PendingCall call = new PendingCall(recorded, request, cancellation);
     calls.put(callId.value(), call);
     CallOutcome early = outcomesBeforeCall.remove(callId.value());
     if (early != null) {
@@ -110,6 +125,22 @@ public final class CrossClusterClient {
   }
 
   /**
+   * The newest progress the remote run of the call for {@code operation} reported (see {@link
+   * CallProgressReporter}), decoded as {@code type}; empty before the first report or when no such
+   * call was made. Kept after the outcome: the last stage reached. For a query: reads state only.
+   */
+  public <T> Optional<T> progress(String operation, Class<T> type) {
+    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    return Optional.ofNullable(progress.get(callId.value())).map(p -> p.progressAs(type));
+  }
+
+  /** The newest progress report of the call for {@code operation} as it came, with its number. */
+  public Optional<CallProgress> progressReport(String operation) {
+    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    return Optional.ofNullable(progress.get(callId.value()));
+  }
+
+  /**
    * Forwards the Temporal update {@code updateName} with {@code argument} to the running remote
    * workflow of the call made for {@code operation}, and returns the remote verdict: accepted with
    * the update's result, or rejected with the remote side's reason. The same {@code requestId}
@@ -120,41 +151,114 @@ public final class CrossClusterClient {
    */
   public Promise<UpdateVerdict> forwardUpdate(
       String operation, String updateName, String requestId, Object argument) {
+    return forward(RemoteUpdate.Kind.UPDATE, operation, updateName, requestId, argument);
+  }
+
+  /**
+   * Forwards the Temporal signal {@code signalName} with {@code argument} to the running remote
+   * workflow of the call made for {@code operation}: fire-and-forget, and delivered once. The same
+   * {@code requestId} always forwards the same signal; the remote cluster drops a copy whose
+   * request id (derived from the call id and {@code requestId}) it has had, so a retried or
+   * redelivered forward arrives once, and in one execution the same promise is returned. The
+   * promise completes accepted once the remote cluster has the signal, or rejected when the remote
+   * run had ended or no such call was made. A transport outage is retried, never a verdict.
+   */
+  public Promise<UpdateVerdict> forwardSignal(
+      String operation, String signalName, String requestId, Object argument) {
+    return forward(RemoteUpdate.Kind.SIGNAL, operation, signalName, requestId, argument);
+  }
+
+  /**
+   * Reads the state of the remote run of the call made for {@code operation} with its query {@code
+   * queryName} (no argument): accepted with the answer as JSON ({@link UpdateVerdict#resultAs}),
+   * rejected with {@link UpdateVerdict#QUERY_FAILED} when the remote handler failed, or with {@link
+   * UpdateVerdict#UNREACHABLE} when no answer came within {@code timeout} (transport or target
+   * down, remote run not started yet). Works on a remote run that has ended, as Temporal does.
+   */
+  public Promise<UpdateVerdict> queryRemote(String operation, String queryName, Duration timeout) {
+    String requestId = Workflow.randomUUID().toString();
+    CompletablePromise<UpdateVerdict> answer = Workflow.newPromise();
+    CancellationScope asking =
+        Workflow.newCancellationScope(
+            () ->
+                answer.completeFrom(
+                    forward(RemoteUpdate.Kind.QUERY, operation, queryName, requestId, null)));
+    asking.run();
+    if (answer.isCompleted()) {
+      return answer; // rejected at once (no such call): no timer in history
+    }
+    CancellationScope deadline =
+        Workflow.newCancellationScope(
+            () ->
+                Workflow.newTimer(timeout)
+                    .thenApply(
+                        fired -> {
+                          if (!answer.isCompleted()) {
+                            answer.complete(
+                                UpdateVerdict.rejected(
+                                    UpdateVerdict.UNREACHABLE,
+                                    "no answer to query "
+                                        + queryName
+                                        + " of call "
+                                        + operation
+                                        + " within "
+                                        + timeout.toMillis()
+                                        + " ms"));
+                            asking.cancel();
+                          }
+                          return fired;
+                        }));
+    deadline.run();
+    answer.thenApply(
+        answered -> {
+          deadline.cancel(); // answered in time: the timer goes
+          return answered;
+        });
+    return answer;
+  }
+
+  private Promise<UpdateVerdict> forward(
+      RemoteUpdate.Kind kind, String operation, String name, String requestId, Object argument) {
     CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
     PendingCall pending = calls.get(callId.value());
     if (pending == null) {
       return Workflow.newPromise(
           UpdateVerdict.rejected(
-              UpdateVerdict.NO_CALL, "no call " + callId + " has been made to update"));
+              UpdateVerdict.NO_CALL,
+              "no call " + callId + " has been made to " + kind.name().toLowerCase()));
     }
-    RemoteUpdate update =
+    RemoteUpdate forwarded =
         RemoteUpdate.of(
+            kind,
             callId,
             pending.request().target(),
-            updateName,
+            name,
             requestId,
-            CallPayloads.encode(argument));
-    CompletablePromise<UpdateVerdict> known = forwardedUpdates.get(update.updateId());
+            argument == null ? NullNode.getInstance() : CallPayloads.encode(argument));
+    String key = kind + ":" + forwarded.updateId();
+    CompletablePromise<UpdateVerdict> known = forwardedUpdates.get(key);
     if (known != null) {
       return known;
     }
-    if (pending.outcome().isCompleted()) {
+    if (kind != RemoteUpdate.Kind.QUERY && pending.outcome().isCompleted()) {
       return Workflow.newPromise(
           UpdateVerdict.rejected(
               UpdateVerdict.REMOTE_RUN_ENDED,
               "the remote run of " + callId + " has already ended"));
     }
     CompletablePromise<UpdateVerdict> verdict = Workflow.newPromise();
-    forwardedUpdates.put(update.updateId(), verdict);
-    giveUpSoonAfterTheCallEnds(pending, verdict);
-    UpdateVerdict early = verdictsBeforeForward.remove(update.updateId());
+    forwardedUpdates.put(key, verdict);
+    if (kind != RemoteUpdate.Kind.QUERY) {
+      giveUpSoonAfterTheCallEnds(pending, verdict);
+    }
+    UpdateVerdict early = verdictsBeforeForward.remove(forwarded.updateId());
     if (early != null) {
       verdict.complete(early);
       return verdict;
     }
     CrossClusterUpdateActivity transport =
         Workflow.newActivityStub(CrossClusterUpdateActivity.class, updateOptions(route()));
-    Async.function(transport::update, update)
+    Async.function(transport::update, forwarded)
         .handle(
             (returned, failure) -> {
               if (verdict.isCompleted()) {
@@ -248,12 +352,30 @@ public final class CrossClusterClient {
 
     @Override
     public void verdict(DeliveredVerdict delivered) {
-      CompletablePromise<UpdateVerdict> verdict = forwardedUpdates.get(delivered.updateId());
+      CompletablePromise<UpdateVerdict> verdict = forwardedTo(delivered.updateId());
       if (verdict == null) {
         verdictsBeforeForward.putIfAbsent(delivered.updateId(), delivered.verdict());
       } else if (!verdict.isCompleted()) {
         verdict.complete(delivered.verdict());
       }
+    }
+
+    /** The forward awaiting this id's verdict, whichever its kind. */
+    private CompletablePromise<UpdateVerdict> forwardedTo(String id) {
+      for (RemoteUpdate.Kind kind : RemoteUpdate.Kind.values()) {
+        CompletablePromise<UpdateVerdict> verdict = forwardedUpdates.get(kind + ":" + id);
+        if (verdict != null) {
+          return verdict;
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public void progress(CallProgress report) {
+      // state for queries only, no command: replays the same whatever order reports come in
+      progress.merge(
+          report.call(), report, (held, other) -> other.isNewerThan(held) ? other : held);
     }
 
     @Override

@@ -85,13 +85,18 @@ final class PendingCall {
   private final CrossClusterCallActivity transport;
   private final CancellationScope callerScope;
   private final CompletablePromise<CallOutcome> outcome = Workflow.newPromise();
+  private final CallCancellationType cancellation;
   private Phase phase = Phase.CALLING;
-  private boolean cancelSent;
+
+  /** The cancel request sent to the remote run, once sent: completes when it was delivered. */
+  private Promise<Void> cancelRequest;
+
   private CancellationScope backstopTimer;
 
-  PendingCall(CallRoute route, CallRequest request) {
+  PendingCall(CallRoute route, CallRequest request, CallCancellationType cancellation) {
     this.route = route;
     this.request = request;
+    this.cancellation = cancellation;
     this.asked = request;
     this.transport =
         Workflow.newActivityStub(CrossClusterCallActivity.class, activityOptions(route, request));
@@ -108,16 +113,25 @@ final class PendingCall {
 
   /** Hands the call to the transport and listens for the caller's cancellation. */
   void start() {
-    Async.function(transport::call, request)
-        .handle(
-            (returned, failure) -> {
-              if (failure == null) {
-                transportReturned(returned);
-              } else {
-                transportFailed(failure);
-              }
-              return null;
-            });
+    Runnable calling =
+        () ->
+            Async.function(transport::call, request)
+                .handle(
+                    (returned, failure) -> {
+                      if (failure == null) {
+                        transportReturned(returned);
+                      } else {
+                        transportFailed(failure);
+                      }
+                      return null;
+                    });
+    if (cancellation == CallCancellationType.ABANDON) {
+      // the caller's cancel must not reach an activity that holds the call: it would cancel the
+      // remote run
+      Workflow.newDetachedCancellationScope(calling).run();
+    } else {
+      calling.run();
+    }
     callerScope
         .getCancellationRequest()
         .thenApply(
@@ -197,6 +211,31 @@ final class PendingCall {
   void callerCanceled() {
     if (outcome.isCompleted()) {
       return;
+    }
+    switch (cancellation) {
+      case ABANDON -> {
+        settle(CallOutcome.canceled());
+        return;
+      }
+      case TRY_CANCEL -> {
+        sendCancelOnce();
+        settle(CallOutcome.canceled());
+        return;
+      }
+      case WAIT_REQUESTED -> {
+        // settles when the request is delivered, or earlier if the call settles on its own (no
+        // run was ever started, or the outcome came first)
+        sendCancelOnce()
+            .handle(
+                (delivered, failure) -> {
+                  if (failure == null) {
+                    settle(CallOutcome.canceled());
+                  }
+                  return null;
+                });
+        return;
+      }
+      case WAIT_COMPLETED -> {} // below: the remote run's real end decides
     }
     if (phase == Phase.HANDED_OVER) {
       sendCancelOnce();
@@ -321,12 +360,15 @@ final class PendingCall {
   }
 
   /** Asks the transport to cancel the remote run; its outcome then arrives as usual. */
-  private void sendCancelOnce() {
-    if (!cancelSent) {
-      cancelSent = true;
-      Workflow.newDetachedCancellationScope(() -> Async.procedure(transport::cancel, request))
+  private Promise<Void> sendCancelOnce() {
+    if (cancelRequest == null) {
+      CompletablePromise<Void> delivered = Workflow.newPromise();
+      Workflow.newDetachedCancellationScope(
+              () -> delivered.completeFrom(Async.procedure(transport::cancel, request)))
           .run();
+      cancelRequest = delivered;
     }
+    return cancelRequest;
   }
 
   private void cancelRemoteThenAttach() {

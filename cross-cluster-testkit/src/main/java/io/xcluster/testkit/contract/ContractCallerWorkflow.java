@@ -5,6 +5,7 @@ import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CallWaitingNotice;
 
@@ -25,8 +26,20 @@ public interface ContractCallerWorkflow {
   @UpdateMethod
   UpdateVerdict forwardNote(NoteRequest request);
 
+  /** Forwards a note as a signal to the running remote call through the port; the verdict. */
+  @UpdateMethod
+  UpdateVerdict forwardNoteSignal(NoteRequest request);
+
+  /** Reads the remote run's notes through the port, waiting at most {@code timeoutMillis}. */
+  @UpdateMethod
+  UpdateVerdict queryRemoteNotes(long timeoutMillis);
+
   /** A note to forward, under the caller's request id (the same id forwards the same update). */
   record NoteRequest(String requestId, String text) {}
+
+  /** The newest progress report of the remote run; null before the first. */
+  @QueryMethod
+  CallProgress progress();
 
   /** Why the call waits, as a transport holding it said; null when it does not wait. */
   @QueryMethod

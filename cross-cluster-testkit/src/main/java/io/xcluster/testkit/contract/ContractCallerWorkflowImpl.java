@@ -2,11 +2,13 @@ package io.xcluster.testkit.contract;
 
 import io.temporal.workflow.Workflow;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.workflow.CrossClusterClient;
+import java.time.Duration;
 
 public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow {
 
@@ -28,7 +30,7 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
             ContractRemoteWorkflow.TASK_QUEUE,
             call.remoteTimeout());
     operation = call.operation();
-    seen = crossCluster.call(call.operation(), target, call.behaviour()).get();
+    seen = crossCluster.call(call.operation(), target, call.behaviour(), call.cancellation()).get();
     return seen;
   }
 
@@ -44,6 +46,29 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
         .forwardUpdate(
             operation, ContractRemoteWorkflow.NOTE_UPDATE, request.requestId(), request.text())
         .get();
+  }
+
+  @Override
+  public UpdateVerdict forwardNoteSignal(NoteRequest request) {
+    Workflow.await(() -> operation != null);
+    return crossCluster
+        .forwardSignal(
+            operation, ContractRemoteWorkflow.NOTE_SIGNAL, request.requestId(), request.text())
+        .get();
+  }
+
+  @Override
+  public UpdateVerdict queryRemoteNotes(long timeoutMillis) {
+    Workflow.await(() -> operation != null);
+    return crossCluster
+        .queryRemote(
+            operation, ContractRemoteWorkflow.NOTES_QUERY, Duration.ofMillis(timeoutMillis))
+        .get();
+  }
+
+  @Override
+  public CallProgress progress() {
+    return operation == null ? null : crossCluster.progressReport(operation).orElse(null);
   }
 
   @Override

@@ -50,6 +50,13 @@ public final class ContractParties {
       String operation,
       RemoteBehaviour behaviour,
       Duration remoteTimeout) {
+    return startCaller(source, new ContractCall(operation, behaviour, remoteTimeout), callerId);
+  }
+
+  /** Starts caller {@code callerId} with {@code call}. */
+  public static StartedCaller startCaller(
+      WorkflowClient source, ContractCall call, String callerId) {
+    String operation = call.operation();
     WorkflowStub stub =
         source.newUntypedWorkflowStub(
             "ContractCallerWorkflow",
@@ -57,7 +64,7 @@ public final class ContractParties {
                 .setWorkflowId(callerId)
                 .setTaskQueue(ContractCallerWorkflow.TASK_QUEUE)
                 .build());
-    stub.start(new ContractCall(operation, behaviour, remoteTimeout));
+    stub.start(call);
     return new StartedCaller(
         callerId, new CallId(ContractClusters.SOURCE, callerId, operation).value(), stub);
   }

@@ -34,7 +34,16 @@ public interface ContractRemoteWorkflow {
   @UpdateValidatorMethod(updateName = NOTE_UPDATE)
   void validateNote(String text);
 
-  /** The notes applied, in order: each forwarded update at most once. */
-  @QueryMethod
+  /** The signal callers forward through the port: a note kept by the run, as the update does. */
+  String NOTE_SIGNAL = "note-signal";
+
+  @SignalMethod(name = NOTE_SIGNAL)
+  void noteSignal(String text);
+
+  /** The query callers forward through the port. */
+  String NOTES_QUERY = "notes";
+
+  /** The notes applied, in order: each forwarded update and signal at most once. */
+  @QueryMethod(name = NOTES_QUERY)
   List<String> notes();
 }

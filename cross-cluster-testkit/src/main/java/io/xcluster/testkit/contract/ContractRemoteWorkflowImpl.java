@@ -3,6 +3,7 @@ package io.xcluster.testkit.contract;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import io.xcluster.port.workflow.CallProgressReporter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
           ExecutionLedger.class,
           ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
 
+  private final CallProgressReporter progress = new CallProgressReporter();
   private boolean released;
   private final List<String> notes = new ArrayList<>();
 
@@ -39,6 +41,7 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
   @Override
   public String note(String text) {
     notes.add(text);
+    progress.report("noted:" + text); // to the caller, through whichever transport carries it
     return "noted:" + text;
   }
 
@@ -47,6 +50,11 @@ public final class ContractRemoteWorkflowImpl implements ContractRemoteWorkflow 
     if (text.startsWith("refuse")) {
       throw ApplicationFailure.newFailure("the remote refuses note '" + text + "'", NOTE_REFUSED);
     }
+  }
+
+  @Override
+  public void noteSignal(String text) {
+    notes.add(text);
   }
 
   @Override

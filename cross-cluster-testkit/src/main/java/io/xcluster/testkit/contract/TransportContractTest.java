@@ -2,6 +2,7 @@ package io.xcluster.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -17,13 +18,20 @@ import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.call.OutcomeKind;
 import io.xcluster.port.call.RemoteCallFailedException;
+import io.xcluster.port.call.RemoteTarget;
+import io.xcluster.port.call.RemoteUpdate;
 import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.RemoteRuns;
+import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.OutcomeProtocol;
+import io.xcluster.port.workflow.CallCancellationType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,6 +241,136 @@ public abstract class TransportContractTest {
     releaseAndAwaitOutcome(caller);
   }
 
+  /**
+   * Whether the target server drops a signal whose request id a run has already had. Real Temporal
+   * servers do; the in-process Java test server does not, so the kit's embedded runs cannot show
+   * the remote half of a forwarded signal's deduplication.
+   */
+  protected boolean serverDeduplicatesSignals() {
+    return false;
+  }
+
+  @Test
+  void forwardedSignalSentAgainUnderTheSameRequestIdIsDeliveredOnce() {
+    Caller caller =
+        startCaller("signal-twice", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+
+    UpdateVerdict first = forwardNoteSignal(caller, "request-1", "hold the parcel");
+    // the same request again, as a retried HTTP request sends it
+    UpdateVerdict again = forwardNoteSignal(caller, "request-1", "hold the parcel");
+    if (serverDeduplicatesSignals()) {
+      // and the forward itself sent again, as a transport's retry or a redelivery does after the
+      // signal went in: the remote cluster drops it by its request id
+      UpdateVerdict resent =
+          new RemoteRuns(target.client())
+              .signal(
+                  RemoteUpdate.of(
+                      RemoteUpdate.Kind.SIGNAL,
+                      new CallId(ContractClusters.SOURCE, caller.workflowId(), "signal-twice"),
+                      contractTarget(),
+                      ContractRemoteWorkflow.NOTE_SIGNAL,
+                      "request-1",
+                      CallPayloads.encode("hold the parcel")));
+      assertTrue(resent.accepted(), resent.describe());
+    }
+    UpdateVerdict other = forwardNoteSignal(caller, "request-2", "hold the parcel");
+    // an update after the signals: applied once they all are, so the notes are complete then
+    UpdateVerdict last = forwardNote(caller, "request-3", "last");
+
+    assertTrue(
+        first.accepted() && again.accepted() && other.accepted() && last.accepted(),
+        first.describe() + " / " + again.describe() + " / " + other.describe());
+    assertEquals(
+        List.of("hold the parcel", "hold the parcel", "last"),
+        remoteNotes(caller),
+        "request-1 delivered once, request-2 once");
+    releaseAndAwaitOutcome(caller);
+  }
+
+  @Test
+  void remoteQueryAnswersWithTheRemoteRunsState() {
+    Caller caller = startCaller("query", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+    forwardNote(caller, "request-1", "fragile");
+
+    UpdateVerdict answer = queryRemoteNotes(caller, Duration.ofSeconds(60));
+
+    assertTrue(answer.accepted(), answer.describe());
+    assertEquals(List.of("fragile"), answer.resultAs(List.class));
+    releaseAndAwaitOutcome(caller);
+  }
+
+  @Test
+  void remoteQueryWithTheTransportDownFailsTypedWithinItsTimeout() {
+    Caller caller = callTakenByTheTransport("query-down", CallCancellationType.WAIT_COMPLETED);
+    UpdateVerdict[] answer = new UpdateVerdict[1];
+
+    restartTransportAround(() -> answer[0] = queryRemoteNotes(caller, Duration.ofSeconds(3)));
+
+    assertFalse(answer[0].accepted(), answer[0].describe());
+    assertEquals(UpdateVerdict.UNREACHABLE, answer[0].rejectionType());
+    assertTrue(answer[0].reason().contains("within 3000 ms"), answer[0].reason());
+    releaseAndAwaitOutcome(caller);
+  }
+
+  @Test
+  void progressReportedByTheRemoteRunReachesTheCallerAndOlderReportsAreIgnored() {
+    Caller caller = startCaller("progress", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT);
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+
+    // each note applied remotely reports "noted:<text>" as the run's progress
+    forwardNote(caller, "request-1", "picked");
+    forwardNote(caller, "request-2", "packed");
+    forwardNote(caller, "request-3", "shipped");
+
+    awaitCondition(
+        "the caller has the third report",
+        () -> progressOf(caller) != null && progressOf(caller).sequence() == 3);
+    assertEquals("noted:shipped", progressOf(caller).progressAs(String.class));
+    // a report repeated or late, as a redelivery brings it, changes nothing
+    source
+        .client()
+        .newUntypedWorkflowStub(caller.workflowId())
+        .signal(
+            CallOutcomeDelivery.PROGRESS_SIGNAL_NAME,
+            new CallProgress(caller.remoteWorkflowId(), 1, CallPayloads.encode("noted:picked"), 0));
+    forwardNoteSignal(caller, "request-4", "after"); // the caller has handled the signal then
+    assertEquals(3, progressOf(caller).sequence());
+    assertEquals("noted:shipped", progressOf(caller).progressAs(String.class));
+    releaseAndAwaitOutcome(caller);
+  }
+
+  private CallProgress progressOf(Caller caller) {
+    return source
+        .client()
+        .newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId())
+        .progress();
+  }
+
+  private UpdateVerdict forwardNoteSignal(Caller caller, String requestId, String text) {
+    return source
+        .client()
+        .newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId())
+        .forwardNoteSignal(new ContractCallerWorkflow.NoteRequest(requestId, text));
+  }
+
+  private UpdateVerdict queryRemoteNotes(Caller caller, Duration timeout) {
+    return source
+        .client()
+        .newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId())
+        .queryRemoteNotes(timeout.toMillis());
+  }
+
+  private static RemoteTarget contractTarget() {
+    return new RemoteTarget(
+        ContractClusters.TARGET,
+        ContractClusters.NAMESPACE,
+        ContractRemoteWorkflow.TYPE,
+        ContractRemoteWorkflow.TASK_QUEUE,
+        REMOTE_TIMEOUT);
+  }
+
   private UpdateVerdict forwardNote(Caller caller, String requestId, String text) {
     return source
         .client()
@@ -344,6 +482,94 @@ public abstract class TransportContractTest {
     awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
     assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
     assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
+  void abandonSettlesCanceledAtOnceAndLeavesTheRemoteRunGoing() {
+    Caller caller = callTakenByTheTransport("abandon", CallCancellationType.ABANDON);
+
+    caller.stub().cancel();
+
+    awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
+    assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
+    sleep(Duration.ofSeconds(3)); // time for a cancel to arrive, had one been sent
+    assertEquals(
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+        remoteStatus(caller.remoteWorkflowId()),
+        "an abandoned remote run goes on");
+    target.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).signal("release");
+    awaitCondition(
+        "the abandoned remote run completes",
+        () ->
+            remoteStatus(caller.remoteWorkflowId())
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  @Test
+  void tryCancelSettlesCanceledWithoutWaitingForTheRequestToArrive() {
+    Caller caller = callTakenByTheTransport("try-cancel", CallCancellationType.TRY_CANCEL);
+
+    // with the transport down no request can arrive, and the caller still moves on
+    restartTransportAround(
+        () -> {
+          caller.stub().cancel();
+          awaitCondition(
+              "the caller has seen the CANCELED outcome",
+              () -> seenOutcome(caller) != null,
+              Duration.ofSeconds(20));
+        });
+
+    assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
+    endRemoteRun(caller);
+  }
+
+  @Test
+  void waitRequestedSettlesCanceledOnceTheRequestWasDelivered() {
+    Caller caller = callTakenByTheTransport("wait-requested", CallCancellationType.WAIT_REQUESTED);
+
+    restartTransportAround(
+        () -> {
+          caller.stub().cancel();
+          sleep(Duration.ofSeconds(3));
+          assertNull(seenOutcome(caller), "settled before the request could be delivered");
+        });
+
+    awaitCondition("the caller has seen the CANCELED outcome", () -> seenOutcome(caller) != null);
+    assertEquals(OutcomeKind.CANCELED, seenOutcome(caller).kind());
+    awaitCondition(
+        "the remote workflow is canceled",
+        () ->
+            remoteStatus(caller.remoteWorkflowId())
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  /**
+   * A caller whose remote run waits for a release that never comes, once its transport has the call
+   * (a transport that holds it heartbeats; one that hands it over has done so).
+   */
+  private Caller callTakenByTheTransport(String operation, CallCancellationType cancellation) {
+    ContractParties.StartedCaller started =
+        ContractParties.startCaller(
+            source.client(),
+            new ContractCall(
+                operation, RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT, cancellation),
+            newCallerId());
+    Caller caller = new Caller(started.workflowId(), started.remoteWorkflowId(), started.stub());
+    awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
+    awaitCondition(
+        "the transport has taken the call", () -> transportHasTakenTheCall(caller.workflowId()));
+    return caller;
+  }
+
+  /** Ends a remote run a case left open, however far a cancel got. */
+  private void endRemoteRun(Caller caller) {
+    try {
+      target.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).terminate("case over");
+    } catch (io.temporal.client.WorkflowNotFoundException alreadyClosed) {
+      // canceled meanwhile
+    }
   }
 
   private static void sleep(Duration duration) {

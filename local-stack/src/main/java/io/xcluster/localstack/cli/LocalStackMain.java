@@ -1,5 +1,6 @@
 package io.xcluster.localstack.cli;
 
+import io.xcluster.localstack.demo.LiveOrderWalkthrough;
 import io.xcluster.localstack.demo.OrderDemo;
 import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
@@ -73,6 +74,9 @@ public final class LocalStackMain implements Runnable {
       description =
           "Places orders in us-east, follows each through eu-west and back; exits 0 only if every order ends as expected.")
   static final class Demo implements Callable<Integer> {
+    /** Slow enough to watch the live order's stages, quick enough for the batch. */
+    static final Duration DEMO_WAREHOUSE_DELAY = Duration.ofSeconds(1);
+
     @Mixin StackMixin stack;
 
     @Option(
@@ -93,16 +97,34 @@ public final class LocalStackMain implements Runnable {
     Duration wait;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
       if (orders < 1) {
         throw new IllegalArgumentException("--orders must be at least 1, was " + orders);
       }
-      try (LocalStack running = startStack(stack.toOptions())) {
+      StackOptions options = stack.toOptions(DEMO_WAREHOUSE_DELAY);
+      try (LocalStack running = startStack(options)) {
         String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         List<OrderDemo.Placed> results =
             new OrderDemo(running.orderPlacement(), System.out, System.err)
                 .run(runId, orders, withFailures, wait);
-        return OrderDemo.allAsExpected(results) ? 0 : 1;
+        boolean live = true;
+        if (options.simulation().stepDelay().compareTo(LiveOrderWalkthrough.SLOWEST_WATCHABLE_STEP)
+            < 0) {
+          System.out.printf(
+              "%nlive order skipped: with --warehouse-delay below %s its stages pass too quickly"
+                  + " to watch%n",
+              LiveOrderWalkthrough.SLOWEST_WATCHABLE_STEP);
+        } else {
+          LiveOrderWalkthrough.Seen seen =
+              new LiveOrderWalkthrough(
+                      running.orderPlacement(), running.usEast().client(), System.out)
+                  .run(runId, wait);
+          live = seen.complete();
+          if (!live) {
+            System.out.println("live order: NOT the full story: " + seen);
+          }
+        }
+        return OrderDemo.allAsExpected(results) && live ? 0 : 1;
       }
     }
   }

@@ -59,9 +59,8 @@ public final class StackMixin {
 
   @Option(
       names = "--warehouse-delay",
-      defaultValue = "PT0S",
       description =
-          "Simulated duration of each warehouse and carrier step, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "Simulated duration of each warehouse and carrier step, ISO-8601 (default: PT0S; demo: PT1S, so its live order's stages can be watched).")
   Duration warehouseDelay;
 
   @Option(
@@ -79,10 +78,19 @@ public final class StackMixin {
   String natsUrl;
 
   public StackOptions toOptions() {
+    return toOptions(Duration.ZERO);
+  }
+
+  /** The options, with {@code defaultWarehouseDelay} unless --warehouse-delay was given. */
+  public StackOptions toOptions(Duration defaultWarehouseDelay) {
     return StackOptions.forTransport(transport)
         .withPorts(usEastPort, euWestPort)
         .withFulfillmentTimeout(fulfillmentTimeout)
-        .withSimulation(new SimulationSettings(warehouseDelay, warehouseFlakiness, 7L))
+        .withSimulation(
+            new SimulationSettings(
+                warehouseDelay == null ? defaultWarehouseDelay : warehouseDelay,
+                warehouseFlakiness,
+                7L))
         .withNatsUrl(natsUrl)
         .withClusters(clusters, workDir);
   }

@@ -62,6 +62,11 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
   }
 
   @Override
+  protected boolean serverDeduplicatesSignals() {
+    return true;
+  }
+
+  @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     if (targetClient == null) {
       sourceEndpoint = source;

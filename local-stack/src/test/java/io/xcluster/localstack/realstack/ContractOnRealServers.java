@@ -46,6 +46,11 @@ abstract class ContractOnRealServers extends TransportContractTest {
   }
 
   @Override
+  protected boolean serverDeduplicatesSignals() {
+    return true;
+  }
+
+  @Override
   protected RunningTransport startTransport(ClusterEndpoint source, ClusterEndpoint target) {
     TransportLauncher launcher = TransportLaunchers.named(transport());
     TransportLaunch launch =

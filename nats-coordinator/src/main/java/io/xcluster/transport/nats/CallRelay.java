@@ -68,6 +68,10 @@ final class CallRelay implements AutoCloseable {
   private final NatsSettings settings;
   private final JetStream jetStream;
   private final RemoteRuns remoteRuns;
+
+  /** Starts runs that report progress to {@link NatsTransport#PROGRESS_QUEUE}. */
+  private final RemoteRuns reportingRuns;
+
   private final DeadLetters deadLetters;
 
   /**
@@ -202,6 +206,7 @@ final class CallRelay implements AutoCloseable {
     this.settings = settings;
     this.jetStream = jetStream;
     this.remoteRuns = remoteRuns;
+    this.reportingRuns = remoteRuns.reportingProgressTo(NatsTransport.PROGRESS_QUEUE);
     this.deadLetters = deadLetters;
     this.targetOutage = new OutageLog(log, "starting or following calls on the target cluster");
     long every = Math.max(100, settings.ackWait().toMillis() / 3);
@@ -378,7 +383,12 @@ final class CallRelay implements AutoCloseable {
           }
           remoteRun = remoteRuns.attach(request);
         } else {
-          remoteRun = remoteRuns.startOrAttach(request);
+          // progress goes only to calling sides that take it: an older one would dead-letter it
+          remoteRun =
+              (WireHeaders.accepts(message, ProgressPublisher.PROGRESS)
+                      ? reportingRuns
+                      : remoteRuns)
+                  .startOrAttach(request);
           metrics.started();
           openRuns.watch(request.target().workflowType());
           if (cancelMarkers.isMarked(request.callId())) {

@@ -137,7 +137,7 @@ final class ForwardedUpdates {
             () -> inProgress(message), every, every, TimeUnit.MILLISECONDS);
     try {
       remoteRuns
-          .update(update)
+          .forward(update)
           .whenCompleteAsync(
               (verdict, failure) -> {
                 alive.cancel(false);

@@ -72,7 +72,7 @@ final class NatsCallActivity implements CrossClusterCallActivity, CrossClusterUp
         WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
     String callerRun = Activity.getExecutionContext().getInfo().getRunId();
     headers.put(WireHeaders.CALLER_RUN, callerRun);
-    headers.put(WireHeaders.ACCEPTS, WaitingNotices.NOTICE);
+    headers.add(WireHeaders.ACCEPTS, WaitingNotices.NOTICE, ProgressPublisher.PROGRESS);
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     // retries of this run are de-duplicated; another run of the caller (the same order started
     // again) is a message of its own, so it gets the outcome too instead of waiting for a backstop

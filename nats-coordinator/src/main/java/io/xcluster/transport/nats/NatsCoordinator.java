@@ -17,6 +17,7 @@ import io.xcluster.port.remote.FailoverRepair;
 import io.xcluster.port.remote.LostStartRecheck;
 import io.xcluster.port.remote.NamespaceFailoverWatch;
 import io.xcluster.port.remote.OpenRemoteRuns;
+import io.xcluster.port.remote.ProgressWorkers;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.StopSequence;
@@ -215,6 +216,13 @@ public final class NatsCoordinator implements AutoCloseable {
             new OpenRemoteRuns(
                 target.client(), relayMetrics, settings.limits().countOpenRunsEvery()));
     stopOrder.add(relay);
+    WorkerFactory progressWorkers = target.newWorkerFactory();
+    ProgressWorkers.serve(
+        progressWorkers,
+        NatsTransport.PROGRESS_QUEUE,
+        new ProgressPublisher(settings, jetStream, relayMetrics));
+    progressWorkers.start();
+    stopOrder.add(progressWorkers::shutdownNow); // a report cut off is retried by Temporal
     repair =
         FailoverRepair.start(
             target.client(),

@@ -17,6 +17,12 @@ public final class NatsTransport implements CrossClusterTransport {
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   /** The task queue in the calling cluster where calls to {@code targetCluster} are published. */
+  /**
+   * Where remote runs report progress, on the target cluster: the relay polls it and publishes the
+   * reports on their callers' results subjects.
+   */
+  public static final String PROGRESS_QUEUE = "nats-relay-progress";
+
   public static String taskQueueFor(String targetCluster) {
     return "nats-to-" + targetCluster;
   }

@@ -8,6 +8,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
+import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.spi.DeliveredOutcome;
@@ -62,6 +63,15 @@ final class OutcomeSignaller {
           CallWaitingNotice.class,
           CallWaitingNotice::callId,
           CallOutcomeDelivery.WAITING_SIGNAL_NAME);
+      return;
+    }
+    if (ProgressPublisher.PROGRESS.equals(kind)) {
+      signalCaller(
+          message,
+          "progress report",
+          CallProgress.class,
+          CallProgress::call,
+          CallOutcomeDelivery.PROGRESS_SIGNAL_NAME);
       return;
     }
     if (NatsCallActivity.VERDICT.equals(kind)) {

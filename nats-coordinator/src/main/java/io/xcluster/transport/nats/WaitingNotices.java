@@ -111,8 +111,7 @@ final class WaitingNotices {
   }
 
   private static boolean takesNotices(Message message) {
-    return message.getHeaders() != null
-        && NOTICE.equals(message.getHeaders().getFirst(WireHeaders.ACCEPTS));
+    return WireHeaders.accepts(message, NOTICE);
   }
 
   /** The call ended without starting (canceled, dead-lettered): nothing to tell any more. */

@@ -34,10 +34,20 @@ final class WireHeaders {
   static final String KIND = "Xcluster-Kind";
 
   /**
-   * On a call: what its calling side takes on the results subject besides outcomes ({@code
-   * waiting}); a calling side older than waiting notices does not set it, and is sent none.
+   * On a call: what its calling side takes on the results subject besides outcomes, one value each
+   * ({@code waiting}, {@code progress}; the first stays {@code waiting}, as relays that read only
+   * the first expect); a calling side older than a kind does not name it, and is sent none.
    */
   static final String ACCEPTS = "Xcluster-Accepts";
+
+  /** Whether the call in {@code message} says its calling side takes messages of {@code kind}. */
+  static boolean accepts(io.nats.client.Message message, String kind) {
+    if (message.getHeaders() == null) {
+      return false;
+    }
+    java.util.List<String> accepted = message.getHeaders().get(ACCEPTS);
+    return accepted != null && accepted.contains(kind);
+  }
 
   /** Why a message was dead-lettered. */
   static final String DEAD_LETTER_REASON = "Xcluster-Dead-Letter-Reason";

@@ -3,6 +3,7 @@ package io.xcluster.transport.direct;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -55,11 +56,13 @@ final class DirectCallActivity implements CrossClusterCallActivity, CrossCluster
         }
         try {
           context.heartbeat(null);
-        } catch (ActivityCompletionException canceled) {
+        } catch (ActivityCanceledException canceled) {
           // the caller canceled: pass it on, then report how the remote run really ends
           canceledBy = canceled;
           cancelRemote(request);
         }
+        // any other end of the attempt (the caller closed, having abandoned the call): let go,
+        // leaving the remote run alone
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(
@@ -72,7 +75,7 @@ final class DirectCallActivity implements CrossClusterCallActivity, CrossCluster
   @Override
   public UpdateVerdict update(RemoteUpdate update) {
     try {
-      return remote.update(update).join();
+      return remote.forward(update).join();
     } catch (java.util.concurrent.CompletionException failed) {
       throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
     }

@@ -24,6 +24,11 @@ public final class DirectTransport implements CrossClusterTransport {
     return "direct-to-" + targetCluster;
   }
 
+  /** Where remote runs report progress, on the target cluster, for callers in {@code source}. */
+  static String progressQueueFor(String sourceCluster) {
+    return "direct-progress-to-" + sourceCluster;
+  }
+
   @Override
   public String name() {
     return NAME;

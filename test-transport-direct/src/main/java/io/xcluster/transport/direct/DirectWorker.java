@@ -4,6 +4,8 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.port.remote.ProgressToCaller;
+import io.xcluster.port.remote.ProgressWorkers;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.tracing.ServiceTracing;
 
@@ -18,11 +20,13 @@ final class DirectWorker implements AutoCloseable {
   private final ClusterConnection source;
   private final ClusterConnection target;
   private final WorkerFactory workers;
+  private final WorkerFactory progressWorkers;
 
   private DirectWorker(ClusterConnection source, ClusterConnection target) {
     this.source = source;
     this.target = target;
     this.workers = source.newWorkerFactory();
+    String progressQueue = DirectTransport.progressQueueFor(source.endpoint().name());
     // a thread per open call: as many slots as the contract kit's 1,000 calls in flight need (the
     // price this transport pays)
     workers
@@ -31,7 +35,12 @@ final class DirectWorker implements AutoCloseable {
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(MAX_OPEN_CALLS)
                 .build())
-        .registerActivitiesImplementations(new DirectCallActivity(new RemoteRuns(target.client())));
+        .registerActivitiesImplementations(
+            new DirectCallActivity(
+                new RemoteRuns(target.client()).reportingProgressTo(progressQueue)));
+    // remote runs report progress on the target cluster; signalled on to the callers
+    this.progressWorkers = target.newWorkerFactory();
+    ProgressWorkers.serve(progressWorkers, progressQueue, new ProgressToCaller(source.client()));
   }
 
   /**
@@ -55,6 +64,7 @@ final class DirectWorker implements AutoCloseable {
   static DirectWorker start(ClusterConnection source, ClusterConnection target) {
     DirectWorker worker = new DirectWorker(source, target);
     worker.workers.start();
+    worker.progressWorkers.start();
     return worker;
   }
 
@@ -64,6 +74,7 @@ final class DirectWorker implements AutoCloseable {
    */
   void kill() {
     workers.shutdownNow();
+    progressWorkers.shutdownNow();
     source.closeNow();
     target.closeNow();
   }
@@ -71,7 +82,9 @@ final class DirectWorker implements AutoCloseable {
   @Override
   public void close() {
     workers.shutdown();
+    progressWorkers.shutdown();
     workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    progressWorkers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     source.close();
     target.close();
   }

@@ -3,6 +3,7 @@ package io.xcluster.region.euwest.fulfillment.workflow;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
+import io.xcluster.port.workflow.CallProgressReporter;
 import io.xcluster.region.euwest.fulfillment.shipping.ShippingActivities;
 import io.xcluster.region.euwest.fulfillment.warehouse.PackedParcel;
 import io.xcluster.region.euwest.fulfillment.warehouse.WarehouseActivities;
@@ -14,6 +15,9 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
   private final ShippingActivities shipping =
       FulfillmentActivityTimeouts.TABLE.stub(ShippingActivities.class);
 
+  /** Reports each stage to the caller, through whichever transport carries the call, if any. */
+  private final CallProgressReporter progress = new CallProgressReporter();
+
   private FulfillmentStage stage = FulfillmentStage.RECEIVED;
   private String orderId;
   private DeliveryAddress changedAddress;
@@ -22,8 +26,10 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
   public Shipment fulfill(FulfillmentRequest request) {
     orderId = request.orderId();
     stage = FulfillmentStage.PICKING_AND_PACKING;
+    progress.report(FulfillmentProgress.at(stage));
     PackedParcel parcel = asBusinessFailure(() -> warehouse.pickAndPack(request));
     stage = FulfillmentStage.SHIPPING;
+    progress.report(FulfillmentProgress.at(stage));
     Shipment shipment =
         asBusinessFailure(
             () ->
@@ -33,6 +39,7 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
                         ? request.destinationCountry()
                         : changedAddress.country()));
     stage = FulfillmentStage.SHIPPED;
+    progress.report(FulfillmentProgress.shipped(shipment));
     return shipment;
   }
 

@@ -63,9 +63,9 @@ public final class ReadingOrderStatus {
   static OrderStatus closedAs(String orderId, WorkflowExecutionStatus status) {
     return switch (status) {
       case WORKFLOW_EXECUTION_STATUS_CANCELED ->
-          new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null, null);
+          new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null, null, null);
       case WORKFLOW_EXECUTION_STATUS_COMPLETED ->
-          new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null, null);
+          new OrderStatus(orderId, OrderState.COMPLETED, null, null, null, null, null, null);
       default ->
           new OrderStatus(
               orderId,
@@ -79,6 +79,7 @@ public final class ReadingOrderStatus {
                       .replace("WORKFLOW_EXECUTION_STATUS_", "")
                       .toLowerCase()
                       .replace('_', ' '),
+              null,
               null);
     };
   }

@@ -77,7 +77,9 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
 
   @Override
   public OrderStatus status() {
-    return status.withFulfillmentWaiting(crossCluster.waiting(FULFILLMENT_OPERATION).orElse(null));
+    return status.live(
+        crossCluster.waiting(FULFILLMENT_OPERATION).orElse(null),
+        crossCluster.progress(FULFILLMENT_OPERATION, FulfillmentProgress.class).orElse(null));
   }
 
   @Override
