@@ -220,7 +220,7 @@ public final class NatsCoordinator implements AutoCloseable {
     ProgressWorkers.serve(
         progressWorkers,
         NatsTransport.PROGRESS_QUEUE,
-        new ProgressPublisher(settings, jetStream, relayMetrics));
+        new ProgressPublisher(settings, jetStream, relayMetrics, tracing.openTelemetry()));
     progressWorkers.start();
     stopOrder.add(progressWorkers::shutdownNow); // a report cut off is retried by Temporal
     repair =

@@ -146,7 +146,9 @@ final class OutcomeSignaller {
           message, "results", "undecodable " + what + ": " + undecodable.getMessage());
       return;
     }
-    try {
+    // the signal joins the trace the message carries (the remote run's), if it carries one
+    try (Scope ignored =
+        NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()).makeCurrent()) {
       callers.newUntypedWorkflowStub(callId.sourceWorkflowId()).signal(signalName, payload);
       callersOutage.succeeded();
       message.ack();

@@ -3,11 +3,14 @@ package io.xcluster.transport.nats;
 import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.spi.CrossClusterProgressActivity;
 import io.xcluster.port.spi.TransportMetrics;
+import io.xcluster.tracing.NatsTraceContext;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +31,17 @@ final class ProgressPublisher implements CrossClusterProgressActivity {
   private final NatsSettings settings;
   private final JetStream jetStream;
   private final TransportMetrics metrics;
+  private final OpenTelemetry openTelemetry;
 
-  ProgressPublisher(NatsSettings settings, JetStream jetStream, TransportMetrics metrics) {
+  ProgressPublisher(
+      NatsSettings settings,
+      JetStream jetStream,
+      TransportMetrics metrics,
+      OpenTelemetry openTelemetry) {
     this.settings = settings;
     this.jetStream = jetStream;
     this.metrics = metrics;
+    this.openTelemetry = openTelemetry;
   }
 
   @Override
@@ -57,6 +66,8 @@ final class ProgressPublisher implements CrossClusterProgressActivity {
     headers.put(WireHeaders.CALL_ID, call.value());
     headers.put(WireHeaders.DESTINATION, metrics.destination());
     headers.put(WireHeaders.KIND, PROGRESS);
+    // the report's trace (the remote run's): its signal in the calling cluster joins it
+    NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     try {
       jetStream.publish(
           subject,
