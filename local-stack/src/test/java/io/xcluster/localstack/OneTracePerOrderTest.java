@@ -14,6 +14,9 @@ import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.call.CallId;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.useast.orders.placement.OrderPlacement.PlacedOrder;
+import io.xcluster.region.useast.orders.workflow.AddressChange;
+import io.xcluster.region.useast.orders.workflow.AddressChangeResult;
+import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.region.useast.orders.workflow.OrderLine;
 import io.xcluster.region.useast.orders.workflow.OrderState;
@@ -72,6 +75,72 @@ class OneTracePerOrderTest {
         true);
   }
 
+  @Test
+  void natsForwardedAddressChangeIsOneTraceFromTheRequestToEuWest() throws Exception {
+    assumeTrue(
+        LocalNatsServer.availableForTests(), "nats-server not found (apt-get install nats-server)");
+    StackOptions options = options("nats", new SimulationSettings(Duration.ofSeconds(4), 0.0, 1L));
+    try (LocalStack stack = LocalStack.start(options, step -> {}, inMemory)) {
+      String orderId = "traced-address-change";
+      PlacedOrder placed = place(stack, orderId);
+      String remoteRun =
+          new CallId(LocalStack.US_EAST, orderId, OrderWorkflow.FULFILLMENT_OPERATION).value();
+      awaitTrue(() -> runs(stack, remoteRun));
+
+      // the change is a request of its own: the update's client span starts its trace
+      AddressChangeResult changed =
+          placed
+              .workflow()
+              .update(
+                  OrderWorkflow.CHANGE_DELIVERY_ADDRESS,
+                  AddressChangeResult.class,
+                  new AddressChange(
+                      "traced-change",
+                      new DeliveryAddress(
+                          "A. Martin", "1 rue de la Paix", "75002", "Paris", "FR")));
+      assertTrue(changed.accepted(), String.valueOf(changed));
+
+      SpanData request =
+          exporter.getFinishedSpanItems().stream()
+              .filter(
+                  s ->
+                      s.getName().equals("UpdateWorkflow:" + OrderWorkflow.CHANGE_DELIVERY_ADDRESS)
+                          && orderId.equals(
+                              s.getAttributes().get(AttributeKey.stringKey("workflowId"))))
+              .findFirst()
+              .orElse(null);
+      assertNotNull(request, "the change's client span");
+      List<SpanData> euWestSide =
+          exporter.getFinishedSpanItems().stream()
+              .filter(s -> mentions(s, remoteRun) && s.getName().contains("Update"))
+              .toList();
+      assertTrue(!euWestSide.isEmpty(), "the update reached eu-west's run");
+      assertEquals(
+          Set.of(request.getTraceId()),
+          euWestSide.stream().map(SpanData::getTraceId).collect(Collectors.toSet()),
+          () ->
+              "the forwarded update in eu-west is in the change's trace: "
+                  + euWestSide.stream()
+                      .map(s -> s.getResource().getAttribute(SERVICE_NAME) + "/" + s.getName())
+                      .toList());
+      if (serverKeepsSignalHeaders()) {
+        awaitTrue(
+            () ->
+                exporter.getFinishedSpanItems().stream()
+                    .anyMatch(
+                        s ->
+                            s.getName().equals("HandleSignal:xcluster-update-verdict")
+                                && s.getTraceId().equals(request.getTraceId())));
+      }
+    }
+  }
+
+  private static PlacedOrder place(LocalStack stack, String orderId) {
+    return stack
+        .orderPlacement()
+        .place(new Order(orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
+  }
+
   /** Whether eu-west has a run of {@code workflowId} (open or closed). */
   private static boolean runs(LocalStack stack, String workflowId) {
     try {
@@ -109,12 +178,7 @@ class OneTracePerOrderTest {
     StackOptions options = options(transport, simulation);
     try (LocalStack stack = LocalStack.start(options, step -> {}, inMemory)) {
       String orderId = "traced-" + transport + (restartBridge ? "-restart" : "");
-      PlacedOrder placed =
-          stack
-              .orderPlacement()
-              .place(
-                  new Order(
-                      orderId, "c-1", List.of(new OrderLine("SKU-001", 1)), 4_200, "USD", "DE"));
+      PlacedOrder placed = place(stack, orderId);
       assertNotNull(placed.traceId(), "tracing is on, so the order has a trace id");
       if (restartBridge) {
         // mid call: held by the bridge (heartbeat mode), or handed over with a callback to the

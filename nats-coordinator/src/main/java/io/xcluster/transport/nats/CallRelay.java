@@ -192,10 +192,18 @@ final class CallRelay implements AutoCloseable {
     this.metrics = metrics;
     this.openRuns = openRuns;
     this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
-    this.notices = new WaitingNotices(jetStream, metrics.destination());
+    this.notices = new WaitingNotices(jetStream, metrics.destination(), tracing.openTelemetry());
     this.updates =
         new ForwardedUpdates(
-            settings, jetStream, remoteRuns, deadLetters, guard, metrics, io, scheduler);
+            settings,
+            jetStream,
+            remoteRuns,
+            deadLetters,
+            guard,
+            metrics,
+            io,
+            scheduler,
+            tracing.openTelemetry());
     openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
     log.info("limits for starts on the target: {}", settings.limits().describe());
     settings.allowedWorkflowTypes().forEach(openRuns::watch);

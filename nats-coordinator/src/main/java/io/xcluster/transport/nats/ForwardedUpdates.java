@@ -4,6 +4,8 @@ import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Scope;
 import io.temporal.client.WorkflowNotFoundException;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.RemoteUpdate;
@@ -13,6 +15,7 @@ import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
+import io.xcluster.tracing.NatsTraceContext;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -53,6 +56,7 @@ final class ForwardedUpdates {
       Executors.newFixedThreadPool(CONCURRENT_UPDATES, DaemonThreads.named("nats-relay-updates"));
 
   private final Executor publishing;
+  private final OpenTelemetry openTelemetry;
   private final ScheduledExecutorService keepAlive;
   private final OutageLog targetOutage;
 
@@ -64,7 +68,9 @@ final class ForwardedUpdates {
       DestinationGuard guard,
       TransportMetrics metrics,
       Executor publishing,
-      ScheduledExecutorService keepAlive) {
+      ScheduledExecutorService keepAlive,
+      OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
     this.settings = settings;
     this.jetStream = jetStream;
     this.remoteRuns = remoteRuns;
@@ -135,7 +141,9 @@ final class ForwardedUpdates {
     ScheduledFuture<?> alive =
         keepAlive.scheduleWithFixedDelay(
             () -> inProgress(message), every, every, TimeUnit.MILLISECONDS);
-    try {
+    // the update (or signal, query) in the target cluster joins the caller's trace
+    try (Scope ignored =
+        NatsTraceContext.extract(openTelemetry, message.getHeaders()).makeCurrent()) {
       remoteRuns
           .forward(update)
           .whenCompleteAsync(
@@ -183,6 +191,9 @@ final class ForwardedUpdates {
     headers.put(WireHeaders.CALL_ID, update.call().value());
     headers.put(WireHeaders.DESTINATION, metrics.destination());
     headers.put(WireHeaders.KIND, NatsCallActivity.VERDICT);
+    // the verdict's signal in the calling cluster joins the trace the update came in
+    NatsTraceContext.inject(
+        openTelemetry, NatsTraceContext.extract(openTelemetry, message.getHeaders()), headers);
     try {
       jetStream.publish(
           replySubject,

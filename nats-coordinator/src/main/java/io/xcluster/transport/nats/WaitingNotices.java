@@ -3,9 +3,11 @@ package io.xcluster.transport.nats;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.OpenTelemetry;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.spi.CallWaitingNotice;
+import io.xcluster.tracing.NatsTraceContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +57,10 @@ final class WaitingNotices {
   /** What was told last, by call id, while the call waits. */
   private final Map<String, Told> told = new ConcurrentHashMap<>();
 
-  WaitingNotices(JetStream jetStream, String destination) {
+  private final OpenTelemetry openTelemetry;
+
+  WaitingNotices(JetStream jetStream, String destination, OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
     this.jetStream = jetStream;
     this.destination = destination;
   }
@@ -91,6 +96,7 @@ final class WaitingNotices {
     }
     told.put(callId, new Told(cause, now));
     publish(
+        message,
         replySubject,
         new CallWaitingNotice(
             callId, reason, blocked, (int) delivered, now, now + retryAfter.toMillis()));
@@ -105,6 +111,7 @@ final class WaitingNotices {
       return;
     }
     publish(
+        message,
         replySubject,
         CallWaitingNotice.wentThrough(
             callId, (int) message.metaData().deliveredCount(), System.currentTimeMillis()));
@@ -119,11 +126,14 @@ final class WaitingNotices {
     told.remove(request.callId().value());
   }
 
-  private void publish(String replySubject, CallWaitingNotice notice) {
+  private void publish(Message call, String replySubject, CallWaitingNotice notice) {
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, notice.callId());
     headers.put(WireHeaders.DESTINATION, destination);
     headers.put(WireHeaders.KIND, NOTICE);
+    // the notice's signal in the calling cluster joins the trace the call came in
+    NatsTraceContext.inject(
+        openTelemetry, NatsTraceContext.extract(openTelemetry, call.getHeaders()), headers);
     try {
       jetStream
           .publishAsync(replySubject, headers, CallPayloads.toBytes(notice))

@@ -321,6 +321,39 @@ public final class OrdersHttpApi implements HttpRoute {
               "eu-west rejected the address change (" + rejected.type() + ")",
               rejected.reason()));
     }
+    if (changed instanceof ChangingDeliveryAddress.FulfillmentUnreachable unreachable) {
+      log.warn(
+          "order {}: the address change did not get through to eu-west ({}): {}",
+          orderId,
+          unreachable.type(),
+          unreachable.reason());
+      return HttpReply.problem(
+          Problem.of(
+              502,
+              "fulfillment-unreachable",
+              "The address change did not get through to eu-west",
+              "no verdict from the fulfillment ("
+                  + unreachable.type()
+                  + "): "
+                  + unreachable.reason()
+                  + "; the address is unchanged"));
+    }
+    if (changed instanceof ChangingDeliveryAddress.KeyReused reused) {
+      return HttpReply.problem(
+          Problem.of(
+              422,
+              "idempotency-key-reused",
+              "Idempotency-Key reused for a different address",
+              "this "
+                  + IDEMPOTENCY_KEY
+                  + " was sent for order "
+                  + reused.orderId()
+                  + " with another address ("
+                  + reused.earlier().city()
+                  + ", "
+                  + reused.earlier().country()
+                  + "); use a new key for a new change"));
+    }
     if (changed instanceof ChangingDeliveryAddress.RefusedByOrder refused) {
       return HttpReply.problem(
           OrderWorkflow.INVALID_ADDRESS.equals(refused.type())

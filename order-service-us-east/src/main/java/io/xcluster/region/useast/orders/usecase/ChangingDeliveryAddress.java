@@ -4,20 +4,25 @@ import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.region.useast.orders.workflow.AddressChange;
 import io.xcluster.region.useast.orders.workflow.AddressChangeResult;
 import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,7 +31,9 @@ import java.util.concurrent.TimeoutException;
  * Changes the delivery address of an open order: an update of its workflow, which forwards it to
  * the running fulfillment in eu-west, whose validator decides. The request id (the client's {@code
  * Idempotency-Key}) is the update's id in us-east and, through the port, in eu-west: the same
- * request sent again changes the address once and answers as the first time did.
+ * request sent again changes the address once and answers as the first time did, also after the
+ * order ended (the verdict is read back from us-east's record of the update); the same id sent with
+ * another address is refused, not taken for a retry.
  */
 public final class ChangingDeliveryAddress {
 
@@ -37,6 +44,17 @@ public final class ChangingDeliveryAddress {
 
   /** eu-west refused it (its validator: the parcel is packed already), in its own words. */
   public record RejectedByFulfillment(String orderId, String type, String reason)
+      implements Result {}
+
+  /**
+   * No verdict could be had: the transport gave up forwarding the change (a deployment error: an
+   * outage is retried and answers {@link Pending}) or cannot forward updates.
+   */
+  public record FulfillmentUnreachable(String orderId, String type, String reason)
+      implements Result {}
+
+  /** The request id was used before with another address. */
+  public record KeyReused(String orderId, String requestId, DeliveryAddress earlier)
       implements Result {}
 
   /** us-east refused it: the order has no open fulfillment, or the address is malformed. */
@@ -52,18 +70,39 @@ public final class ChangingDeliveryAddress {
 
   public record InvalidKey(String problem) implements Result {}
 
+  /** Rejection types that say the change did not get through, rather than eu-west's "no". */
+  private static final Set<String> NOT_DELIVERED =
+      Set.of(
+          OrderWorkflow.FULFILLMENT_UNREACHABLE,
+          UpdateVerdict.UNREACHABLE,
+          UpdateVerdict.NOT_SUPPORTED);
+
+  /**
+   * How many API threads may wait for a verdict at once: the rest of the API's pool stays free for
+   * orders and reads however slow eu-west is; a change beyond them goes on and answers {@link
+   * Pending} at once.
+   */
+  public static final int MAX_WAITING_REQUESTS = 4;
+
+  /** How long reading back the verdict of an order that has ended may take. */
+  private static final Duration RECORDED_VERDICT_DEADLINE = Duration.ofSeconds(2);
+
   private final WorkflowClient usEast;
   private final OrderLookup lookup;
   private final Duration deadline;
+  private final Semaphore waitingRequests = new Semaphore(MAX_WAITING_REQUESTS);
 
-  /** The updates run here, so that a request waits for its verdict no longer than the deadline. */
-  private final ExecutorService waiting =
+  /**
+   * Sends the updates (until us-east accepted them, a workflow task); the verdicts are then awaited
+   * without a thread, so a slow eu-west holds none here.
+   */
+  private final ExecutorService sending =
       new ThreadPoolExecutor(
-          8,
-          8,
+          4,
+          4,
           0,
           TimeUnit.MILLISECONDS,
-          // bounded: changes stuck behind a slow eu-west answer "pending" at once, never pile up
+          // bounded: when us-east itself is slow, changes answer "pending" at once, never pile up
           new ArrayBlockingQueue<>(32),
           runnable -> {
             Thread thread = new Thread(runnable, "address-changes");
@@ -90,17 +129,24 @@ public final class ChangingDeliveryAddress {
       return new NoSuchOrder(orderId);
     }
     if (!found.get().running()) {
-      return new RefusedByOrder(
-          orderId,
-          OrderWorkflow.ORDER_NOT_FULFILLING,
-          "order " + orderId + " has ended: its delivery address can no longer change");
+      return recorded(orderId, requestId, address).orElseGet(() -> ended(orderId));
     }
     String request = requestId != null ? requestId : UUID.randomUUID().toString();
     CompletableFuture<Result> verdict;
     try {
-      verdict = CompletableFuture.supplyAsync(() -> send(orderId, request, address), waiting);
+      verdict =
+          CompletableFuture.supplyAsync(() -> start(orderId, request, address), sending)
+              .thenCompose(
+                  accepted ->
+                      accepted
+                          .getResultAsync(deadline.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                          .thenApply(result -> answer(orderId, request, address, result)))
+              .exceptionallyAsync(failed -> refusal(orderId, request, address, failed), sending);
     } catch (RejectedExecutionException busy) {
       return new Pending(orderId, request);
+    }
+    if (!waitingRequests.tryAcquire()) {
+      return new Pending(orderId, request); // the change goes on; this thread does not wait for it
     }
     try {
       return verdict.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -113,44 +159,94 @@ public final class ChangingDeliveryAddress {
       throw failed.getCause() instanceof RuntimeException cause
           ? cause
           : new IllegalStateException(failed.getCause());
+    } finally {
+      waitingRequests.release();
     }
   }
 
-  private Result send(String orderId, String requestId, DeliveryAddress address) {
+  private WorkflowUpdateHandle<AddressChangeResult> start(
+      String orderId, String requestId, DeliveryAddress address) {
+    return usEast
+        .newUntypedWorkflowStub(orderId)
+        .startUpdate(
+            UpdateOptions.newBuilder(AddressChangeResult.class)
+                .setUpdateName(OrderWorkflow.CHANGE_DELIVERY_ADDRESS)
+                .setUpdateId(updateId(requestId))
+                .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+                .build(),
+            new AddressChange(requestId, address));
+  }
+
+  private static String updateId(String requestId) {
+    return "delivery-address/" + requestId;
+  }
+
+  private Result answer(
+      String orderId, String requestId, DeliveryAddress address, AddressChangeResult result) {
+    if (result.requested() != null && !result.requested().equals(address)) {
+      return new KeyReused(orderId, requestId, result.requested());
+    }
+    if (result.accepted()) {
+      return new Changed(orderId, result.address());
+    }
+    if (NOT_DELIVERED.contains(result.rejectionType())) {
+      return new FulfillmentUnreachable(orderId, result.rejectionType(), result.reason());
+    }
+    if (OrderWorkflow.ORDER_NOT_FULFILLING.equals(result.rejectionType())) {
+      return new RefusedByOrder(orderId, result.rejectionType(), result.reason());
+    }
+    return new RejectedByFulfillment(orderId, result.rejectionType(), result.reason());
+  }
+
+  /** Why the update failed: us-east's validator refused, or the order ended meanwhile. */
+  private Result refusal(String orderId, String requestId, DeliveryAddress address, Throwable e) {
+    Throwable failure = e instanceof CompletionException wrapped ? wrapped.getCause() : e;
+    if (failure instanceof WorkflowUpdateException refused
+        && refused.getCause() instanceof ApplicationFailure cause) {
+      String reason = cause.getOriginalMessage();
+      // the order's validator names its refusal by type, but SDK 1.38.0 sends a validator's
+      // refusal with a type of its own (sdk-java#2875): the reason's words tell them apart
+      String type =
+          OrderWorkflow.INVALID_ADDRESS.equals(cause.getType())
+                  || (reason != null && reason.startsWith("invalid address"))
+              ? OrderWorkflow.INVALID_ADDRESS
+              : OrderWorkflow.ORDER_NOT_FULFILLING;
+      return new RefusedByOrder(orderId, type, reason);
+    }
+    if (failure instanceof WorkflowNotFoundException
+        || failure instanceof WorkflowUpdateException) {
+      // the order ended between the look-up and the update (or while it was on its way)
+      return recorded(orderId, requestId, address).orElseGet(() -> ended(orderId));
+    }
+    throw failure instanceof RuntimeException unexpected
+        ? unexpected
+        : new IllegalStateException(failure);
+  }
+
+  /**
+   * The verdict us-east recorded for this request id, if the order took the change before it ended:
+   * a retry after the order ended answers as the first request did.
+   */
+  private Optional<Result> recorded(String orderId, String requestId, DeliveryAddress address) {
+    if (requestId == null) {
+      return Optional.empty();
+    }
     try {
       AddressChangeResult result =
           usEast
               .newUntypedWorkflowStub(orderId)
-              .startUpdate(
-                  UpdateOptions.newBuilder(AddressChangeResult.class)
-                      .setUpdateName(OrderWorkflow.CHANGE_DELIVERY_ADDRESS)
-                      .setUpdateId("delivery-address/" + requestId)
-                      .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-                      .build(),
-                  new AddressChange(requestId, address))
-              .getResult();
-      return result.accepted()
-          ? new Changed(orderId, result.address())
-          : new RejectedByFulfillment(orderId, result.rejectionType(), result.reason());
-    } catch (WorkflowUpdateException refused) {
-      if (refused.getCause() instanceof ApplicationFailure failure) {
-        String reason = failure.getOriginalMessage();
-        // the order's validator names its refusal by type, but SDK 1.38.0 sends a validator's
-        // refusal with a type of its own (sdk-java#2875): the reason's words tell them apart
-        String type =
-            OrderWorkflow.INVALID_ADDRESS.equals(failure.getType())
-                    || (reason != null && reason.startsWith("invalid address"))
-                ? OrderWorkflow.INVALID_ADDRESS
-                : OrderWorkflow.ORDER_NOT_FULFILLING;
-        return new RefusedByOrder(orderId, type, reason);
-      }
-      return new RefusedByOrder(
-          orderId, OrderWorkflow.ORDER_NOT_FULFILLING, String.valueOf(refused.getMessage()));
-    } catch (WorkflowNotFoundException ended) {
-      return new RefusedByOrder(
-          orderId,
-          OrderWorkflow.ORDER_NOT_FULFILLING,
-          "order " + orderId + " has ended: its delivery address can no longer change");
+              .getUpdateHandle(updateId(requestId), AddressChangeResult.class)
+              .getResult(RECORDED_VERDICT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.of(answer(orderId, requestId, address, result));
+    } catch (RuntimeException noSuchUpdate) {
+      return Optional.empty(); // never took this change (or its record is not readable)
     }
+  }
+
+  private static Result ended(String orderId) {
+    return new RefusedByOrder(
+        orderId,
+        OrderWorkflow.ORDER_NOT_FULFILLING,
+        "order " + orderId + " has ended: its delivery address can no longer change");
   }
 }

@@ -36,6 +36,12 @@ public interface OrderWorkflow {
 
   String INVALID_ADDRESS = "InvalidAddress";
 
+  /**
+   * No verdict could be had on an address change: the transport gave up forwarding it (a deployment
+   * error, not an outage: outages are retried) or cannot forward updates at all.
+   */
+  String FULFILLMENT_UNREACHABLE = "FulfillmentUnreachable";
+
   @WorkflowMethod(name = TYPE)
   OrderStatus placeOrder(Order order);
 

@@ -69,6 +69,9 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
       // (Temporal closes a cancel-requested workflow as CANCELED whatever it returns, so the
       // status query is where a parcel that shipped anyway shows up as COMPLETED.)
       Workflow.newDetachedCancellationScope(this::compensateCancellation).run();
+      // an address change still waiting for its verdict gets it before the order ends canceled
+      Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
+          .run();
       throw e instanceof CanceledFailure canceled
           ? canceled
           : new CanceledFailure("order canceled");
@@ -108,17 +111,30 @@ public final class OrderWorkflowImpl implements OrderWorkflow {
 
   @Override
   public AddressChangeResult changeDeliveryAddress(AddressChange change) {
-    UpdateVerdict verdict =
-        crossCluster
-            .forwardUpdate(
-                FULFILLMENT_OPERATION,
-                FULFILLMENT_ADDRESS_UPDATE,
-                change.requestId(),
-                change.address())
-            .get();
+    UpdateVerdict verdict;
+    try {
+      verdict =
+          crossCluster
+              .forwardUpdate(
+                  FULFILLMENT_OPERATION,
+                  FULFILLMENT_ADDRESS_UPDATE,
+                  change.requestId(),
+                  change.address())
+              .get();
+    } catch (ActivityFailure transportGaveUp) {
+      if (transportGaveUp.getCause() instanceof CanceledFailure) {
+        return AddressChangeResult.rejected(
+            ORDER_NOT_FULFILLING,
+            "order " + status.orderId() + " was canceled before eu-west's verdict on the change",
+            change.address());
+      }
+      // not eu-west's verdict: the customer learns the change did not get through, not a refusal
+      return AddressChangeResult.rejected(
+          FULFILLMENT_UNREACHABLE, reasonOf(transportGaveUp), change.address());
+    }
     return verdict.accepted()
-        ? new AddressChangeResult(true, verdict.resultAs(DeliveryAddress.class), null, null)
-        : new AddressChangeResult(false, null, verdict.rejectionType(), verdict.reason());
+        ? AddressChangeResult.accepted(verdict.resultAs(DeliveryAddress.class), change.address())
+        : AddressChangeResult.rejected(verdict.rejectionType(), verdict.reason(), change.address());
   }
 
   private OrderStatus process(Order order) {

@@ -1,10 +1,14 @@
 package io.xcluster.region.useast.orders.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
@@ -22,6 +26,7 @@ import io.xcluster.port.spi.OutcomeProtocol;
 import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
 import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
+import io.xcluster.region.useast.orders.usecase.ChangingDeliveryAddress;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.runtime.http.ServiceHealth;
@@ -33,8 +38,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +68,13 @@ class DeliveryAddressChangeApiTest {
   private final Map<String, AtomicInteger> applied = new ConcurrentHashMap<>();
 
   private volatile boolean packed;
+
+  /** When set, the stand-in gives up on every update, as a transport that cannot forward it. */
+  private volatile boolean givesUp;
+
+  /** Held updates wait here until the test lets eu-west answer. */
+  private volatile CountDownLatch euWestAnswers = new CountDownLatch(0);
+
   private EmbeddedTemporalServer usEast;
   private ClusterConnection connection;
   private WorkerFactory workers;
@@ -111,6 +127,15 @@ class DeliveryAddressChangeApiTest {
 
     @Override
     public UpdateVerdict update(RemoteUpdate update) {
+      if (givesUp) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the transport cannot forward this update", "TransportContractViolation");
+      }
+      try {
+        euWestAnswers.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (packed) {
         return UpdateVerdict.rejected(
             "AddressChangeTooLate",
@@ -189,20 +214,7 @@ class DeliveryAddressChangeApiTest {
   @Test
   void orderWhoseFulfillmentEndedRefusesTheChange() throws Exception {
     String orderId = placeAndAwaitFulfilling();
-    connection
-        .client()
-        .newUntypedWorkflowStub(orderId)
-        .signal(
-            CallOutcomeDelivery.SIGNAL_NAME,
-            new DeliveredOutcome(
-                "us-east:" + orderId + ":fulfillment",
-                CallOutcome.completed(
-                    CallPayloads.encode(
-                        Map.of(
-                            "orderId", orderId,
-                            "parcelId", "P-1",
-                            "carrier", "SIM",
-                            "trackingNumber", "TRK-1")))));
+    completeFulfillment(orderId);
     awaitState(orderId, "COMPLETED");
 
     HttpResponse<String> refused = changeAddress(orderId, PARIS, "change-1");
@@ -211,6 +223,140 @@ class DeliveryAddressChangeApiTest {
     assertTrue(
         JSON.readTree(refused.body()).path("type").asText().endsWith("order-not-fulfilling"),
         refused.body());
+  }
+
+  @Test
+  void theSameKeyWithAnotherAddressIsRefusedAndChangesNothing() throws Exception {
+    String orderId = placeAndAwaitFulfilling();
+    HttpResponse<String> first = changeAddress(orderId, PARIS, "change-1");
+
+    HttpResponse<String> reused =
+        changeAddress(
+            orderId, PARIS.replace("Paris", "Lyon").replace("75002", "69001"), "change-1");
+
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals(422, reused.statusCode(), reused.body());
+    assertTrue(
+        JSON.readTree(reused.body()).path("type").asText().endsWith("idempotency-key-reused"),
+        reused.body());
+    assertEquals(1, applied.size(), "only the first change forwarded: " + applied);
+  }
+
+  @Test
+  void theSameRequestSentAgainAfterTheOrderEndedAnswersAsTheFirstDid() throws Exception {
+    String orderId = placeAndAwaitFulfilling();
+    HttpResponse<String> first = changeAddress(orderId, PARIS, "change-1");
+    completeFulfillment(orderId);
+    awaitState(orderId, "COMPLETED");
+
+    HttpResponse<String> again = changeAddress(orderId, PARIS, "change-1");
+    HttpResponse<String> aNewOne = changeAddress(orderId, PARIS, "change-2");
+
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals(200, again.statusCode(), again.body());
+    assertEquals(
+        "Paris", JSON.readTree(again.body()).path("deliveryAddress").path("city").asText());
+    assertEquals(409, aNewOne.statusCode(), "a change the order never took: " + aNewOne.body());
+    assertEquals(1, applied.values().iterator().next().get(), "applied once: " + applied);
+  }
+
+  @Test
+  void changeTheTransportGaveUpOnIsABadGatewayNotARefusal() throws Exception {
+    String orderId = placeAndAwaitFulfilling();
+    givesUp = true;
+
+    HttpResponse<String> failed = changeAddress(orderId, PARIS, "change-1");
+
+    assertEquals(502, failed.statusCode(), failed.body());
+    assertTrue(
+        JSON.readTree(failed.body()).path("type").asText().endsWith("fulfillment-unreachable"),
+        failed.body());
+  }
+
+  @Test
+  void changesWaitingForEuWestLeaveTheApiFreeForEverythingElse() throws Exception {
+    String orderId = placeAndAwaitFulfilling();
+    euWestAnswers = new CountDownLatch(1);
+    try {
+      List<CompletableFuture<HttpResponse<String>>> changes = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        changes.add(changeAddressAsync(orderId, PARIS, "change-" + i));
+      }
+      Thread.sleep(1_000);
+
+      HttpResponse<String> read = status(orderId);
+
+      assertEquals(200, read.statusCode(), "reads answer while changes wait: " + read.body());
+      long answeredPending =
+          changes.stream()
+              .filter(CompletableFuture::isDone)
+              .map(CompletableFuture::join)
+              .filter(reply -> reply.statusCode() == 503 && reply.body().contains("pending"))
+              .count();
+      assertTrue(
+          answeredPending >= 20 - ChangingDeliveryAddress.MAX_WAITING_REQUESTS,
+          "changes beyond the few allowed to wait answer pending at once: " + answeredPending);
+    } finally {
+      euWestAnswers.countDown();
+    }
+  }
+
+  @Test
+  void changeOnItsWayWhenTheOrderIsCanceledGetsItsVerdictBeforeTheOrderEnds() throws Exception {
+    String orderId = placeAndAwaitFulfilling();
+    euWestAnswers = new CountDownLatch(1);
+    CompletableFuture<HttpResponse<String>> change = changeAddressAsync(orderId, PARIS, "c-1");
+    Thread.sleep(500); // the change is on its way to eu-west
+    WorkflowStub order = connection.client().newUntypedWorkflowStub(orderId);
+    order.cancel();
+    deliverOutcome(orderId, CallOutcome.canceled());
+    Thread.sleep(1_000);
+
+    assertEquals(
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+        order.describe().getWorkflowExecutionInfo().getStatus(),
+        "the order waits for the change's verdict");
+    euWestAnswers.countDown();
+    HttpResponse<String> answered = change.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertNotEquals(500, answered.statusCode(), answered.body());
+    assertTrue(
+        answered.statusCode() == 200 || answered.statusCode() == 409,
+        "a verdict, not an order that vanished under it: " + answered.body());
+    awaitState(orderId, "CANCELED");
+  }
+
+  private void completeFulfillment(String orderId) {
+    deliverOutcome(
+        orderId,
+        CallOutcome.completed(
+            CallPayloads.encode(
+                Map.of(
+                    "orderId", orderId,
+                    "parcelId", "P-1",
+                    "carrier", "SIM",
+                    "trackingNumber", "TRK-1"))));
+  }
+
+  private void deliverOutcome(String orderId, CallOutcome outcome) {
+    connection
+        .client()
+        .newUntypedWorkflowStub(orderId)
+        .signal(
+            CallOutcomeDelivery.SIGNAL_NAME,
+            new DeliveredOutcome("us-east:" + orderId + ":fulfillment", outcome));
+  }
+
+  private HttpResponse<String> status(String orderId) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/orders/" + orderId))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private CompletableFuture<HttpResponse<String>> changeAddressAsync(
+      String orderId, String body, String key) {
+    return HTTP.sendAsync(addressChange(orderId, body, key), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -256,14 +402,16 @@ class DeliveryAddressChangeApiTest {
 
   private HttpResponse<String> changeAddress(String orderId, String body, String key)
       throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://127.0.0.1:" + http.port() + "/orders/" + orderId + "/delivery-address"))
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", key)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(addressChange(orderId, body, key), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest addressChange(String orderId, String body, String key) {
+    return HttpRequest.newBuilder(
+            URI.create(
+                "http://127.0.0.1:" + http.port() + "/orders/" + orderId + "/delivery-address"))
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", key)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 }
