@@ -156,6 +156,9 @@ public final class ChangingDeliveryAddress {
       Thread.currentThread().interrupt();
       return new Pending(orderId, request);
     } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof RejectedExecutionException busy) {
+        return new Pending(orderId, request); // too busy to read why it failed: ask again
+      }
       throw failed.getCause() instanceof RuntimeException cause
           ? cause
           : new IllegalStateException(failed.getCause());
