@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param updateId the id the remote cluster deduplicates by: {@code <call id>/<name>/<request>}
  * @param argument the argument as JSON (the remote side decodes it into its own type)
  * @param kind what is forwarded; absent (a caller older than signals and queries): an update
+ * @param answerBy for a query, when its caller stops waiting (epoch milliseconds, the caller's
+ *     workflow clock): a transport that would answer later drops it instead, since a late answer is
+ *     of no use and still costs the caller a history event; absent: no deadline
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteUpdate(
@@ -34,7 +37,15 @@ public record RemoteUpdate(
     String updateName,
     String updateId,
     JsonNode argument,
-    Kind kind) {
+    Kind kind,
+    Long answerBy) {
+
+  /**
+   * An answer this late is still sent: the clocks of the calling workflow and of the transport
+   * differ a little, and {@code answerBy} is taken when the caller's workflow task starts, a little
+   * before its timer does.
+   */
+  public static final long CLOCK_SLACK_MILLIS = 1_000;
 
   /** What a forward asks of the remote run. */
   public enum Kind {
@@ -77,7 +88,20 @@ public record RemoteUpdate(
       JsonNode argument) {
     requireText(requestId, "requestId");
     return new RemoteUpdate(
-        call, target, name, call.value() + "/" + name + "/" + requestId, argument, kind);
+        call, target, name, call.value() + "/" + name + "/" + requestId, argument, kind, null);
+  }
+
+  /** This forward, to be answered by {@code epochMillis} or not at all. */
+  public RemoteUpdate answeredBy(long epochMillis) {
+    return new RemoteUpdate(call, target, updateName, updateId, argument, kind, epochMillis);
+  }
+
+  /**
+   * Whether its caller stopped waiting more than {@link #CLOCK_SLACK_MILLIS} before {@code
+   * nowMillis}: then nobody takes the answer.
+   */
+  public boolean callerGaveUpBefore(long nowMillis) {
+    return answerBy != null && nowMillis - CLOCK_SLACK_MILLIS > answerBy;
   }
 
   private static void requireText(String value, String name) {

@@ -14,6 +14,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /**
@@ -23,6 +24,12 @@ import javax.net.ssl.SSLException;
 public final class ClusterConnection implements AutoCloseable {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * At most this many threads run a connection's gRPC callbacks, named {@code
+   * grpc-callbacks-<cluster>-<n>} ({@link GrpcCallbackThreads}).
+   */
+  public static final int GRPC_CALLBACK_THREADS = GrpcCallbackThreads.SIZE;
 
   /**
    * How often a channel that lost its cluster skips gRPC's reconnect back-off and tries again (the
@@ -80,9 +87,11 @@ public final class ClusterConnection implements AutoCloseable {
 
   private static WorkflowServiceStubsOptions stubsOptions(
       ClusterEndpoint endpoint, ConnectionInterceptors interceptors) {
+    Executor callbacks = GrpcCallbackThreads.forCluster(endpoint.name());
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(endpoint.address())
+            .setChannelInitializer(channel -> channel.executor(callbacks))
             .setGrpcClientInterceptors(List.of(new PollsWaitForTheCluster()))
             .setConnectionBackoffResetFrequency(RECONNECT_AT_LEAST_EVERY)
             // a process connected to two clusters tells their requests apart by this label
@@ -92,7 +101,8 @@ public final class ClusterConnection implements AutoCloseable {
     if (tls != null) {
       options.setSslContext(sslContext(endpoint.name(), tls));
       if (tls.serverName() != null) {
-        options.setChannelInitializer(channel -> channel.overrideAuthority(tls.serverName()));
+        options.setChannelInitializer(
+            channel -> channel.executor(callbacks).overrideAuthority(tls.serverName()));
       }
     }
     return options.build();

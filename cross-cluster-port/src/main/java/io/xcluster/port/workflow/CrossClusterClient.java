@@ -178,11 +178,13 @@ public final class CrossClusterClient {
   public Promise<UpdateVerdict> queryRemote(String operation, String queryName, Duration timeout) {
     String requestId = Workflow.randomUUID().toString();
     CompletablePromise<UpdateVerdict> answer = Workflow.newPromise();
+    long answerBy = Workflow.currentTimeMillis() + timeout.toMillis();
     CancellationScope asking =
         Workflow.newCancellationScope(
             () ->
                 answer.completeFrom(
-                    forward(RemoteUpdate.Kind.QUERY, operation, queryName, requestId, null)));
+                    forward(
+                        RemoteUpdate.Kind.QUERY, operation, queryName, requestId, null, answerBy)));
     asking.run();
     if (answer.isCompleted()) {
       return answer; // rejected at once (no such call): no timer in history
@@ -219,6 +221,16 @@ public final class CrossClusterClient {
 
   private Promise<UpdateVerdict> forward(
       RemoteUpdate.Kind kind, String operation, String name, String requestId, Object argument) {
+    return forward(kind, operation, name, requestId, argument, null);
+  }
+
+  private Promise<UpdateVerdict> forward(
+      RemoteUpdate.Kind kind,
+      String operation,
+      String name,
+      String requestId,
+      Object argument,
+      Long answerBy) {
     CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
     PendingCall pending = calls.get(callId.value());
     if (pending == null) {
@@ -235,6 +247,9 @@ public final class CrossClusterClient {
             name,
             requestId,
             argument == null ? NullNode.getInstance() : CallPayloads.encode(argument));
+    if (answerBy != null) {
+      forwarded = forwarded.answeredBy(answerBy);
+    }
     String key = kind + ":" + forwarded.updateId();
     CompletablePromise<UpdateVerdict> known = forwardedUpdates.get(key);
     if (known != null) {

@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A transport's link to the target cluster, as a client interceptor on its connection: while cut,
- * every request (start, describe, cancel, count) fails UNAVAILABLE as an unreachable cluster's
- * would, and is counted — what the target would have received. Also counts the starts let through,
- * and runs {@code afterStart} after each (to sample the target at that moment).
+ * every request (start, describe, cancel, count, query, update) made through its client fails
+ * UNAVAILABLE as an unreachable cluster's would, and is counted — what the target would have
+ * received. (A forwarded signal goes by the raw service stub, past client interceptors, so it is
+ * not cut.) Also counts the starts let through, and runs {@code afterStart} after each (to sample
+ * the target at that moment).
  */
 public final class CuttableLink extends WorkflowClientInterceptorBase {
 
@@ -69,6 +71,18 @@ public final class CuttableLink extends WorkflowClientInterceptorBase {
       public CancelOutput cancel(CancelInput input) {
         refuseWhileCut();
         return super.cancel(input);
+      }
+
+      @Override
+      public <R> QueryOutput<R> query(QueryInput<R> input) {
+        refuseWhileCut();
+        return super.query(input);
+      }
+
+      @Override
+      public <R> io.temporal.client.WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+        refuseWhileCut();
+        return super.startUpdate(input);
       }
 
       @Override

@@ -114,6 +114,9 @@ final class ForwardedUpdates {
               + ", which this relay may not reach");
       return;
     }
+    if (nobodyWaits(message, update)) {
+      return;
+    }
     // only the breaker stops an update, as a cancel: the caps bound starts
     Optional<DestinationGuard.Blocked> blocked = guard.admitCancel();
     if (blocked.isPresent()) {
@@ -185,8 +188,28 @@ final class ForwardedUpdates {
     message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
   }
 
+  /**
+   * A query whose caller has stopped waiting (it waited on the stream through an outage, or the
+   * target answered too slowly) is acknowledged without an answer: the caller already has its
+   * "unreachable", and a late answer would only add a signal to its history.
+   */
+  private boolean nobodyWaits(Message message, RemoteUpdate update) {
+    if (!update.callerGaveUpBefore(System.currentTimeMillis())) {
+      return false;
+    }
+    log.debug(
+        "query {}: its caller stopped waiting at {}; not answered",
+        update.updateId(),
+        java.time.Instant.ofEpochMilli(update.answerBy()));
+    message.ack();
+    return true;
+  }
+
   private void publishVerdict(
       Message message, RemoteUpdate update, String replySubject, UpdateVerdict verdict) {
+    if (nobodyWaits(message, update)) {
+      return;
+    }
     Headers headers = new Headers();
     headers.put(WireHeaders.CALL_ID, update.call().value());
     headers.put(WireHeaders.DESTINATION, metrics.destination());
