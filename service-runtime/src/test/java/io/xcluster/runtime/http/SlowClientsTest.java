@@ -136,11 +136,15 @@ class SlowClientsTest {
   }
 
   @Test
-  void aBodyOverTheLimitIs413WithoutReadingIt() throws Exception {
-    HttpResponse<String> tooLarge = post("/echo", "x".repeat(LIMITS.maxBodyBytes() + 1));
+  void everyOversizedBodyIsAnswered413EvenWhileItsUploadIsStillRunning() throws Exception {
+    // before the server read the rest of a refused body, about 1 in 11 of these posts ended in
+    // "header parser received no bytes" instead of the 413
+    for (int extra = 1; extra <= 100 * 4096; extra += 4096) {
+      HttpResponse<String> tooLarge = post("/echo", "x".repeat(LIMITS.maxBodyBytes() + extra));
 
-    assertEquals(413, tooLarge.statusCode());
-    assertEquals(Problem.CONTENT_TYPE, tooLarge.headers().firstValue("Content-Type").orElse(""));
+      assertEquals(413, tooLarge.statusCode(), "body of limit + " + extra + " bytes");
+      assertEquals(Problem.CONTENT_TYPE, tooLarge.headers().firstValue("Content-Type").orElse(""));
+    }
   }
 
   @Test
