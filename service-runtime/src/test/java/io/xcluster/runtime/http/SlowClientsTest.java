@@ -3,13 +3,18 @@ package io.xcluster.runtime.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,19 +144,71 @@ class SlowClientsTest {
   void everyOversizedBodyIsAnswered413EvenWhileItsUploadIsStillRunning() throws Exception {
     // before the server read the rest of a refused body, about 1 in 12 of these posts ended in
     // "header parser received no bytes" instead of the 413
-    everyUploadIsAnswered("/echo", LIMITS.maxBodyBytes() + 1, 413);
+    everyUploadIsAnswered("/echo", LIMITS.maxBodyBytes() + 1, 413, BodyPublishers::ofString);
+  }
+
+  @Test
+  void everyOversizedChunkedBodyIsAnswered413OnceItPassesTheLimit() throws Exception {
+    // no declared length: the server finds out while reading, then drops the rest
+    everyUploadIsAnswered(
+        "/echo",
+        LIMITS.maxBodyBytes() + 1,
+        413,
+        body ->
+            BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
   void everyPostToAnUnknownPathIsAnswered404EvenWhileItsUploadIsStillRunning() throws Exception {
     // about 1 in 30 of these ended without an answer before the server read the body it ignores
-    everyUploadIsAnswered("/no-such-route", 30_000, 404);
+    everyUploadIsAnswered("/no-such-route", 30_000, 404, BodyPublishers::ofString);
+  }
+
+  @Test
+  void aConnectionWhoseIgnoredBodyWasReadServesItsNextRequest() throws Exception {
+    try (RawHttp client = new RawHttp(server.port())) {
+      String answers =
+          client
+              .send(
+                  "POST /no-such-route HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"
+                      + "x".repeat(5000)
+                      + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+              .readUntilClosed();
+
+      assertTrue(answers.startsWith("HTTP/1.1 404 "), answers);
+      assertTrue(
+          answers.contains("HTTP/1.1 200 "), "the second request was not served: " + answers);
+    }
+  }
+
+  @Test
+  void anIgnoredBodyThatStallsIsAnsweredAtOnceAndClosedAtTheBodyDeadline() throws Exception {
+    try (RawHttp client = new RawHttp(server.port())) {
+      long start = System.nanoTime();
+      String answer =
+          client
+              .send("POST /no-such-route HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf")
+              .readUntilClosed();
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertTrue(answer.startsWith("HTTP/1.1 404 "), answer);
+      assertTrue(tookMillis >= 700 && tookMillis < 3_000, "closed after " + tookMillis + " ms");
+    }
   }
 
   /** A hundred posts of growing bodies, each answered before the server has read its body. */
-  private void everyUploadIsAnswered(String path, int smallest, int status) throws Exception {
+  private void everyUploadIsAnswered(
+      String path, int smallest, int status, Function<String, BodyPublisher> publisher)
+      throws Exception {
     for (int extra = 0; extra < 100 * 4096; extra += 4096) {
-      HttpResponse<String> answer = post(path, "x".repeat(smallest + extra));
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .POST(publisher.apply("x".repeat(smallest + extra)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
 
       assertEquals(status, answer.statusCode(), "body of " + (smallest + extra) + " bytes");
       assertEquals(Problem.CONTENT_TYPE, answer.headers().firstValue("Content-Type").orElse(""));
