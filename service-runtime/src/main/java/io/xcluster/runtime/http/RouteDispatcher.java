@@ -130,7 +130,7 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
   }
 
   /** An honest client sends about the limit before it reads the answer; more is not worth it. */
-  static final long DISCARD_BUDGET_BYTES = 1L << 20;
+  private static final long DISCARD_BUDGET_BYTES = 1L << 20;
 
   /** The rest of an unused body, read and dropped so that the answer reaches the client. */
   private final class Discard {
