@@ -43,10 +43,10 @@ public final class BridgeWorker implements AutoCloseable {
   /**
    * Activity pollers on the calling cluster (the SDK's default is 5). Placed in the target region
    * (the recommended placement) the bridge polls across the WAN, and a poller brings one call per
-   * round trip: 5 pollers at 80 ms took about 7 s to start the 200 calls a partition held back. An
-   * idle long poll costs the calling cluster next to nothing.
+   * round trip: 5 pollers at 80 ms took about 7 s to start the 200 calls a partition held back, 16
+   * still 3 to 5 s on a busy machine. An idle long poll costs the calling cluster next to nothing.
    */
-  static final int ACTIVITY_POLLERS = 16;
+  static final int ACTIVITY_POLLERS = 32;
 
   private final ClusterConnection source;
   private final ClusterConnection target;

@@ -35,9 +35,9 @@ public final class ClusterConnection implements AutoCloseable {
    * How often a channel that lost its cluster skips gRPC's reconnect back-off and tries again (the
    * SDK's default: every 10 s): with the polls waiting for the channel ({@link
    * PollsWaitForTheCluster}), this bounds how long a worker stays idle after the cluster or the
-   * link is back. A connection attempt every 2 s while a cluster is down costs nothing.
+   * link is back. A connection attempt every second while a cluster is down costs next to nothing.
    */
-  static final Duration RECONNECT_AT_LEAST_EVERY = Duration.ofSeconds(2);
+  static final Duration RECONNECT_AT_LEAST_EVERY = Duration.ofSeconds(1);
 
   private final ClusterEndpoint endpoint;
   private final WorkflowServiceStubs stubs;

@@ -11,8 +11,12 @@ import io.xcluster.port.spi.CrossClusterProgressActivity;
  */
 public final class ProgressWorkers {
 
-  /** Long polls on the progress queue: reports are short, two keep up with thousands a second. */
-  static final int POLLERS = 2;
+  /**
+   * Long polls on the progress queue. A poll brings one report per round trip, tens of milliseconds
+   * on a busy target: two kept up with a steady stream but not with the ~600 reports of 200
+   * fulfillments starting at once after a partition, which waited seconds to be picked up.
+   */
+  static final int POLLERS = 8;
 
   /** Reports being passed on at once, each a signal or a publish. */
   static final int CONCURRENT_REPORTS = 16;

@@ -618,6 +618,9 @@ final class FaultDrill implements AutoCloseable {
             secondsFromRecovery(lastFulfillmentStartMillis));
     record.writeTo(FaultRecord.DEFAULT_DIRECTORY);
     System.err.println(fault + "/" + transport + ": " + record + " (logs in " + workDir + ")");
+    if (recoveredAtMillis != 0) {
+      System.err.println(fault + "/" + transport + " catch-up: " + catchUpTimeline());
+    }
     return record;
   }
 
@@ -673,6 +676,20 @@ final class FaultDrill implements AutoCloseable {
       page = response.getNextPageToken();
     } while (!page.isEmpty());
     return runs;
+  }
+
+  /** Where the seconds after the recovery went; a diagnosis, never a reason to fail the row. */
+  private String catchUpTimeline() {
+    try {
+      return new CatchUpTimeline(
+              stack.usEast().client().getWorkflowServiceStubs(),
+              euWestService(),
+              LocalStack.NAMESPACE,
+              recoveredAtMillis)
+          .describe(orderIds(), OrderWorkflow.TYPE, FulfillmentWorkflow.TYPE);
+    } catch (RuntimeException e) {
+      return "not available: " + e;
+    }
   }
 
   private WorkflowServiceStubs euWestService() {

@@ -1,11 +1,13 @@
 package io.xcluster.region.euwest.fulfillment.service;
 
 import io.temporal.worker.WorkerFactory;
+import io.xcluster.port.cluster.WorkerPollers;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
 import io.xcluster.region.euwest.fulfillment.worker.FulfillmentServiceWorker;
 import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.runtime.cli.HomeClusterOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
+import io.xcluster.runtime.cli.WorkerPollerOptions;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.lifecycle.ServiceMain;
@@ -53,6 +55,8 @@ public final class FulfillmentServiceMain extends ServiceMain {
 
   @Mixin HomeClusterOptions home;
 
+  @Mixin WorkerPollerOptions workerPollers;
+
   @Option(
       names = "--task-queue",
       defaultValue = "${env:XCLUSTER_TASK_QUEUE:-" + FulfillmentWorkflow.TASK_QUEUE + "}",
@@ -86,6 +90,7 @@ public final class FulfillmentServiceMain extends ServiceMain {
   @Override
   protected int serve(ServiceStart start) {
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7234");
+    WorkerPollers pollers = workerPollers.pollers();
     if (stepDelay.isNegative()) {
       throw ConfigException.invalid(
           "--simulated-step-delay / XCLUSTER_SIMULATED_STEP_DELAY",
@@ -102,7 +107,8 @@ public final class FulfillmentServiceMain extends ServiceMain {
         new SimulationSettings(stepDelay, failureRate, System.nanoTime());
     ServiceStart.Running running = start.run();
     WorkerFactory workers =
-        FulfillmentServiceWorker.start(running.connect("home", region), simulation, taskQueue);
+        FulfillmentServiceWorker.start(
+            running.connect("home", region), simulation, taskQueue, pollers);
     running.process().drainOnStop("fulfillment worker on " + taskQueue, workers);
     running
         .process()

@@ -3,6 +3,7 @@ package io.xcluster.region.euwest.fulfillment.worker;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.WorkerPollers;
 import io.xcluster.region.euwest.fulfillment.shipping.SimulatedCarrier;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulatedWarehouse;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
@@ -30,8 +31,17 @@ public final class FulfillmentServiceWorker {
    */
   public static WorkerFactory start(
       ClusterConnection euWest, SimulationSettings simulation, String taskQueue) {
+    return start(euWest, simulation, taskQueue, WorkerPollers.DEFAULT);
+  }
+
+  /** As above, with this many task polls open at once ({@link WorkerPollers}). */
+  public static WorkerFactory start(
+      ClusterConnection euWest,
+      SimulationSettings simulation,
+      String taskQueue,
+      WorkerPollers pollers) {
     WorkerFactory factory = euWest.newWorkerFactory();
-    Worker worker = factory.newWorker(taskQueue);
+    Worker worker = factory.newWorker(taskQueue, pollers.workerOptions());
     worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities(simulation).toArray());
     factory.start();

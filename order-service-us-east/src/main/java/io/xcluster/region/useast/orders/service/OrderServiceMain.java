@@ -2,6 +2,7 @@ package io.xcluster.region.useast.orders.service;
 
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.WorkerPollers;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterTransports;
 import io.xcluster.region.useast.orders.api.OrdersHttpApi;
@@ -12,6 +13,7 @@ import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.runtime.cli.HomeClusterOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
+import io.xcluster.runtime.cli.WorkerPollerOptions;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.http.HttpRoute;
@@ -65,6 +67,8 @@ public final class OrderServiceMain extends ServiceMain {
 
   @Mixin HomeClusterOptions home;
 
+  @Mixin WorkerPollerOptions workerPollers;
+
   @Option(
       names = "--transport",
       defaultValue = "${env:" + CrossClusterTransports.SETTING + ":-bridge}",
@@ -107,6 +111,7 @@ public final class OrderServiceMain extends ServiceMain {
   @Override
   protected int serve(ServiceStart start) {
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
+    WorkerPollers pollers = workerPollers.pollers();
     OrderWorkflowSettings settings = workflowSettings();
     ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
@@ -124,7 +129,11 @@ public final class OrderServiceMain extends ServiceMain {
     ClusterConnection connection = running.connect("home", region);
     WorkerFactory workers =
         OrderServiceWorker.start(
-            connection, settings, new SimulatedPaymentGateway(), new SimulatedNotifier());
+            connection,
+            () -> settings,
+            new SimulatedPaymentGateway(),
+            new SimulatedNotifier(),
+            pollers);
     process.drainOnStop("order worker", workers);
     process.log().info("order API on /orders");
     api.set(

@@ -3,6 +3,7 @@ package io.xcluster.region.useast.orders.worker;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.WorkerPollers;
 import io.xcluster.region.useast.orders.notification.NotificationActivities;
 import io.xcluster.region.useast.orders.payment.PaymentActivities;
 import io.xcluster.region.useast.orders.workflow.OrderActivityTimeouts;
@@ -37,8 +38,18 @@ public final class OrderServiceWorker {
       Supplier<OrderWorkflowSettings> settings,
       PaymentActivities payments,
       NotificationActivities notifications) {
+    return start(usEast, settings, payments, notifications, WorkerPollers.DEFAULT);
+  }
+
+  /** As above, with this many task polls open at once ({@link WorkerPollers}). */
+  public static WorkerFactory start(
+      ClusterConnection usEast,
+      Supplier<OrderWorkflowSettings> settings,
+      PaymentActivities payments,
+      NotificationActivities notifications,
+      WorkerPollers pollers) {
     WorkerFactory factory = usEast.newWorkerFactory();
-    Worker worker = factory.newWorker(OrderWorkflow.TASK_QUEUE);
+    Worker worker = factory.newWorker(OrderWorkflow.TASK_QUEUE, pollers.workerOptions());
     worker.registerWorkflowImplementationFactory(
         OrderWorkflow.class, () -> new OrderWorkflowImpl(settings.get()));
     worker.registerActivitiesImplementations(activities(payments, notifications).toArray());
