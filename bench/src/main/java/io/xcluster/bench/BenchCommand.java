@@ -3,6 +3,7 @@ package io.xcluster.bench;
 import io.xcluster.localstack.cli.StackMixin;
 import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.StackOptions;
+import io.xcluster.localstack.wan.RegionsApart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,7 +185,10 @@ public final class BenchCommand implements Callable<Integer> {
               + " kept picking and packing in eu-west; --samples delivery-address changes each way"
               + " (forwarded from us-east through the port, and sent straight to eu-west),"
               + " alternating; then the orders' progress reports, eu-west's stage change to the"
-              + " order's signal. 0 skips it (default: ${DEFAULT-VALUE}).")
+              + " order's signal. With --wan: each transport's recommended placement (or"
+              + " --wan-placements) with the regions apart, at each round trip, the direct update"
+              + " sent both from us-east across the WAN and from inside eu-west. 0 skips it"
+              + " (default: ${DEFAULT-VALUE}).")
   int interactions;
 
   @Option(
@@ -274,6 +278,9 @@ public final class BenchCommand implements Callable<Integer> {
         throw new BadSetting("--wan round trips must be 0 to 2000 ms, were " + wanRtts);
       }
       io.xcluster.testkit.tools.ToolBinary.TOXIPROXY.require();
+      if (interactions > 0) {
+        return interactionsApart(base);
+      }
       WanBenchmark.Result result =
           new WanBenchmark(base, settings, wanRtts, wanPlacements, System.err).run();
       String chartLink = chartLink();
@@ -344,6 +351,27 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** The chart's path as the report links it (relative to the report), or null without one. */
+  /** --interactions with --wan: forwarded updates with the regions apart, per placement. */
+  private int interactionsApart(StackOptions base) throws Exception {
+    if (chart != null) {
+      throw new BadSetting("--interactions with --wan draws no chart: drop --chart");
+    }
+    List<RegionsApart.Placement> placements;
+    try {
+      placements =
+          wanPlacements == null || wanPlacements.isBlank()
+              ? RegionsApart.recommended()
+              : RegionsApart.placements(wanPlacements);
+    } catch (IllegalArgumentException unknown) {
+      throw new BadSetting("--wan-placements: " + unknown.getMessage());
+    }
+    int rounds = Math.max(1, samples / interactions);
+    List<InteractionsApart.Figures> figures =
+        new InteractionsApart(base, interactions, rounds, wanRtts, placements, System.err).run();
+    publish(InteractionsApart.render(figures, base.clusters().name().toLowerCase(), commandLine()));
+    return 0;
+  }
+
   private String chartLink() {
     if (chart == null) {
       return null;

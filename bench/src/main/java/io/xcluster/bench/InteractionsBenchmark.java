@@ -49,7 +49,7 @@ final class InteractionsBenchmark {
   /** Each warehouse step: long enough for every update round while all orders pick and pack. */
   static final Duration STEP = Duration.ofSeconds(90);
 
-  private static final DeliveryAddress ADDRESS =
+  static final DeliveryAddress ADDRESS =
       new DeliveryAddress("A. Customer", "Rue de Rivoli 1", "75001", "Paris", "FR");
 
   record Figures(
@@ -97,20 +97,7 @@ final class InteractionsBenchmark {
             progress)) {
       WorkflowClient usEast = stack.usEast().client();
       WorkflowClient euWest = stack.euWest().client();
-      String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-      List<String> orderIds = new ArrayList<>();
-      for (int n = 1; n <= orders; n++) {
-        String orderId = "interactions-" + run + "-" + n;
-        orderIds.add(orderId);
-        stack
-            .orderPlacement()
-            .place(
-                new Order(
-                    orderId, "c-" + n, List.of(new OrderLine("SKU-001", 1)), 1_000, "USD", "DE"));
-      }
-      for (String orderId : orderIds) {
-        awaitPacking(usEast, orderId);
-      }
+      List<String> orderIds = placePacking(stack, "interactions", orders);
       progress.printf("bench (interactions, %s): %d orders packing%n", transport, orders);
       List<Duration> forwarded = new ArrayList<>();
       List<Duration> direct = new ArrayList<>();
@@ -147,8 +134,31 @@ final class InteractionsBenchmark {
     }
   }
 
+  /**
+   * Places {@code orders} orders with ids from {@code prefix} and this run's clock, and waits until
+   * every one has heard from its fulfillment in eu-west (picking, so open to address changes).
+   */
+  static List<String> placePacking(LocalStack stack, String prefix, int orders)
+      throws InterruptedException {
+    String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    List<String> orderIds = new ArrayList<>();
+    for (int n = 1; n <= orders; n++) {
+      String orderId = prefix + "-" + run + "-" + n;
+      orderIds.add(orderId);
+      stack
+          .orderPlacement()
+          .place(
+              new Order(
+                  orderId, "c-" + n, List.of(new OrderLine("SKU-001", 1)), 1_000, "USD", "DE"));
+    }
+    for (String orderId : orderIds) {
+      awaitPacking(stack.usEast().client(), orderId);
+    }
+    return orderIds;
+  }
+
   /** The order's update, forwarded by its workflow through the port to eu-west. */
-  private static Duration forward(WorkflowClient usEast, String orderId, String key) {
+  static Duration forward(WorkflowClient usEast, String orderId, String key) {
     long started = System.nanoTime();
     AddressChangeResult result =
         usEast
@@ -170,7 +180,7 @@ final class InteractionsBenchmark {
   }
 
   /** The same update, sent by a client in eu-west straight to the fulfillment. */
-  private static Duration direct(WorkflowClient euWest, String orderId, String key) {
+  static Duration direct(WorkflowClient euWest, String orderId, String key) {
     String fulfillment =
         new CallId("us-east", orderId, OrderWorkflow.FULFILLMENT_OPERATION).value();
     long started = System.nanoTime();
@@ -191,8 +201,7 @@ final class InteractionsBenchmark {
     return usEast.newUntypedWorkflowStub(orderId).query("status", OrderStatus.class);
   }
 
-  private static void awaitPacking(WorkflowClient usEast, String orderId)
-      throws InterruptedException {
+  static void awaitPacking(WorkflowClient usEast, String orderId) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       OrderStatus status = status(usEast, orderId);
@@ -219,7 +228,7 @@ final class InteractionsBenchmark {
   }
 
   /** Per progress signal in the order's history: from eu-west's report to the signal's event. */
-  private static List<Duration> progressLatencies(WorkflowClient usEast, String orderId) {
+  static List<Duration> progressLatencies(WorkflowClient usEast, String orderId) {
     List<Duration> latencies = new ArrayList<>();
     for (HistoryEvent event : usEast.fetchHistory(orderId).getEvents()) {
       if (event.getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED

@@ -44,9 +44,11 @@ public final class BridgeWorker implements AutoCloseable {
    * Activity pollers on the calling cluster (the SDK's default is 5). Placed in the target region
    * (the recommended placement) the bridge polls across the WAN, and a poller brings one call per
    * round trip: 5 pollers at 80 ms took about 7 s to start the 200 calls a partition held back, 16
-   * still 3 to 5 s on a busy machine. An idle long poll costs the calling cluster next to nothing.
+   * 3 to 7 s on a busy two-core machine, and 32 no sooner (the machine, not the polls, was the
+   * limit). Each poller is a thread of the bridge's while it waits, so no more than that: the SDK's
+   * autoscaling pollers, which hold none, back off for up to a minute after a partition.
    */
-  static final int ACTIVITY_POLLERS = 32;
+  static final int ACTIVITY_POLLERS = 16;
 
   private final ClusterConnection source;
   private final ClusterConnection target;

@@ -13,10 +13,11 @@ public final class ProgressWorkers {
 
   /**
    * Long polls on the progress queue. A poll brings one report per round trip, tens of milliseconds
-   * on a busy target: two kept up with a steady stream but not with the ~600 reports of 200
-   * fulfillments starting at once after a partition, which waited seconds to be picked up.
+   * on a busy target: two keep up with a steady stream; a burst (the ~600 reports of 200
+   * fulfillments starting at once after a partition) waits its turn, as every other task of that
+   * catch-up does for a CPU. Each poller is a thread of the transport's while it waits.
    */
-  static final int POLLERS = 8;
+  static final int POLLERS = 4;
 
   /** Reports being passed on at once, each a signal or a publish. */
   static final int CONCURRENT_REPORTS = 16;

@@ -151,6 +151,19 @@ public final class RegionsApart implements AutoCloseable {
     return List.copyOf(started);
   }
 
+  /**
+   * A client in {@code fromRegion} reaching {@code upstream} in the other region (e.g. a
+   * benchmark's client in us-east calling eu-west's frontend): a new link named {@code name},
+   * delayed, cut and held like the others. Returns the address the client dials.
+   */
+  public String reach(String name, String upstream, String fromRegion) {
+    if (!US_EAST.equals(fromRegion) && !EU_WEST.equals(fromRegion)) {
+      throw new IllegalArgumentException(
+          "region must be " + US_EAST + " or " + EU_WEST + ", was " + fromRegion);
+    }
+    return crossing(name, upstream, fromRegion).listen();
+  }
+
   private static String regionOf(RegionCrossing.Region region) {
     return region == RegionCrossing.Region.CALLING ? US_EAST : EU_WEST;
   }
