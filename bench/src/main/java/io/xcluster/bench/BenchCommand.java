@@ -152,7 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
               + " Toxiproxy, at each of these round trips in ms (e.g. 0,20,80,160; 0 is needed),"
               + " each placement in turn (the bridge in us-east, the bridge in eu-west, NATS with"
               + " its relay across): --samples sequential fulfillments per round trip, and"
-              + " --calls-per-level at concurrency 50 at 0 and 80 ms. Real servers only; needs"
+              + " --calls-per-level at concurrency 50 at 0 and 80 ms. With --interactions:"
+              + " forwarded updates instead (see there; 0 not needed). Real servers only; needs"
               + " scripts/install-tools.sh toxiproxy.")
   List<Integer> wanRtts = List.of();
 
@@ -162,8 +163,9 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "With --wan: only these placements, comma-separated tags (bridge-target-region,"
               + " bridge-calling-region, nats-server-per-region, nats-broker-in-target-region,"
-              + " nats-broker-in-calling-region; default: all). CI measures both bridge placements"
-              + " and NATS's recommended one.")
+              + " nats-broker-in-calling-region; default: all, with --interactions each"
+              + " transport's recommended one). CI measures both bridge placements and NATS's"
+              + " recommended one.")
   String wanPlacements;
 
   @Option(
@@ -277,10 +279,10 @@ public final class BenchCommand implements Callable<Integer> {
       if (wanRtts.stream().anyMatch(rtt -> rtt < 0 || rtt > 2_000)) {
         throw new BadSetting("--wan round trips must be 0 to 2000 ms, were " + wanRtts);
       }
-      io.xcluster.testkit.tools.ToolBinary.TOXIPROXY.require();
       if (interactions > 0) {
         return interactionsApart(base);
       }
+      io.xcluster.testkit.tools.ToolBinary.TOXIPROXY.require();
       WanBenchmark.Result result =
           new WanBenchmark(base, settings, wanRtts, wanPlacements, System.err).run();
       String chartLink = chartLink();
@@ -300,7 +302,7 @@ public final class BenchCommand implements Callable<Integer> {
             "--interactions runs on one stack and draws no chart: it goes with none of --chart,"
                 + " --both-stacks, --metrics-overhead, --in-flight-only, --order-api-only");
       }
-      int rounds = Math.max(1, samples / interactions);
+      int rounds = interactionRounds();
       List<InteractionsBenchmark.Figures> figures =
           new InteractionsBenchmark(base, interactions, rounds, System.err).run();
       publish(
@@ -350,7 +352,20 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The chart's path as the report links it (relative to the report), or null without one. */
+  /** Rounds of address changes: each changes every order's address once (each way). */
+  private int interactionRounds() {
+    if (samples < interactions) {
+      throw new BadSetting(
+          "--samples ("
+              + samples
+              + ") must be at least --interactions ("
+              + interactions
+              + "): each round changes every order's address once, so --samples ÷ --interactions"
+              + " rounds are run");
+    }
+    return samples / interactions;
+  }
+
   /** --interactions with --wan: forwarded updates with the regions apart, per placement. */
   private int interactionsApart(StackOptions base) throws Exception {
     if (chart != null) {
@@ -365,13 +380,16 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException unknown) {
       throw new BadSetting("--wan-placements: " + unknown.getMessage());
     }
-    int rounds = Math.max(1, samples / interactions);
-    List<InteractionsApart.Figures> figures =
-        new InteractionsApart(base, interactions, rounds, wanRtts, placements, System.err).run();
+    int rounds = interactionRounds();
+    InteractionsApart benchmark =
+        new InteractionsApart(base, interactions, rounds, wanRtts, placements, System.err);
+    io.xcluster.testkit.tools.ToolBinary.TOXIPROXY.require();
+    List<InteractionsApart.Figures> figures = benchmark.run();
     publish(InteractionsApart.render(figures, base.clusters().name().toLowerCase(), commandLine()));
     return 0;
   }
 
+  /** The chart's path as the report links it (relative to the report), or null without one. */
   private String chartLink() {
     if (chart == null) {
       return null;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Forwarded updates with the regions apart: both baselines' ratios, one row per round trip. */
 class InteractionsApartTest {
@@ -54,6 +55,21 @@ class InteractionsApartTest {
                     RegionsApart.recommended(),
                     System.err));
     assertTrue(refused.getMessage().contains("--stack real"), refused.getMessage());
+  }
+
+  @Test
+  void fewerSamplesThanOrdersAreRefusedNamingBothSettings() {
+    for (String[] args :
+        List.of(
+            new String[] {"--interactions", "20", "--samples", "10"},
+            new String[] {"--interactions", "20", "--samples", "10", "--wan", "0,80"})) {
+      BenchCommand command = new BenchCommand();
+      new CommandLine(command).parseArgs(args);
+      BenchCommand.BadSetting refused = assertThrows(BenchCommand.BadSetting.class, command::call);
+      assertTrue(
+          refused.getMessage().contains("--samples (10) must be at least --interactions (20)"),
+          refused.getMessage());
+    }
   }
 
   /** Samples whose p50 and p99 are the first and the last of {@code values}. */

@@ -45,8 +45,8 @@ public final class BridgeWorker implements AutoCloseable {
    * (the recommended placement) the bridge polls across the WAN, and a poller brings one call per
    * round trip: 5 pollers at 80 ms took about 7 s to start the 200 calls a partition held back, 16
    * 3 to 7 s on a busy two-core machine, and 32 no sooner (the machine, not the polls, was the
-   * limit). Each poller is a thread of the bridge's while it waits, so no more than that: the SDK's
-   * autoscaling pollers, which hold none, back off for up to a minute after a partition.
+   * limit). Each poller is a thread of the bridge's while it waits, so 16 and not more. The SDK's
+   * autoscaling pollers hold no thread, but after a 60 s partition they backed off for a minute.
    */
   static final int ACTIVITY_POLLERS = 16;
 

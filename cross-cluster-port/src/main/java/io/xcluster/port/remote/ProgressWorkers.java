@@ -13,9 +13,10 @@ public final class ProgressWorkers {
 
   /**
    * Long polls on the progress queue. A poll brings one report per round trip, tens of milliseconds
-   * on a busy target: two keep up with a steady stream; a burst (the ~600 reports of 200
-   * fulfillments starting at once after a partition) waits its turn, as every other task of that
-   * catch-up does for a CPU. Each poller is a thread of the transport's while it waits.
+   * on a busy target: two keep up with a steady stream, four give a burst (the ~600 reports of 200
+   * fulfillments starting at once after a partition) some headroom. Each poller is a thread of the
+   * transport's while it waits; eight were no quicker after a partition, where every task waits its
+   * turn for a CPU anyway.
    */
   static final int POLLERS = 4;
 
