@@ -280,6 +280,9 @@ public final class OrdersHttpApi implements HttpRoute {
     body.put("trackingNumber", status.trackingNumber());
     body.put("failureReason", status.failureReason());
     body.put("statusUrl", statusUrl(orderId));
+    if (status.fulfillmentProgress() != null) {
+      body.put("fulfillmentProgress", status.fulfillmentProgress());
+    }
     return body;
   }
 

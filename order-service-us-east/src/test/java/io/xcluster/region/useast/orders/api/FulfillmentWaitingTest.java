@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallOutcome;
+import io.xcluster.port.call.CallProgress;
 import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
@@ -213,6 +214,40 @@ class FulfillmentWaitingTest {
     }
     status = JSON.readTree(get("/orders/" + orderId).body());
     assertFalse(status.has("fulfillmentWaiting"), status.toString());
+  }
+
+  @Test
+  void theStageEuWestLastReportedShowsLiveWhileTheCallIsOpen() throws Exception {
+    handOver = true;
+    String orderId = place();
+    String callId = "us-east:" + orderId + ":fulfillment";
+    WorkflowStub order = connection.client().newUntypedWorkflowStub(orderId);
+    JsonNode before = JSON.readTree(get("/orders/" + orderId).body());
+    assertFalse(before.has("fulfillmentProgress"), "nothing reported yet: " + before);
+
+    order.signal(
+        CallOutcomeDelivery.PROGRESS_SIGNAL_NAME,
+        new CallProgress(
+            callId,
+            2,
+            JSON.readTree(
+                "{\"stage\":\"SHIPPED\",\"carrier\":\"SIM-EXPRESS\",\"trackingNumber\":\"TRK-1\"}"),
+            System.currentTimeMillis()));
+    // an older report arriving late changes nothing
+    order.signal(
+        CallOutcomeDelivery.PROGRESS_SIGNAL_NAME,
+        new CallProgress(
+            callId, 1, JSON.readTree("{\"stage\":\"SHIPPING\"}"), System.currentTimeMillis()));
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode progress = JSON.readTree(get("/orders/" + orderId).body()).path("fulfillmentProgress");
+    while (!progress.has("stage") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      progress = JSON.readTree(get("/orders/" + orderId).body()).path("fulfillmentProgress");
+    }
+    assertEquals("SHIPPED", progress.path("stage").asText(), progress.toString());
+    assertEquals("SIM-EXPRESS", progress.path("carrier").asText(), progress.toString());
+    assertEquals("TRK-1", progress.path("trackingNumber").asText(), progress.toString());
   }
 
   @Test
