@@ -113,7 +113,12 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
     }
   }
 
-  /** The run's outcome, or empty if the target did not answer. */
+  /**
+   * The run's outcome, or empty if the target did not answer — or answered that it has no such run.
+   * A run that sent a callback exists: NOT_FOUND is a read that lags the callback (a failover in
+   * between, a standby answering), or a run lost in a failover that the repair issues again. Taken
+   * as an outcome it would fail the order for good; as empty, the target calls back again.
+   */
   private Optional<CallOutcome> remoteOutcome(CallId callId) throws TimeoutException {
     WorkflowStub run =
         target.newUntypedWorkflowStub(callId.value(), Optional.empty(), Optional.empty());
@@ -121,8 +126,13 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
       return RemoteOutcomes.translate(
           run.getResult(READ_WAIT.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class), null);
     } catch (RuntimeException ended) {
-      Optional<CallOutcome> outcome = RemoteOutcomes.translate(null, ended);
-      if (outcome.isEmpty()) {
+      Optional<CallOutcome> outcome = RemoteOutcomes.translateFollowed(null, ended);
+      if (RemoteOutcomes.isRunNotFound(ended)) {
+        log.warn(
+            "call {}: called back, but the target has no such run (yet): asking it to call"
+                + " again",
+            callId);
+      } else if (outcome.isEmpty()) {
         log.warn(
             "call {}: cannot read the remote outcome: {}",
             callId,

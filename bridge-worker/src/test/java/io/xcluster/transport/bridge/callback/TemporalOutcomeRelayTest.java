@@ -80,4 +80,26 @@ class TemporalOutcomeRelayTest {
       }
     }
   }
+
+  @Test
+  void aCallbackForARunTheTargetCannotFindAsksForTheCallbackAgainInsteadOfFailingTheCall()
+      throws Exception {
+    CallId callId = new CallId("us-east", "order-2", "fulfillment");
+    try (EmbeddedTemporalServer us = EmbeddedTemporalServer.start(0);
+        ClusterConnection caller =
+            ClusterConnection.open(ClusterEndpoint.loopback("us-east", us.port()));
+        EmbeddedTemporalServer eu = EmbeddedTemporalServer.start(0);
+        ClusterConnection target =
+            ClusterConnection.open(ClusterEndpoint.loopback("eu-west", eu.port()))) {
+      TemporalOutcomeRelay relay =
+          new TemporalOutcomeRelay(
+              caller.client(), target.client(), TransportMetrics.of("bridge", "eu-west"));
+
+      // the run that called back is not (yet) on the cluster the bridge reads: a lagging read
+      // around a failover, not an outcome; a FAILED RemoteRunNotFound would end the order for good
+      OutcomeRelay.Relayed relayed = relay.relay(callId, null);
+
+      assertEquals(OutcomeRelay.Relayed.UNAVAILABLE, relayed);
+    }
+  }
 }
