@@ -58,6 +58,12 @@ public final class OrdersHttpApi implements HttpRoute {
   public static final Duration ADDRESS_CHANGE_DEADLINE = Duration.ofSeconds(10);
 
   /**
+   * A placement waits this long for us-east to start the order, then answers 503: the SDK's own
+   * retries while us-east is unreachable last about a minute, long enough to hold every API thread.
+   */
+  public static final Duration PLACE_DEADLINE = Duration.ofSeconds(5);
+
+  /**
    * A read describes the order (us-east answers from its store), then queries its worker: together
    * well within a second, so a worker that is busy or gone costs a prompt 503, never a hung client.
    */
@@ -99,7 +105,7 @@ public final class OrdersHttpApi implements HttpRoute {
     OrderLookup reads = new OrderLookup(usEast, FIND_DEADLINE, QUERY_DEADLINE);
     OrderLookup cancels = new OrderLookup(usEast, CANCEL_DEADLINE, QUERY_DEADLINE);
     return new OrdersHttpApi(
-        new PlacingOrder(usEast, placement),
+        new PlacingOrder(usEast, placement, PLACE_DEADLINE),
         new ReadingOrderStatus(reads),
         new CancellingOrder(usEast, cancels),
         new ChangingDeliveryAddress(usEast, cancels, ADDRESS_CHANGE_DEADLINE),

@@ -103,6 +103,9 @@ class OpenApiDocumentTest {
                 + " queued, none queued longer than "
                 + OrdersHttpApi.POOL.maxWait().toMillis() / 1000.0
                 + " s |",
+            "| placing an order (`POST /orders`) | "
+                + OrdersHttpApi.PLACE_DEADLINE.toSeconds()
+                + " s for us-east to start it |",
             "| a read (`GET`/`HEAD` of an order) | "
                 + OrdersHttpApi.FIND_DEADLINE.toMillis()
                 + " ms to find the order + "

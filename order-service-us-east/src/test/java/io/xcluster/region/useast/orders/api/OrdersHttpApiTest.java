@@ -265,6 +265,45 @@ class OrdersHttpApiTest {
   }
 
   @Test
+  void aPlacementWhileUsEastIsDownIsAPrompt503ToRetryNotAMinuteOfWaiting() throws Exception {
+    EmbeddedTemporalServer stopped = EmbeddedTemporalServer.start(0);
+    ClusterConnection toStopped =
+        ClusterConnection.open(ClusterEndpoint.loopback("us-east", stopped.port()));
+    try {
+      OrdersHttpApi api =
+          OrdersHttpApi.over(
+              toStopped.client(),
+              new OrderPlacement(toStopped.client(), ServiceTracing.disabled()),
+              () -> false);
+      assertEquals(202, api.handle(placement("before-the-outage")).status());
+      stopped.close();
+
+      long start = System.nanoTime();
+      HttpReply reply = api.handle(placement("during-the-outage"));
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertEquals(503, reply.status());
+      String body = new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(body.contains("urn:xcluster:problem:cluster-unavailable"), body);
+      assertEquals("5", reply.headers().get("Retry-After"));
+      assertTrue(
+          tookMillis < 15_000,
+          "a placement waited " + tookMillis + " ms for us-east, which is down");
+    } finally {
+      toStopped.closeNow();
+      stopped.close();
+    }
+  }
+
+  private static HttpCall placement(String idempotencyKey) {
+    return new HttpCall(
+        "POST",
+        "/orders",
+        java.util.Map.of("content-type", "application/json", "idempotency-key", idempotencyKey),
+        ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void anUnknownOrderIs404ForStatusAndCancel() throws Exception {
     problemOf(get("/orders/ord-nope"), 404);
     problemOf(post("/orders/ord-nope/cancel", null, null, ""), 404);
