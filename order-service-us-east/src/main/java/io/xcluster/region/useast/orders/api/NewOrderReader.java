@@ -89,11 +89,11 @@ final class NewOrderReader {
     unknownFields(root, "", ORDER_FIELDS);
     NewOrder order =
         new NewOrder(
-            text(root, "customerId"),
+            text(root, "customerId", "customerId"),
             lines(root.get("lines")),
             whole(root, "amountCents", "amountCents", "a whole number of cents"),
-            text(root, "currency"),
-            text(root, "destinationCountry"));
+            text(root, "currency", "currency"),
+            text(root, "destinationCountry", "destinationCountry"));
     if (!errors.isEmpty()) {
       throw new Refused(OrdersHttpApi.invalidOrder(errors));
     }
@@ -126,7 +126,7 @@ final class NewOrderReader {
       long quantity = whole(line, "quantity", path + ".quantity", "a whole number");
       read.add(
           new OrderLine(
-              text(line, "sku"),
+              text(line, "sku", path + ".sku"),
               (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, quantity))));
     }
     return read;
@@ -145,14 +145,18 @@ final class NewOrderReader {
     }
   }
 
-  /** The text of {@code name} in normal form C; null when absent (the order names it missing). */
-  private String text(JsonNode object, String name) {
+  /**
+   * The text of {@code name} in normal form C; null when absent (the order names it missing).
+   *
+   * @param path the field's JSON path, as a wrong type is reported (e.g. {@code lines[1].sku})
+   */
+  private String text(JsonNode object, String name, String path) {
     JsonNode value = object.get(name);
     if (value == null || value.isNull()) {
       return null;
     }
     if (!value.isTextual()) {
-      errors.add(new FieldError(name, "must be a string"));
+      errors.add(new FieldError(path, "must be a string"));
       return null;
     }
     String text = value.textValue();

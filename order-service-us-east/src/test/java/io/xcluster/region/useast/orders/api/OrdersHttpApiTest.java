@@ -210,6 +210,19 @@ class OrdersHttpApiTest {
   }
 
   @Test
+  void aSkuOfTheWrongTypeIsNamedByItsLine() throws Exception {
+    String twoLines =
+        ORDER.replace(
+            "[{\"sku\":\"SKU-001\",\"quantity\":2}]",
+            "[{\"sku\":\"SKU-001\",\"quantity\":2},{\"sku\":42,\"quantity\":1}]");
+
+    JsonNode error =
+        onlyFieldError(post("/orders", "application/json", null, twoLines), "lines[1].sku");
+
+    assertEquals("must be a string", error.path("problem").asText());
+  }
+
+  @Test
   void aRefusalFromUsEastIsA500WithItsStatusCodeButNeverItsMessage() throws Exception {
     // every call to us-east refused, as a frontend refusing this service's identity would
     ClientInterceptor refuseAll =
