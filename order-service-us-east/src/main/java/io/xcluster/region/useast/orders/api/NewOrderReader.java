@@ -17,7 +17,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -72,10 +71,14 @@ final class NewOrderReader {
     return new NewOrderReader().order(root);
   }
 
-  /** Refuses (415) a body that says it is not JSON; no Content-Type at all is taken as JSON. */
+  /**
+   * Refuses (415) a body that says it is not JSON; no Content-Type at all is taken as JSON. The
+   * media type before any parameter ({@code ; charset=utf-8}) must be {@code application/json}, in
+   * any case: {@code application/jsonp} or {@code application/json-seq} are other formats.
+   */
   static void requireJson(String contentType) throws Refused {
     if (contentType != null
-        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
       throw new Refused(
           Problem.of(
               415,

@@ -371,6 +371,17 @@ class OrdersHttpApiTest {
   }
 
   @Test
+  void onlyTheMediaTypeApplicationJsonIsJsonWhateverItsCaseAndParameters() throws Exception {
+    problemOf(post("/orders", "application/jsonp", null, ORDER), 415);
+    problemOf(post("/orders", "application/json-seq", null, ORDER), 415);
+    problemOf(post("/orders/ord-any/delivery-address", "application/jsonp", "k-1", "{}"), 415);
+    HttpResponse<String> withParameters =
+        post("/orders", " Application/JSON ; charset=utf-8", null, ORDER);
+
+    assertEquals(202, withParameters.statusCode(), withParameters.body());
+  }
+
+  @Test
   void twoConcurrentRequestsWithTheSameKeyPlaceOneOrder() throws Exception {
     var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
