@@ -3,6 +3,7 @@ package io.xcluster.region.useast.orders.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.Problem;
@@ -118,7 +119,8 @@ class OpenApiDocumentTest {
             "maxLength: " + Order.MAX_SKU_LENGTH,
             "maxItems: " + Order.MAX_LINES,
             "maximum: " + Order.MAX_QUANTITY,
-            "maximum: " + Order.MAX_AMOUNT_CENTS);
+            "maximum: " + Order.MAX_AMOUNT_CENTS,
+            "maxLength: " + DeliveryAddress.MAX_FIELD_LENGTH);
     for (String limit : stated) {
       assertTrue(document.contains(limit), "docs/openapi.yaml does not state: " + limit);
     }

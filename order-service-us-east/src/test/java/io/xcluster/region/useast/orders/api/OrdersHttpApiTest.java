@@ -25,6 +25,7 @@ import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
 import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.runtime.http.HttpCall;
 import io.xcluster.runtime.http.HttpReply;
@@ -474,6 +475,54 @@ class OrdersHttpApiTest {
 
     assertTrue(
         lone.path("problem").asText().startsWith("must be well-formed Unicode"), lone.toString());
+  }
+
+  private static final String ADDRESS =
+      "{\"recipient\":\"A. Martin\",\"street\":\"1 rue de la Paix\",\"postalCode\":\"75002\",\"city\":\"Paris\",\"country\":\"FR\"}";
+
+  /** The one field error of an address refused at the door (before any order is looked up). */
+  private static JsonNode onlyAddressError(String address, String field) throws Exception {
+    JsonNode problem =
+        problemOf(
+            post("/orders/ord-any/delivery-address", "application/json", "k-1", address), 400);
+    assertEquals(
+        "urn:xcluster:problem:invalid-address", problem.path("type").asText(), problem.toString());
+    assertEquals(1, problem.path("errors").size(), problem.toString());
+    assertEquals(field, problem.path("errors").get(0).path("field").asText(), problem.toString());
+    return problem.path("errors").get(0);
+  }
+
+  @Test
+  void addressFieldsFollowTheOrdersTextRules() throws Exception {
+    JsonNode nul = onlyAddressError(ADDRESS.replace("A. Martin", "A.\\u0000Martin"), "recipient");
+    JsonNode lone = onlyAddressError(ADDRESS.replace("1 rue", "\\ud800 rue"), "street");
+    String tooLong = "\ud83d\ude00".repeat(DeliveryAddress.MAX_FIELD_LENGTH + 1);
+    JsonNode length = onlyAddressError(ADDRESS.replace("Paris", tooLong), "city");
+
+    assertTrue(
+        nul.path("problem").asText().startsWith("recipient must not contain control characters"),
+        nul.toString());
+    assertTrue(
+        lone.path("problem").asText().startsWith("street must be well-formed Unicode"),
+        lone.toString());
+    assertEquals("city must be at most 200 characters, was 201", length.path("problem").asText());
+  }
+
+  @Test
+  void anAddressFieldIsAsLongAsItsCharactersNotItsUtf16Units() throws Exception {
+    String astral = "\ud83d\ude00".repeat(DeliveryAddress.MAX_FIELD_LENGTH);
+
+    // past the door: the address is fine, the order is what does not exist
+    JsonNode problem =
+        problemOf(
+            post(
+                "/orders/ord-nope/delivery-address",
+                "application/json",
+                "k-1",
+                ADDRESS.replace("Paris", astral)),
+            404);
+
+    assertEquals("urn:xcluster:problem:order-not-found", problem.path("type").asText());
   }
 
   @Test
