@@ -3,6 +3,7 @@ package io.xcluster.region.useast.orders.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xcluster.region.useast.orders.usecase.PlacingOrder;
 import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.runtime.http.HttpLimits;
@@ -124,6 +125,23 @@ class OpenApiDocumentTest {
     for (String limit : stated) {
       assertTrue(document.contains(limit), "docs/openapi.yaml does not state: " + limit);
     }
+  }
+
+  /** Both endpoints that take an Idempotency-Key check it against the same length. */
+  @Test
+  void everyIdempotencyKeyLengthTheDocumentStatesIsTheOneTheCodeEnforces() throws Exception {
+    Matcher stated =
+        Pattern.compile("(?:1 to|longer than) (\\d+) characters")
+            .matcher(Files.readString(DOCUMENT));
+    int found = 0;
+    while (stated.find()) {
+      found++;
+      assertEquals(
+          String.valueOf(PlacingOrder.MAX_KEY_LENGTH),
+          stated.group(1),
+          "stated: " + stated.group());
+    }
+    assertTrue(found >= 3, "the key's length is stated " + found + " times");
   }
 
   private static String sources(Path directory) throws Exception {
