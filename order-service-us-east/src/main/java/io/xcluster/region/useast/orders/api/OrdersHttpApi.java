@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -165,26 +166,19 @@ public final class OrdersHttpApi implements HttpRoute {
     Matcher cancel = CANCEL.matcher(path);
     Matcher address = ADDRESS.matcher(path);
     Matcher order = ORDER.matcher(path);
-    if (stopping.getAsBoolean() && call.method().equals("POST")) {
-      return HttpReply.problem(
-              Problem.of(
-                  503,
-                  "stopping",
-                  "This instance is shutting down",
-                  "retry the same request; another instance will take it"))
-          .withHeader("Retry-After", "5");
-    }
     if (path.equals("/orders") || path.equals("/orders/")) {
-      return call.method().equals("POST") ? place(call) : methodNotAllowed(call, "POST");
+      return call.method().equals("POST")
+          ? unlessStopping(() -> place(call))
+          : methodNotAllowed(call, "POST");
     }
     if (cancel.matches()) {
       return call.method().equals("POST")
-          ? cancel(cancel.group(1))
+          ? unlessStopping(() -> cancel(cancel.group(1)))
           : methodNotAllowed(call, "POST");
     }
     if (address.matches()) {
       return call.method().equals("POST")
-          ? changeAddress(address.group(1), call)
+          ? unlessStopping(() -> changeAddress(address.group(1), call))
           : methodNotAllowed(call, "POST");
     }
     if (order.matches()) {
@@ -196,6 +190,24 @@ public final class OrdersHttpApi implements HttpRoute {
             "not-found",
             "No such resource",
             "no route for " + path + "; see docs/openapi.yaml"));
+  }
+
+  /**
+   * A write, unless this instance is shutting down: then 503, for another instance to take it.
+   * Asked only once the request matched a write, so a wrong path or method still answers 404 or
+   * 405.
+   */
+  private HttpReply unlessStopping(Supplier<HttpReply> write) {
+    if (stopping.getAsBoolean()) {
+      return HttpReply.problem(
+              Problem.of(
+                  503,
+                  "stopping",
+                  "This instance is shutting down",
+                  "retry the same request; another instance will take it"))
+          .withHeader("Retry-After", "5");
+    }
+    return write.get();
   }
 
   private HttpReply place(HttpCall call) {

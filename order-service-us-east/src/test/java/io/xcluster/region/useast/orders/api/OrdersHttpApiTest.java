@@ -383,6 +383,34 @@ class OrdersHttpApiTest {
   }
 
   @Test
+  void whileStoppingOnlyWritesAreRefusedAndAWrongPathOrMethodIsStillNamed() throws Exception {
+    OrdersHttpApi stopping =
+        OrdersHttpApi.over(
+            connection.client(),
+            new OrderPlacement(connection.client(), ServiceTracing.disabled()),
+            () -> true);
+
+    HttpReply unknownPath =
+        stopping.handle(new HttpCall("POST", "/orders/a/b/c", java.util.Map.of(), new byte[0]));
+    HttpReply wrongMethod =
+        stopping.handle(new HttpCall("POST", "/orders/ord-1", java.util.Map.of(), new byte[0]));
+    HttpReply placement =
+        stopping.handle(
+            new HttpCall(
+                "POST",
+                "/orders",
+                java.util.Map.of("content-type", "application/json"),
+                ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertEquals(404, unknownPath.status());
+    assertEquals(405, wrongMethod.status());
+    assertEquals(503, placement.status());
+    assertTrue(
+        new String(placement.body(), java.nio.charset.StandardCharsets.UTF_8)
+            .contains("urn:xcluster:problem:stopping"));
+  }
+
+  @Test
   void twoConcurrentRequestsWithTheSameKeyPlaceOneOrder() throws Exception {
     var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
