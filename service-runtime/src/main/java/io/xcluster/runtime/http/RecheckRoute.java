@@ -28,7 +28,7 @@ public final class RecheckRoute implements HttpRoute {
 
   /** Serves the route on {@code http}. */
   public static void serveOn(ServiceHttpServer http, FailoverRepair repair) {
-    http.route(PATH, POOL, new RecheckRoute(repair));
+    http.endpoint(PATH, POOL, new RecheckRoute(repair));
   }
 
   @Override

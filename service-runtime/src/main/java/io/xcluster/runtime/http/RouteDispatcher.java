@@ -35,10 +35,18 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
 
   private static final Logger log = LoggerFactory.getLogger(RouteDispatcher.class);
 
-  record Mounted(String prefix, ExecutorService pool, Duration maxWait, HttpRoute route) {
+  /**
+   * A route and where it answers.
+   *
+   * @param andBelow true when it also answers every path below {@code path} ({@code /orders/…});
+   *     false for an endpoint of its own ({@code /healthz}), so {@code /healthz/x} is a 404
+   */
+  record Mounted(
+      String path, boolean andBelow, ExecutorService pool, Duration maxWait, HttpRoute route) {
 
-    boolean serves(String path) {
-      return path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+    boolean serves(String requested) {
+      return requested.equals(path)
+          || (andBelow && requested.startsWith(path.endsWith("/") ? path : path + "/"));
     }
   }
 
@@ -53,7 +61,7 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
 
   void mount(Mounted route) {
     routes.add(route);
-    routes.sort((a, b) -> b.prefix().length() - a.prefix().length()); // the longest prefix wins
+    routes.sort((a, b) -> b.path().length() - a.path().length()); // the longest path wins
   }
 
   List<Mounted> mounted() {
@@ -301,11 +309,11 @@ final class RouteDispatcher extends Handler.Abstract.NonBlocking {
                       System.nanoTime() - queuedAt > route.maxWait().toNanos()
                           ? busy()
                           : answer(call);
-                  RequestMetrics.record(route.prefix(), call.method(), reply.status(), queuedAt);
+                  RequestMetrics.record(route.path(), call.method(), reply.status(), queuedAt);
                   send(response, callback, reply);
                 });
       } catch (RejectedExecutionException full) {
-        RequestMetrics.record(route.prefix(), call.method(), 503, queuedAt);
+        RequestMetrics.record(route.path(), call.method(), 503, queuedAt);
         send(response, callback, busy());
       }
     }

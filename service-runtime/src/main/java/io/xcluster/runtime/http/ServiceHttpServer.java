@@ -23,8 +23,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The process's HTTP server: {@code GET /healthz} (liveness), {@code GET /readyz} (readiness, 503
- * until connected and once stopping) and whatever routes the service adds — the order service's
- * API. Every answer, the server's own errors included, is JSON; errors are problem+json.
+ * until connected and once stopping), each at that path only, and whatever routes the service adds
+ * — the order service's API. Every answer, the server's own errors included, is JSON; errors are
+ * problem+json.
  *
  * <p>Why Jetty's core rather than the JDK's {@code HttpServer}: the JDK server reads a request body
  * on the handler's thread with no read deadline (a client that stalls mid-body holds a worker for
@@ -125,11 +126,11 @@ public final class ServiceHttpServer implements AutoCloseable {
         new HeadReadDeadline(connector, server.getScheduler(), limits.headDeadline());
     ServiceHttpServer started =
         new ServiceHttpServer(server, connector, dispatcher, headDeadline, limits);
-    started.route(
+    started.endpoint(
         "/healthz",
         HEALTH_POOL,
         call -> call.isRead() ? HttpReply.json(200, Map.of("status", "alive")) : getOnly(call));
-    started.route(
+    started.endpoint(
         "/readyz", HEALTH_POOL, call -> call.isRead() ? readiness(health) : getOnly(call));
     moreRoutes.accept(started);
     try {
@@ -168,13 +169,25 @@ public final class ServiceHttpServer implements AutoCloseable {
    * are full, 503.
    */
   public void route(String pathPrefix, RoutePool pool, HttpRoute route) {
+    mount(pathPrefix, true, pool, route);
+  }
+
+  /**
+   * Serves {@code route} at {@code path} only, on threads of its own: a path below it (e.g. {@code
+   * /healthz/x}) is a 404, not an answer a client or probe could take for this one.
+   */
+  public void endpoint(String path, RoutePool pool, HttpRoute route) {
+    mount(path, false, pool, route);
+  }
+
+  private void mount(String path, boolean andBelow, RoutePool pool, HttpRoute route) {
     ExecutorService executor =
         dispatcher.mounted().stream()
             .filter(mounted -> mounted.pool() instanceof NamedPool named && named.pool.equals(pool))
             .map(RouteDispatcher.Mounted::pool)
             .findFirst()
             .orElseGet(() -> new NamedPool(pool));
-    dispatcher.mount(new RouteDispatcher.Mounted(pathPrefix, executor, pool.maxWait(), route));
+    dispatcher.mount(new RouteDispatcher.Mounted(path, andBelow, executor, pool.maxWait(), route));
   }
 
   public int port() {

@@ -105,7 +105,7 @@ public final class ServiceMetrics implements AutoCloseable {
 
   /** Serves {@code GET /metrics} on {@code http}, on the health probes' threads. */
   public void serveOn(ServiceHttpServer http) {
-    http.route(
+    http.endpoint(
         "/metrics",
         ServiceHttpServer.HEALTH_POOL,
         call ->

@@ -69,6 +69,25 @@ class ServiceHttpServerTest {
   }
 
   @Test
+  void aPathBelowAHealthEndpointIsNotFoundWhileARoutesOwnPathsAreServed() throws Exception {
+    try (ServiceHttpServer server =
+        ServiceHttpServer.start(
+            "127.0.0.1", 0, new ServiceHealth(), "--http-host", "--http-port")) {
+      server.route("/orders", call -> HttpReply.json(200, java.util.Map.of("path", call.path())));
+
+      for (String below : new String[] {"/healthz/anything", "/readyz/x", "/healthz/"}) {
+        HttpResponse<String> answer = get(server, below);
+
+        assertEquals(404, answer.statusCode(), below + ": " + answer.body());
+        assertEquals(Problem.CONTENT_TYPE, answer.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(answer.body().contains("urn:xcluster:problem:not-found"), answer.body());
+      }
+      assertEquals(200, get(server, "/healthz").statusCode());
+      assertEquals(200, get(server, "/orders/ord-1").statusCode(), "a route serves below itself");
+    }
+  }
+
+  @Test
   void aPortInUseStopsStartUpNamingTheSetting() {
     try (ServiceHttpServer first =
         ServiceHttpServer.start(

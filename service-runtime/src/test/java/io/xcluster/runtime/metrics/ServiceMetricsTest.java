@@ -65,6 +65,15 @@ class ServiceMetricsTest {
   }
 
   @Test
+  void aPathBelowMetricsIsNotFound() throws Exception {
+    HttpResponse<String> below = send("GET", "/metrics/anything");
+
+    assertEquals(404, below.statusCode(), below.body());
+    assertEquals("application/problem+json", below.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(below.body().contains("urn:xcluster:problem:not-found"), below.body());
+  }
+
+  @Test
   void transportMetricsCountPerDestinationAndBucketTheOutcomeLatency() {
     TransportMetrics bridge =
         TransportMetrics.of("bridge", ClusterEndpoint.loopback("eu-west", 7234));

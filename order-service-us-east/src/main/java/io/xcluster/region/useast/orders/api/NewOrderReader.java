@@ -17,7 +17,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -72,10 +71,14 @@ final class NewOrderReader {
     return new NewOrderReader().order(root);
   }
 
-  /** Refuses (415) a body that says it is not JSON; no Content-Type at all is taken as JSON. */
+  /**
+   * Refuses (415) a body that says it is not JSON; no Content-Type at all is taken as JSON. The
+   * media type before any parameter ({@code ; charset=utf-8}) must be {@code application/json}, in
+   * any case: {@code application/jsonp} or {@code application/json-seq} are other formats.
+   */
   static void requireJson(String contentType) throws Refused {
     if (contentType != null
-        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        && !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
       throw new Refused(
           Problem.of(
               415,
@@ -89,11 +92,11 @@ final class NewOrderReader {
     unknownFields(root, "", ORDER_FIELDS);
     NewOrder order =
         new NewOrder(
-            text(root, "customerId"),
+            text(root, "customerId", "customerId"),
             lines(root.get("lines")),
             whole(root, "amountCents", "amountCents", "a whole number of cents"),
-            text(root, "currency"),
-            text(root, "destinationCountry"));
+            text(root, "currency", "currency"),
+            text(root, "destinationCountry", "destinationCountry"));
     if (!errors.isEmpty()) {
       throw new Refused(OrdersHttpApi.invalidOrder(errors));
     }
@@ -126,7 +129,7 @@ final class NewOrderReader {
       long quantity = whole(line, "quantity", path + ".quantity", "a whole number");
       read.add(
           new OrderLine(
-              text(line, "sku"),
+              text(line, "sku", path + ".sku"),
               (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, quantity))));
     }
     return read;
@@ -145,14 +148,18 @@ final class NewOrderReader {
     }
   }
 
-  /** The text of {@code name} in normal form C; null when absent (the order names it missing). */
-  private String text(JsonNode object, String name) {
+  /**
+   * The text of {@code name} in normal form C; null when absent (the order names it missing).
+   *
+   * @param path the field's JSON path, as a wrong type is reported (e.g. {@code lines[1].sku})
+   */
+  private String text(JsonNode object, String name, String path) {
     JsonNode value = object.get(name);
     if (value == null || value.isNull()) {
       return null;
     }
     if (!value.isTextual()) {
-      errors.add(new FieldError(name, "must be a string"));
+      errors.add(new FieldError(path, "must be a string"));
       return null;
     }
     String text = value.textValue();

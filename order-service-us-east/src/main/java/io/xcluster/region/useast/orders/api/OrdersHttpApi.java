@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -56,6 +57,12 @@ public final class OrdersHttpApi implements HttpRoute {
    * 503 "pending": the change goes on, and the same request sent again returns its verdict.
    */
   public static final Duration ADDRESS_CHANGE_DEADLINE = Duration.ofSeconds(10);
+
+  /**
+   * A placement waits this long for us-east to start the order, then answers 503: the SDK's own
+   * retries while us-east is unreachable last about a minute, long enough to hold every API thread.
+   */
+  public static final Duration PLACE_DEADLINE = Duration.ofSeconds(5);
 
   /**
    * A read describes the order (us-east answers from its store), then queries its worker: together
@@ -99,7 +106,7 @@ public final class OrdersHttpApi implements HttpRoute {
     OrderLookup reads = new OrderLookup(usEast, FIND_DEADLINE, QUERY_DEADLINE);
     OrderLookup cancels = new OrderLookup(usEast, CANCEL_DEADLINE, QUERY_DEADLINE);
     return new OrdersHttpApi(
-        new PlacingOrder(usEast, placement),
+        new PlacingOrder(usEast, placement, PLACE_DEADLINE),
         new ReadingOrderStatus(reads),
         new CancellingOrder(usEast, cancels),
         new ChangingDeliveryAddress(usEast, cancels, ADDRESS_CHANGE_DEADLINE),
@@ -159,26 +166,19 @@ public final class OrdersHttpApi implements HttpRoute {
     Matcher cancel = CANCEL.matcher(path);
     Matcher address = ADDRESS.matcher(path);
     Matcher order = ORDER.matcher(path);
-    if (stopping.getAsBoolean() && call.method().equals("POST")) {
-      return HttpReply.problem(
-              Problem.of(
-                  503,
-                  "stopping",
-                  "This instance is shutting down",
-                  "retry the same request; another instance will take it"))
-          .withHeader("Retry-After", "5");
-    }
     if (path.equals("/orders") || path.equals("/orders/")) {
-      return call.method().equals("POST") ? place(call) : methodNotAllowed(call, "POST");
+      return call.method().equals("POST")
+          ? unlessStopping(() -> place(call))
+          : methodNotAllowed(call, "POST");
     }
     if (cancel.matches()) {
       return call.method().equals("POST")
-          ? cancel(cancel.group(1))
+          ? unlessStopping(() -> cancel(cancel.group(1)))
           : methodNotAllowed(call, "POST");
     }
     if (address.matches()) {
       return call.method().equals("POST")
-          ? changeAddress(address.group(1), call)
+          ? unlessStopping(() -> changeAddress(address.group(1), call))
           : methodNotAllowed(call, "POST");
     }
     if (order.matches()) {
@@ -190,6 +190,24 @@ public final class OrdersHttpApi implements HttpRoute {
             "not-found",
             "No such resource",
             "no route for " + path + "; see docs/openapi.yaml"));
+  }
+
+  /**
+   * A write, unless this instance is shutting down: then 503, for another instance to take it.
+   * Asked only once the request matched a write, so a wrong path or method still answers 404 or
+   * 405.
+   */
+  private HttpReply unlessStopping(Supplier<HttpReply> write) {
+    if (stopping.getAsBoolean()) {
+      return HttpReply.problem(
+              Problem.of(
+                  503,
+                  "stopping",
+                  "This instance is shutting down",
+                  "retry the same request; another instance will take it"))
+          .withHeader("Retry-After", "5");
+    }
+    return write.get();
   }
 
   private HttpReply place(HttpCall call) {

@@ -50,6 +50,6 @@ public final class CancellingOrder {
     if (reading.read(orderId) instanceof ReadingOrderStatus.Known known) {
       return known.status().state().name();
     }
-    return ReadingOrderStatus.closedAs(orderId, found.status()).state().name();
+    return reading.recordedFinalStatus(orderId, found.status()).state().name();
   }
 }

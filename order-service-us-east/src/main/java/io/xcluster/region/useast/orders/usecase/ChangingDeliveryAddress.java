@@ -1,13 +1,17 @@
 package io.xcluster.region.useast.orders.usecase;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.UpdateVerdict;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.region.useast.orders.workflow.AddressChange;
 import io.xcluster.region.useast.orders.workflow.AddressChangeResult;
 import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
@@ -229,6 +233,10 @@ public final class ChangingDeliveryAddress {
   /**
    * The verdict us-east recorded for this request id, if the order took the change before it ended:
    * a retry after the order ended answers as the first request did.
+   *
+   * @return empty when the order never took this change
+   * @throws OrderLookup.Unanswered when us-east does not answer in time: not knowing is not "never
+   *     took it", and a change that was accepted must not be answered as refused
    */
   private Optional<Result> recorded(String orderId, String requestId, DeliveryAddress address) {
     if (requestId == null) {
@@ -241,9 +249,30 @@ public final class ChangingDeliveryAddress {
               .getUpdateHandle(updateId(requestId), AddressChangeResult.class)
               .getResult(RECORDED_VERDICT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       return Optional.of(answer(orderId, requestId, address, result));
-    } catch (RuntimeException noSuchUpdate) {
-      return Optional.empty(); // never took this change (or its record is not readable)
+    } catch (WorkflowUpdateException failedUpdate) {
+      return Optional.empty(); // the change failed in the order: it never took it
+    } catch (RuntimeException failed) {
+      if (isNotFound(failed)) {
+        return Optional.empty(); // us-east has no record of the update: never took this change
+      }
+      if (failed instanceof WorkflowUpdateTimeoutOrCancelledException
+          || failed.getCause() instanceof TimeoutException
+          || TransportMetrics.isOutage(failed)) {
+        throw new OrderLookup.Unanswered(
+            "us-east did not read back address change " + requestId + " of order " + orderId,
+            failed);
+      }
+      throw failed; // a refusal (permission, a namespace gone): retrying will not help
     }
+  }
+
+  private static boolean isNotFound(Throwable failed) {
+    for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException grpc) {
+        return grpc.getStatus().getCode() == Status.Code.NOT_FOUND;
+      }
+    }
+    return false;
   }
 
   private static Result ended(String orderId) {

@@ -3,15 +3,21 @@ package io.xcluster.region.useast.orders.usecase;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
 import io.temporal.client.WorkflowClient;
+import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.region.useast.orders.workflow.OrderStatus;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflow;
 import java.time.Duration;
@@ -78,16 +84,10 @@ public final class OrderLookup {
                       .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
                       .build());
     } catch (StatusRuntimeException failed) {
-      Status.Code code = failed.getStatus().getCode();
-      if (code == Status.Code.NOT_FOUND) {
+      if (failed.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return Optional.empty();
       }
-      if (code == Status.Code.UNAVAILABLE
-          || code == Status.Code.DEADLINE_EXCEEDED
-          || code == Status.Code.RESOURCE_EXHAUSTED) {
-        throw unanswered("us-east did not describe order " + orderId, findDeadline, failed);
-      }
-      throw failed; // a refusal (permission, a namespace gone): retrying will not help
+      throw outageOrRefusal("us-east did not describe order " + orderId, failed);
     }
     if (!OrderWorkflow.TYPE.equals(described.getWorkflowExecutionInfo().getType().getName())) {
       return Optional.empty();
@@ -121,11 +121,57 @@ public final class OrderLookup {
           queryDeadline,
           failed);
     }
+    return decode(answer.getQueryResult());
+  }
+
+  /**
+   * The status a completed order returned, as us-east recorded it when the order closed: no worker
+   * needed. An order that ends FAILED (a declined payment, a failed fulfillment) completes its
+   * workflow too, returning its status, so only this record tells it from one that shipped.
+   *
+   * @return empty when us-east recorded no result (the order did not complete: canceled,
+   *     terminated, timed out) or no longer knows the order
+   * @throws Unanswered when us-east does not answer within the find deadline
+   */
+  public Optional<OrderStatus> recordedResult(String orderId) {
+    GetWorkflowExecutionHistoryResponse closing;
+    try {
+      closing =
+          stub(findDeadline)
+              .getWorkflowExecutionHistory(
+                  GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace(usEast.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(orderId))
+                      .setHistoryEventFilterType(
+                          HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+                      .build());
+    } catch (StatusRuntimeException failed) {
+      if (failed.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw outageOrRefusal("us-east did not read the result of order " + orderId, failed);
+    }
+    return closing.getHistory().getEventsList().stream()
+        .filter(HistoryEvent::hasWorkflowExecutionCompletedEventAttributes)
+        .map(HistoryEvent::getWorkflowExecutionCompletedEventAttributes)
+        .filter(completed -> completed.hasResult())
+        .map(completed -> decode(completed.getResult()))
+        .findFirst();
+  }
+
+  private OrderStatus decode(Payloads status) {
     return usEast
         .getOptions()
         .getDataConverter()
-        .fromPayloads(
-            0, Optional.of(answer.getQueryResult()), OrderStatus.class, OrderStatus.class);
+        .fromPayloads(0, Optional.of(status), OrderStatus.class, OrderStatus.class);
+  }
+
+  /**
+   * An outage is worth a retry ({@link Unanswered}); a refusal (permission, a namespace gone) is
+   * not.
+   */
+  private RuntimeException outageOrRefusal(String what, StatusRuntimeException failed) {
+    return TransportMetrics.isOutage(failed) ? unanswered(what, findDeadline, failed) : failed;
   }
 
   private WorkflowServiceBlockingStub stub(Duration deadline) {

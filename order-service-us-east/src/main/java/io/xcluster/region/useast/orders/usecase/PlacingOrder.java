@@ -7,13 +7,26 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.workflow.Order;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Places an order at most once per {@code Idempotency-Key}: a retry with the same key and the same
  * order finds the order the first request placed; the same key with another order is refused. The
  * order's own rules ({@link Order#fieldProblems()}) are checked before anything starts.
+ *
+ * <p>A placement waits for us-east at most its deadline: while us-east is unreachable the SDK
+ * retries a start for about a minute, and requests that waited that long would hold every API
+ * thread. Past the deadline the start goes on in the background and the caller is told to retry
+ * ({@link OrderLookup.Unanswered}); the retry, under the same key, finds the order if it started.
  */
 public final class PlacingOrder {
 
@@ -43,12 +56,37 @@ public final class PlacingOrder {
 
   public record KeyReused(String orderId) implements Result {}
 
+  /**
+   * Starts that may go on past their request's deadline at once (as many more may queue): while
+   * us-east is down, placements beyond them are refused at once rather than piled up.
+   */
+  static final int MAX_STARTS_UNDER_WAY = 16;
+
   private final WorkflowClient usEast;
   private final OrderPlacement placement;
+  private final Duration deadline;
+  private final ThreadPoolExecutor starting;
 
-  public PlacingOrder(WorkflowClient usEast, OrderPlacement placement) {
+  /**
+   * @param deadline how long a placement waits for us-east to start (or find) the order
+   */
+  public PlacingOrder(WorkflowClient usEast, OrderPlacement placement, Duration deadline) {
     this.usEast = usEast;
     this.placement = placement;
+    this.deadline = deadline;
+    this.starting =
+        new ThreadPoolExecutor(
+            MAX_STARTS_UNDER_WAY,
+            MAX_STARTS_UNDER_WAY,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_STARTS_UNDER_WAY),
+            runnable -> {
+              Thread thread = new Thread(runnable, "order-placements");
+              thread.setDaemon(true);
+              return thread;
+            });
+    starting.allowCoreThreadTimeOut(true);
   }
 
   public Result place(PlaceOrder command) {
@@ -65,6 +103,34 @@ public final class PlacingOrder {
       return new Invalid(problems);
     }
     String fingerprint = fingerprint(request);
+    Future<Result> started;
+    try {
+      started = starting.submit(() -> start(order, fingerprint));
+    } catch (RejectedExecutionException full) {
+      throw new OrderLookup.Unanswered(
+          "us-east has yet to answer " + 2 * MAX_STARTS_UNDER_WAY + " placements before this one",
+          full);
+    }
+    try {
+      return started.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException slow) {
+      // the start goes on; the client's retry with the same key finds the order if it started
+      throw new OrderLookup.Unanswered(
+          "us-east did not start order " + orderId + " within " + deadline.toMillis() + " ms",
+          slow);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OrderLookup.Unanswered("placing order " + orderId + " was interrupted", e);
+    } catch (ExecutionException failed) {
+      throw failed.getCause() instanceof RuntimeException cause
+          ? cause
+          : new IllegalStateException(failed.getCause());
+    }
+  }
+
+  /** Starts the order's workflow, or finds the one an earlier request with this key started. */
+  private Result start(Order order, String fingerprint) {
+    String orderId = order.orderId();
     try {
       return new Accepted(
           orderId,

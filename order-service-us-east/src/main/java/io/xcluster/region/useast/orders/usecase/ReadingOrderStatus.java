@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Reads an order's status. The order's worker answers for a running order; for a closed one, what
- * the worker last said if it answers in time, else what us-east recorded when it closed — a read
- * never waits for a worker beyond the lookup's deadline.
+ * the worker last said if it answers in time, else what us-east recorded when it closed (the status
+ * the order returned) — a read never waits for a worker beyond the lookup's deadline.
  */
 public final class ReadingOrderStatus {
 
@@ -55,12 +55,27 @@ public final class ReadingOrderStatus {
       if (found.get().running()) {
         return new WorkerSilent(orderId, silent.getMessage());
       }
-      return new Known(closedAs(orderId, found.get().status()));
+      return new Known(recordedFinalStatus(orderId, found.get().status()));
     }
   }
 
-  /** The final state us-east recorded, for a closed order whose worker is not there to say more. */
-  static OrderStatus closedAs(String orderId, WorkflowExecutionStatus status) {
+  /**
+   * The final status us-east recorded, for a closed order whose worker is not there to say more:
+   * the status a completed order returned (FAILED, with its reason, as often as COMPLETED), else
+   * what its workflow's closing says.
+   *
+   * @throws OrderLookup.Unanswered when us-east does not answer: guessing COMPLETED could tell a
+   *     customer that a failed order shipped
+   */
+  OrderStatus recordedFinalStatus(String orderId, WorkflowExecutionStatus status) {
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      return lookup.recordedResult(orderId).orElseGet(() -> closedAs(orderId, status));
+    }
+    return closedAs(orderId, status);
+  }
+
+  /** What the way an order's workflow closed says of its final state, and nothing more. */
+  private static OrderStatus closedAs(String orderId, WorkflowExecutionStatus status) {
     return switch (status) {
       case WORKFLOW_EXECUTION_STATUS_CANCELED ->
           new OrderStatus(orderId, OrderState.CANCELED, null, null, null, null, null, null);

@@ -1,6 +1,5 @@
 package io.xcluster.region.useast.orders.workflow;
 
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -59,12 +58,12 @@ public record Order(
   /** Everything wrong with this order, each naming the field; empty when it can be processed. */
   public List<FieldProblem> fieldProblems() {
     List<FieldProblem> problems = new ArrayList<>();
-    String idProblem = textProblem(orderId, MAX_ORDER_ID_LENGTH);
+    String idProblem = WellFormedText.problem(orderId, MAX_ORDER_ID_LENGTH);
     if (idProblem == null && !ORDER_ID.matcher(orderId).matches()) {
       idProblem = "may contain only letters, digits and . _ : -";
     }
     add(problems, "orderId", idProblem);
-    add(problems, "customerId", textProblem(customerId, MAX_CUSTOMER_ID_LENGTH));
+    add(problems, "customerId", WellFormedText.problem(customerId, MAX_CUSTOMER_ID_LENGTH));
     if (lines.isEmpty()) {
       add(problems, "lines", "must hold at least one line");
     } else if (lines.size() > MAX_LINES) {
@@ -76,7 +75,7 @@ public record Order(
           add(problems, "lines[" + i + "]", "must be an object with sku and quantity");
           continue;
         }
-        add(problems, "lines[" + i + "].sku", textProblem(line.sku(), MAX_SKU_LENGTH));
+        add(problems, "lines[" + i + "].sku", WellFormedText.problem(line.sku(), MAX_SKU_LENGTH));
         add(problems, "lines[" + i + "].quantity", rangeProblem(line.quantity(), MAX_QUANTITY));
       }
     }
@@ -148,37 +147,5 @@ public record Order(
       return "must be positive, was " + value;
     }
     return value > max ? "must be at most " + max + ", was " + value : null;
-  }
-
-  /**
-   * Text travels through Temporal, eu-west, logs and payment gateways: it must be present, short,
-   * well-formed Unicode (no lone surrogate), free of control characters (NUL included) and in
-   * normal form C, so that two spellings of one name are one name.
-   */
-  static String textProblem(String text, int maxLength) {
-    if (text == null || text.isBlank()) {
-      return "is missing";
-    }
-    for (int i = 0; i < text.length(); ) {
-      int codePoint = text.codePointAt(i);
-      if (Character.isSurrogate(text.charAt(i)) && Character.charCount(codePoint) == 1) {
-        return "must be well-formed Unicode: a lone surrogate at position " + i;
-      }
-      if (Character.getType(codePoint) == Character.CONTROL) {
-        return "must not contain control characters: U+"
-            + String.format("%04X", codePoint)
-            + " at position "
-            + i;
-      }
-      i += Character.charCount(codePoint);
-    }
-    int length = text.codePointCount(0, text.length());
-    if (length > maxLength) {
-      return "must be at most " + maxLength + " characters, was " + length;
-    }
-    if (!Normalizer.isNormalized(text, Normalizer.Form.NFC)) {
-      return "must be in Unicode normal form C (NFC)";
-    }
-    return null;
   }
 }

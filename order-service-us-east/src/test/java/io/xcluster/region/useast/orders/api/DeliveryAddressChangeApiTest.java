@@ -6,9 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
@@ -29,6 +39,8 @@ import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.usecase.ChangingDeliveryAddress;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
+import io.xcluster.runtime.http.HttpCall;
+import io.xcluster.runtime.http.HttpReply;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;
 import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
@@ -37,6 +49,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,6 +271,72 @@ class DeliveryAddressChangeApiTest {
         "Paris", JSON.readTree(again.body()).path("deliveryAddress").path("city").asText());
     assertEquals(409, aNewOne.statusCode(), "a change the order never took: " + aNewOne.body());
     assertEquals(1, applied.values().iterator().next().get(), "applied once: " + applied);
+  }
+
+  @Test
+  void anAcceptedChangeRetriedWhileUsEastCannotReadItBackIsA503NotARefusal() throws Exception {
+    String orderId = placeAndAwaitFulfilling();
+    assertEquals(200, changeAddress(orderId, PARIS, "change-1").statusCode());
+    completeFulfillment(orderId);
+    awaitState(orderId, "COMPLETED");
+    WorkflowServiceStubs readBackFails =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + usEast.port())
+                .setGrpcClientInterceptors(List.of(unavailable("PollWorkflowExecutionUpdate")))
+                .build());
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(readBackFails);
+      OrdersHttpApi api =
+          OrdersHttpApi.over(
+              client, new OrderPlacement(client, ServiceTracing.disabled()), () -> false);
+
+      HttpReply retried =
+          api.handle(
+              new HttpCall(
+                  "POST",
+                  "/orders/" + orderId + "/delivery-address",
+                  Map.of("content-type", "application/json", "idempotency-key", "change-1"),
+                  PARIS.getBytes(StandardCharsets.UTF_8)));
+
+      String body = new String(retried.body(), StandardCharsets.UTF_8);
+      assertEquals(503, retried.status(), body);
+      assertTrue(body.contains("urn:xcluster:problem:cluster-unavailable"), body);
+      assertEquals("5", retried.headers().get("Retry-After"));
+    } finally {
+      readBackFails.shutdownNow();
+    }
+  }
+
+  /** Fails every call of the gRPC method {@code method} UNAVAILABLE, as an outage would. */
+  private static ClientInterceptor unavailable(String method) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(
+          MethodDescriptor<Q, A> called, CallOptions options, Channel next) {
+        if (!method.equals(called.getBareMethodName())) {
+          return next.newCall(called, options);
+        }
+        return new ClientCall<>() {
+          @Override
+          public void start(Listener<A> listener, Metadata headers) {
+            listener.onClose(Status.UNAVAILABLE.withDescription("us-east is down"), new Metadata());
+          }
+
+          @Override
+          public void request(int numMessages) {}
+
+          @Override
+          public void cancel(String message, Throwable cause) {}
+
+          @Override
+          public void halfClose() {}
+
+          @Override
+          public void sendMessage(Q message) {}
+        };
+      }
+    };
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.xcluster.region.useast.orders.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xcluster.region.useast.orders.usecase.PlacingOrder;
+import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.Order;
 import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.Problem;
@@ -103,6 +105,9 @@ class OpenApiDocumentTest {
                 + " queued, none queued longer than "
                 + OrdersHttpApi.POOL.maxWait().toMillis() / 1000.0
                 + " s |",
+            "| placing an order (`POST /orders`) | "
+                + OrdersHttpApi.PLACE_DEADLINE.toSeconds()
+                + " s for us-east to start it |",
             "| a read (`GET`/`HEAD` of an order) | "
                 + OrdersHttpApi.FIND_DEADLINE.toMillis()
                 + " ms to find the order + "
@@ -115,10 +120,28 @@ class OpenApiDocumentTest {
             "maxLength: " + Order.MAX_SKU_LENGTH,
             "maxItems: " + Order.MAX_LINES,
             "maximum: " + Order.MAX_QUANTITY,
-            "maximum: " + Order.MAX_AMOUNT_CENTS);
+            "maximum: " + Order.MAX_AMOUNT_CENTS,
+            "maxLength: " + DeliveryAddress.MAX_FIELD_LENGTH);
     for (String limit : stated) {
       assertTrue(document.contains(limit), "docs/openapi.yaml does not state: " + limit);
     }
+  }
+
+  /** Both endpoints that take an Idempotency-Key check it against the same length. */
+  @Test
+  void everyIdempotencyKeyLengthTheDocumentStatesIsTheOneTheCodeEnforces() throws Exception {
+    Matcher stated =
+        Pattern.compile("(?:1 to|longer than) (\\d+) characters")
+            .matcher(Files.readString(DOCUMENT));
+    int found = 0;
+    while (stated.find()) {
+      found++;
+      assertEquals(
+          String.valueOf(PlacingOrder.MAX_KEY_LENGTH),
+          stated.group(1),
+          "stated: " + stated.group());
+    }
+    assertTrue(found >= 3, "the key's length is stated " + found + " times");
   }
 
   private static String sources(Path directory) throws Exception {

@@ -25,6 +25,7 @@ import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
 import io.xcluster.region.useast.orders.payment.SimulatedPaymentGateway;
 import io.xcluster.region.useast.orders.placement.OrderPlacement;
 import io.xcluster.region.useast.orders.worker.OrderServiceWorker;
+import io.xcluster.region.useast.orders.workflow.DeliveryAddress;
 import io.xcluster.region.useast.orders.workflow.OrderWorkflowSettings;
 import io.xcluster.runtime.http.HttpCall;
 import io.xcluster.runtime.http.HttpReply;
@@ -210,6 +211,19 @@ class OrdersHttpApiTest {
   }
 
   @Test
+  void aSkuOfTheWrongTypeIsNamedByItsLine() throws Exception {
+    String twoLines =
+        ORDER.replace(
+            "[{\"sku\":\"SKU-001\",\"quantity\":2}]",
+            "[{\"sku\":\"SKU-001\",\"quantity\":2},{\"sku\":42,\"quantity\":1}]");
+
+    JsonNode error =
+        onlyFieldError(post("/orders", "application/json", null, twoLines), "lines[1].sku");
+
+    assertEquals("must be a string", error.path("problem").asText());
+  }
+
+  @Test
   void aRefusalFromUsEastIsA500WithItsStatusCodeButNeverItsMessage() throws Exception {
     // every call to us-east refused, as a frontend refusing this service's identity would
     ClientInterceptor refuseAll =
@@ -265,6 +279,45 @@ class OrdersHttpApiTest {
   }
 
   @Test
+  void aPlacementWhileUsEastIsDownIsAPrompt503ToRetryNotAMinuteOfWaiting() throws Exception {
+    EmbeddedTemporalServer stopped = EmbeddedTemporalServer.start(0);
+    ClusterConnection toStopped =
+        ClusterConnection.open(ClusterEndpoint.loopback("us-east", stopped.port()));
+    try {
+      OrdersHttpApi api =
+          OrdersHttpApi.over(
+              toStopped.client(),
+              new OrderPlacement(toStopped.client(), ServiceTracing.disabled()),
+              () -> false);
+      assertEquals(202, api.handle(placement("before-the-outage")).status());
+      stopped.close();
+
+      long start = System.nanoTime();
+      HttpReply reply = api.handle(placement("during-the-outage"));
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertEquals(503, reply.status());
+      String body = new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(body.contains("urn:xcluster:problem:cluster-unavailable"), body);
+      assertEquals("5", reply.headers().get("Retry-After"));
+      assertTrue(
+          tookMillis < 15_000,
+          "a placement waited " + tookMillis + " ms for us-east, which is down");
+    } finally {
+      toStopped.closeNow();
+      stopped.close();
+    }
+  }
+
+  private static HttpCall placement(String idempotencyKey) {
+    return new HttpCall(
+        "POST",
+        "/orders",
+        java.util.Map.of("content-type", "application/json", "idempotency-key", idempotencyKey),
+        ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void anUnknownOrderIs404ForStatusAndCancel() throws Exception {
     problemOf(get("/orders/ord-nope"), 404);
     problemOf(post("/orders/ord-nope/cancel", null, null, ""), 404);
@@ -316,6 +369,45 @@ class OrdersHttpApiTest {
     assertEquals("DELETE is not supported here; use POST", method.path("detail").asText());
     assertEquals(
         "Content-Type must be application/json, was text/plain", media.path("detail").asText());
+  }
+
+  @Test
+  void onlyTheMediaTypeApplicationJsonIsJsonWhateverItsCaseAndParameters() throws Exception {
+    problemOf(post("/orders", "application/jsonp", null, ORDER), 415);
+    problemOf(post("/orders", "application/json-seq", null, ORDER), 415);
+    problemOf(post("/orders/ord-any/delivery-address", "application/jsonp", "k-1", "{}"), 415);
+    HttpResponse<String> withParameters =
+        post("/orders", " Application/JSON ; charset=utf-8", null, ORDER);
+
+    assertEquals(202, withParameters.statusCode(), withParameters.body());
+  }
+
+  @Test
+  void whileStoppingOnlyWritesAreRefusedAndAWrongPathOrMethodIsStillNamed() throws Exception {
+    OrdersHttpApi stopping =
+        OrdersHttpApi.over(
+            connection.client(),
+            new OrderPlacement(connection.client(), ServiceTracing.disabled()),
+            () -> true);
+
+    HttpReply unknownPath =
+        stopping.handle(new HttpCall("POST", "/orders/a/b/c", java.util.Map.of(), new byte[0]));
+    HttpReply wrongMethod =
+        stopping.handle(new HttpCall("POST", "/orders/ord-1", java.util.Map.of(), new byte[0]));
+    HttpReply placement =
+        stopping.handle(
+            new HttpCall(
+                "POST",
+                "/orders",
+                java.util.Map.of("content-type", "application/json"),
+                ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertEquals(404, unknownPath.status());
+    assertEquals(405, wrongMethod.status());
+    assertEquals(503, placement.status());
+    assertTrue(
+        new String(placement.body(), java.nio.charset.StandardCharsets.UTF_8)
+            .contains("urn:xcluster:problem:stopping"));
   }
 
   @Test
@@ -411,6 +503,54 @@ class OrdersHttpApiTest {
 
     assertTrue(
         lone.path("problem").asText().startsWith("must be well-formed Unicode"), lone.toString());
+  }
+
+  private static final String ADDRESS =
+      "{\"recipient\":\"A. Martin\",\"street\":\"1 rue de la Paix\",\"postalCode\":\"75002\",\"city\":\"Paris\",\"country\":\"FR\"}";
+
+  /** The one field error of an address refused at the door (before any order is looked up). */
+  private static JsonNode onlyAddressError(String address, String field) throws Exception {
+    JsonNode problem =
+        problemOf(
+            post("/orders/ord-any/delivery-address", "application/json", "k-1", address), 400);
+    assertEquals(
+        "urn:xcluster:problem:invalid-address", problem.path("type").asText(), problem.toString());
+    assertEquals(1, problem.path("errors").size(), problem.toString());
+    assertEquals(field, problem.path("errors").get(0).path("field").asText(), problem.toString());
+    return problem.path("errors").get(0);
+  }
+
+  @Test
+  void addressFieldsFollowTheOrdersTextRules() throws Exception {
+    JsonNode nul = onlyAddressError(ADDRESS.replace("A. Martin", "A.\\u0000Martin"), "recipient");
+    JsonNode lone = onlyAddressError(ADDRESS.replace("1 rue", "\\ud800 rue"), "street");
+    String tooLong = "\ud83d\ude00".repeat(DeliveryAddress.MAX_FIELD_LENGTH + 1);
+    JsonNode length = onlyAddressError(ADDRESS.replace("Paris", tooLong), "city");
+
+    assertTrue(
+        nul.path("problem").asText().startsWith("recipient must not contain control characters"),
+        nul.toString());
+    assertTrue(
+        lone.path("problem").asText().startsWith("street must be well-formed Unicode"),
+        lone.toString());
+    assertEquals("city must be at most 200 characters, was 201", length.path("problem").asText());
+  }
+
+  @Test
+  void anAddressFieldIsAsLongAsItsCharactersNotItsUtf16Units() throws Exception {
+    String astral = "\ud83d\ude00".repeat(DeliveryAddress.MAX_FIELD_LENGTH);
+
+    // past the door: the address is fine, the order is what does not exist
+    JsonNode problem =
+        problemOf(
+            post(
+                "/orders/ord-nope/delivery-address",
+                "application/json",
+                "k-1",
+                ADDRESS.replace("Paris", astral)),
+            404);
+
+    assertEquals("urn:xcluster:problem:order-not-found", problem.path("type").asText());
   }
 
   @Test
