@@ -42,6 +42,16 @@ public record UpdateVerdict(
    */
   public static final String UNREACHABLE = "RemoteUnreachable";
 
+  /**
+   * The call's remote run never started: its call was canceled before it started, or had not
+   * started long after the update was sent. The transport gives the update up rather than hold it
+   * for ever; the caller may send it again.
+   */
+  public static final String REMOTE_RUN_NEVER_STARTED = "RemoteRunNeverStarted";
+
+  /** The verdict itself was too large to carry back; the remote run did receive the update. */
+  public static final String VERDICT_UNDELIVERABLE = "VerdictUndeliverable";
+
   /** The transport carrying the call cannot forward updates. */
   public static final String NOT_SUPPORTED = "UpdateNotSupported";
 

@@ -57,6 +57,12 @@ final class CallRelay implements AutoCloseable {
   static final String OUTCOME_UNDELIVERABLE = "OutcomeUndeliverable";
 
   /**
+   * Failure type for a call the relay gave up on and dead-lettered (the target refused its start
+   * for good, it names another cluster, or it kept failing): its caller is told, not left waiting.
+   */
+  static final String CALL_DEAD_LETTERED = "CallDeadLettered";
+
+  /**
    * How long an outcome may keep failing to publish while the broker answers before it is
    * dead-lettered with the outcome attached: long enough for JetStream to recover its streams after
    * a restart, short enough that a subject nobody stores does not hold its call for ever. (While
@@ -98,12 +104,10 @@ final class CallRelay implements AutoCloseable {
       Executors.newFixedThreadPool(CONCURRENT_STARTS, DaemonThreads.named("nats-relay-start"));
   private final Semaphore startSlots = new Semaphore(CONCURRENT_STARTS);
 
-  /**
-   * Failures that were not an outage, by stream sequence: what dead-letters a call after {@link
-   * NatsSettings#maxDeliveries()}. Counted here, not from the delivery count, which also grows with
-   * every redelivery through an outage or a hold-back (a cap, an open breaker).
-   */
-  private final Map<Long, Integer> unexpectedFailures = new ConcurrentHashMap<>();
+  /** Failures of calls and cancels that were not an outage: what dead-letters them. */
+  private final FailureCounts failures;
+
+  private final ServedTarget served;
 
   /** Stream sequences of calls being started now, so a redelivery meanwhile is not started too. */
   private final Set<Long> beingStarted = ConcurrentHashMap.newKeySet();
@@ -188,7 +192,10 @@ final class CallRelay implements AutoCloseable {
       ServiceTracing tracing,
       CancelMarkers cancelMarkers,
       TransportMetrics metrics,
-      OpenRemoteRuns openRuns) {
+      OpenRemoteRuns openRuns,
+      ServedTarget served) {
+    this.served = served;
+    this.failures = new FailureCounts(settings.maxDeliveries());
     this.metrics = metrics;
     this.openRuns = openRuns;
     this.guard = new DestinationGuard(settings.limits(), openRuns, metrics);
@@ -200,6 +207,8 @@ final class CallRelay implements AutoCloseable {
             remoteRuns,
             deadLetters,
             guard,
+            served,
+            cancelMarkers,
             metrics,
             io,
             scheduler,
@@ -291,6 +300,11 @@ final class CallRelay implements AutoCloseable {
               + ", which this relay may not start");
       return;
     }
+    Optional<String> misrouted = served.refusal("call " + request.callId(), request.target());
+    if (misrouted.isPresent()) {
+      giveUp(message, request, replySubject, misrouted.get());
+      return;
+    }
     long sequence = message.metaData().streamSequence();
     if (message.metaData().deliveredCount() > 1) {
       metrics.retried();
@@ -317,7 +331,7 @@ final class CallRelay implements AutoCloseable {
             try {
               start(message, request, replySubject, sequence);
             } catch (RuntimeException unexpected) {
-              failedUnexpectedly(message, unexpected);
+              failedUnexpectedly(message, request, replySubject, unexpected);
             } finally {
               beingStarted.remove(sequence);
               startSlots.release();
@@ -334,12 +348,14 @@ final class CallRelay implements AutoCloseable {
    * What the consumer does for a handler that throws, here for a start on the pool: redelivered
    * after a while, dead-lettered once it has failed so {@link NatsSettings#maxDeliveries()} times.
    */
-  private void failedUnexpectedly(Message message, RuntimeException unexpected) {
-    long sequence = message.metaData().streamSequence();
-    if (unexpectedFailures.merge(sequence, 1, Integer::sum) >= settings.maxDeliveries()) {
-      unexpectedFailures.remove(sequence);
-      deadLetters.deadLetter(
-          message, "calls", "failed " + settings.maxDeliveries() + " times: " + unexpected);
+  private void failedUnexpectedly(
+      Message message, CallRequest request, String replySubject, Exception unexpected) {
+    if (failures.failedTooOften(message)) {
+      giveUp(
+          message,
+          request,
+          replySubject,
+          "failed " + failures.limit() + " times: " + TransportMetrics.briefly(unexpected));
     } else {
       log.warn(
           "call on {} failed, will be redelivered: {}",
@@ -347,6 +363,37 @@ final class CallRelay implements AutoCloseable {
           unexpected.toString());
       message.nakWithDelay(settings.ackWait().dividedBy(3));
     }
+  }
+
+  /**
+   * Gives up on a call: its caller is told with a {@link #CALL_DEAD_LETTERED} failure naming {@code
+   * reason}, and the call goes to the dead letters. If the failure cannot be published, the call is
+   * dead-lettered with it attached (as an outcome that could not be published), for a human.
+   */
+  private void giveUp(Message message, CallRequest request, String replySubject, String reason) {
+    notices.forget(request);
+    String callId = request.callId().value();
+    CallOutcome failure =
+        CallOutcome.failed(
+            CALL_DEAD_LETTERED,
+            "the relay on " + metrics.destination() + " gave up: " + reason,
+            true);
+    try {
+      publish(replySubject, callId, failure, header(message, WireHeaders.CALLER_RUN), null);
+    } catch (Exception unpublished) {
+      log.error("call {}: could not tell its caller it was given up: {}", callId, unpublished);
+      deadLetters.deadLetter(
+          message,
+          "outcomes",
+          reason + "; its failure could not be published: " + unpublished,
+          CallPayloads.toBytes(new DeliveredOutcome(callId, failure)));
+      return;
+    }
+    deadLetters.deadLetter(message, "calls", reason);
+  }
+
+  private static String header(Message message, String name) {
+    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
   }
 
   /** Starts the call's remote run, or attaches to it, and holds the call until it ends. */
@@ -384,7 +431,7 @@ final class CallRelay implements AutoCloseable {
           // the caller canceled before this call got here: never start it
           if (!cancelOrReportCanceled(request, replySubject)) {
             guard.reached();
-            unexpectedFailures.remove(sequence);
+            failures.forget(sequence);
             notices.forget(request);
             message.ack();
             return;
@@ -407,8 +454,14 @@ final class CallRelay implements AutoCloseable {
         // an outage of the target cluster is retried for as long as it lasts, never dead-lettered
         if (TransportMetrics.isOutage(unreachable)) {
           guard.unreachable(TransportMetrics.briefly(unreachable));
-        } else {
-          guard.reached(); // the target answered (with a refusal): it is there
+        } else if (!Outages.isOutage(unreachable)) {
+          // the target answered with a refusal (e.g. INVALID_ARGUMENT: an id or payload over its
+          // limits): asking again every few seconds for the stream's retention would not help
+          guard.reached();
+          metrics.transportError(TransportMetrics.Stage.START);
+          span.recordException(unreachable);
+          failedUnexpectedly(message, request, replySubject, unreachable);
+          return;
         }
         metrics.transportError(TransportMetrics.Stage.START);
         targetOutage.failed("call " + request.callId(), unreachable.toString());
@@ -430,7 +483,7 @@ final class CallRelay implements AutoCloseable {
       }
       targetOutage.succeeded();
       guard.reached();
-      unexpectedFailures.remove(sequence);
+      failures.forget(sequence);
       notices.wentThrough(message, request, replySubject);
       Held call = new Held(message, sequence, request, replySubject, Context.current());
       // asked before the call is held: if asking throws, nothing is left held (and kept alive)
@@ -445,9 +498,13 @@ final class CallRelay implements AutoCloseable {
   }
 
   void onCancel(Message message) {
-    if (message.getHeaders() != null
-        && NatsCallActivity.UPDATE.equals(message.getHeaders().getFirst(WireHeaders.KIND))) {
-      updates.onUpdate(message, message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT));
+    String kind = header(message, WireHeaders.KIND);
+    if (NatsCallActivity.UPDATE.equals(kind)) {
+      updates.onUpdate(message, header(message, WireHeaders.REPLY_SUBJECT));
+      return;
+    }
+    if (kind != null) { // a cancel carries no kind; an update is the only kind sent here
+      deadLetters.deadLetter(message, "cancels", "unknown " + WireHeaders.KIND + " '" + kind + "'");
       return;
     }
     CallRequest request;
@@ -455,6 +512,11 @@ final class CallRelay implements AutoCloseable {
       request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
     } catch (IllegalArgumentException undecodable) {
       deadLetters.deadLetter(message, "cancels", "undecodable cancel: " + undecodable.getMessage());
+      return;
+    }
+    Optional<String> misrouted = served.refusal("cancel of " + request.callId(), request.target());
+    if (misrouted.isPresent()) {
+      deadLetters.deadLetter(message, "cancels", misrouted.get());
       return;
     }
     String replySubject =
@@ -482,13 +544,33 @@ final class CallRelay implements AutoCloseable {
       cancelOrReportCanceled(request, replySubject);
       targetOutage.succeeded();
       guard.reached();
+      failures.forget(message);
       message.ack();
     } catch (Exception unreachable) {
       if (TransportMetrics.isOutage(unreachable)) {
         guard.unreachable(TransportMetrics.briefly(unreachable));
       }
-      targetOutage.failed("cancel of " + request.callId(), unreachable.toString());
-      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+      if (Outages.isOutage(unreachable)) {
+        targetOutage.failed("cancel of " + request.callId(), unreachable.toString());
+        message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+      } else if (failures.failedTooOften(message)) {
+        // a refusal (not an outage): the run, if any, goes on and its outcome still comes
+        deadLetters.deadLetter(
+            message,
+            "cancels",
+            "cancel of "
+                + request.callId()
+                + " refused "
+                + failures.limit()
+                + " times: "
+                + TransportMetrics.briefly(unreachable));
+      } else {
+        log.warn(
+            "cancel of {} refused, will be redelivered: {}",
+            request.callId(),
+            unreachable.toString());
+        message.nakWithDelay(settings.ackWait().dividedBy(3));
+      }
     }
   }
 

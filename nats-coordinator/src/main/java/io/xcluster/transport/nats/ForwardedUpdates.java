@@ -16,6 +16,7 @@ import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.NatsTraceContext;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +57,25 @@ final class ForwardedUpdates {
   private final ExecutorService sending =
       Executors.newFixedThreadPool(CONCURRENT_UPDATES, DaemonThreads.named("nats-relay-updates"));
 
+  /**
+   * Updates sent and not answered yet. A message that finds none free waits on the stream instead
+   * of in an unbounded queue, where it would be redelivered after the ack wait and queued again.
+   */
+  private final Semaphore sendSlots = new Semaphore(CONCURRENT_UPDATES);
+
+  /**
+   * How long an update may find no run for its call before it is given up: its call may wait behind
+   * a cap on open runs for a while, but a run that never starts must not keep the update (and the
+   * cancels consumer's ack-pending slots) for the stream's retention.
+   */
+  static final Duration RUN_NEVER_STARTED_AFTER = Duration.ofMinutes(15);
+
   private final Executor publishing;
   private final OpenTelemetry openTelemetry;
   private final ScheduledExecutorService keepAlive;
   private final OutageLog targetOutage;
+  private final ServedTarget served;
+  private final CancelMarkers cancelMarkers;
 
   ForwardedUpdates(
       NatsSettings settings,
@@ -66,11 +83,15 @@ final class ForwardedUpdates {
       RemoteRuns remoteRuns,
       DeadLetters deadLetters,
       DestinationGuard guard,
+      ServedTarget served,
+      CancelMarkers cancelMarkers,
       TransportMetrics metrics,
       Executor publishing,
       ScheduledExecutorService keepAlive,
       OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
+    this.served = served;
+    this.cancelMarkers = cancelMarkers;
     this.settings = settings;
     this.jetStream = jetStream;
     this.remoteRuns = remoteRuns;
@@ -114,6 +135,11 @@ final class ForwardedUpdates {
               + ", which this relay may not reach");
       return;
     }
+    Optional<String> misrouted = served.refusal("update " + update.updateId(), update.target());
+    if (misrouted.isPresent()) {
+      deadLetters.deadLetter(message, "cancels", misrouted.get());
+      return;
+    }
     if (nobodyWaits(message, update)) {
       return;
     }
@@ -126,10 +152,16 @@ final class ForwardedUpdates {
               : RetryDelay.after(message.metaData().deliveredCount()));
       return;
     }
+    if (!sendSlots.tryAcquire()) {
+      // every slot waits on a slow target: this one waits on the stream, not in a queue
+      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+      return;
+    }
     try {
       sending.execute(() -> send(message, update, replySubject));
     } catch (RejectedExecutionException closing) {
       // the relay is closing: the message is redelivered to the next one
+      sendSlots.release();
     }
   }
 
@@ -152,6 +184,7 @@ final class ForwardedUpdates {
           .whenCompleteAsync(
               (verdict, failure) -> {
                 alive.cancel(false);
+                sendSlots.release();
                 if (failure == null) {
                   guard.reached();
                   targetOutage.succeeded();
@@ -163,6 +196,7 @@ final class ForwardedUpdates {
               publishing);
     } catch (RuntimeException failure) {
       alive.cancel(false);
+      sendSlots.release();
       retryLater(message, update, failure);
     }
   }
@@ -178,6 +212,16 @@ final class ForwardedUpdates {
   private void retryLater(Message message, RemoteUpdate update, Throwable failure) {
     if (failure instanceof WorkflowNotFoundException) {
       guard.reached(); // the target answered: the run is not there yet, its call is on its way
+      Optional<String> neverStarts = runNeverStarts(message, update);
+      if (neverStarts.isPresent()) {
+        log.warn("update {}: given up: {}", update.updateId(), neverStarts.get());
+        publishVerdict(
+            message,
+            update,
+            header(message, WireHeaders.REPLY_SUBJECT),
+            UpdateVerdict.rejected(UpdateVerdict.REMOTE_RUN_NEVER_STARTED, neverStarts.get()));
+        return;
+      }
     } else {
       metrics.transportError(TransportMetrics.Stage.UPDATE);
       if (TransportMetrics.isOutage(failure)) {
@@ -186,6 +230,37 @@ final class ForwardedUpdates {
       targetOutage.failed("update " + update.updateId(), failure.toString());
     }
     message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+  }
+
+  /**
+   * Why the call's remote run will not start for this update, if it will not: the call was canceled
+   * before it started (its cancel marker keeps it from ever starting), or it has not started {@link
+   * #RUN_NEVER_STARTED_AFTER} after the update was sent.
+   */
+  private Optional<String> runNeverStarts(Message message, RemoteUpdate update) {
+    try {
+      if (cancelMarkers.isMarked(update.call())) {
+        return Optional.of(
+            "remote run never started: call " + update.call() + " was canceled before it started");
+      }
+    } catch (Exception brokerAway) {
+      // not known now: the age below, or the next delivery, decides
+    }
+    Duration waited =
+        Duration.between(message.metaData().timestamp().toInstant(), java.time.Instant.now());
+    if (waited.compareTo(RUN_NEVER_STARTED_AFTER) >= 0) {
+      return Optional.of(
+          "remote run never started: call "
+              + update.call()
+              + " had no run on the target "
+              + waited.toMinutes()
+              + " min after the update was sent");
+    }
+    return Optional.empty();
+  }
+
+  private static String header(Message message, String name) {
+    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
   }
 
   /**
@@ -218,11 +293,7 @@ final class ForwardedUpdates {
     NatsTraceContext.inject(
         openTelemetry, NatsTraceContext.extract(openTelemetry, message.getHeaders()), headers);
     try {
-      jetStream.publish(
-          replySubject,
-          headers,
-          CallPayloads.toBytes(new DeliveredVerdict(update.updateId(), verdict)),
-          PublishOptions.builder().messageId("verdict:" + update.updateId()).build());
+      publishOrReportUndeliverable(update, replySubject, verdict, headers);
       message.ack();
       log.debug("update {}: {}", update.updateId(), verdict.describe());
     } catch (Exception failed) {
@@ -232,6 +303,42 @@ final class ForwardedUpdates {
           update.updateId(),
           failed.toString());
       message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+    }
+  }
+
+  /**
+   * Publishes the verdict; one too large to carry (over the server's max payload: not an outage) is
+   * replaced by a small rejection saying so, as an outcome is, instead of being retried for ever.
+   */
+  private void publishOrReportUndeliverable(
+      RemoteUpdate update, String replySubject, UpdateVerdict verdict, Headers headers)
+      throws Exception {
+    PublishOptions once =
+        PublishOptions.builder().messageId("verdict:" + update.updateId()).build();
+    try {
+      jetStream.publish(
+          replySubject,
+          headers,
+          CallPayloads.toBytes(new DeliveredVerdict(update.updateId(), verdict)),
+          once);
+    } catch (IllegalArgumentException unpublishable) {
+      log.error(
+          "update {}: the verdict cannot be published ({}); reporting {}",
+          update.updateId(),
+          unpublishable.getMessage(),
+          UpdateVerdict.VERDICT_UNDELIVERABLE);
+      UpdateVerdict small =
+          UpdateVerdict.rejected(
+              UpdateVerdict.VERDICT_UNDELIVERABLE,
+              "the remote run answered ("
+                  + (verdict.accepted() ? "accepted" : "rejected")
+                  + ") but its answer cannot be carried over NATS: "
+                  + unpublishable.getMessage());
+      jetStream.publish(
+          replySubject,
+          headers,
+          CallPayloads.toBytes(new DeliveredVerdict(update.updateId(), small)),
+          once);
     }
   }
 

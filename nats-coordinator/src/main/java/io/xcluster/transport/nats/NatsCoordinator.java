@@ -179,7 +179,12 @@ public final class NatsCoordinator implements AutoCloseable {
         });
     OutcomeSignaller signaller =
         new OutcomeSignaller(
-            source.client(), new DeadLetters(jetStream, settings), tracing, metrics);
+            source.client(),
+            name,
+            settings.maxDeliveries(),
+            new DeadLetters(jetStream, settings),
+            tracing,
+            metrics);
     consume(
         nats,
         settings,
@@ -214,7 +219,8 @@ public final class NatsCoordinator implements AutoCloseable {
             cancelMarkers(nats, settings),
             relayMetrics,
             new OpenRemoteRuns(
-                target.client(), relayMetrics, settings.limits().countOpenRunsEvery()));
+                target.client(), relayMetrics, settings.limits().countOpenRunsEvery()),
+            new ServedTarget(name, target.endpoint().namespace()));
     stopOrder.add(relay);
     WorkerFactory progressWorkers = target.newWorkerFactory();
     ProgressWorkers.serve(
@@ -309,8 +315,9 @@ public final class NatsCoordinator implements AutoCloseable {
   }
 
   /**
-   * A durable consumer whose handler failures are bounded: a message that keeps failing in
-   * unexpected ways is dead-lettered after {@link NatsSettings#maxDeliveries()} deliveries.
+   * A durable consumer whose handler failures are bounded: a message whose handler throws {@link
+   * NatsSettings#maxDeliveries()} times is dead-lettered. Only those throws count, not its
+   * deliveries: a message that waited on the stream through an outage has many.
    */
   private void consume(
       Connection nats,
@@ -331,6 +338,7 @@ public final class NatsCoordinator implements AutoCloseable {
             .maxDeliver(-1)
             .maxAckPending(maxAckPending)
             .build();
+    FailureCounts failures = new FailureCounts(settings.maxDeliveries());
     try {
       Counter redelivered =
           Counter.builder("xcluster.nats.redelivered")
@@ -349,12 +357,11 @@ public final class NatsCoordinator implements AutoCloseable {
                 }
                 try {
                   handler.accept(message);
+                  failures.forget(message); // counted in a row, so nothing is kept for ever
                 } catch (RuntimeException unexpected) {
-                  if (message.metaData().deliveredCount() >= settings.maxDeliveries()) {
+                  if (failures.failedTooOften(message)) {
                     deadLetters.deadLetter(
-                        message,
-                        kind,
-                        "failed " + settings.maxDeliveries() + " times: " + unexpected);
+                        message, kind, "failed " + failures.limit() + " times: " + unexpected);
                   } else {
                     log.warn(
                         "message on {} failed, will be redelivered: {}",

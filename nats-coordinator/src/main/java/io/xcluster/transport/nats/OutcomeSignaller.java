@@ -43,12 +43,22 @@ final class OutcomeSignaller {
 
   private final CallingSideMetrics metrics;
 
+  /** The calling cluster: a message about another cluster's call was routed here by mistake. */
+  private final String ownCluster;
+
+  /** Signals that failed other than by an outage (a refusal, say): what dead-letters them. */
+  private final FailureCounts failures;
+
   OutcomeSignaller(
       WorkflowClient callers,
+      String ownCluster,
+      int maxDeliveries,
       DeadLetters deadLetters,
       ServiceTracing tracing,
       CallingSideMetrics metrics) {
     this.callers = callers;
+    this.ownCluster = ownCluster;
+    this.failures = new FailureCounts(maxDeliveries);
     this.deadLetters = deadLetters;
     this.tracing = tracing;
     this.metrics = metrics;
@@ -83,6 +93,10 @@ final class OutcomeSignaller {
           CallOutcomeDelivery.VERDICT_SIGNAL_NAME);
       return;
     }
+    if (kind != null) { // an outcome carries no kind
+      deadLetters.deadLetter(message, "results", "unknown " + WireHeaders.KIND + " '" + kind + "'");
+      return;
+    }
     DeliveredOutcome delivered;
     CallId callId;
     try {
@@ -91,6 +105,9 @@ final class OutcomeSignaller {
     } catch (RuntimeException undecodable) {
       deadLetters.deadLetter(
           message, "results", "undecodable outcome: " + undecodable.getMessage());
+      return;
+    }
+    if (misrouted(message, "outcome", callId)) {
       return;
     }
     Span span =
@@ -108,6 +125,7 @@ final class OutcomeSignaller {
           .newUntypedWorkflowStub(callId.sourceWorkflowId())
           .signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
       callersOutage.succeeded();
+      failures.forget(message);
       message.ack();
       destination.completed(delivered.outcome().kind(), sinceRemoteStart(message));
     } catch (WorkflowNotFoundException closed) {
@@ -118,8 +136,7 @@ final class OutcomeSignaller {
       message.ack();
     } catch (RuntimeException unreachable) {
       destination.transportError(TransportMetrics.Stage.DELIVER);
-      callersOutage.failed("call " + callId, unreachable.toString());
-      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+      retryOrDeadLetter(message, "outcome", callId, unreachable);
     } finally {
       span.end();
     }
@@ -146,18 +163,68 @@ final class OutcomeSignaller {
           message, "results", "undecodable " + what + ": " + undecodable.getMessage());
       return;
     }
+    if (misrouted(message, what, callId)) {
+      return;
+    }
     // the signal joins the trace the message carries (the remote run's), if it carries one
     try (Scope ignored =
         NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()).makeCurrent()) {
       callers.newUntypedWorkflowStub(callId.sourceWorkflowId()).signal(signalName, payload);
       callersOutage.succeeded();
+      failures.forget(message);
       message.ack();
     } catch (WorkflowNotFoundException closed) {
       message.ack();
     } catch (RuntimeException unreachable) {
-      callersOutage.failed("call " + callId, unreachable.toString());
+      retryOrDeadLetter(message, what, callId, unreachable);
+    }
+  }
+
+  /**
+   * An outage of the calling cluster is waited out for as long as it lasts; a refusal (the signal
+   * over the calling cluster's size limit, say) is tried {@link FailureCounts#limit()} times and
+   * then dead-lettered with the reason.
+   */
+  private void retryOrDeadLetter(Message message, String what, CallId callId, Exception failure) {
+    if (Outages.isOutage(failure)) {
+      callersOutage.failed("call " + callId, failure.toString());
+      message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
+    } else if (failures.failedTooOften(message)) {
+      deadLetters.deadLetter(
+          message,
+          "results",
+          "the calling cluster refused the "
+              + what
+              + " of "
+              + callId
+              + " "
+              + failures.limit()
+              + " times: "
+              + TransportMetrics.briefly(failure));
+    } else {
+      log.warn("call {}: {} refused, will be redelivered: {}", callId, what, failure.toString());
       message.nakWithDelay(RetryDelay.after(message.metaData().deliveredCount()));
     }
+  }
+
+  /**
+   * A message about a call made in another cluster: dead-lettered, never signalled to a namesake.
+   */
+  private boolean misrouted(Message message, String what, CallId callId) {
+    if (ownCluster.equals(callId.sourceCluster())) {
+      return false;
+    }
+    deadLetters.deadLetter(
+        message,
+        "results",
+        what
+            + " of "
+            + callId
+            + " names cluster "
+            + callId.sourceCluster()
+            + ", this calling side serves "
+            + ownCluster);
+    return true;
   }
 
   private static String header(Message message, String name) {

@@ -55,5 +55,11 @@ final class WireHeaders {
   /** The subject a dead letter was first published to. */
   static final String ORIGINAL_SUBJECT = "Xcluster-Original-Subject";
 
+  /**
+   * On a dead letter whose body was cut to fit the broker's max payload: {@code kept <n> of <m>
+   * bytes}.
+   */
+  static final String DEAD_LETTER_TRUNCATED = "Xcluster-Dead-Letter-Truncated";
+
   private WireHeaders() {}
 }

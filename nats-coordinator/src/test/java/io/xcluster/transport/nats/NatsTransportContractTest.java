@@ -332,6 +332,151 @@ public class NatsTransportContractTest extends TransportContractTest {
     }
   }
 
+  @Test
+  void callForAnotherClusterIsDeadLetteredNamingBothInsteadOfStartedHere() throws Exception {
+    CallRequest request =
+        new CallRequest(
+            new CallId("us-east", "misrouted-" + UUID.randomUUID(), "op"),
+            new RemoteTarget(
+                "ap-south",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                REMOTE_TIMEOUT),
+            CallPayloads.encode(RemoteBehaviour.complete("x")));
+
+    publishRaw(settings.callsSubject("eu-west"), CallPayloads.toBytes(request), true);
+
+    awaitDeadLetter(
+        "calls", "names cluster/namespace ap-south/default, this relay serves eu-west/default");
+    assertEquals(0, executionsOf(request.callId().value()), "nothing ran in the wrong cluster");
+  }
+
+  @Test
+  void outcomeOfAnotherClustersCallIsDeadLetteredInsteadOfSignalledToANamesake() throws Exception {
+    byte[] outcome =
+        CallPayloads.toBytes(
+            new io.xcluster.port.spi.DeliveredOutcome(
+                new CallId("ap-south", "namesake-" + UUID.randomUUID(), "op").value(),
+                io.xcluster.port.call.CallOutcome.canceled()));
+
+    publishRaw(settings.resultsSubject("us-east"), outcome, false);
+
+    awaitDeadLetter("results", "names cluster ap-south, this calling side serves us-east");
+  }
+
+  @Test
+  void messageOfAnUnknownKindIsDeadLetteredNamingTheKind() throws Exception {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.KIND, "teleport");
+
+    publishRaw(settings.resultsSubject("us-east"), "{}".getBytes(StandardCharsets.UTF_8), headers);
+    awaitDeadLetter("results", "unknown " + WireHeaders.KIND + " 'teleport'");
+
+    publishRaw(settings.cancelsSubject("eu-west"), "{}".getBytes(StandardCharsets.UTF_8), headers);
+    awaitDeadLetter("cancels", "unknown " + WireHeaders.KIND + " 'teleport'");
+  }
+
+  @Test
+  void deadLetterKeepsAReasonThatEchoesLineBreaksAndNonAsciiWireData() throws Exception {
+    // the decoder's message quotes the token: non-ASCII and a line break, which no header may carry
+    publishRaw(
+        settings.callsSubject("eu-west"), "grüße\r\n{".getBytes(StandardCharsets.UTF_8), true);
+
+    MessageInfo dead = awaitDeadLetter("calls", "undecodable call");
+
+    String reason = dead.getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON);
+    assertTrue(reason.chars().allMatch(c -> c >= 0x20 && c < 0x7f), reason);
+    assertTrue(reason.contains("gr\\u00fc\\u00dfe"), reason);
+  }
+
+  @Test
+  void deadLetterDropsTheJetStreamOrdersTheOriginalCarried() throws Exception {
+    Headers headers = new Headers();
+    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject("us-east"));
+    // an order to the calls stream, which the dead-letter stream would refuse for ever
+    headers.put("Nats-Expected-Stream", settings.callsStream());
+
+    publishRaw(
+        settings.callsSubject("eu-west"), "{expected".getBytes(StandardCharsets.UTF_8), headers);
+
+    MessageInfo dead = awaitDeadLetter("calls", "undecodable call: ");
+    assertEquals("{expected", new String(dead.getData(), StandardCharsets.UTF_8));
+    assertEquals(null, dead.getHeaders().getFirst("Nats-Expected-Stream"));
+  }
+
+  @Test
+  void deadLetterOfABodyAtTheMaxPayloadKeepsItsHeadAndSaysSo() throws Exception {
+    byte[] body;
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-max-payload")) {
+      // as large as the broker takes with the call's own small headers: no room for the reason
+      body = new byte[(int) connection.getServerInfo().getMaxPayload() - 200];
+    }
+    java.util.Arrays.fill(body, (byte) '{');
+
+    publishRaw(settings.callsSubject("eu-west"), body, true);
+
+    MessageInfo dead = awaitDeadLetter("calls", "undecodable call");
+    assertEquals(DeadLetters.KEPT_OF_A_TOO_LARGE_BODY, dead.getData().length);
+    assertEquals(
+        "kept " + DeadLetters.KEPT_OF_A_TOO_LARGE_BODY + " of " + body.length + " bytes",
+        dead.getHeaders().getFirst(WireHeaders.DEAD_LETTER_TRUNCATED));
+  }
+
+  @Test
+  void updateForACallCanceledBeforeItStartedIsRejectedInsteadOfRedeliveredForever()
+      throws Exception {
+    CallRequest neverStarted =
+        new CallRequest(
+            new CallId("us-east", "never-started-" + UUID.randomUUID(), "op"),
+            new RemoteTarget(
+                "eu-west",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                REMOTE_TIMEOUT),
+            CallPayloads.encode(RemoteBehaviour.complete("never")));
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-canceller")) {
+      new NatsCallActivity(
+              connection.jetStream(),
+              () -> true,
+              settings,
+              io.opentelemetry.api.OpenTelemetry.noop(),
+              CancelMarkers.open(connection, settings),
+              new CallingSideMetrics("eu-west"))
+          .cancel(neverStarted);
+    }
+    io.xcluster.port.call.RemoteUpdate update =
+        io.xcluster.port.call.RemoteUpdate.of(
+            neverStarted.callId(),
+            neverStarted.target(),
+            "note",
+            "r1",
+            CallPayloads.encode("hello"));
+    Headers headers = new Headers();
+    headers.put(WireHeaders.KIND, NatsCallActivity.UPDATE);
+    headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject("us-east"));
+
+    publishRaw(settings.cancelsSubject("eu-west"), CallPayloads.toBytes(update), headers);
+
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-results-reader")) {
+      awaitCondition(
+          "a verdict saying the remote run never started",
+          () -> {
+            try {
+              MessageInfo last =
+                  connection
+                      .jetStreamManagement()
+                      .getLastMessage(settings.resultsStream(), settings.resultsSubject("us-east"));
+              return new String(last.getData(), StandardCharsets.UTF_8)
+                  .contains(io.xcluster.port.call.UpdateVerdict.REMOTE_RUN_NEVER_STARTED);
+            } catch (Exception notYet) {
+              return false;
+            }
+          });
+    }
+  }
+
   /** Publishes with the given headers and no message id; returns its stream sequence. */
   private long publishRaw(String subject, byte[] body, Headers headers) throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
