@@ -84,6 +84,17 @@ public record NatsSettings(
               + streamReplicas);
     }
     Objects.requireNonNull(retention, "retention");
+    // JetStream refuses a window that is not positive or outlives the stream's retention; found
+    // only when the streams are made, it was retried as an outage and the process never got ready
+    if (duplicateWindow.isNegative()
+        || duplicateWindow.isZero()
+        || duplicateWindow.compareTo(retention) > 0) {
+      throw new IllegalArgumentException(
+          "NATS duplicate window must be positive and at most the streams' retention ("
+              + retention
+              + "), was "
+              + duplicateWindow);
+    }
     limits = limits == null ? DestinationLimits.DEFAULTS : limits;
     if (jetStreamDomain != null && jetStreamDomain.isBlank()) {
       jetStreamDomain = null;

@@ -24,6 +24,18 @@ class NatsCoordinatorMainTest {
   }
 
   @Test
+  void aDuplicateWindowLongerThanTheStreamsRetentionStopsStartUpNamingTheSetting() {
+    Captured run = captureStderr("--duplicate-window", "31d", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --duplicate-window / XCLUSTER_NATS_DUPLICATE_WINDOW='PT744H':"
+            + " NATS duplicate window must be positive and at most the streams' retention"
+            + " (PT720H), was PT744H",
+        run.stderr().strip());
+  }
+
+  @Test
   void streamReplicasThatAreNoNumberStopStartUpNamingTheSetting() {
     Captured run = captureStderr("--stream-replicas", "three", "--http-port", "0");
 
