@@ -15,13 +15,13 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.xcluster.port.call.CallId;
+import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.ServiceTracing;
 import io.xcluster.transport.bridge.BridgeTransport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -136,16 +136,12 @@ public final class CallbackEndpoint implements AutoCloseable {
         https.setHttpsConfigurator(new HttpsConfigurator(settings.tls().sslContext()));
         server = https;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          CallbackSettings.LISTEN_SETTING
-              + "="
-              + settings.listenHost()
-              + ":"
-              + settings.listenPort()
-              + " cannot be bound: "
-              + e.getMessage(),
-          e);
+    } catch (IOException | IllegalArgumentException e) { // in use, not ours, unresolvable
+      // a setting's value, not a crash: one line naming it, and the exit code of bad config
+      throw ConfigException.invalid(
+          "--callback-listen / " + CallbackSettings.LISTEN_SETTING,
+          settings.listenHost() + ":" + settings.listenPort(),
+          "cannot be bound: " + e);
     }
     ExecutorService threads =
         Executors.newFixedThreadPool(THREADS, DaemonThreads.named("bridge-callback"));

@@ -69,6 +69,36 @@ class CallbackEndpointTest {
   }
 
   @Test
+  void aListenAddressAlreadyInUseStopsStartUpNamingTheSetting() {
+    CallbackSettings taken =
+        CallbackSettings.listeningOn(
+            URI.create("http://127.0.0.1:1/xcluster/callbacks"),
+            "127.0.0.1:" + endpoint.port(),
+            CallbackTokenTest.KEY,
+            null);
+
+    io.xcluster.runtime.config.ConfigException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.xcluster.runtime.config.ConfigException.class,
+            () ->
+                CallbackEndpoint.start(
+                    taken,
+                    "eu-west",
+                    (callId, remoteStart) -> answer,
+                    Clock.fixed(NOW, ZoneOffset.UTC),
+                    ServiceTracing.disabled()));
+
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith(
+                "--callback-listen / XCLUSTER_BRIDGE_CALLBACK_LISTEN='127.0.0.1:"
+                    + endpoint.port()
+                    + "': cannot be bound"),
+        refused.getMessage());
+  }
+
+  @Test
   void callbackWithItsCallsTokenIsDeliveredOnce() throws Exception {
     HttpResponse<String> response = post(CALL, tokens.issue(CALL, NOW.plusSeconds(3600)));
 
