@@ -5,7 +5,10 @@ import io.xcluster.region.euwest.fulfillment.warehouse.PackedParcel;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulatedFlakiness;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulatedJobs;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.region.euwest.fulfillment.workflow.DeliveryAddress;
 import io.xcluster.region.euwest.fulfillment.workflow.Shipment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A simulated carrier: takes {@link SimulationSettings#stepDelay()} to accept a parcel, keyed by
@@ -18,6 +21,7 @@ public final class SimulatedCarrier implements ShippingActivities {
 
   private final SimulatedFlakiness flakiness;
   private final SimulatedJobs shipments;
+  private final Map<String, String> destinations = new ConcurrentHashMap<>();
 
   public SimulatedCarrier(SimulationSettings settings) {
     this.flakiness = new SimulatedFlakiness(settings);
@@ -25,15 +29,29 @@ public final class SimulatedCarrier implements ShippingActivities {
   }
 
   @Override
-  public Shipment ship(PackedParcel parcel, String destinationCountry) {
+  public Shipment ship(
+      PackedParcel parcel, String destinationCountry, DeliveryAddress changedAddress) {
     flakiness.step("handing " + parcel.parcelId() + " to the carrier", CARRIER_UNAVAILABLE);
-    String tracking =
-        "TRK-" + (destinationCountry == null ? "EU" : destinationCountry) + "-" + parcel.orderId();
+    String country = changedAddress == null ? destinationCountry : changedAddress.country();
+    String tracking = "TRK-" + (country == null ? "EU" : country) + "-" + parcel.orderId();
     return HeartbeatingWait.await(
         shipments.runOnce(
             "ship:" + parcel.parcelId(),
-            () -> new Shipment(parcel.orderId(), parcel.parcelId(), CARRIER, tracking)),
+            () -> {
+              destinations.put(
+                  parcel.parcelId(),
+                  changedAddress == null ? String.valueOf(country) : changedAddress.toString());
+              return new Shipment(parcel.orderId(), parcel.parcelId(), CARRIER, tracking);
+            }),
         HeartbeatingWait.OnCancel.STOP);
+  }
+
+  /**
+   * Where the carrier was told to take the parcel: the full changed address, or the order's
+   * country; null if it was never booked.
+   */
+  public String bookedDestination(String parcelId) {
+    return destinations.get(parcelId);
   }
 
   /** Shipments the carrier actually booked (one per parcel however often it was asked). */

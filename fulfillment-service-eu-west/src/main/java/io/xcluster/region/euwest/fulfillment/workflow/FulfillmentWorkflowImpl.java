@@ -3,6 +3,7 @@ package io.xcluster.region.euwest.fulfillment.workflow;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
+import io.temporal.workflow.Workflow;
 import io.xcluster.port.workflow.CallProgressReporter;
 import io.xcluster.region.euwest.fulfillment.shipping.ShippingActivities;
 import io.xcluster.region.euwest.fulfillment.warehouse.PackedParcel;
@@ -18,6 +19,9 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
   /** Reports each stage to the caller, through whichever transport carries the call, if any. */
   private final CallProgressReporter progress = new CallProgressReporter();
 
+  /** The change id under which the carrier gets the changed address in full. */
+  static final String FULL_ADDRESS_TO_CARRIER = "full-changed-address-to-carrier";
+
   private FulfillmentStage stage = FulfillmentStage.RECEIVED;
   private String orderId;
   private DeliveryAddress changedAddress;
@@ -31,16 +35,27 @@ public final class FulfillmentWorkflowImpl implements FulfillmentWorkflow {
     stage = FulfillmentStage.SHIPPING;
     progress.report(FulfillmentProgress.at(stage));
     Shipment shipment =
-        asBusinessFailure(
-            () ->
-                shipping.ship(
-                    parcel,
-                    changedAddress == null
-                        ? request.destinationCountry()
-                        : changedAddress.country()));
+        asBusinessFailure(() -> shipToTheCurrentAddress(parcel, request.destinationCountry()));
     stage = FulfillmentStage.SHIPPED;
     progress.report(FulfillmentProgress.shipped(shipment));
     return shipment;
+  }
+
+  /**
+   * Hands the carrier the changed address in full, so a change within a country (a new street)
+   * reaches it too. Histories from before this change handed it only the changed country: same
+   * commands, other input, kept as it was. Asked only when there is a change, so histories without
+   * one carry no marker.
+   */
+  private Shipment shipToTheCurrentAddress(PackedParcel parcel, String orderedCountry) {
+    if (changedAddress == null) {
+      return shipping.ship(parcel, orderedCountry, null);
+    }
+    if (Workflow.getVersion(FULL_ADDRESS_TO_CARRIER, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return shipping.ship(parcel, changedAddress.country(), null);
+    }
+    return shipping.ship(parcel, orderedCountry, changedAddress);
   }
 
   @Override

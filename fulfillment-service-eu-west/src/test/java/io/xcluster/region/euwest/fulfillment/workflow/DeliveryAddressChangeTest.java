@@ -37,6 +37,7 @@ class DeliveryAddressChangeTest {
   private final CountDownLatch packing = new CountDownLatch(1);
   private final CountDownLatch shipping = new CountDownLatch(1);
   private TestWorkflowEnvironment env;
+  private SimulatedCarrier carrier;
 
   @AfterEach
   void close() {
@@ -76,6 +77,28 @@ class DeliveryAddressChangeTest {
   }
 
   @Test
+  void aChangeWithinTheCountryReachesTheCarrierInFull() throws Exception {
+    FulfillmentWorkflow fulfillment = startHeldFulfillment("order-3");
+    WorkflowClient.start(
+        fulfillment::fulfill,
+        new FulfillmentRequest("order-3", List.of(new OrderLine("SKU-001", 1)), "DE"));
+    awaitStage(fulfillment, FulfillmentStage.PICKING_AND_PACKING);
+    DeliveryAddress newStreetInBerlin =
+        new DeliveryAddress("B. Braun", "Hauptstr. 1", "10115", "Berlin", "DE");
+
+    fulfillment.changeDeliveryAddress(newStreetInBerlin);
+    packing.countDown();
+    shipping.countDown();
+    Shipment shipment =
+        WorkflowStub.fromTyped(fulfillment).getResult(30, TimeUnit.SECONDS, Shipment.class);
+
+    assertEquals(
+        newStreetInBerlin.toString(),
+        carrier.bookedDestination(shipment.parcelId()),
+        "the carrier takes the parcel to the new street, not just to the same country");
+  }
+
+  @Test
   void malformedAddressIsRefusedWithTheReason() {
     FulfillmentWorkflow fulfillment = startHeldFulfillment("order-2");
     WorkflowClient.start(
@@ -99,7 +122,7 @@ class DeliveryAddressChangeTest {
     worker.registerWorkflowImplementationTypes(FulfillmentWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         held(new SimulatedWarehouse(SimulationSettings.INSTANT)),
-        held(new SimulatedCarrier(SimulationSettings.INSTANT)));
+        held(carrier = new SimulatedCarrier(SimulationSettings.INSTANT)));
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -123,9 +146,10 @@ class DeliveryAddressChangeTest {
   private ShippingActivities held(ShippingActivities carrier) {
     return new ShippingActivities() {
       @Override
-      public Shipment ship(PackedParcel parcel, String destinationCountry) {
+      public Shipment ship(
+          PackedParcel parcel, String destinationCountry, DeliveryAddress changedAddress) {
         await(shipping);
-        return carrier.ship(parcel, destinationCountry);
+        return carrier.ship(parcel, destinationCountry, changedAddress);
       }
     };
   }
