@@ -69,6 +69,26 @@ class OrderWorkflowReplayTest {
     replay("histories/order-escalated-outcome-by-signal-v1.json", "order-3");
   }
 
+  @Test
+  void completedOrderCheckedAtTheDoorReplays() throws Exception {
+    replay("histories/order-completed-outcome-by-activity-v2.json", "order-1");
+  }
+
+  @Test
+  void escalatedOrderCheckedAtTheDoorReplays() throws Exception {
+    replay("histories/order-escalated-outcome-by-signal-v2.json", "order-3");
+  }
+
+  @Test
+  void orderCanceledWhileFulfillingThenRefundedReplays() throws Exception {
+    replay("histories/order-canceled-then-refunded-v2.json", "order-6");
+  }
+
+  @Test
+  void orderWhoseAddressChangeWasForwardedReplays() throws Exception {
+    replay("histories/order-address-changed-then-completed-v2.json", "order-8");
+  }
+
   /**
    * Replays under the recorded workflow id: call ids, and so outcome signals, are derived from it.
    */

@@ -18,9 +18,12 @@ import io.temporal.worker.Worker;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
+import io.xcluster.port.call.RemoteUpdate;
+import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallRoute;
 import io.xcluster.port.spi.CrossClusterCallActivity;
+import io.xcluster.port.spi.CrossClusterUpdateActivity;
 import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.region.useast.orders.notification.NotificationActivities;
 import io.xcluster.region.useast.orders.notification.SimulatedNotifier;
@@ -52,10 +55,12 @@ class OrderWorkflowTest {
   private WorkflowClient client;
 
   /** Outcomes by order id; an order without one is handed over and its outcome never comes. */
-  static final class ScriptedTransport implements CrossClusterCallActivity {
+  static final class ScriptedTransport
+      implements CrossClusterCallActivity, CrossClusterUpdateActivity {
     final Map<String, CallOutcome> outcomes = new ConcurrentHashMap<>();
     final Map<String, CallRequest> received = new ConcurrentHashMap<>();
     final Map<String, CallRequest> canceled = new ConcurrentHashMap<>();
+    final Map<String, RemoteUpdate> forwarded = new ConcurrentHashMap<>();
 
     @Override
     public CallOutcome call(CallRequest request) {
@@ -66,6 +71,13 @@ class OrderWorkflowTest {
     @Override
     public void cancel(CallRequest request) {
       canceled.put(request.callId().sourceWorkflowId(), request);
+    }
+
+    /** eu-west accepts every forwarded update while its run is open. */
+    @Override
+    public UpdateVerdict update(RemoteUpdate update) {
+      forwarded.put(update.updateId(), update);
+      return UpdateVerdict.accepted(update.argument());
     }
   }
 
@@ -232,17 +244,45 @@ class OrderWorkflowTest {
   @Test
   @EnabledIfSystemProperty(named = "xcluster.recordHistories", matches = "true")
   void recordHistoriesForTheReplayTest() throws Exception {
+    String version = "v2";
     Path dir = Path.of("src/test/resources/histories");
     Files.createDirectories(dir);
     shippedOrderIsConfirmedToTheCustomerAndCompletes();
-    Files.writeString(
-        dir.resolve("order-completed-outcome-by-activity-v1.json"),
-        client.fetchHistory("order-1").toJson(true));
+    record(dir, "order-completed-outcome-by-activity-" + version, "order-1");
     env.close();
     noOutcomeWithin48HoursEscalatesAndALateOutcomeStillCompletesTheOrder();
-    Files.writeString(
-        dir.resolve("order-escalated-outcome-by-signal-v1.json"),
-        client.fetchHistory("order-3").toJson(true));
+    record(dir, "order-escalated-outcome-by-signal-" + version, "order-3");
+    env.close();
+    canceledOrderCancelsTheRemoteFulfillmentThenRefunds();
+    record(dir, "order-canceled-then-refunded-" + version, "order-6");
+    env.close();
+    addressChangeIsForwardedToTheRunningFulfillmentAndTheOrderCompletes();
+    record(dir, "order-address-changed-then-completed-" + version, "order-8");
+  }
+
+  private void record(Path dir, String name, String orderId) throws Exception {
+    Files.writeString(dir.resolve(name + ".json"), client.fetchHistory(orderId).toJson(true));
+  }
+
+  @Test
+  void addressChangeIsForwardedToTheRunningFulfillmentAndTheOrderCompletes() throws Exception {
+    start(false); // handed over: the order stays open until the outcome signal
+    OrderWorkflow order = orderStub("order-8");
+    WorkflowClient.start(order::placeOrder, order("order-8", "SKU-001"));
+    awaitTrue(() -> transport.received.containsKey("order-8"));
+    DeliveryAddress paris =
+        new DeliveryAddress("A. Martin", "1 rue de la Paix", "75002", "Paris", "FR");
+
+    AddressChangeResult verdict = order.changeDeliveryAddress(new AddressChange("change-1", paris));
+
+    assertTrue(verdict.accepted(), verdict.toString());
+    assertEquals(1, transport.forwarded.size(), "forwarded once: " + transport.forwarded);
+    WorkflowStub untyped = WorkflowStub.fromTyped(order);
+    untyped.signal(
+        CallOutcomeDelivery.SIGNAL_NAME,
+        new DeliveredOutcome("us-east:order-8:fulfillment", shipped("order-8")));
+    OrderStatus result = untyped.getResult(10, TimeUnit.SECONDS, OrderStatus.class);
+    assertEquals(OrderState.COMPLETED, result.state());
   }
 
   @Test
