@@ -16,6 +16,10 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.common.interceptors.Header;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowClientInterceptor;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallRequest;
@@ -142,33 +146,21 @@ public final class RemoteRuns {
   /**
    * Signals the call's remote run under the forward's id as the signal's request id: a Temporal
    * server drops a signal whose request id the run has already had, so a retried or redelivered
-   * forward is delivered once. (The SDK's client picks a fresh request id per signal; the raw
-   * request keeps ours.) Accepted once the remote cluster has it; a run that has ended is a
-   * verdict, a run not started yet throws for a retry.
+   * forward is delivered once. (The SDK's client picks a fresh request id per signal, so the
+   * request is sent raw — but through the client's interceptors, whose tracing puts the forward's
+   * trace context in the signal's header as for any other call.) Accepted once the remote cluster
+   * has it; a run that has ended is a verdict, a run not started yet throws for a retry.
    */
   public UpdateVerdict signal(RemoteUpdate signal) {
     WorkflowExecution run =
         WorkflowExecution.newBuilder().setWorkflowId(signal.call().value()).build();
-    SignalWorkflowExecutionRequest.Builder request =
-        SignalWorkflowExecutionRequest.newBuilder()
-            .setNamespace(target.getOptions().getNamespace())
-            .setWorkflowExecution(run)
-            .setSignalName(signal.updateName())
-            .setRequestId(signal.updateId())
-            .setIdentity(target.getOptions().getIdentity());
-    if (!signal.argument().isNull()) {
-      target
-          .getOptions()
-          .getDataConverter()
-          .toPayloads(signal.argument())
-          .ifPresent(request::setInput);
-    }
+    Object[] arguments =
+        signal.argument().isNull() ? new Object[0] : new Object[] {signal.argument()};
     try {
-      target
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .withDeadlineAfter(SIGNAL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-          .signalWorkflowExecution(request.build());
+      throughTheClientsInterceptors(new SignalUnderRequestId(signal.updateId()))
+          .signal(
+              new WorkflowClientCallsInterceptor.WorkflowSignalInput(
+                  run, signal.updateName(), Header.empty(), arguments));
       return UpdateVerdict.accepted(null);
     } catch (StatusRuntimeException failed) {
       if (failed.getStatus().getCode() != Status.Code.NOT_FOUND) {
@@ -185,6 +177,59 @@ public final class RemoteRuns {
   }
 
   private static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(10);
+
+  /**
+   * {@code last} under the target client's interceptors, outermost first as the SDK chains them.
+   */
+  private WorkflowClientCallsInterceptor throughTheClientsInterceptors(
+      WorkflowClientCallsInterceptor last) {
+    WorkflowClientCallsInterceptor chain = last;
+    WorkflowClientInterceptor[] interceptors = target.getOptions().getInterceptors();
+    if (interceptors != null) {
+      for (WorkflowClientInterceptor interceptor : interceptors) {
+        chain = interceptor.workflowClientCallsInterceptor(chain);
+      }
+    }
+    return chain;
+  }
+
+  /**
+   * The end of the chain: sends the signal as the interceptors left it (header included) under a
+   * request id of ours. Only signals pass through it.
+   */
+  private final class SignalUnderRequestId extends WorkflowClientCallsInterceptorBase {
+    private final String requestId;
+
+    SignalUnderRequestId(String requestId) {
+      super(null);
+      this.requestId = requestId;
+    }
+
+    @Override
+    public WorkflowSignalOutput signal(WorkflowSignalInput input) {
+      SignalWorkflowExecutionRequest.Builder request =
+          SignalWorkflowExecutionRequest.newBuilder()
+              .setNamespace(target.getOptions().getNamespace())
+              .setWorkflowExecution(input.getWorkflowExecution())
+              .setSignalName(input.getSignalName())
+              .setRequestId(requestId)
+              .setIdentity(target.getOptions().getIdentity())
+              .setHeader(
+                  io.temporal.api.common.v1.Header.newBuilder()
+                      .putAllFields(input.getHeader().getValues()));
+      target
+          .getOptions()
+          .getDataConverter()
+          .toPayloads(input.getArguments())
+          .ifPresent(request::setInput);
+      target
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .withDeadlineAfter(SIGNAL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .signalWorkflowExecution(request.build());
+      return new WorkflowSignalOutput();
+    }
+  }
 
   /**
    * Queries the call's remote run, running or closed: accepted with its answer, or rejected with
