@@ -57,6 +57,16 @@ class NatsCoordinatorMainTest {
         run.stderr().strip());
   }
 
+  @Test
+  void aBreakerThresholdBelowOneNamesTheFlagAndItsVariable() {
+    Captured run = captureStderr("--breaker-failures", "0", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --breaker-failures / XCLUSTER_BREAKER_FAILURES='0': must be at least 1",
+        run.stderr().strip());
+  }
+
   /** A calling side on a leaf node reaches the streams only through its domain's API subjects. */
   @Test
   void printedPermissionsInAnotherJetStreamDomainNameThatDomainsApiAndItsBucketWrites() {

@@ -22,22 +22,24 @@ public record NatsAccess(String url, Path credentials, String user, String passw
   public static final String URL = "NATS_URL";
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
+  /** How errors name the URL setting: the flag, and the variable read when it is not given. */
+  public static final String URL_SETTING = "--nats-url / " + URL;
+
   /** Reads the settings; {@code urlFlag} (from {@code --nats-url}) wins over {@code NATS_URL}. */
   public static NatsAccess fromEnvironment(String urlFlag, Map<String, String> env) {
-    String urlSetting = urlFlag != null && !urlFlag.isBlank() ? "--nats-url" : URL;
     String url =
         urlFlag != null && !urlFlag.isBlank() ? urlFlag : env.getOrDefault(URL, DEFAULT_URL);
     url = String.join(",", java.util.Arrays.stream(url.split(",")).map(String::trim).toList());
     if (url.contains("@")) {
       // never echo it: the part before @ is a secret
       throw new ConfigException(
-          urlSetting
+          URL_SETTING
               + " holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead");
     }
     for (String server : url.split(",")) {
       if (!server.matches("(nats|tls)://[^\\s/]+:\\d{1,5}")) {
         throw ConfigException.invalid(
-            urlSetting,
+            URL_SETTING,
             url,
             "not of the form nats://host:port or tls://host:port (comma-separated for a cluster)");
       }

@@ -29,7 +29,7 @@ class NatsAccessTest {
   }
 
   @Test
-  void aMalformedUrlNamesTheSettingItCameFrom() {
+  void aMalformedUrlNamesTheFlagAndItsVariableWhereverItCameFrom() {
     ConfigException fromEnv =
         assertThrows(
             ConfigException.class,
@@ -41,9 +41,11 @@ class NatsAccessTest {
     assertTrue(
         fromEnv
             .getMessage()
-            .startsWith("NATS_URL='localhost:4222': not of the form nats://host:port"),
+            .startsWith("--nats-url / NATS_URL='localhost:4222': not of the form nats://host:port"),
         fromEnv.getMessage());
-    assertTrue(fromFlag.getMessage().startsWith("--nats-url='http://x:1'"), fromFlag.getMessage());
+    assertTrue(
+        fromFlag.getMessage().startsWith("--nats-url / NATS_URL='http://x:1'"),
+        fromFlag.getMessage());
   }
 
   @Test
@@ -141,7 +143,7 @@ class NatsAccessTest {
                     null, Map.of("NATS_URL", "nats://svc:hunter2@nats:4222")));
 
     assertEquals(
-        "NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead",
+        "--nats-url / NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead",
         refused.getMessage());
   }
 }

@@ -137,7 +137,9 @@ class TemporalProfilesTest {
                     null, Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("nope.toml").toString())));
 
     assertEquals(
-        "TEMPORAL_CONFIG_FILE='" + dir.resolve("nope.toml") + "': no such readable file",
+        "--temporal-config-file / TEMPORAL_CONFIG_FILE='"
+            + dir.resolve("nope.toml")
+            + "': no such readable file",
         missing.getMessage());
   }
 
@@ -151,7 +153,9 @@ class TemporalProfilesTest {
     assertTrue(
         typo.getMessage()
             .startsWith(
-                "--temporal-config-file='" + file + "': cannot be read as Temporal profiles"),
+                "--temporal-config-file / TEMPORAL_CONFIG_FILE='"
+                    + file
+                    + "': cannot be read as Temporal profiles"),
         typo.getMessage());
     assertTrue(typo.getMessage().contains("adress"), typo.getMessage());
   }
