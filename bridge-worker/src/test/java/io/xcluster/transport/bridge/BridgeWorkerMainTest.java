@@ -160,6 +160,28 @@ class BridgeWorkerMainTest {
         run.stderr().strip());
   }
 
+  @Test
+  void anEmptyTargetClusterStopsStartUpNamingTheSettingWithoutAStackTrace() {
+    Captured run =
+        captureStderr(() -> BridgeWorkerMain.run("--target-cluster", "", "--http-port", "0"));
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "bridge-worker: --target-cluster / XCLUSTER_TARGET_CLUSTER='': must not be empty",
+        run.stderr().strip());
+  }
+
+  @Test
+  void anEmptyTargetNamespaceStopsStartUpInsteadOfFallingBackToTheProfile() {
+    Captured run =
+        captureStderr(() -> BridgeWorkerMain.run("--target-namespace", "", "--http-port", "0"));
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "bridge-worker: --target-namespace='': cluster eu-west: must not be empty",
+        run.stderr().strip());
+  }
+
   private record Captured(int exitCode, String stderr) {}
 
   private static Captured captureStderr(java.util.function.IntSupplier body) {

@@ -58,6 +58,16 @@ class NatsCoordinatorMainTest {
   }
 
   @Test
+  void anEmptyTargetClusterStopsStartUpNamingTheSettingWithoutAStackTrace() {
+    Captured run = captureStderr("--side", "target", "--target-cluster", "", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --target-cluster / XCLUSTER_TARGET_CLUSTER='': must not be empty",
+        run.stderr().strip());
+  }
+
+  @Test
   void aBreakerThresholdBelowOneNamesTheFlagAndItsVariable() {
     Captured run = captureStderr("--breaker-failures", "0", "--http-port", "0");
 

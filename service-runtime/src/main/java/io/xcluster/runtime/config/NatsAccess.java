@@ -27,8 +27,8 @@ public record NatsAccess(String url, Path credentials, String user, String passw
 
   /** Reads the settings; {@code urlFlag} (from {@code --nats-url}) wins over {@code NATS_URL}. */
   public static NatsAccess fromEnvironment(String urlFlag, Map<String, String> env) {
-    String url =
-        urlFlag != null && !urlFlag.isBlank() ? urlFlag : env.getOrDefault(URL, DEFAULT_URL);
+    String url = urlFlag != null ? urlFlag : env.getOrDefault(URL, DEFAULT_URL);
+    ConfigException.requireText(URL_SETTING, url);
     url = String.join(",", java.util.Arrays.stream(url.split(",")).map(String::trim).toList());
     if (url.contains("@")) {
       // never echo it: the part before @ is a secret

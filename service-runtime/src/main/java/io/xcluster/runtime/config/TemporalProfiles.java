@@ -276,7 +276,11 @@ public final class TemporalProfiles {
     }
 
     void flag(String flag, String value, String key) {
-      if (value != null && !value.isBlank()) {
+      if (value != null && value.isBlank()) {
+        // an empty flag is a mistake (an unset variable in a script), not "use the profile"
+        throw ConfigException.invalid(flag, value, "cluster " + cluster + ": must not be empty");
+      }
+      if (value != null) {
         set(key, value, flag);
       }
     }

@@ -49,6 +49,18 @@ class NatsAccessTest {
   }
 
   @Test
+  void anEmptyNatsUrlStopsStartUpNamingTheSetting() {
+    ConfigException fromEnv =
+        assertThrows(
+            ConfigException.class, () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "")));
+    ConfigException fromFlag =
+        assertThrows(ConfigException.class, () -> NatsAccess.fromEnvironment(" ", Map.of()));
+
+    assertEquals("--nats-url / NATS_URL='': must not be empty", fromEnv.getMessage());
+    assertEquals("--nats-url / NATS_URL=' ': must not be empty", fromFlag.getMessage());
+  }
+
+  @Test
   void mutualTlsFilesBuildAContextAndAreDescribedWithoutSecrets() throws Exception {
     TestCertificates certs = TestCertificates.createIn(dir);
     NatsAccess access =

@@ -288,4 +288,21 @@ class TemporalProfilesTest {
             .startsWith("TEMPORAL_PROFILE is set, but this process connects to two clusters"),
         refused.getMessage());
   }
+
+  @Test
+  void anEmptyNamespaceOrAddressFlagStopsStartUpInsteadOfFallingBackToTheProfile() {
+    TemporalProfiles loaded = TemporalProfiles.load(null, Map.of());
+
+    ConfigException namespace =
+        assertThrows(
+            ConfigException.class,
+            () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, "", "--target"));
+    ConfigException address =
+        assertThrows(
+            ConfigException.class, () -> loaded.single("us-east", "127.0.0.1:7233", " ", null));
+
+    assertEquals(
+        "--target-namespace='': cluster eu-west: must not be empty", namespace.getMessage());
+    assertEquals("--address=' ': cluster us-east: must not be empty", address.getMessage());
+  }
 }
