@@ -58,6 +58,17 @@ class NatsCoordinatorMainTest {
   }
 
   @Test
+  void aNatsUrlWithAPortOutOfRangeStopsStartUpNamingTheNatsUrlSetting() {
+    Captured run = captureStderr("--nats-url", "nats://127.0.0.1:99999", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --nats-url / NATS_URL='nats://127.0.0.1:99999': port '99999' of"
+            + " nats://127.0.0.1:99999 is not in the range 1-65535",
+        run.stderr().strip());
+  }
+
+  @Test
   void anEmptyTargetClusterStopsStartUpNamingTheSettingWithoutAStackTrace() {
     Captured run = captureStderr("--side", "target", "--target-cluster", "", "--http-port", "0");
 

@@ -37,11 +37,20 @@ public record NatsAccess(String url, Path credentials, String user, String passw
               + " holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead");
     }
     for (String server : url.split(",")) {
-      if (!server.matches("(nats|tls)://[^\\s/]+:\\d{1,5}")) {
+      if (!server.matches("(nats|tls)://[^\\s/]+:[^\\s/:]+")) {
         throw ConfigException.invalid(
             URL_SETTING,
             url,
             "not of the form nats://host:port or tls://host:port (comma-separated for a cluster)");
+      }
+      // the client would take any of these and fail only when it dials, as an outage retried
+      // forever
+      String port = server.substring(server.lastIndexOf(':') + 1);
+      if (!port.matches("\\d{1,5}")
+          || Integer.parseInt(port) < 1
+          || Integer.parseInt(port) > 65_535) {
+        throw ConfigException.invalid(
+            URL_SETTING, url, "port '" + port + "' of " + server + " is not in the range 1-65535");
       }
     }
     for (String unsupported : new String[] {"NATS_NKEY", "NATS_TOKEN", "NATS_JWT"}) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xcluster.testkit.tls.TestCertificates;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,30 @@ class NatsAccessTest {
     assertTrue(
         fromFlag.getMessage().startsWith("--nats-url / NATS_URL='http://x:1'"),
         fromFlag.getMessage());
+  }
+
+  @Test
+  void aPortOutOfRangeOrNotANumberStopsStartUpNamingTheNatsUrlSetting() {
+    for (String url :
+        List.of(
+            "nats://127.0.0.1:99999",
+            "nats://127.0.0.1:0",
+            "nats://127.0.0.1:42x2",
+            "nats://127.0.0.1:4222,nats://127.0.0.1:65536")) {
+      ConfigException refused =
+          assertThrows(
+              ConfigException.class,
+              () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", url)),
+              url);
+      assertTrue(
+          refused.getMessage().startsWith("--nats-url / NATS_URL='" + url + "': port '"),
+          refused.getMessage());
+      assertTrue(
+          refused.getMessage().endsWith("is not in the range 1-65535"), refused.getMessage());
+    }
+    assertEquals(
+        "nats://127.0.0.1:65535,tls://[::1]:1",
+        NatsAccess.fromEnvironment("nats://127.0.0.1:65535, tls://[::1]:1", Map.of()).url());
   }
 
   @Test
