@@ -28,7 +28,8 @@ final class CallbackOptions {
       description =
           "How outcomes come back: callback (the target cluster POSTs each outcome to --callback-url; nothing held"
               + " per call), heartbeat (every call held open and heartbeated; for targets that refuse callbacks), or auto:"
-              + " callback when --callback-url and --callback-key-file are set, else heartbeat (env "
+              + " callback when --callback-url and --callback-key-file are set, heartbeat when neither is (only"
+              + " one of them stops start-up) (env "
               + MODE_VARIABLE
               + ", default: ${DEFAULT-VALUE}).")
   String mode;
