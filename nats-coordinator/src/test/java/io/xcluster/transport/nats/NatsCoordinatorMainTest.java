@@ -175,6 +175,30 @@ class NatsCoordinatorMainTest {
     assertEquals(2, errors.logged());
   }
 
+  /** configuration.md is the reference for every setting: each flag has its row there. */
+  @Test
+  void everyFlagHasARowInTheConfigurationReference() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
+    int start = doc.indexOf("### nats-coordinator");
+    List<String> rows =
+        doc.substring(start, doc.indexOf("\n### ", start + 1))
+            .lines()
+            .filter(line -> line.startsWith("| `--"))
+            .toList();
+
+    for (picocli.CommandLine.Model.OptionSpec option :
+        new picocli.CommandLine(new NatsCoordinatorMain()).getCommandSpec().options()) {
+      String flag = option.longestName();
+      if (flag.equals("--help") || flag.equals("--version")) {
+        continue;
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(
+          rows.stream().anyMatch(row -> row.startsWith("| `" + flag + "` |")),
+          flag + " has no row in configuration.md's nats-coordinator table");
+    }
+  }
+
   /** A run's exit code and what it wrote to the stream that was captured. */
   private record Captured(int exitCode, String output) {
     String stderr() {
