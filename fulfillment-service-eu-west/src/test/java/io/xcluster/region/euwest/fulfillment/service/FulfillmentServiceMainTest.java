@@ -30,6 +30,16 @@ class FulfillmentServiceMainTest {
         run.stderr().strip());
   }
 
+  @Test
+  void anEmptyHttpHostStopsStartUpInsteadOfBindingEveryInterface() {
+    Captured run = captureStderr("--http-host", "", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "fulfillment-service-eu-west: --http-host / XCLUSTER_HTTP_HOST='': must not be empty",
+        run.stderr().strip());
+  }
+
   private record Captured(int exitCode, String stderr) {}
 
   private static Captured captureStderr(String... args) {
