@@ -4,7 +4,6 @@ import io.xcluster.port.protection.DestinationLimits;
 import io.xcluster.runtime.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,20 +55,15 @@ public final class DestinationLimitsOptions {
       return new DestinationLimits(
           maxOpenCalls, maxStartsPerSecond, breakerFailures, breakerHalfOpenAfter);
     } catch (IllegalArgumentException invalid) {
-      // "max-open-calls must be 0 (no cap) or more, was -1": name the flag and its variable
-      String message = invalid.getMessage();
-      String flag = message.substring(0, message.indexOf(' '));
-      int was = message.lastIndexOf(", was ");
-      String problem = message.substring(flag.length() + 1, was < 0 ? message.length() : was);
-      throw ConfigException.invalid(
-          "--" + flag + " / XCLUSTER_" + flag.toUpperCase(Locale.ROOT).replace('-', '_'),
-          switch (flag) {
-            case "max-open-calls" -> maxOpenCalls;
-            case "max-starts-per-second" -> maxStartsPerSecond;
-            case "breaker-failures" -> breakerFailures;
-            default -> breakerHalfOpenAfter;
-          },
-          problem);
+      throw OutOfRangeFlag.refused(
+          invalid,
+          flag ->
+              switch (flag) {
+                case "max-open-calls" -> maxOpenCalls;
+                case "max-starts-per-second" -> maxStartsPerSecond;
+                case "breaker-failures" -> breakerFailures;
+                default -> breakerHalfOpenAfter;
+              });
     }
   }
 
