@@ -22,14 +22,14 @@ class BridgeWorkerMainTest {
   }
 
   @Test
-  void badDurationNamesTheFlagAndPointsAtHelp() {
+  void badDurationNamesTheFlagAndItsVariableAndPointsAtHelp() {
     Captured run = captureStderr(() -> BridgeWorkerMain.run("--connect-timeout", "ten seconds"));
 
     assertEquals(2, run.exitCode());
     String[] lines = run.stderr().strip().split("\n");
     assertEquals(2, lines.length, run.stderr());
     assertEquals(
-        "bridge-worker: Invalid value for option '--connect-timeout': 'ten seconds' is not a duration;"
+        "bridge-worker: --connect-timeout / XCLUSTER_CONNECT_TIMEOUT='ten seconds': not a duration;"
             + " use e.g. 500ms, 10s, 5m, 48h, 7d or ISO-8601 PT10S",
         lines[0]);
     assertEquals("Run 'bridge-worker --help' for every setting.", lines[1]);

@@ -79,6 +79,17 @@ class NatsCoordinatorMainTest {
   }
 
   @Test
+  void aValueThatIsNoSideNamesTheFlagAndItsVariable() {
+    Captured run = captureStderr("--side", "east", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --side / XCLUSTER_NATS_SIDE='east': not a side; use calling, target or"
+            + " both\nRun 'nats-coordinator --help' for every setting.",
+        run.stderr().strip());
+  }
+
+  @Test
   void aBreakerThresholdBelowOneNamesTheFlagAndItsVariable() {
     Captured run = captureStderr("--breaker-failures", "0", "--http-port", "0");
 
