@@ -16,8 +16,17 @@ import io.temporal.opentracing.OpenTracingClientInterceptor;
 import io.temporal.opentracing.OpenTracingOptions;
 import io.temporal.opentracing.OpenTracingWorkerInterceptor;
 import io.xcluster.port.cluster.ConnectionInterceptors;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenTelemetry for one service ({@code order-service-us-east}, {@code bridge-worker}, …): its own
@@ -31,7 +40,10 @@ import java.util.Map;
  */
 public final class ServiceTracing implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceTracing.class);
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+  private static final String HTTP_PROTOBUF = "http/protobuf";
+  private static final List<String> REQUIRED_PROPAGATORS = List.of("tracecontext", "baggage");
   private static final ServiceTracing DISABLED =
       new ServiceTracing("disabled", OpenTelemetry.noop(), null);
 
@@ -61,20 +73,90 @@ public final class ServiceTracing implements AutoCloseable {
     }
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
-            .addPropertiesSupplier(
-                () ->
-                    Map.of(
-                        "otel.exporter.otlp.protocol",
-                            "http/protobuf", // the JDK sender speaks HTTP only
-                        "otel.metrics.exporter", "none",
-                        "otel.logs.exporter", "none",
-                        "otel.propagators", "tracecontext,baggage"))
+            // a customizer, not a supplier: the user's OTEL_* would override a supplier's values
+            .addPropertiesCustomizer(config -> fixedSettings(config::getString, LOG::warn))
             .addResourceCustomizer(
                 (resource, config) -> resource.merge(serviceResource(serviceName)))
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
     return new ServiceTracing(serviceName, sdk, sdk);
+  }
+
+  /**
+   * The settings this process fixes, given the configured ones ({@code setting} looks a property
+   * up, e.g. {@code otel.propagators}, from {@code OTEL_PROPAGATORS} or a system property):
+   *
+   * <ul>
+   *   <li>OTLP over {@code http/protobuf}, the only protocol with a sender on the class path: any
+   *       other stops start-up naming the variable, since no trace would ever leave the process;
+   *   <li>propagators that include W3C {@code tracecontext} and {@code baggage}: without them the
+   *       trace breaks at every hop between the clusters, so they are added (to any others asked
+   *       for) with a warning;
+   *   <li>no metric or log export (metrics are served on /metrics), also with a warning when asked.
+   * </ul>
+   *
+   * @throws IllegalArgumentException naming the variable when the protocol cannot work
+   */
+  static Map<String, String> fixedSettings(
+      Function<String, String> setting, Consumer<String> warning) {
+    for (String protocol :
+        List.of("otel.exporter.otlp.protocol", "otel.exporter.otlp.traces.protocol")) {
+      String asked = setting.apply(protocol);
+      if (asked != null && !asked.isBlank() && !asked.strip().equals(HTTP_PROTOBUF)) {
+        throw new IllegalArgumentException(
+            variable(protocol)
+                + "='"
+                + asked
+                + "': only "
+                + HTTP_PROTOBUF
+                + " works here (traces go out with the JDK's HTTP client; there is no gRPC"
+                + " exporter): unset it and point OTEL_EXPORTER_OTLP_ENDPOINT at the collector's"
+                + " OTLP/HTTP port (4318)");
+      }
+    }
+    Map<String, String> fixed = new LinkedHashMap<>();
+    fixed.put("otel.exporter.otlp.protocol", HTTP_PROTOBUF);
+    fixed.put("otel.exporter.otlp.traces.protocol", HTTP_PROTOBUF);
+    fixed.put("otel.propagators", propagators(setting.apply("otel.propagators"), warning));
+    for (String signal : List.of("otel.metrics.exporter", "otel.logs.exporter")) {
+      String asked = setting.apply(signal);
+      if (asked != null && !asked.isBlank() && !asked.strip().equals("none")) {
+        warning.accept(
+            variable(signal)
+                + "='"
+                + asked
+                + "' is ignored: this process exports traces only (metrics: GET /metrics)");
+      }
+      fixed.put(signal, "none");
+    }
+    return fixed;
+  }
+
+  /** The propagators asked for, with W3C trace context and baggage added where missing. */
+  private static String propagators(String asked, Consumer<String> warning) {
+    Set<String> chosen = new LinkedHashSet<>(REQUIRED_PROPAGATORS);
+    if (asked != null && !asked.isBlank()) {
+      Arrays.stream(asked.split(","))
+          .map(String::strip)
+          .filter(name -> !name.isEmpty() && !name.equals("none"))
+          .forEach(chosen::add);
+      List<String> given = Arrays.stream(asked.split(",")).map(String::strip).toList();
+      if (!given.containsAll(REQUIRED_PROPAGATORS)) {
+        warning.accept(
+            "OTEL_PROPAGATORS='"
+                + asked
+                + "' would break the trace between the clusters; using "
+                + String.join(",", chosen)
+                + " (tracecontext and baggage are always on)");
+      }
+    }
+    return String.join(",", chosen);
+  }
+
+  /** {@code otel.exporter.otlp.protocol} as the variable users set: OTEL_EXPORTER_OTLP_PROTOCOL. */
+  private static String variable(String property) {
+    return property.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   /** Exporting through {@code processor} (tests, or a process that wires its own exporter). */

@@ -51,6 +51,70 @@ class ServiceTracingTest {
   }
 
   @Test
+  void aProtocolOtherThanHttpProtobufStopsStartUpNamingTheVariable() {
+    System.setProperty("otel.traces.exporter", "otlp");
+    System.setProperty("otel.exporter.otlp.protocol", "grpc");
+    try {
+      RuntimeException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              RuntimeException.class, () -> ServiceTracing.fromEnvironment("bridge-worker"));
+      assertTrue(
+          refused.getMessage().startsWith("OTEL_EXPORTER_OTLP_PROTOCOL='grpc': only http/protobuf"),
+          refused.getMessage());
+    } finally {
+      System.clearProperty("otel.traces.exporter");
+      System.clearProperty("otel.exporter.otlp.protocol");
+    }
+  }
+
+  @Test
+  void propagatorsWithoutTraceContextAreForcedToCarryItAndTheOverrideIsWarnedAbout() {
+    System.setProperty("otel.traces.exporter", "otlp");
+    System.setProperty("otel.exporter.otlp.endpoint", "http://127.0.0.1:4318");
+    System.setProperty("otel.propagators", "baggage");
+    try (ServiceTracing tracing = ServiceTracing.fromEnvironment("bridge-worker")) {
+      assertTrue(
+          tracing
+              .openTelemetry()
+              .getPropagators()
+              .getTextMapPropagator()
+              .fields()
+              .contains("traceparent"),
+          "the trace context must cross the clusters");
+    } finally {
+      System.clearProperty("otel.traces.exporter");
+      System.clearProperty("otel.exporter.otlp.endpoint");
+      System.clearProperty("otel.propagators");
+    }
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+
+    java.util.Map<String, String> fixed =
+        ServiceTracing.fixedSettings(
+            java.util.Map.of("otel.propagators", "none", "otel.metrics.exporter", "otlp")::get,
+            warnings::add);
+
+    assertEquals("tracecontext,baggage", fixed.get("otel.propagators"));
+    assertEquals("none", fixed.get("otel.metrics.exporter"));
+    assertEquals("http/protobuf", fixed.get("otel.exporter.otlp.protocol"));
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("OTEL_PROPAGATORS='none' would break"), warnings.get(0));
+    assertTrue(
+        warnings.get(1).startsWith("OTEL_METRICS_EXPORTER='otlp' is ignored"), warnings.get(1));
+  }
+
+  @Test
+  void propagatorsThatAlreadyCarryTraceContextAreKeptWithoutAWarning() {
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+
+    java.util.Map<String, String> fixed =
+        ServiceTracing.fixedSettings(
+            java.util.Map.of("otel.propagators", "baggage, tracecontext")::get, warnings::add);
+
+    assertEquals("tracecontext,baggage", fixed.get("otel.propagators"));
+    assertTrue(warnings.isEmpty(), warnings.toString());
+  }
+
+  @Test
   void traceContextSurvivesTheTripThroughNatsHeaders() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     try (ServiceTracing sender =

@@ -4,6 +4,7 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.runtime.cli.DestinationLimitsOptions;
 import io.xcluster.runtime.cli.ServiceVersion;
 import io.xcluster.runtime.cli.TwoClusterOptions;
+import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import io.xcluster.runtime.http.RecheckRoute;
 import io.xcluster.runtime.lifecycle.ServiceMain;
@@ -62,6 +63,9 @@ public final class BridgeWorkerMain extends ServiceMain {
 
   @Override
   protected int serve(ServiceStart start) {
+    if (taskQueue != null) {
+      ConfigException.requireText("--task-queue", taskQueue);
+    }
     ResolvedCluster source = clusters.source(start.profiles());
     ResolvedCluster target = clusters.target(start.profiles());
     BridgeSettings settings =

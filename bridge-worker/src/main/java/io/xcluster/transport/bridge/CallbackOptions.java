@@ -17,45 +17,49 @@ import picocli.CommandLine.Option;
  */
 final class CallbackOptions {
 
-  static final String MODE_SETTING = "XCLUSTER_BRIDGE_OUTCOME_MODE";
+  static final String MODE_VARIABLE = "XCLUSTER_BRIDGE_OUTCOME_MODE";
+  static final String MODE_SETTING = "--outcome-mode / " + MODE_VARIABLE;
+  static final String TLS_CERT_VARIABLE = "XCLUSTER_BRIDGE_CALLBACK_TLS_CERT";
+  static final String TLS_KEY_VARIABLE = "XCLUSTER_BRIDGE_CALLBACK_TLS_KEY";
 
   @Option(
       names = "--outcome-mode",
-      defaultValue = "${env:" + MODE_SETTING + ":-auto}",
+      defaultValue = "${env:" + MODE_VARIABLE + ":-auto}",
       description =
           "How outcomes come back: callback (the target cluster POSTs each outcome to --callback-url; nothing held"
               + " per call), heartbeat (every call held open and heartbeated; for targets that refuse callbacks), or auto:"
-              + " callback when --callback-url and --callback-key-file are set, else heartbeat (env "
-              + MODE_SETTING
+              + " callback when --callback-url and --callback-key-file are set, heartbeat when neither is (only"
+              + " one of them stops start-up) (env "
+              + MODE_VARIABLE
               + ", default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(
       names = "--callback-url",
-      defaultValue = "${env:" + CallbackSettings.URL_SETTING + "}",
+      defaultValue = "${env:" + CallbackSettings.URL_VARIABLE + "}",
       description =
           "URL the target cluster's history service POSTs outcomes to, reaching every bridge replica (e.g. a"
               + " Kubernetes service); it must match the target's component.callbacks.allowedAddresses (env "
-              + CallbackSettings.URL_SETTING
+              + CallbackSettings.URL_VARIABLE
               + ").")
   String url;
 
   @Option(
       names = "--callback-listen",
-      defaultValue = "${env:" + CallbackSettings.LISTEN_SETTING + ":-127.0.0.1:8092}",
+      defaultValue = "${env:" + CallbackSettings.LISTEN_VARIABLE + ":-127.0.0.1:8092}",
       description =
           "host:port the callback endpoint binds; 0.0.0.0:8092 in a container (env "
-              + CallbackSettings.LISTEN_SETTING
+              + CallbackSettings.LISTEN_VARIABLE
               + ", default: ${DEFAULT-VALUE}).")
   String listen;
 
   @Option(
       names = "--callback-key-file",
-      defaultValue = "${env:" + CallbackSettings.KEY_SETTING + "}",
+      defaultValue = "${env:" + CallbackSettings.KEY_VARIABLE + "}",
       description =
           "File with the secret (32 bytes or more) that signs each call's callback token; the same on every"
               + " replica (env "
-              + CallbackSettings.KEY_SETTING
+              + CallbackSettings.KEY_VARIABLE
               + ").")
   Path keyFile;
 
@@ -97,13 +101,13 @@ final class CallbackOptions {
     if (blank(url)) {
       throw new ConfigException(
           CallbackSettings.URL_SETTING
-              + " (--callback-url) is required for the callback mode:"
+              + " is required for the callback mode:"
               + " the URL the target cluster POSTs outcomes to");
     }
     if (keyFile == null) {
       throw new ConfigException(
           CallbackSettings.KEY_SETTING
-              + " (--callback-key-file) is required for the callback mode:"
+              + " is required for the callback mode:"
               + " a file with the secret all bridge replicas share");
     }
     if (!Files.isReadable(keyFile)) {
@@ -112,7 +116,11 @@ final class CallbackOptions {
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new ConfigException(
-          "XCLUSTER_BRIDGE_CALLBACK_TLS_CERT and XCLUSTER_BRIDGE_CALLBACK_TLS_KEY go together: set both or neither");
+          "--callback-tls-cert / "
+              + TLS_CERT_VARIABLE
+              + " and --callback-tls-key / "
+              + TLS_KEY_VARIABLE
+              + " go together: set both or neither");
     }
     URI uri;
     try {
@@ -129,7 +137,9 @@ final class CallbackOptions {
                 tlsCert,
                 tlsKey,
                 new String[] {
-                  "-", "XCLUSTER_BRIDGE_CALLBACK_TLS_CERT", "XCLUSTER_BRIDGE_CALLBACK_TLS_KEY"
+                  "-",
+                  "--callback-tls-cert / " + TLS_CERT_VARIABLE,
+                  "--callback-tls-key / " + TLS_KEY_VARIABLE
                 });
     if (tls != null) {
       tls.sslContext(); // unusable files stop start-up here, naming the setting

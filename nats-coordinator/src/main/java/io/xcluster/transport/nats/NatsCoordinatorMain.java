@@ -145,6 +145,7 @@ public final class NatsCoordinatorMain extends ServiceMain {
 
   @Override
   protected int serve(ServiceStart start) {
+    clusters.requireClusterNames();
     NatsAccess access = NatsAccess.fromEnvironment(natsUrl, start.env());
     NatsSettings settings;
     try {

@@ -57,6 +57,48 @@ class NatsCoordinatorMainTest {
         run.stderr().strip());
   }
 
+  @Test
+  void aNatsUrlWithAPortOutOfRangeStopsStartUpNamingTheNatsUrlSetting() {
+    Captured run = captureStderr("--nats-url", "nats://127.0.0.1:99999", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --nats-url / NATS_URL='nats://127.0.0.1:99999': port '99999' of"
+            + " nats://127.0.0.1:99999 is not in the range 1-65535",
+        run.stderr().strip());
+  }
+
+  @Test
+  void anEmptyTargetClusterStopsStartUpNamingTheSettingWithoutAStackTrace() {
+    Captured run = captureStderr("--side", "target", "--target-cluster", "", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --target-cluster / XCLUSTER_TARGET_CLUSTER='': must not be empty",
+        run.stderr().strip());
+  }
+
+  @Test
+  void aValueThatIsNoSideNamesTheFlagAndItsVariable() {
+    Captured run = captureStderr("--side", "east", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --side / XCLUSTER_NATS_SIDE='east': not a side; use calling, target or"
+            + " both\nRun 'nats-coordinator --help' for every setting.",
+        run.stderr().strip());
+  }
+
+  @Test
+  void aBreakerThresholdBelowOneNamesTheFlagAndItsVariable() {
+    Captured run = captureStderr("--breaker-failures", "0", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --breaker-failures / XCLUSTER_BREAKER_FAILURES='0': must be at least 1",
+        run.stderr().strip());
+  }
+
   /** A calling side on a leaf node reaches the streams only through its domain's API subjects. */
   @Test
   void printedPermissionsInAnotherJetStreamDomainNameThatDomainsApiAndItsBucketWrites() {
@@ -142,6 +184,30 @@ class NatsCoordinatorMainTest {
     errors.errorOccurred(null, "Permissions Violation for Publish to \"xcluster.calls.eu-west\"");
 
     assertEquals(2, errors.logged());
+  }
+
+  /** configuration.md is the reference for every setting: each flag has its row there. */
+  @Test
+  void everyFlagHasARowInTheConfigurationReference() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
+    int start = doc.indexOf("### nats-coordinator");
+    List<String> rows =
+        doc.substring(start, doc.indexOf("\n### ", start + 1))
+            .lines()
+            .filter(line -> line.startsWith("| `--"))
+            .toList();
+
+    for (picocli.CommandLine.Model.OptionSpec option :
+        new picocli.CommandLine(new NatsCoordinatorMain()).getCommandSpec().options()) {
+      String flag = option.longestName();
+      if (flag.equals("--help") || flag.equals("--version")) {
+        continue;
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(
+          rows.stream().anyMatch(row -> row.startsWith("| `" + flag + "` |")),
+          flag + " has no row in configuration.md's nats-coordinator table");
+    }
   }
 
   /** A run's exit code and what it wrote to the stream that was captured. */

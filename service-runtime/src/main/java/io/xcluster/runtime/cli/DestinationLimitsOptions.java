@@ -55,7 +55,15 @@ public final class DestinationLimitsOptions {
       return new DestinationLimits(
           maxOpenCalls, maxStartsPerSecond, breakerFailures, breakerHalfOpenAfter);
     } catch (IllegalArgumentException invalid) {
-      throw new ConfigException("--" + invalid.getMessage());
+      throw OutOfRangeFlag.refused(
+          invalid,
+          flag ->
+              switch (flag) {
+                case "max-open-calls" -> maxOpenCalls;
+                case "max-starts-per-second" -> maxStartsPerSecond;
+                case "breaker-failures" -> breakerFailures;
+                default -> breakerHalfOpenAfter;
+              });
     }
   }
 

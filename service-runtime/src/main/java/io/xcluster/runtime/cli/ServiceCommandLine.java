@@ -28,6 +28,10 @@ public final class ServiceCommandLine {
    */
   private static final Pattern ENV_IN_HELP = Pattern.compile("\\(env ([A-Z0-9_]+)");
 
+  /** picocli's (and our converters') "Invalid value for option '--x': 'v' is not a ...". */
+  private static final Pattern INVALID_VALUE =
+      Pattern.compile("Invalid value for option '([^']+)': '(.*)' is (.*)", Pattern.DOTALL);
+
   private ServiceCommandLine() {}
 
   /** Runs {@code command}, whose {@link ServiceOptions} default to {@code defaultHttpPort}. */
@@ -81,16 +85,31 @@ public final class ServiceCommandLine {
     }
   }
 
-  /** picocli's message, plus the environment variable when the bad value came from one. */
+  /**
+   * A value picocli cannot convert as every other configuration error reads, the setting named by
+   * its flag and its variable: {@code --shutdown-grace / XCLUSTER_SHUTDOWN_GRACE='30': not a
+   * duration; ...}; any other picocli message as it is, plus the environment variable when the bad
+   * value came from one.
+   */
   static String describe(CommandLine.ParameterException problem) {
     String message = problem.getMessage();
     ArgSpec spec = problem.getArgSpec();
     if (spec instanceof OptionSpec option) {
       Matcher env = ENV_IN_HELP.matcher(String.join(" ", option.description()));
-      if (env.find()
-          && System.getenv(env.group(1)) != null
+      String variable = env.find() ? env.group(1) : null;
+      Matcher invalid = INVALID_VALUE.matcher(message);
+      if (invalid.matches()) {
+        return invalid.group(1)
+            + (variable == null ? "" : " / " + variable)
+            + "='"
+            + invalid.group(2)
+            + "': "
+            + invalid.group(3);
+      }
+      if (variable != null
+          && System.getenv(variable) != null
           && !problem.getCommandLine().getParseResult().hasMatchedOption(option)) {
-        return message + " (from environment variable " + env.group(1) + ")";
+        return message + " (from environment variable " + variable + ")";
       }
     }
     return message;

@@ -1,6 +1,7 @@
 package io.xcluster.runtime.cli;
 
 import io.xcluster.port.cluster.ClusterEndpoint;
+import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.config.TemporalProfiles;
 import io.xcluster.runtime.config.TemporalProfiles.ResolvedCluster;
 import java.util.List;
@@ -55,12 +56,23 @@ public final class TwoClusterOptions {
       description = "Namespace of the remote workflows; overrides the profile (default: default).")
   public String targetNamespace;
 
+  /**
+   * Stops start-up, naming the setting, when a cluster name is empty (a variable set to ""): it
+   * names the profile, the queues and the subjects.
+   */
+  public void requireClusterNames() {
+    ConfigException.requireText("--source-cluster / XCLUSTER_SOURCE_CLUSTER", sourceCluster);
+    ConfigException.requireText("--target-cluster / XCLUSTER_TARGET_CLUSTER", targetCluster);
+  }
+
   public ResolvedCluster source(TemporalProfiles profiles) {
+    requireClusterNames();
     return profiles.oneOfTwo(
         sourceCluster, DEFAULT_SOURCE_ADDRESS, sourceAddress, sourceNamespace, "--source");
   }
 
   public ResolvedCluster target(TemporalProfiles profiles) {
+    requireClusterNames();
     return profiles.oneOfTwo(
         targetCluster, DEFAULT_TARGET_ADDRESS, targetAddress, targetNamespace, "--target");
   }

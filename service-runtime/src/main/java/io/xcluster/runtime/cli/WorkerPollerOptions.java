@@ -32,15 +32,8 @@ public final class WorkerPollerOptions {
     try {
       return new WorkerPollers(workflowTaskPollers, activityTaskPollers);
     } catch (IllegalArgumentException invalid) {
-      // "workflow-task-pollers must be ...": name the flag and its variable
-      String message = invalid.getMessage();
-      String setting = message.substring(0, message.indexOf(' '));
-      throw new ConfigException(
-          "--"
-              + setting
-              + " / XCLUSTER_"
-              + setting.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
-              + message.substring(setting.length()));
+      throw OutOfRangeFlag.refused(
+          invalid, flag -> flag.startsWith("workflow") ? workflowTaskPollers : activityTaskPollers);
     }
   }
 }

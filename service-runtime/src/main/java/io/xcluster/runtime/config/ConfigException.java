@@ -18,4 +18,16 @@ public final class ConfigException extends RuntimeException {
   public static ConfigException invalid(String setting, Object value, String problem) {
     return new ConfigException(setting + "='" + value + "': " + problem);
   }
+
+  /**
+   * {@code value}, when it holds more than white space; else {@code <setting>='<value>': must not
+   * be empty} (a variable set to "" or a flag given "" is a mistake, not a request for the
+   * default).
+   */
+  public static String requireText(String setting, String value) {
+    if (value == null || value.isBlank()) {
+      throw invalid(setting, value == null ? "" : value, "must not be empty");
+    }
+    return value;
+  }
 }

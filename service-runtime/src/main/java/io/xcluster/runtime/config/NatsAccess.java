@@ -22,24 +22,35 @@ public record NatsAccess(String url, Path credentials, String user, String passw
   public static final String URL = "NATS_URL";
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
 
+  /** How errors name the URL setting: the flag, and the variable read when it is not given. */
+  public static final String URL_SETTING = "--nats-url / " + URL;
+
   /** Reads the settings; {@code urlFlag} (from {@code --nats-url}) wins over {@code NATS_URL}. */
   public static NatsAccess fromEnvironment(String urlFlag, Map<String, String> env) {
-    String urlSetting = urlFlag != null && !urlFlag.isBlank() ? "--nats-url" : URL;
-    String url =
-        urlFlag != null && !urlFlag.isBlank() ? urlFlag : env.getOrDefault(URL, DEFAULT_URL);
+    String url = urlFlag != null ? urlFlag : env.getOrDefault(URL, DEFAULT_URL);
+    ConfigException.requireText(URL_SETTING, url);
     url = String.join(",", java.util.Arrays.stream(url.split(",")).map(String::trim).toList());
     if (url.contains("@")) {
       // never echo it: the part before @ is a secret
       throw new ConfigException(
-          urlSetting
+          URL_SETTING
               + " holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead");
     }
     for (String server : url.split(",")) {
-      if (!server.matches("(nats|tls)://[^\\s/]+:\\d{1,5}")) {
+      if (!server.matches("(nats|tls)://[^\\s/]+:[^\\s/:]+")) {
         throw ConfigException.invalid(
-            urlSetting,
+            URL_SETTING,
             url,
             "not of the form nats://host:port or tls://host:port (comma-separated for a cluster)");
+      }
+      // the client would take any of these and fail only when it dials, as an outage retried
+      // forever
+      String port = server.substring(server.lastIndexOf(':') + 1);
+      if (!port.matches("\\d{1,5}")
+          || Integer.parseInt(port) < 1
+          || Integer.parseInt(port) > 65_535) {
+        throw ConfigException.invalid(
+            URL_SETTING, url, "port '" + port + "' of " + server + " is not in the range 1-65535");
       }
     }
     for (String unsupported : new String[] {"NATS_NKEY", "NATS_TOKEN", "NATS_JWT"}) {

@@ -28,6 +28,10 @@ public final class TemporalProfiles {
 
   public static final String CONFIG_FILE = "TEMPORAL_CONFIG_FILE";
   public static final String PROFILE = "TEMPORAL_PROFILE";
+
+  /** How errors name the profile file's setting: the flag, and the variable read without it. */
+  static final String CONFIG_FILE_SETTING = "--temporal-config-file / " + CONFIG_FILE;
+
   static final List<String> OVERRIDES =
       List.of(
           "TEMPORAL_ADDRESS",
@@ -74,8 +78,7 @@ public final class TemporalProfiles {
       }
     }
     String named = configFile != null && !configFile.isBlank() ? configFile : env.get(CONFIG_FILE);
-    String setting =
-        configFile != null && !configFile.isBlank() ? "--temporal-config-file" : CONFIG_FILE;
+    String setting = CONFIG_FILE_SETTING;
     String path = named != null && !named.isBlank() ? named : defaultFile();
     if (named != null && !named.isBlank() && !Files.isReadable(Path.of(named))) {
       throw ConfigException.invalid(setting, named, "no such readable file");
@@ -273,7 +276,11 @@ public final class TemporalProfiles {
     }
 
     void flag(String flag, String value, String key) {
-      if (value != null && !value.isBlank()) {
+      if (value != null && value.isBlank()) {
+        // an empty flag is a mistake (an unset variable in a script), not "use the profile"
+        throw ConfigException.invalid(flag, value, "cluster " + cluster + ": must not be empty");
+      }
+      if (value != null) {
         set(key, value, flag);
       }
     }

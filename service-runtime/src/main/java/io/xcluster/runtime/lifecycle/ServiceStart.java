@@ -46,6 +46,8 @@ public final class ServiceStart {
   public static ServiceStart configure(String service, ServiceOptions options) {
     Map<String, String> env = System.getenv();
     ServiceLogging.configure(env);
+    // empty, Jetty would bind every interface: the API and POST /calls/recheck open to all
+    ConfigException.requireText("--http-host / XCLUSTER_HTTP_HOST", options.httpHost);
     if (options.shutdownGrace.isNegative()) {
       throw ConfigException.invalid(
           "--shutdown-grace / XCLUSTER_SHUTDOWN_GRACE",

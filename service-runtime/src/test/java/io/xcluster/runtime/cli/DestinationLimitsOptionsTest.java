@@ -40,4 +40,17 @@ class DestinationLimitsOptionsTest {
             DestinationLimitsOptions.asArguments(DestinationLimits.DEFAULTS)
                 .toArray(String[]::new)));
   }
+
+  @Test
+  void aLimitOutOfRangeNamesTheFlagItsVariableAndTheValue() {
+    io.xcluster.runtime.config.ConfigException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.xcluster.runtime.config.ConfigException.class,
+            () -> parsed("--breaker-half-open-after", "0s"));
+
+    assertEquals(
+        "--breaker-half-open-after / XCLUSTER_BREAKER_HALF_OPEN_AFTER='PT0S': must be a positive"
+            + " duration",
+        refused.getMessage());
+  }
 }

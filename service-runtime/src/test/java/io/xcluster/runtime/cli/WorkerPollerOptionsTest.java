@@ -42,15 +42,15 @@ class WorkerPollerOptionsTest {
         assertThrows(ConfigException.class, () -> parsed("--workflow-task-pollers", "1"));
 
     assertEquals(
-        "--workflow-task-pollers / XCLUSTER_WORKFLOW_TASK_POLLERS must be within 2..200 (one of"
-            + " them waits on the worker's sticky queue), was 1",
+        "--workflow-task-pollers / XCLUSTER_WORKFLOW_TASK_POLLERS='1': must be within 2..200 (one"
+            + " of them waits on the worker's sticky queue)",
         refused.getMessage());
   }
 
   @Test
   void noActivityPollerOrATypoedHugeCountIsRefused() {
     assertEquals(
-        "--activity-task-pollers / XCLUSTER_ACTIVITY_TASK_POLLERS must be within 1..200, was 0",
+        "--activity-task-pollers / XCLUSTER_ACTIVITY_TASK_POLLERS='0': must be within 1..200",
         assertThrows(ConfigException.class, () -> parsed("--activity-task-pollers", "0"))
             .getMessage());
     assertThrows(ConfigException.class, () -> parsed("--workflow-task-pollers", "3200"));

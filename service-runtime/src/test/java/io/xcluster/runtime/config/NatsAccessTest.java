@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xcluster.testkit.tls.TestCertificates;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class NatsAccessTest {
   }
 
   @Test
-  void aMalformedUrlNamesTheSettingItCameFrom() {
+  void aMalformedUrlNamesTheFlagAndItsVariableWhereverItCameFrom() {
     ConfigException fromEnv =
         assertThrows(
             ConfigException.class,
@@ -41,9 +42,47 @@ class NatsAccessTest {
     assertTrue(
         fromEnv
             .getMessage()
-            .startsWith("NATS_URL='localhost:4222': not of the form nats://host:port"),
+            .startsWith("--nats-url / NATS_URL='localhost:4222': not of the form nats://host:port"),
         fromEnv.getMessage());
-    assertTrue(fromFlag.getMessage().startsWith("--nats-url='http://x:1'"), fromFlag.getMessage());
+    assertTrue(
+        fromFlag.getMessage().startsWith("--nats-url / NATS_URL='http://x:1'"),
+        fromFlag.getMessage());
+  }
+
+  @Test
+  void aPortOutOfRangeOrNotANumberStopsStartUpNamingTheNatsUrlSetting() {
+    for (String url :
+        List.of(
+            "nats://127.0.0.1:99999",
+            "nats://127.0.0.1:0",
+            "nats://127.0.0.1:42x2",
+            "nats://127.0.0.1:4222,nats://127.0.0.1:65536")) {
+      ConfigException refused =
+          assertThrows(
+              ConfigException.class,
+              () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", url)),
+              url);
+      assertTrue(
+          refused.getMessage().startsWith("--nats-url / NATS_URL='" + url + "': port '"),
+          refused.getMessage());
+      assertTrue(
+          refused.getMessage().endsWith("is not in the range 1-65535"), refused.getMessage());
+    }
+    assertEquals(
+        "nats://127.0.0.1:65535,tls://[::1]:1",
+        NatsAccess.fromEnvironment("nats://127.0.0.1:65535, tls://[::1]:1", Map.of()).url());
+  }
+
+  @Test
+  void anEmptyNatsUrlStopsStartUpNamingTheSetting() {
+    ConfigException fromEnv =
+        assertThrows(
+            ConfigException.class, () -> NatsAccess.fromEnvironment(null, Map.of("NATS_URL", "")));
+    ConfigException fromFlag =
+        assertThrows(ConfigException.class, () -> NatsAccess.fromEnvironment(" ", Map.of()));
+
+    assertEquals("--nats-url / NATS_URL='': must not be empty", fromEnv.getMessage());
+    assertEquals("--nats-url / NATS_URL=' ': must not be empty", fromFlag.getMessage());
   }
 
   @Test
@@ -141,7 +180,7 @@ class NatsAccessTest {
                     null, Map.of("NATS_URL", "nats://svc:hunter2@nats:4222")));
 
     assertEquals(
-        "NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead",
+        "--nats-url / NATS_URL holds credentials (user:password@); put them in NATS_USER / NATS_PASSWORD or NATS_CREDS instead",
         refused.getMessage());
   }
 }

@@ -137,7 +137,9 @@ class TemporalProfilesTest {
                     null, Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("nope.toml").toString())));
 
     assertEquals(
-        "TEMPORAL_CONFIG_FILE='" + dir.resolve("nope.toml") + "': no such readable file",
+        "--temporal-config-file / TEMPORAL_CONFIG_FILE='"
+            + dir.resolve("nope.toml")
+            + "': no such readable file",
         missing.getMessage());
   }
 
@@ -151,7 +153,9 @@ class TemporalProfilesTest {
     assertTrue(
         typo.getMessage()
             .startsWith(
-                "--temporal-config-file='" + file + "': cannot be read as Temporal profiles"),
+                "--temporal-config-file / TEMPORAL_CONFIG_FILE='"
+                    + file
+                    + "': cannot be read as Temporal profiles"),
         typo.getMessage());
     assertTrue(typo.getMessage().contains("adress"), typo.getMessage());
   }
@@ -283,5 +287,22 @@ class TemporalProfilesTest {
             .getMessage()
             .startsWith("TEMPORAL_PROFILE is set, but this process connects to two clusters"),
         refused.getMessage());
+  }
+
+  @Test
+  void anEmptyNamespaceOrAddressFlagStopsStartUpInsteadOfFallingBackToTheProfile() {
+    TemporalProfiles loaded = TemporalProfiles.load(null, Map.of());
+
+    ConfigException namespace =
+        assertThrows(
+            ConfigException.class,
+            () -> loaded.oneOfTwo("eu-west", "127.0.0.1:7234", null, "", "--target"));
+    ConfigException address =
+        assertThrows(
+            ConfigException.class, () -> loaded.single("us-east", "127.0.0.1:7233", " ", null));
+
+    assertEquals(
+        "--target-namespace='': cluster eu-west: must not be empty", namespace.getMessage());
+    assertEquals("--address=' ': cluster us-east: must not be empty", address.getMessage());
   }
 }

@@ -139,7 +139,7 @@ public final class CallbackEndpoint implements AutoCloseable {
     } catch (IOException | IllegalArgumentException e) { // in use, not ours, unresolvable
       // a setting's value, not a crash: one line naming it, and the exit code of bad config
       throw ConfigException.invalid(
-          "--callback-listen / " + CallbackSettings.LISTEN_SETTING,
+          CallbackSettings.LISTEN_SETTING,
           settings.listenHost() + ":" + settings.listenPort(),
           "cannot be bound: " + e);
     }

@@ -45,7 +45,7 @@ public final class CallbackKey {
     try {
       return of(
           Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8),
-          setting + "=" + file);
+          setting + "='" + file + "'");
     } catch (IOException e) {
       throw ConfigException.invalid(setting, file, "cannot be read: " + e.getMessage());
     }

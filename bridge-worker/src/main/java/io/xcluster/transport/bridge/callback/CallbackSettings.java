@@ -24,11 +24,17 @@ import java.util.Objects;
 public record CallbackSettings(
     URI url, String listenHost, int listenPort, CallbackKey key, PemTls tls, Duration tokenGrace) {
 
-  /** Setting names, as the bridge process reads them; errors name them. */
-  public static final String URL_SETTING = "XCLUSTER_BRIDGE_CALLBACK_URL";
+  /** The variables the bridge process reads when the flag is not given. */
+  public static final String URL_VARIABLE = "XCLUSTER_BRIDGE_CALLBACK_URL";
 
-  public static final String LISTEN_SETTING = "XCLUSTER_BRIDGE_CALLBACK_LISTEN";
-  public static final String KEY_SETTING = "XCLUSTER_BRIDGE_CALLBACK_KEY_FILE";
+  public static final String LISTEN_VARIABLE = "XCLUSTER_BRIDGE_CALLBACK_LISTEN";
+  public static final String KEY_VARIABLE = "XCLUSTER_BRIDGE_CALLBACK_KEY_FILE";
+
+  /** How errors name each setting: the flag, and its variable. */
+  public static final String URL_SETTING = "--callback-url / " + URL_VARIABLE;
+
+  public static final String LISTEN_SETTING = "--callback-listen / " + LISTEN_VARIABLE;
+  public static final String KEY_SETTING = "--callback-key-file / " + KEY_VARIABLE;
   public static final Duration DEFAULT_TOKEN_GRACE = Duration.ofDays(7);
 
   public CallbackSettings {

@@ -89,6 +89,8 @@ public final class FulfillmentServiceMain extends ServiceMain {
 
   @Override
   protected int serve(ServiceStart start) {
+    ConfigException.requireText("--cluster / XCLUSTER_CLUSTER", cluster);
+    ConfigException.requireText("--task-queue / XCLUSTER_TASK_QUEUE", taskQueue);
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7234");
     WorkerPollers pollers = workerPollers.pollers();
     if (stepDelay.isNegative()) {

@@ -73,7 +73,8 @@ public final class OrderServiceMain extends ServiceMain {
       names = "--transport",
       defaultValue = "${env:" + CrossClusterTransports.SETTING + ":-bridge}",
       description =
-          "Cross-cluster transport for new orders: bridge or nats; orders in flight keep theirs"
+          "Cross-cluster transport for new orders: bridge or nats (or direct, a test transport not for"
+              + " production); orders in flight keep theirs"
               + " (env "
               + CrossClusterTransports.SETTING
               + ", default: ${DEFAULT-VALUE}).")
@@ -110,6 +111,7 @@ public final class OrderServiceMain extends ServiceMain {
 
   @Override
   protected int serve(ServiceStart start) {
+    ConfigException.requireText("--cluster / XCLUSTER_CLUSTER", cluster);
     ResolvedCluster region = home.resolve(start.profiles(), cluster, "127.0.0.1:7233");
     WorkerPollers pollers = workerPollers.pollers();
     OrderWorkflowSettings settings = workflowSettings();
@@ -145,6 +147,8 @@ public final class OrderServiceMain extends ServiceMain {
   }
 
   private OrderWorkflowSettings workflowSettings() {
+    ConfigException.requireText("--target-cluster / XCLUSTER_TARGET_CLUSTER", targetCluster);
+    ConfigException.requireText("--target-namespace / XCLUSTER_TARGET_NAMESPACE", targetNamespace);
     CallRoute route;
     try {
       route = CrossClusterTransports.named(transport).routeTo(targetCluster);
