@@ -158,7 +158,10 @@ final class AlternatingSides {
       PrintStream progress) {
     StackOptions stack =
         StackOptions.forTransport(options.transport())
-            .withFulfillmentTimeout(options.fulfillmentTimeout());
+            .withFulfillmentTimeout(options.fulfillmentTimeout())
+            // --warehouse-delay / --warehouse-flakiness: the overhead runs honour them (instant by
+            // default)
+            .withSimulation(options.simulation());
     if (options.clusters().runsServerProcesses()) {
       stack = stack.withClusters(options.clusters(), options.workDir().resolve(name));
     }

@@ -206,6 +206,85 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StackOptions base = checkedSettings();
+    return run(base);
+  }
+
+  /**
+   * Every setting checked before anything is started: a bad value, a contradiction, or a file that
+   * cannot be written stops the run now, in one line, not after an hour of measuring.
+   */
+  StackOptions checkedSettings() {
+    StackOptions base;
+    try {
+      base = stack.toOptions(); // ports, --transport, --warehouse-*, --work-dir
+    } catch (IllegalArgumentException bad) {
+      throw new BadSetting(bad.getMessage());
+    }
+    checkOneMode();
+    if ((stack.warehouseDelayGiven() || stack.warehouseFlakinessGiven())
+        && !(metricsOverhead || limitsOverhead)) {
+      // the other runs set their own warehouse (instant for latency and throughput, slow for the
+      // order API, fixed steps for interactions): the options would be shown and ignored
+      throw new BadSetting(
+          "--warehouse-delay and --warehouse-flakiness apply only to --metrics-overhead and"
+              + " --limits-overhead; the other runs use a warehouse of their own");
+    }
+    checkWritable("--report", report);
+    checkWritable("--chart", chart);
+    return base;
+  }
+
+  /** The runs that measure something else altogether: at most one per invocation. */
+  private void checkOneMode() {
+    List<String> modes = new ArrayList<>();
+    if (limitsOverhead) {
+      modes.add("--limits-overhead");
+    }
+    if (metricsOverhead) {
+      modes.add("--metrics-overhead");
+    }
+    if (!wanRtts.isEmpty()) {
+      modes.add("--wan");
+    }
+    if (interactions > 0 && wanRtts.isEmpty()) {
+      // with --wan, --interactions chooses what is measured apart: one mode
+      modes.add("--interactions");
+    }
+    if (natsDeployments) {
+      modes.add("--nats-deployments");
+    }
+    if (orderApiOnly) {
+      modes.add("--order-api-only");
+    }
+    if (inFlightOnly) {
+      modes.add("--in-flight-only");
+    }
+    if (modes.size() > 1) {
+      throw new BadSetting(
+          String.join(", ", modes)
+              + " are separate runs: give one of them (--interactions goes with --wan)");
+    }
+  }
+
+  /** A file the run writes at its end: its directory must be there and writable now. */
+  private static void checkWritable(String option, Path file) {
+    if (file == null) {
+      return;
+    }
+    Path directory = file.toAbsolutePath().getParent();
+    if (Files.isDirectory(file)) {
+      throw new BadSetting(option + " " + file + " is a directory, not a file");
+    }
+    if (directory == null || !Files.isDirectory(directory)) {
+      throw new BadSetting(option + " " + file + ": directory " + directory + " does not exist");
+    }
+    if (!Files.isWritable(directory) || (Files.exists(file) && !Files.isWritable(file))) {
+      throw new BadSetting(option + " " + file + " cannot be written");
+    }
+  }
+
+  private Integer run(StackOptions base) throws Exception {
     if (orderApiOnly && orderApi < 1) {
       throw new BadSetting("--order-api-only needs --order-api ≥ 1, was " + orderApi);
     }
@@ -247,7 +326,6 @@ public final class BenchCommand implements Callable<Integer> {
             orderApiOnly,
             inFlightOnly,
             List.copyOf(inFlightModes));
-    StackOptions base = stack.toOptions();
     if (limitsOverhead) {
       if (chart != null || bothStacks || metricsOverhead) {
         throw new BadSetting(
@@ -410,7 +488,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** The command that reproduces this run, every setting spelled out. */
-  private String commandLine() {
+  String commandLine() {
     StringBuilder command = new StringBuilder("java -jar bench/target/bench.jar");
     command.append(
         bothStacks
@@ -418,6 +496,15 @@ public final class BenchCommand implements Callable<Integer> {
             : " --stack " + stack.toOptions().clusters().name().toLowerCase());
     // the selected transport matters to the overhead runs, which time one transport
     command.append(" --transport ").append(stack.toOptions().transport());
+    // given only where a run honours them (the overhead runs); spelled out so it is reproduced
+    if (stack.warehouseDelayGiven()) {
+      command.append(" --warehouse-delay ").append(stack.toOptions().simulation().stepDelay());
+    }
+    if (stack.warehouseFlakinessGiven()) {
+      command
+          .append(" --warehouse-flakiness ")
+          .append(stack.toOptions().simulation().transientFailureRate());
+    }
     command
         .append(" --samples ")
         .append(samples)

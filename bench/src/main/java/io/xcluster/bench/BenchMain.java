@@ -20,17 +20,21 @@ public final class BenchMain {
     // gRPC logs through java.util.logging; route it to the same place as everything else
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(
-        new CommandLine(new BenchCommand())
-            .setExecutionExceptionHandler(
-                (e, command, parsed) -> {
-                  // a setting refused: its one-line reason, not a stack trace
-                  if (e instanceof BenchCommand.BadSetting) {
-                    command.getErr().println("bench: " + e.getMessage());
-                    return 2;
-                  }
-                  throw e;
-                })
-            .execute(args));
+    System.exit(execute(args));
+  }
+
+  /** Runs the benchmark; a refused setting is one line on stderr and exit 2, nothing started. */
+  static int execute(String... args) {
+    return new CommandLine(new BenchCommand())
+        .setExecutionExceptionHandler(
+            (e, command, parsed) -> {
+              // a setting refused: its one-line reason, not a stack trace
+              if (e instanceof BenchCommand.BadSetting) {
+                command.getErr().println("bench: " + e.getMessage());
+                return 2;
+              }
+              throw e;
+            })
+        .execute(args);
   }
 }

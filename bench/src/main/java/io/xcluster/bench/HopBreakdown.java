@@ -5,11 +5,16 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.port.call.CallId;
+import io.xcluster.port.spi.CallOutcomeDelivery;
+import io.xcluster.port.spi.CrossClusterCallActivity;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Where a fulfillment's time goes, hop by hop, read from the event timestamps of the probe's
@@ -21,7 +26,8 @@ import java.util.Optional;
  *       fulfillment workflow starts;
  *   <li>work: the fulfillment runs (its own start → completion);
  *   <li>return: the fulfillment completes → the caller holds the outcome (child completed, activity
- *       completed, outcome signal, Nexus operation completed);
+ *       completed, the outcome signal — not a progress or waiting signal — or, without one, the
+ *       call activity that returned the outcome; Nexus operation completed);
  *   <li>caller: the caller's last workflow task → its completion.
  * </ol>
  */
@@ -33,26 +39,27 @@ final class HopBreakdown {
 
   /** The hops of one probe, in ms; empty when the histories are not as expected. */
   static Optional<double[]> of(WorkflowClient usEast, WorkflowClient remoteClient, String probeId) {
-    List<HistoryEvent> probe = usEast.fetchHistory(probeId).getEvents();
-    Optional<HistoryEvent> asked =
-        first(
-            probe,
-            EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
-            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
-            EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED);
-    Optional<HistoryEvent> answered =
-        first(
-            probe,
-            EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
-            EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED,
-            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    return of(
+        usEast.fetchHistory(probeId).getEvents(),
+        remoteId -> remoteClient.fetchHistory(remoteId).getEvents(),
+        probeId);
+  }
+
+  /**
+   * The hops read from the probe's history and the fulfillment's (looked up by its workflow id).
+   */
+  static Optional<double[]> of(
+      List<HistoryEvent> probe,
+      Function<String, List<HistoryEvent>> remoteHistory,
+      String probeId) {
+    Optional<HistoryEvent> asked = asked(probe);
+    Optional<HistoryEvent> answered = answered(probe);
     Optional<HistoryEvent> done = first(probe, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
     Optional<String> remoteId = remoteWorkflowId(probe, probeId);
     if (asked.isEmpty() || answered.isEmpty() || done.isEmpty() || remoteId.isEmpty()) {
       return Optional.empty();
     }
-    List<HistoryEvent> remote = remoteClient.fetchHistory(remoteId.get()).getEvents();
+    List<HistoryEvent> remote = remoteHistory.apply(remoteId.get());
     long remoteStarted = millis(remote.get(0));
     long remoteDone = millis(remote.get(remote.size() - 1));
     return Optional.of(
@@ -62,6 +69,71 @@ final class HopBreakdown {
           millis(answered.get()) - remoteDone,
           millis(done.get()) - millis(answered.get())
         });
+  }
+
+  /**
+   * The caller asks: child initiated, Nexus operation scheduled, or the call activity scheduled.
+   */
+  private static Optional<HistoryEvent> asked(List<HistoryEvent> probe) {
+    for (HistoryEvent event : probe) {
+      switch (event.getEventType()) {
+        case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+        EVENT_TYPE_NEXUS_OPERATION_SCHEDULED:
+          return Optional.of(event);
+        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+          if (isCallActivity(event)) {
+            return Optional.of(event);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The caller holds the outcome: the child or Nexus operation completed, the outcome signal
+   * arrived ({@link CallOutcomeDelivery#SIGNAL_NAME}; progress, waiting and verdict signals are not
+   * the outcome), or — when no outcome signal came — the call activity that returned the outcome
+   * completed. A call activity that only handed the call over completes before the outcome signal,
+   * so the signal wins whenever there is one.
+   */
+  static Optional<HistoryEvent> answered(List<HistoryEvent> probe) {
+    Optional<HistoryEvent> direct =
+        first(
+            probe,
+            EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
+            EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED);
+    if (direct.isPresent()) {
+      return direct;
+    }
+    for (HistoryEvent event : probe) {
+      if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+          && CallOutcomeDelivery.SIGNAL_NAME.equals(
+              event.getWorkflowExecutionSignaledEventAttributes().getSignalName())) {
+        return Optional.of(event);
+      }
+    }
+    Set<Long> callActivities = new HashSet<>();
+    HistoryEvent lastCallCompleted = null;
+    for (HistoryEvent event : probe) {
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && isCallActivity(event)) {
+        callActivities.add(event.getEventId());
+      }
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+          && callActivities.contains(
+              event.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+        lastCallCompleted = event;
+      }
+    }
+    return Optional.ofNullable(lastCallCompleted);
+  }
+
+  private static boolean isCallActivity(HistoryEvent scheduled) {
+    return CrossClusterCallActivity.CALL_ACTIVITY.equals(
+        scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName());
   }
 
   /** Median of each hop over the probes that could be read. */

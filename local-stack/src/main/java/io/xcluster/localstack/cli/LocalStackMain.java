@@ -6,6 +6,7 @@ import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.ServiceHealth;
 import io.xcluster.runtime.http.ServiceHttpServer;
@@ -50,6 +51,7 @@ public final class LocalStackMain implements Runnable {
           // bad configuration and unreachable clusters get one line, not a stack trace
           if (e instanceof IllegalArgumentException
               || e instanceof IllegalStateException
+              || e instanceof ConfigException
               || e instanceof ClusterUnreachableException) {
             cmd.getErr().println("local-stack: " + e.getMessage());
             return 2;
@@ -62,6 +64,31 @@ public final class LocalStackMain implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * Refuses a --metrics-port that is out of range or already taken before the stack is started (one
+   * line, exit 2), rather than after.
+   */
+  static void requireFreeMetricsPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          "--metrics-port must be a port from 1 to 65535 (0 = any free port), was " + port);
+    }
+    if (port == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    } catch (java.io.IOException taken) {
+      throw new IllegalArgumentException(
+          "--metrics-port "
+              + port
+              + ": cannot listen on 127.0.0.1:"
+              + port
+              + ": "
+              + taken.getMessage());
+    }
   }
 
   static LocalStack startStack(StackOptions options) {
@@ -100,6 +127,10 @@ public final class LocalStackMain implements Runnable {
     public Integer call() throws InterruptedException {
       if (orders < 1) {
         throw new IllegalArgumentException("--orders must be at least 1, was " + orders);
+      }
+      if (wait.isZero() || wait.isNegative()) {
+        throw new IllegalArgumentException(
+            "--wait must be a positive duration (ISO-8601, e.g. PT5M), was " + wait);
       }
       StackOptions options = stack.toOptions(DEMO_WAREHOUSE_DELAY);
       try (LocalStack running = startStack(options)) {
@@ -163,16 +194,25 @@ public final class LocalStackMain implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      LocalStack running = startStack(stack.toOptions());
-      ServiceHttpServer metricsServer =
-          ServiceHttpServer.start(
-              "127.0.0.1",
-              metricsPort,
-              new ServiceHealth(),
-              "the metrics host",
-              "--metrics-port",
-              HttpLimits.DEFAULTS,
-              running.metrics()::serveOn);
+      StackOptions options = stack.toOptions();
+      requireFreeMetricsPort(metricsPort);
+      LocalStack running = startStack(options);
+      ServiceHttpServer metricsServer;
+      try {
+        metricsServer =
+            ServiceHttpServer.start(
+                "127.0.0.1",
+                metricsPort,
+                new ServiceHealth(),
+                "--metrics-port (its host, 127.0.0.1)",
+                "--metrics-port",
+                HttpLimits.DEFAULTS,
+                running.metrics()::serveOn);
+      } catch (RuntimeException e) {
+        // taken between the check and now: the stack goes down again, the reason in one line
+        running.close();
+        throw e;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

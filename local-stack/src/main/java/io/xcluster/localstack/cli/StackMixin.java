@@ -3,6 +3,8 @@ package io.xcluster.localstack.cli;
 import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.region.euwest.fulfillment.warehouse.SimulationSettings;
+import io.xcluster.runtime.launch.TransportLaunchers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -77,12 +79,65 @@ public final class StackMixin {
           "NATS server for a transport that needs JetStream (env XCLUSTER_NATS_URL); unset: start a local nats-server from PATH.")
   String natsUrl;
 
+  /**
+   * Refuses a bad value before anything is started, naming its option (an {@link
+   * IllegalArgumentException}: one line, exit 2).
+   */
+  public void check() {
+    requirePort("--us-east-port", usEastPort);
+    requirePort("--eu-west-port", euWestPort);
+    if (!TransportLaunchers.available().containsKey(transport)) {
+      throw new IllegalArgumentException(
+          "--transport "
+              + transport
+              + " is not a transport; use one of "
+              + String.join(", ", TransportLaunchers.available().keySet()));
+    }
+    if (fulfillmentTimeout.isZero() || fulfillmentTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "--fulfillment-timeout must be a positive duration (ISO-8601, e.g. PT48H), was "
+              + fulfillmentTimeout);
+    }
+    if (warehouseDelay != null && warehouseDelay.isNegative()) {
+      throw new IllegalArgumentException(
+          "--warehouse-delay must not be negative (ISO-8601, e.g. PT1S), was " + warehouseDelay);
+    }
+    if (!(warehouseFlakiness >= 0 && warehouseFlakiness <= 1)) {
+      throw new IllegalArgumentException(
+          "--warehouse-flakiness must be a share from 0 to 1, was " + warehouseFlakiness);
+    }
+    if (clusters.runsServerProcesses() && Files.exists(workDir) && !Files.isDirectory(workDir)) {
+      throw new IllegalArgumentException(
+          "--work-dir "
+              + workDir
+              + " is not a directory (the servers' databases and logs go there)");
+    }
+  }
+
+  /** Whether --warehouse-delay was given (the modes that cannot use it refuse it). */
+  public boolean warehouseDelayGiven() {
+    return warehouseDelay != null;
+  }
+
+  /** Whether --warehouse-flakiness was set above 0. */
+  public boolean warehouseFlakinessGiven() {
+    return warehouseFlakiness != 0.0;
+  }
+
+  private static void requirePort(String option, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          option + " must be a port from 1 to 65535 (0 = any free port), was " + port);
+    }
+  }
+
   public StackOptions toOptions() {
     return toOptions(Duration.ZERO);
   }
 
   /** The options, with {@code defaultWarehouseDelay} unless --warehouse-delay was given. */
   public StackOptions toOptions(Duration defaultWarehouseDelay) {
+    check();
     return StackOptions.forTransport(transport)
         .withPorts(usEastPort, euWestPort)
         .withFulfillmentTimeout(fulfillmentTimeout)

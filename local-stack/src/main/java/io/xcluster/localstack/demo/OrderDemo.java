@@ -63,7 +63,7 @@ public final class OrderDemo {
     ProgressBar bar = new ProgressBar(progress, count, "orders finished");
     AtomicInteger finished = new AtomicInteger();
     bar.update(0);
-    List<CompletableFuture<Placed>> pending = new ArrayList<>(count);
+    List<Awaited> pending = new ArrayList<>(count);
     for (int n = 1; n <= count; n++) {
       boolean failing = withFailures && n % FAILURE_EVERY == 0;
       String orderId = String.format("order-%s-%03d", runId, n);
@@ -79,28 +79,33 @@ public final class OrderDemo {
               "DE");
       OrderState expected = failing ? OrderState.FAILED : OrderState.COMPLETED;
       pending.add(
-          place(order, expected)
-              .whenComplete((placed, e) -> bar.update(finished.incrementAndGet())));
+          new Awaited(
+              orderId,
+              expected,
+              place(order, expected)
+                  .whenComplete((placed, e) -> bar.update(finished.incrementAndGet()))));
     }
     List<Placed> results = new ArrayList<>(count);
     long deadline = System.nanoTime() + wait.toNanos();
-    for (CompletableFuture<Placed> future : pending) {
+    for (Awaited awaited : pending) {
       long left = Math.max(0, deadline - System.nanoTime());
       try {
-        results.add(future.get(left, TimeUnit.NANOSECONDS));
+        results.add(awaited.result().get(left, TimeUnit.NANOSECONDS));
       } catch (Exception e) {
-        results.add(
-            new Placed(
-                "?",
-                OrderState.COMPLETED,
-                null,
-                wait,
-                "no result within " + wait + ": " + e,
-                null));
+        results.add(awaited.noResult(wait, e));
       }
     }
     report(results);
     return results;
+  }
+
+  /** An order placed and not yet followed to its end: its id and expected state stay known. */
+  record Awaited(String orderId, OrderState expected, CompletableFuture<Placed> result) {
+    /** The report line of an order that gave no result in time: its id, its expected state. */
+    Placed noResult(Duration wait, Exception why) {
+      return new Placed(
+          orderId, expected, null, wait, "no result within " + wait + ": " + why, null);
+    }
   }
 
   private CompletableFuture<Placed> place(Order order, OrderState expected) {

@@ -6,7 +6,6 @@ import io.xcluster.runtime.lifecycle.StopSequence;
 import io.xcluster.testkit.nats.LocalNatsServer;
 import io.xcluster.testkit.temporal.EmbeddedTemporalServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -132,8 +131,9 @@ public final class StackClusters implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot prepare the stack's working directory " + workDir + ": " + e.getMessage(), e);
+      // the user's --work-dir, not a bug: one line naming the option (IllegalArgumentException)
+      throw new IllegalArgumentException(
+          "--work-dir " + workDir + ": cannot prepare the stack's working directory: " + e, e);
     }
   }
 

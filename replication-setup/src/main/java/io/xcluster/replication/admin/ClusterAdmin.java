@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One cluster's replication controls, over its frontend's OperatorService and WorkflowService: who
@@ -74,17 +76,39 @@ public final class ClusterAdmin implements AutoCloseable {
             });
   }
 
+  /** host:port, or [IPv6]:port; the port 1-65535. */
+  private static final Pattern ADDRESS =
+      Pattern.compile("(?:[^:\\s\\[\\]]+|\\[[0-9A-Fa-f:.%\\w]+\\]):(\\d{1,5})");
+
+  /**
+   * Checks a frontend address before anything is connected to.
+   *
+   * @param what how the user gave it, e.g. the option {@code --cluster-a}
+   * @throws ReplicationException INVALID naming {@code what} when it is not host:port (or
+   *     [IPv6]:port) with a port from 1 to 65535
+   */
+  public static void requireAddress(String what, String address) {
+    Matcher matcher = address == null ? null : ADDRESS.matcher(address);
+    if (matcher == null || !matcher.matches()) {
+      throw new ReplicationException(
+          ReplicationException.Kind.INVALID,
+          what + " '" + address + "' is not of the form host:port (or [IPv6]:port)");
+    }
+    int port = Integer.parseInt(matcher.group(1));
+    if (port < 1 || port > 65535) {
+      throw new ReplicationException(
+          ReplicationException.Kind.INVALID,
+          what + " '" + address + "': port " + port + " is outside 1-65535");
+    }
+  }
+
   /**
    * Connects to the frontend at {@code address} (host:port) and asks who it is.
    *
    * @throws ReplicationException UNREACHABLE when it does not answer within {@code timeout}
    */
   public static ClusterAdmin connect(String address, Duration timeout) {
-    if (address == null || !address.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new ReplicationException(
-          ReplicationException.Kind.INVALID,
-          "cluster address '" + address + "' is not of the form host:port");
-    }
+    requireAddress("cluster address", address);
     WorkflowServiceStubs workflowService =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());

@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,40 +48,69 @@ final class RecheckCalls implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // every URL is checked before any transport is asked: a typo in the third must not leave the
+    // first two asked and the rest not
+    Map<String, URI> endpoints = new LinkedHashMap<>();
+    for (String transport : transports) {
+      endpoints.put(transport, endpointOf(transport));
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     int exit = 0;
-    for (String transport : transports) {
-      URI endpoint = endpointOf(transport);
-      HttpResponse<String> asked = send(http, endpoint, "POST");
-      if (asked.statusCode() != 202) {
-        System.err.printf(
-            "replication-setup: %s answered %d (is it the HTTP port of a bridge worker or a"
-                + " NATS relay?): %s%n",
-            endpoint, asked.statusCode(), asked.body());
-        exit = ReplicationSetupMain.EXIT_REJECTED;
-        continue;
+    int failed = 0;
+    for (Map.Entry<String, URI> entry : endpoints.entrySet()) {
+      // one transport that is down or refuses must not keep the others from being asked
+      int answer;
+      try {
+        answer = recheck(http, entry.getKey(), entry.getValue());
+      } catch (ReplicationException problem) {
+        System.err.println("replication-setup: " + problem.getMessage());
+        answer =
+            problem.kind() == ReplicationException.Kind.UNREACHABLE
+                ? ReplicationSetupMain.EXIT_UNREACHABLE
+                : ReplicationSetupMain.EXIT_REJECTED;
       }
-      long request = json(asked.body()).path("request").asLong();
-      System.out.printf("%s: re-check %d asked for; waiting for it%n", transport, request);
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      JsonNode status = json(send(http, endpoint, "GET").body());
-      while (status.path("completed").asLong() < request) {
-        if (System.nanoTime() > deadline) {
-          System.err.printf(
-              "replication-setup: %s has not finished re-check %d within %s; it goes on: GET %s"
-                  + " says when it is done%n",
-              transport, request, TIMEOUT, endpoint);
-          exit = ReplicationSetupMain.EXIT_REJECTED;
-          break;
-        }
-        Thread.sleep(POLL.toMillis());
-        status = json(send(http, endpoint, "GET").body());
-      }
-      if (status.path("completed").asLong() >= request) {
-        System.out.printf("%s: %s%n", transport, status.path("summary").asText("done"));
+      if (answer != 0) {
+        failed++;
+        // the worst answer decides the exit code: unreachable (3) over refused (1)
+        exit = Math.max(exit, answer);
       }
     }
+    if (failed > 0 && endpoints.size() > 1) {
+      System.err.printf(
+          "replication-setup: %d of %d transports did not finish the re-check (see above)%n",
+          failed, endpoints.size());
+    }
     return exit;
+  }
+
+  /** Asks one transport and waits for its re-check; 0 when it finished, else the exit code. */
+  private static int recheck(HttpClient http, String transport, URI endpoint)
+      throws InterruptedException {
+    HttpResponse<String> asked = send(http, endpoint, "POST");
+    if (asked.statusCode() != 202) {
+      System.err.printf(
+          "replication-setup: %s answered %d (is it the HTTP port of a bridge worker or a"
+              + " NATS relay?): %s%n",
+          endpoint, asked.statusCode(), asked.body());
+      return ReplicationSetupMain.EXIT_REJECTED;
+    }
+    long request = json(asked.body()).path("request").asLong();
+    System.out.printf("%s: re-check %d asked for; waiting for it%n", transport, request);
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    JsonNode status = json(send(http, endpoint, "GET").body());
+    while (status.path("completed").asLong() < request) {
+      if (System.nanoTime() > deadline) {
+        System.err.printf(
+            "replication-setup: %s has not finished re-check %d within %s; it goes on: GET %s"
+                + " says when it is done%n",
+            transport, request, TIMEOUT, endpoint);
+        return ReplicationSetupMain.EXIT_REJECTED;
+      }
+      Thread.sleep(POLL.toMillis());
+      status = json(send(http, endpoint, "GET").body());
+    }
+    System.out.printf("%s: %s%n", transport, status.path("summary").asText("done"));
+    return 0;
   }
 
   private static HttpResponse<String> send(HttpClient http, URI endpoint, String method)

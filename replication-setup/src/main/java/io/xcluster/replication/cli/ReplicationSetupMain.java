@@ -123,6 +123,22 @@ public final class ReplicationSetupMain implements Runnable {
     ClusterAdmin connect(String address) {
       return ClusterAdmin.connect(address, connectTimeout);
     }
+
+    /** Checks --connect-timeout before anything is connected to. */
+    void check() {
+      requirePositive("--connect-timeout", connectTimeout);
+    }
+  }
+
+  /**
+   * A duration option must be positive: a zero or negative wait or timeout would give up at once,
+   * after a cluster was already changed.
+   */
+  static void requirePositive(String option, Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(
+          option + " must be a positive duration (ISO-8601, e.g. PT30S), was " + value);
+    }
   }
 
   /** The two clusters of a pair. */
@@ -138,6 +154,12 @@ public final class ReplicationSetupMain implements Runnable {
         required = true,
         description = "Frontend host:port of the second cluster.")
     String clusterB;
+
+    /** Checks both addresses before anything is connected to. */
+    void check() {
+      ClusterAdmin.requireAddress("--cluster-a", clusterA);
+      ClusterAdmin.requireAddress("--cluster-b", clusterB);
+    }
   }
 
   @Command(
@@ -164,6 +186,9 @@ public final class ReplicationSetupMain implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
+      pair.check();
+      connection.check();
+      requirePositive("--wait", wait);
       try (ClusterAdmin a = connection.connect(pair.clusterA);
           ClusterAdmin b = connection.connect(pair.clusterB)) {
         if (a.name().equals(b.name())) {
@@ -268,6 +293,12 @@ public final class ReplicationSetupMain implements Runnable {
               "--global is required: this tool creates replicated namespaces only");
         }
         GlobalNamespaceSpec spec = new GlobalNamespaceSpec(namespace, active, clusters, retention);
+        connection.check();
+        requirePositive("--wait", wait);
+        ClusterAdmin.requireAddress("--address", address);
+        for (String replica : Optional.ofNullable(replicaAddresses).orElse(List.of())) {
+          ClusterAdmin.requireAddress("--replica-address", replica);
+        }
         try (ClusterAdmin master = connection.connect(address)) {
           master.registerGlobalNamespace(spec);
           System.out.printf(
@@ -301,6 +332,8 @@ public final class ReplicationSetupMain implements Runnable {
 
     @Override
     public Integer call() {
+      pair.check();
+      connection.check();
       try (ClusterAdmin a = connection.connect(pair.clusterA);
           ClusterAdmin b = connection.connect(pair.clusterB)) {
         System.out.print(StatusReport.render(a, b, namespace));
@@ -331,6 +364,8 @@ public final class ReplicationSetupMain implements Runnable {
 
     @Override
     public Integer call() {
+      connection.check();
+      ClusterAdmin.requireAddress("--address", address);
       try (ClusterAdmin cluster = connection.connect(address)) {
         NamespaceReplication before = cluster.describe(namespace);
         if (before.activeCluster().equals(to)) {
@@ -388,10 +423,31 @@ public final class ReplicationSetupMain implements Runnable {
 
     @Override
     public Integer call() {
+      pair.check();
+      connection.check();
       FailoverDrill.Settings settings =
           new FailoverDrill.Settings(namespace, workflows, phaseTimeout);
+      if (pair.clusterA.strip().equalsIgnoreCase(pair.clusterB.strip())) {
+        throw new IllegalArgumentException(
+            "--cluster-a and --cluster-b are the same address ("
+                + pair.clusterA
+                + "): the drill fails over from one cluster to another");
+      }
       try (ClusterAdmin a = connection.connect(pair.clusterA);
           ClusterAdmin b = connection.connect(pair.clusterB)) {
+        if (a.name().equals(b.name())) {
+          // two addresses of one cluster: a "failover" to itself would pass without proving
+          // anything
+          throw new ReplicationException(
+              ReplicationException.Kind.INVALID,
+              "--cluster-a "
+                  + pair.clusterA
+                  + " and --cluster-b "
+                  + pair.clusterB
+                  + " are the same cluster '"
+                  + a.name()
+                  + "': the drill fails over from one cluster to another");
+        }
         DrillReport report =
             new FailoverDrill(a, b, settings, step -> System.err.println("drill: " + step)).run();
         System.out.println(report.describe());

@@ -40,6 +40,11 @@ public final class FailoverDrill {
       if (workflows < 1) {
         throw new IllegalArgumentException("--workflows must be at least 1, was " + workflows);
       }
+      if (timeout.isZero() || timeout.isNegative()) {
+        // a phase that may take no time gives up after the drill already changed a cluster
+        throw new IllegalArgumentException(
+            "--phase-timeout must be a positive duration (ISO-8601, e.g. PT2M), was " + timeout);
+      }
     }
   }
 

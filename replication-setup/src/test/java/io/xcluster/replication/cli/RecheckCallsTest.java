@@ -111,4 +111,32 @@ class RecheckCallsTest {
         run.err().strip());
     assertTrue(asked.isEmpty());
   }
+
+  @Test
+  void anUnreachableTransportDoesNotKeepTheOthersFromBeingAsked() throws IOException {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    CliRun run =
+        CliRun.of("recheck-calls", "--transport", "http://127.0.0.1:" + closed + "," + url());
+
+    assertEquals(3, run.exit(), run.err());
+    assertEquals(List.of("POST /calls/recheck", "GET /calls/recheck"), asked);
+    assertTrue(run.out().contains(url() + ": 3 open calls re-checked"), run.out());
+    assertTrue(
+        run.err().contains("cannot reach the transport at http://127.0.0.1:" + closed), run.err());
+    assertTrue(run.err().contains("1 of 2 transports did not finish the re-check"), run.err());
+  }
+
+  @Test
+  void aMalformedUrlAfterAGoodOneIsRefusedBeforeAnyTransportIsAsked() {
+    CliRun run = CliRun.of("recheck-calls", "--transport", url() + ",127.0.0.1:8082");
+
+    assertEquals(2, run.exit());
+    assertEquals(
+        "replication-setup: --transport 127.0.0.1:8082 is not an http(s) URL (e.g. http://127.0.0.1:8082)",
+        run.err().strip());
+    assertTrue(asked.isEmpty(), asked.toString());
+  }
 }

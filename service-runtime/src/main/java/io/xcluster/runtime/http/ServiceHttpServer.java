@@ -99,6 +99,10 @@ public final class ServiceHttpServer implements AutoCloseable {
       String portSetting,
       HttpLimits limits,
       java.util.function.Consumer<ServiceHttpServer> moreRoutes) {
+    if (port < 0 || port > 65535) {
+      // else the connector's own complaint would be reported against the host setting
+      throw ConfigException.invalid(portSetting, port, "not a port (0 to 65535, 0 = any free)");
+    }
     // few threads: they only parse and write; routes block on their own pools
     QueuedThreadPool threads = new QueuedThreadPool(16, 4);
     threads.setName("http-io");

@@ -111,4 +111,17 @@ class ServiceHttpServerTest {
           taken.getMessage());
     }
   }
+
+  @Test
+  void aPortOutOfRangeIsBlamedOnThePortSettingNotTheHost() {
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ServiceHttpServer.start(
+                    "127.0.0.1", 99999, new ServiceHealth(), "--http-host", "--http-port"));
+
+    assertEquals(
+        "--http-port='99999': not a port (0 to 65535, 0 = any free)", refused.getMessage());
+  }
 }
