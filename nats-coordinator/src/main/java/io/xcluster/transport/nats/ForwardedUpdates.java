@@ -16,6 +16,7 @@ import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.NatsTraceContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -77,6 +78,9 @@ final class ForwardedUpdates {
   private final ServedTarget served;
   private final CancelMarkers cancelMarkers;
 
+  /** What {@link #RUN_NEVER_STARTED_AFTER} is measured by; a test's own clock in tests. */
+  private final Clock clock;
+
   ForwardedUpdates(
       NatsSettings settings,
       JetStream jetStream,
@@ -88,7 +92,9 @@ final class ForwardedUpdates {
       TransportMetrics metrics,
       Executor publishing,
       ScheduledExecutorService keepAlive,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      Clock clock) {
+    this.clock = clock;
     this.openTelemetry = openTelemetry;
     this.served = served;
     this.cancelMarkers = cancelMarkers;
@@ -246,8 +252,7 @@ final class ForwardedUpdates {
     } catch (Exception brokerAway) {
       // not known now: the age below, or the next delivery, decides
     }
-    Duration waited =
-        Duration.between(message.metaData().timestamp().toInstant(), java.time.Instant.now());
+    Duration waited = Duration.between(message.metaData().timestamp().toInstant(), clock.instant());
     if (waited.compareTo(RUN_NEVER_STARTED_AFTER) >= 0) {
       return Optional.of(
           "remote run never started: call "
