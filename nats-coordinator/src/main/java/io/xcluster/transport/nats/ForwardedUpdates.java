@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
@@ -312,8 +313,9 @@ final class ForwardedUpdates {
   }
 
   /**
-   * Publishes the verdict; one too large to carry (over the server's max payload: not an outage) is
-   * replaced by a small rejection saying so, as an outcome is, instead of being retried for ever.
+   * Publishes the verdict; one too large to carry (over the server's max payload, or refused by the
+   * results stream, e.g. over its maximum message size: not an outage) is replaced by a small
+   * rejection saying so, as an outcome is, instead of being retried for ever.
    */
   private void publishOrReportUndeliverable(
       RemoteUpdate update, String replySubject, UpdateVerdict verdict, Headers headers)
@@ -326,7 +328,11 @@ final class ForwardedUpdates {
           headers,
           CallPayloads.toBytes(new DeliveredVerdict(update.updateId(), verdict)),
           once);
-    } catch (IllegalArgumentException unpublishable) {
+    } catch (IllegalArgumentException | JetStreamApiException unpublishable) {
+      if (unpublishable instanceof JetStreamApiException api
+          && ElectionTolerantPublisher.isTransient(api)) {
+        throw api; // the broker says "not now": the update is redelivered and answered again
+      }
       log.error(
           "update {}: the verdict cannot be published ({}); reporting {}",
           update.updateId(),
