@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -11,6 +13,13 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.OpenTelemetry;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
+import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallRequest;
@@ -18,6 +27,7 @@ import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.RemoteUpdate;
 import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.cluster.ClusterConnection;
+import io.xcluster.port.cluster.ConnectionInterceptors;
 import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.testkit.contract.ContractClusters;
 import io.xcluster.testkit.contract.ContractRemoteWorkflow;
@@ -29,10 +39,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +56,8 @@ import org.junit.jupiter.api.Timeout;
  * UpdateVerdict#REMOTE_RUN_NEVER_STARTED} verdict instead of being redelivered for the stream's
  * retention: at once when its call was canceled before it started, else once {@link
  * ForwardedUpdates#RUN_NEVER_STARTED_AFTER} has passed since it was sent — on the relay's clock,
- * which these tests move instead of waiting 15 minutes.
+ * which these tests move instead of waiting 15 minutes. A run that starts just as the update is
+ * answered "not found" is not taken for one that has ended: the update is tried again.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ForwardedUpdatesGiveUpTest {
@@ -54,6 +67,8 @@ class ForwardedUpdatesGiveUpTest {
   private LocalNatsServer nats;
   private ContractClusters clusters;
   private ClusterConnection target;
+  private ClusterConnection relayTarget;
+  private final RunStartsRightAfterNotFound overtaking = new RunStartsRightAfterNotFound();
   private Connection observer;
   private NatsSettings settings;
   private final MovableClock relayClock = new MovableClock();
@@ -65,12 +80,20 @@ class ForwardedUpdatesGiveUpTest {
     nats = LocalNatsServer.startThrowAway();
     clusters = ContractClusters.embedded();
     target = clusters.connectTarget();
+    relayTarget =
+        ClusterConnection.open(
+            clusters.target(), new ConnectionInterceptors(List.of(overtaking), List.of()));
     observer = Nats.connect(nats.url());
     settings = NatsSettings.defaults(nats.url()).allowing(Set.of(ContractRemoteWorkflow.TYPE));
     // the target side only, with no worker for the remote workflow: no run ever starts there
     relay =
         NatsCoordinator.start(
-            settings, null, target, ContractClusters.TARGET, ServiceTracing.disabled(), relayClock);
+            settings,
+            null,
+            relayTarget,
+            ContractClusters.TARGET,
+            ServiceTracing.disabled(),
+            relayClock);
   }
 
   @AfterEach
@@ -80,6 +103,9 @@ class ForwardedUpdatesGiveUpTest {
     }
     if (observer != null) {
       observer.close();
+    }
+    if (relayTarget != null) {
+      relayTarget.closeNow();
     }
     if (target != null) {
       target.closeNow();
@@ -141,6 +167,36 @@ class ForwardedUpdatesGiveUpTest {
         verdict.reason().contains("had no run on the target 15 min after the update was sent"),
         verdict.reason());
     await("the update is acknowledged, not redelivered", this::cancelsDrained);
+  }
+
+  @Test
+  void updateWhoseRunStartsJustAfterItWasNotFoundIsAppliedNotRejectedAsEnded() throws Exception {
+    WorkerFactory remotes = NotesOnDemandRemoteWorkflow.startRemotes(target);
+    try {
+      CallRequest call = callNamed("starting-meanwhile-");
+      // the target answers "not found", and the call's run starts before the relay asks why
+      overtaking.arm(
+          () ->
+              target
+                  .client()
+                  .newUntypedWorkflowStub(
+                      ContractRemoteWorkflow.TYPE,
+                      WorkflowOptions.newBuilder()
+                          .setWorkflowId(call.callId().value())
+                          .setTaskQueue(ContractRemoteWorkflow.TASK_QUEUE)
+                          .build())
+                  .start(RemoteBehaviour.awaitRelease("parcel")));
+      RemoteUpdate update = noteFor(call);
+
+      forward(update);
+
+      UpdateVerdict verdict = awaitVerdict(update);
+      assertTrue(verdict.accepted(), verdict.describe());
+      assertEquals("noted:hello", verdict.resultAs(String.class));
+      assertEquals(1, overtaking.overtaken(), "the race was run");
+    } finally {
+      remotes.shutdownNow();
+    }
   }
 
   private static CallRequest callNamed(String prefix) {
@@ -234,6 +290,55 @@ class ForwardedUpdatesGiveUpTest {
       assertTrue(System.nanoTime() < deadline, what + " within 60 s");
       Thread.sleep(100);
     }
+  }
+
+  /**
+   * The relay's link to the target: once armed, its first update answered "not found" starts the
+   * call's run before the answer reaches the relay, as a start that overtakes it would.
+   */
+  private static final class RunStartsRightAfterNotFound extends WorkflowClientInterceptorBase {
+    private volatile Runnable startTheRun;
+    private final AtomicInteger overtaken = new AtomicInteger();
+
+    void arm(Runnable startTheRun) {
+      this.startTheRun = startTheRun;
+    }
+
+    int overtaken() {
+      return overtaken.get();
+    }
+
+    @Override
+    public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(
+        WorkflowClientCallsInterceptor next) {
+      return new WorkflowClientCallsInterceptorBase(next) {
+        @Override
+        public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+          try {
+            return super.startUpdate(input);
+          } catch (RuntimeException notYet) {
+            Runnable start = startTheRun;
+            if (start != null && notFound(notYet)) {
+              startTheRun = null;
+              start.run();
+              overtaken.incrementAndGet();
+            }
+            throw notYet;
+          }
+        }
+      };
+    }
+  }
+
+  private static boolean notFound(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof WorkflowNotFoundException
+          || (cause instanceof StatusRuntimeException grpc
+              && grpc.getStatus().getCode() == Status.Code.NOT_FOUND)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The system clock, moved forward by what a test says has passed. */
