@@ -68,6 +68,9 @@ class ForwardedUpdateSendSlotsTest {
             target
                 .client()
                 .newWorkflowStub(ContractRemoteWorkflow.class, started.remoteWorkflowId());
+        await(
+            "the remote run started",
+            () -> NotesOnDemandRemoteWorkflow.started(target, started.remoteWorkflowId()));
         List<String> texts = IntStream.range(0, UPDATES).mapToObj(i -> "hold:" + i).toList();
         List<WorkflowUpdateHandle<UpdateVerdict>> verdicts = new ArrayList<>();
         for (String text : texts) {

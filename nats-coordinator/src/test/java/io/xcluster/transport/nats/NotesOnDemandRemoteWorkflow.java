@@ -33,6 +33,19 @@ public final class NotesOnDemandRemoteWorkflow implements ContractRemoteWorkflow
     return workers;
   }
 
+  /**
+   * Whether run {@code workflowId} has started on {@code target}: a caller forwards an update only
+   * once its call is made (before, its own side answers NoSuchCall).
+   */
+  static boolean started(ClusterConnection target, String workflowId) {
+    try {
+      target.client().newUntypedWorkflowStub(workflowId).describe();
+      return true;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
   @Override
   public String run(RemoteBehaviour behaviour) {
     if (behaviour.mode() == RemoteBehaviour.Mode.AWAIT_RELEASE) {

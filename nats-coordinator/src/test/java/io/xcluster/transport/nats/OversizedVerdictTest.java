@@ -113,6 +113,9 @@ class OversizedVerdictTest {
             "fulfil",
             RemoteBehaviour.awaitRelease("parcel"),
             Duration.ofMinutes(10));
+    await(
+        "the remote run started",
+        () -> NotesOnDemandRemoteWorkflow.started(target, started.remoteWorkflowId()));
 
     UpdateVerdict verdict =
         started
