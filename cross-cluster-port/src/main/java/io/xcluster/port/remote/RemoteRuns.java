@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
@@ -166,7 +167,7 @@ public final class RemoteRuns {
       if (failed.getStatus().getCode() != Status.Code.NOT_FOUND) {
         throw failed;
       }
-      if (exists(signal.call(), signal.target())) {
+      if (hasEnded(signal.call(), signal.target())) {
         return UpdateVerdict.rejected(
             UpdateVerdict.REMOTE_RUN_ENDED,
             "the remote run of " + signal.call() + " had ended before the signal reached it");
@@ -276,13 +277,13 @@ public final class RemoteRuns {
     } catch (WorkflowUpdateException refused) {
       return CompletableFuture.completedFuture(rejection(refused));
     } catch (WorkflowNotFoundException notRunning) {
-      if (exists(update.call(), update.target())) {
+      if (hasEnded(update.call(), update.target())) {
         return CompletableFuture.completedFuture(
             UpdateVerdict.rejected(
                 UpdateVerdict.REMOTE_RUN_ENDED,
                 "the remote run of " + update.call() + " had ended before the update reached it"));
       }
-      throw notRunning; // not started yet: the call that starts it is on its way
+      throw notRunning; // not started yet (or only just): the call that starts it is on its way
     }
     return accepted
         .getResultAsync()
@@ -304,13 +305,18 @@ public final class RemoteRuns {
             });
   }
 
-  private boolean exists(CallId call, RemoteTarget remote) {
+  /**
+   * Whether the call's run is there and closed. A run found running has just started (its start
+   * overtook the NotFound answer): not an ended run, but one to try again.
+   */
+  private boolean hasEnded(CallId call, RemoteTarget remote) {
     try {
-      target
-          .newUntypedWorkflowStub(
-              call.value(), Optional.empty(), Optional.of(remote.workflowType()))
-          .describe();
-      return true;
+      return target
+              .newUntypedWorkflowStub(
+                  call.value(), Optional.empty(), Optional.of(remote.workflowType()))
+              .describe()
+              .getStatus()
+          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     } catch (WorkflowNotFoundException neverStarted) {
       return false;
     }

@@ -27,6 +27,7 @@ import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
 import io.xcluster.tracing.ServiceTracing;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -193,7 +194,8 @@ final class CallRelay implements AutoCloseable {
       CancelMarkers cancelMarkers,
       TransportMetrics metrics,
       OpenRemoteRuns openRuns,
-      ServedTarget served) {
+      ServedTarget served,
+      Clock clock) {
     this.served = served;
     this.failures = new FailureCounts(settings.maxDeliveries());
     this.metrics = metrics;
@@ -212,7 +214,8 @@ final class CallRelay implements AutoCloseable {
             metrics,
             io,
             scheduler,
-            tracing.openTelemetry());
+            tracing.openTelemetry(),
+            clock);
     openRuns.skipWhile(() -> guard.breakerState() != CircuitBreaker.State.CLOSED);
     log.info("limits for starts on the target: {}", settings.limits().describe());
     settings.allowedWorkflowTypes().forEach(openRuns::watch);

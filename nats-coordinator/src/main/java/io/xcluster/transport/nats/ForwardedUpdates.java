@@ -1,6 +1,7 @@
 package io.xcluster.transport.nats;
 
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
@@ -16,6 +17,7 @@ import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
 import io.xcluster.tracing.NatsTraceContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -77,6 +79,9 @@ final class ForwardedUpdates {
   private final ServedTarget served;
   private final CancelMarkers cancelMarkers;
 
+  /** What {@link #RUN_NEVER_STARTED_AFTER} is measured by; a test's own clock in tests. */
+  private final Clock clock;
+
   ForwardedUpdates(
       NatsSettings settings,
       JetStream jetStream,
@@ -88,7 +93,9 @@ final class ForwardedUpdates {
       TransportMetrics metrics,
       Executor publishing,
       ScheduledExecutorService keepAlive,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      Clock clock) {
+    this.clock = clock;
     this.openTelemetry = openTelemetry;
     this.served = served;
     this.cancelMarkers = cancelMarkers;
@@ -246,8 +253,7 @@ final class ForwardedUpdates {
     } catch (Exception brokerAway) {
       // not known now: the age below, or the next delivery, decides
     }
-    Duration waited =
-        Duration.between(message.metaData().timestamp().toInstant(), java.time.Instant.now());
+    Duration waited = Duration.between(message.metaData().timestamp().toInstant(), clock.instant());
     if (waited.compareTo(RUN_NEVER_STARTED_AFTER) >= 0) {
       return Optional.of(
           "remote run never started: call "
@@ -307,8 +313,9 @@ final class ForwardedUpdates {
   }
 
   /**
-   * Publishes the verdict; one too large to carry (over the server's max payload: not an outage) is
-   * replaced by a small rejection saying so, as an outcome is, instead of being retried for ever.
+   * Publishes the verdict; one too large to carry (over the server's max payload, or refused by the
+   * results stream, e.g. over its maximum message size: not an outage) is replaced by a small
+   * rejection saying so, as an outcome is, instead of being retried for ever.
    */
   private void publishOrReportUndeliverable(
       RemoteUpdate update, String replySubject, UpdateVerdict verdict, Headers headers)
@@ -321,7 +328,11 @@ final class ForwardedUpdates {
           headers,
           CallPayloads.toBytes(new DeliveredVerdict(update.updateId(), verdict)),
           once);
-    } catch (IllegalArgumentException unpublishable) {
+    } catch (IllegalArgumentException | JetStreamApiException unpublishable) {
+      if (unpublishable instanceof JetStreamApiException api
+          && ElectionTolerantPublisher.isTransient(api)) {
+        throw api; // the broker says "not now": the update is redelivered and answered again
+      }
       log.error(
           "update {}: the verdict cannot be published ({}); reporting {}",
           update.updateId(),

@@ -50,6 +50,7 @@ public final class NatsCoordinator implements AutoCloseable {
   private FailoverRepair repair;
   private final ConsumerLag consumerLag = new ConsumerLag();
   private volatile java.time.Duration drainGrace = java.time.Duration.ofSeconds(10);
+  private java.time.Clock relayClock = java.time.Clock.systemUTC();
   private final java.util.List<Connection> natsConnections =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -117,6 +118,22 @@ public final class NatsCoordinator implements AutoCloseable {
       String targetCluster,
       ServiceTracing tracing) {
     return new NatsCoordinator().startSides(settings, source, target, targetCluster, tracing);
+  }
+
+  /**
+   * As {@link #start}, with the relay's clock for how long a forwarded update waits for its call's
+   * run ({@link ForwardedUpdates#RUN_NEVER_STARTED_AFTER}): tests move it instead of waiting.
+   */
+  static NatsCoordinator start(
+      NatsSettings settings,
+      ClusterConnection source,
+      ClusterConnection target,
+      String targetCluster,
+      ServiceTracing tracing,
+      java.time.Clock relayClock) {
+    NatsCoordinator coordinator = new NatsCoordinator();
+    coordinator.relayClock = relayClock;
+    return coordinator.startSides(settings, source, target, targetCluster, tracing);
   }
 
   private NatsCoordinator startSides(
@@ -220,7 +237,8 @@ public final class NatsCoordinator implements AutoCloseable {
             relayMetrics,
             new OpenRemoteRuns(
                 target.client(), relayMetrics, settings.limits().countOpenRunsEvery()),
-            new ServedTarget(name, target.endpoint().namespace()));
+            new ServedTarget(name, target.endpoint().namespace()),
+            relayClock);
     stopOrder.add(relay);
     WorkerFactory progressWorkers = target.newWorkerFactory();
     ProgressWorkers.serve(
