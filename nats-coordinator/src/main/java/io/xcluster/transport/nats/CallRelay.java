@@ -432,7 +432,8 @@ final class CallRelay implements AutoCloseable {
         }
         if (canceled) {
           // the caller canceled before this call got here: never start it
-          if (!cancelOrReportCanceled(request, replySubject)) {
+          if (!cancelOrReportCanceled(
+              request, replySubject, header(message, WireHeaders.CALLER_RUN))) {
             guard.reached();
             failures.forget(sequence);
             notices.forget(request);
@@ -543,13 +544,22 @@ final class CallRelay implements AutoCloseable {
       message.nakWithDelay(waitFor(blocked.get(), message));
       return;
     }
-    try {
-      cancelOrReportCanceled(request, replySubject);
+    Span span =
+        tracer
+            .spanBuilder("xcluster.nats.relay-cancel")
+            .setSpanKind(SpanKind.CONSUMER)
+            .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
+            .startSpan();
+    CallSpans.tag(span, request.callId(), request.target().cluster(), NatsTransport.NAME);
+    try (Scope ignored = span.makeCurrent()) {
+      cancelOrReportCanceled(request, replySubject, header(message, WireHeaders.CALLER_RUN));
       targetOutage.succeeded();
       guard.reached();
       failures.forget(message);
       message.ack();
     } catch (Exception unreachable) {
+      metrics.transportError(TransportMetrics.Stage.CANCEL);
+      span.recordException(unreachable);
       if (TransportMetrics.isOutage(unreachable)) {
         guard.unreachable(TransportMetrics.briefly(unreachable));
       }
@@ -574,6 +584,8 @@ final class CallRelay implements AutoCloseable {
             unreachable.toString());
         message.nakWithDelay(settings.ackWait().dividedBy(3));
       }
+    } finally {
+      span.end();
     }
   }
 
@@ -644,7 +656,7 @@ final class CallRelay implements AutoCloseable {
    * starting, and CANCELED is published at once so the caller does not wait for a call that may
    * never come.
    */
-  private boolean cancelOrReportCanceled(CallRequest request, String replySubject)
+  private boolean cancelOrReportCanceled(CallRequest request, String replySubject, String callerRun)
       throws Exception {
     try {
       remoteRuns.requestCancel(request);
@@ -658,7 +670,9 @@ final class CallRelay implements AutoCloseable {
         return true;
       }
       if (replySubject != null) {
-        publish(replySubject, request.callId().value(), CallOutcome.canceled(), null, null);
+        // per calling run, as every outcome: the same order placed again soon after (same call
+        // id) must not have its own CANCELED dropped as a duplicate of this one
+        publish(replySubject, request.callId().value(), CallOutcome.canceled(), callerRun, null);
       }
       log.info("call {}: canceled before it started; reported CANCELED", request.callId());
       return false;

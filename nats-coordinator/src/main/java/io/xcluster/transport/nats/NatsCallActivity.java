@@ -19,6 +19,7 @@ import io.xcluster.port.spi.CrossClusterUpdateActivity;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.tracing.CallSpans;
 import io.xcluster.tracing.NatsTraceContext;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -116,6 +117,9 @@ final class NatsCallActivity implements CrossClusterCallActivity, CrossClusterUp
     headers.put(WireHeaders.CALL_ID, request.callId().value());
     headers.put(
         WireHeaders.REPLY_SUBJECT, settings.resultsSubject(request.callId().sourceCluster()));
+    // a CANCELED the relay reports for a call that never started is per calling run, like any
+    // outcome (its Nats-Msg-Id), so a later run of the same call is not told "duplicate"
+    callingRun().ifPresent(run -> headers.put(WireHeaders.CALLER_RUN, run));
     NatsTraceContext.inject(openTelemetry, Context.current(), headers);
     publish(
         settings.cancelsSubject(request.target().cluster()),
@@ -124,6 +128,15 @@ final class NatsCallActivity implements CrossClusterCallActivity, CrossClusterUp
         "cancel:" + request.callId().value(),
         metrics.forCall(request.target()),
         TransportMetrics.Stage.CANCEL);
+  }
+
+  /** The calling workflow's run, when called as its activity (not by a tool or a test directly). */
+  private static Optional<String> callingRun() {
+    try {
+      return Optional.of(Activity.getExecutionContext().getInfo().getRunId());
+    } catch (IllegalStateException | NullPointerException notInAnActivity) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -117,7 +117,7 @@ final class OutcomeSignaller {
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
             .startSpan();
-    CallSpans.tag(span, callId, "", NatsTransport.NAME);
+    CallSpans.tag(span, callId, targetCluster(message), NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
     TransportMetrics destination = metrics.forOutcome(header(message, WireHeaders.DESTINATION));
     try (Scope ignored = span.makeCurrent()) {
@@ -225,6 +225,19 @@ final class OutcomeSignaller {
             + ", this calling side serves "
             + ownCluster);
     return true;
+  }
+
+  /**
+   * The cluster that ran the call, from the outcome's destination ({@code cluster/namespace}), so a
+   * trace search by target cluster finds this span too; empty from relays that do not say.
+   */
+  private static String targetCluster(Message message) {
+    String destination = header(message, WireHeaders.DESTINATION);
+    if (destination == null) {
+      return "";
+    }
+    int slash = destination.indexOf('/');
+    return slash < 0 ? destination : destination.substring(0, slash);
   }
 
   private static String header(Message message, String name) {

@@ -477,6 +477,80 @@ public class NatsTransportContractTest extends TransportContractTest {
     }
   }
 
+  @Test
+  void eachRunOfACallCanceledBeforeItStartedGetsACanceledOfItsOwn() throws Exception {
+    // e.g. an order reset in Temporal soon after it was canceled: a new run asks the same call
+    CallRequest neverStarted =
+        new CallRequest(
+            new CallId("us-east", "canceled-then-rerun-" + UUID.randomUUID(), "op"),
+            new RemoteTarget(
+                "eu-west",
+                "default",
+                ContractRemoteWorkflow.TYPE,
+                ContractRemoteWorkflow.TASK_QUEUE,
+                REMOTE_TIMEOUT),
+            CallPayloads.encode(RemoteBehaviour.complete("never")));
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-canceller")) {
+      new NatsCallActivity(
+              connection.jetStream(),
+              () -> true,
+              settings,
+              io.opentelemetry.api.OpenTelemetry.noop(),
+              CancelMarkers.open(connection, settings),
+              new CallingSideMetrics("eu-west"))
+          .cancel(neverStarted);
+    }
+
+    for (String run : List.of("run-1", "run-2")) {
+      Headers headers = new Headers();
+      headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject("us-east"));
+      headers.put(WireHeaders.CALLER_RUN, run);
+      try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
+        connection
+            .jetStream()
+            .publish(
+                settings.callsSubject("eu-west"),
+                headers,
+                CallPayloads.toBytes(neverStarted),
+                io.nats.client.PublishOptions.builder()
+                    .messageId(NatsCallActivity.callMessageId(neverStarted, run))
+                    .build());
+      }
+    }
+
+    // the cancel's own CANCELED, and one per run: none de-duplicated away as another's
+    awaitCondition(
+        "three CANCELED outcomes for " + neverStarted.callId(),
+        () -> canceledOutcomesOf(neverStarted.callId()) >= 3);
+  }
+
+  /** How many CANCELED outcomes of {@code call} the results stream holds. */
+  private int canceledOutcomesOf(CallId call) {
+    try (Connection connection = NatsConnections.connect(nats.url(), "test-results-counter")) {
+      JetStreamManagement management = connection.jetStreamManagement();
+      int count = 0;
+      long next = 1;
+      while (true) {
+        MessageInfo info;
+        try {
+          info =
+              management.getNextMessage(
+                  settings.resultsStream(), next, settings.resultsSubject("us-east"));
+        } catch (io.nats.client.JetStreamApiException none) {
+          return count;
+        }
+        next = info.getSeq() + 1;
+        if (info.getHeaders() != null // other tests' raw messages may have none
+            && call.value().equals(info.getHeaders().getFirst(WireHeaders.CALL_ID))
+            && new String(info.getData(), StandardCharsets.UTF_8).contains("CANCELED")) {
+          count++;
+        }
+      }
+    } catch (Exception notYet) {
+      return 0;
+    }
+  }
+
   /** Publishes with the given headers and no message id; returns its stream sequence. */
   private long publishRaw(String subject, byte[] body, Headers headers) throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-publisher")) {
@@ -508,6 +582,14 @@ public class NatsTransportContractTest extends TransportContractTest {
     }
   }
 
+  /**
+   * The last dead letter each kind's wait returned: the server is shared by this class's tests, so
+   * an earlier test's letter (same reason, e.g. "undecodable call") must not pass for a later
+   * one's.
+   */
+  private final java.util.Map<String, Long> deadLettersSeen =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private MessageInfo awaitDeadLetter(String kind, String reasonFragment) throws Exception {
     try (Connection connection = NatsConnections.connect(nats.url(), "test-dlq-reader")) {
       JetStreamManagement management = connection.jetStreamManagement();
@@ -519,6 +601,9 @@ public class NatsTransportContractTest extends TransportContractTest {
               MessageInfo last =
                   management.getLastMessage(
                       settings.deadLetterStream(), settings.deadLetterSubject(kind));
+              if (last.getSeq() <= deadLettersSeen.getOrDefault(kind, 0L)) {
+                return false; // an earlier test's
+              }
               String reason = last.getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON);
               found[0] = last;
               return reason != null && reason.contains(reasonFragment);
@@ -528,6 +613,7 @@ public class NatsTransportContractTest extends TransportContractTest {
           });
       assertTrue(
           found[0].getHeaders().getFirst(WireHeaders.DEAD_LETTER_REASON).contains(reasonFragment));
+      deadLettersSeen.put(kind, found[0].getSeq());
       return found[0];
     }
   }
