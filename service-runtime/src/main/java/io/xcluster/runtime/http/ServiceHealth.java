@@ -39,6 +39,17 @@ public final class ServiceHealth {
     details.put(name, detail);
   }
 
+  /**
+   * Reports {@code check} in the readiness details as {@code "up"} or {@code "down"} without
+   * letting it decide readiness, e.g. {@code "cluster eu-west"} for a bridge: the cluster it sends
+   * work to is the destination's trouble when it is down, and a bridge taken out of service would
+   * not mend it. Asked at most once a second, like the checks.
+   */
+  public void observe(String name, BooleanSupplier check) {
+    CachedCheck cached = new CachedCheck(check);
+    inform(name, () -> cached.passes() ? "up" : "down");
+  }
+
   /** The details' current values, by name. */
   public Map<String, String> details() {
     Map<String, String> current = new java.util.TreeMap<>();
@@ -102,6 +113,32 @@ public final class ServiceHealth {
     lastResults = Map.copyOf(results);
     checkedAtNanos = now;
     return results;
+  }
+
+  /** A check asked at most once per {@link #CHECK_CACHE}; a check that throws has failed. */
+  private static final class CachedCheck {
+    private final BooleanSupplier check;
+    private long checkedAtNanos;
+    private boolean lastResult;
+    private boolean checked;
+
+    CachedCheck(BooleanSupplier check) {
+      this.check = check;
+    }
+
+    synchronized boolean passes() {
+      long now = System.nanoTime();
+      if (!checked || now - checkedAtNanos >= CHECK_CACHE.toNanos()) {
+        try {
+          lastResult = check.getAsBoolean();
+        } catch (RuntimeException e) {
+          lastResult = false;
+        }
+        checked = true;
+        checkedAtNanos = now;
+      }
+      return lastResult;
+    }
   }
 
   /**

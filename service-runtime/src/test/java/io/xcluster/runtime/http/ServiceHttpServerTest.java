@@ -51,6 +51,41 @@ class ServiceHttpServerTest {
   }
 
   @Test
+  void anObservedRemoteClusterIsReportedInTheDetailsAndDoesNotDecideReadiness() throws Exception {
+    // a bridge: its own (calling) cluster gates readiness, the target it sends work to does not
+    ServiceHealth health = new ServiceHealth();
+    AtomicBoolean callingUp = new AtomicBoolean(true);
+    AtomicBoolean targetUp = new AtomicBoolean(true);
+    health.require("cluster us-east", callingUp::get);
+    health.observe("cluster eu-west", targetUp::get);
+    health.started();
+    try (ServiceHttpServer server =
+        ServiceHttpServer.start("127.0.0.1", 0, health, "--http-host", "--http-port")) {
+      HttpResponse<String> ready = get(server, "/readyz");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals(
+          "{\"status\":\"ready\",\"checks\":{\"cluster us-east\":\"up\"},"
+              + "\"details\":{\"cluster eu-west\":\"up\"}}",
+          ready.body());
+
+      targetUp.set(false);
+      Thread.sleep(1_100); // observed checks are cached for a second, like the checks
+      HttpResponse<String> targetDown = get(server, "/readyz");
+      assertEquals(200, targetDown.statusCode(), "eu-west down is eu-west's: " + targetDown.body());
+      assertEquals(
+          "{\"status\":\"ready\",\"checks\":{\"cluster us-east\":\"up\"},"
+              + "\"details\":{\"cluster eu-west\":\"down\"}}",
+          targetDown.body());
+
+      callingUp.set(false);
+      Thread.sleep(1_100);
+      HttpResponse<String> callingDown = get(server, "/readyz");
+      assertEquals(503, callingDown.statusCode(), callingDown.body());
+      assertTrue(callingDown.body().contains("\"cluster us-east\":\"down\""), callingDown.body());
+    }
+  }
+
+  @Test
   void healthEndpointsAnswerOnlyGet() throws Exception {
     try (ServiceHttpServer server =
         ServiceHttpServer.start(
