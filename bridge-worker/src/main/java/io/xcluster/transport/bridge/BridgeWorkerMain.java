@@ -81,7 +81,9 @@ public final class BridgeWorkerMain extends ServiceMain {
             settings.callbacks() == null
                 ? "outcome mode: heartbeat (every call held open until its remote run ends)"
                 : "outcome mode: callback to " + settings.callbacks().url());
-    ClusterConnection targetConnection = running.connect("target", target);
+    // eu-west down is eu-west's trouble: reported in /readyz details, it does not make the bridge
+    // unready (both replicas would drop out at once, and restarting them would not mend eu-west)
+    ClusterConnection targetConnection = running.connectRemote("target", target);
     BridgeWorker bridge =
         BridgeWorker.start(
             settings, running.connect("calling", source), targetConnection, running.tracing());

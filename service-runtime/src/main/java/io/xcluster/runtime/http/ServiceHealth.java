@@ -3,7 +3,13 @@ package io.xcluster.runtime.http;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -16,6 +22,18 @@ public final class ServiceHealth {
 
   /** Checks run at most this often; probes arrive every few seconds from every kubelet. */
   private static final Duration CHECK_CACHE = Duration.ofSeconds(1);
+
+  /** How long a readiness request waits for an observed check before reporting its last state. */
+  private static final Duration OBSERVE_WAIT = Duration.ofMillis(500);
+
+  /** Runs observed checks; at most one in flight per check, so as many threads as checks hang. */
+  private static final ExecutorService OBSERVERS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "readiness-observer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
   private final Map<String, Supplier<String>> details = new ConcurrentHashMap<>();
@@ -37,6 +55,17 @@ public final class ServiceHealth {
    */
   public void inform(String name, Supplier<String> detail) {
     details.put(name, detail);
+  }
+
+  /**
+   * Reports {@code check} in the readiness details as {@code "up"} or {@code "down"} without
+   * letting it decide readiness, e.g. {@code "cluster eu-west"} for a bridge: the cluster it sends
+   * work to is the destination's trouble when it is down, and a bridge taken out of service would
+   * not mend it. Asked at most once a second, like the checks.
+   */
+  public void observe(String name, BooleanSupplier check) {
+    ObservedCheck observed = new ObservedCheck(check);
+    inform(name, observed::state);
   }
 
   /** The details' current values, by name. */
@@ -102,6 +131,59 @@ public final class ServiceHealth {
     lastResults = Map.copyOf(results);
     checkedAtNanos = now;
     return results;
+  }
+
+  /**
+   * An observed check: asked at most once per {@link #CHECK_CACHE}, on a thread of its own, and
+   * waited for at most {@link #OBSERVE_WAIT}; a check that throws has failed. A cluster that does
+   * not answer at all (packets dropped) can hold a health check for seconds, longer than a
+   * readiness probe's timeout: the probe then gets the last known state instead, so a detail never
+   * makes the process look unready.
+   */
+  private static final class ObservedCheck {
+    private final BooleanSupplier check;
+    private CompletableFuture<Boolean> refresh; // guarded by this
+    private long startedAtNanos; // guarded by this
+    private volatile Boolean last;
+
+    ObservedCheck(BooleanSupplier check) {
+      this.check = check;
+    }
+
+    String state() {
+      CompletableFuture<Boolean> current;
+      synchronized (this) {
+        long now = System.nanoTime();
+        if (refresh == null
+            || (refresh.isDone() && now - startedAtNanos >= CHECK_CACHE.toNanos())) {
+          startedAtNanos = now;
+          refresh = CompletableFuture.supplyAsync(this::ask, OBSERVERS);
+        }
+        current = refresh;
+      }
+      try {
+        current.get(OBSERVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillAsking) {
+        // the last known state below
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException unexpected) {
+        // ask() catches what the check throws; nothing else is expected
+      }
+      Boolean known = last;
+      return known == null ? "unknown" : known ? "up" : "down";
+    }
+
+    private boolean ask() {
+      boolean up;
+      try {
+        up = check.getAsBoolean();
+      } catch (RuntimeException e) {
+        up = false;
+      }
+      last = up;
+      return up;
+    }
   }
 
   /**

@@ -65,7 +65,35 @@ public final class ServiceProcess {
    */
   public ClusterConnection connect(
       ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
-    health.require("cluster " + endpoint.name(), () -> false);
+    return connect(endpoint, attemptTimeout, interceptors, true);
+  }
+
+  /**
+   * Connects to a cluster this process sends work to but does not itself need to be of use (a
+   * bridge's target): like {@link #connect}, but once connected the cluster is reported in the
+   * readiness details ({@code "cluster eu-west": "up"} or {@code "down"}) and does not decide
+   * readiness. When it goes down the calls wait for it (retried, held back by the breaker); taking
+   * this process out of service would not bring it back, and on Kubernetes every replica would go
+   * unready at once. Start-up still waits until it answers once.
+   *
+   * @throws StopRequestedException when SIGTERM arrives before the cluster answers
+   */
+  public ClusterConnection connectRemote(
+      ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
+    return connect(endpoint, attemptTimeout, interceptors, false);
+  }
+
+  private ClusterConnection connect(
+      ClusterEndpoint endpoint,
+      Duration attemptTimeout,
+      ConnectionInterceptors interceptors,
+      boolean decidesReadiness) {
+    String check = "cluster " + endpoint.name();
+    if (decidesReadiness) {
+      health.require(check, () -> false);
+    } else {
+      health.inform(check, () -> "connecting");
+    }
     ClusterConnection connection =
         retryWhileUnreachable(
             () -> {
@@ -77,7 +105,11 @@ public final class ServiceProcess {
               }
             },
             ClusterUnreachableException.class);
-    health.require("cluster " + endpoint.name(), connection::isServing);
+    if (decidesReadiness) {
+      health.require(check, connection::isServing);
+    } else {
+      health.observe(check, connection::isServing);
+    }
     onStop(connection);
     log.info("connected to cluster {}", endpoint.describe());
     return connection;

@@ -164,6 +164,26 @@ public final class ServiceStart {
     }
 
     /**
+     * Like {@link #connect}, for a cluster this service sends work to and does not itself need (a
+     * bridge's target): once connected it is reported in the readiness details and does not decide
+     * readiness ({@link ServiceProcess#connectRemote}).
+     */
+    public ClusterConnection connectRemote(String role, ResolvedCluster cluster) {
+      process
+          .log()
+          .info(
+              "{} cluster {} at {} (from {})",
+              role,
+              cluster.endpoint().name(),
+              cluster.endpoint().address(),
+              cluster.origin());
+      return process.connectRemote(
+          cluster.endpoint(),
+          connectTimeout,
+          tracing.temporalInterceptors().withMetrics(metrics.temporalScope()));
+    }
+
+    /**
      * Serves until SIGTERM / Ctrl-C, then stops everything registered; the exit code of the
      * service's main.
      */

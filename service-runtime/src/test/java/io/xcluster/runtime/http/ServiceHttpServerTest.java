@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,78 @@ class ServiceHttpServerTest {
       health.stopping();
       assertEquals(503, get(server, "/readyz").statusCode());
       assertEquals(200, get(server, "/healthz").statusCode(), "a draining process is still alive");
+    }
+  }
+
+  @Test
+  void anObservedRemoteClusterIsReportedInTheDetailsAndDoesNotDecideReadiness() throws Exception {
+    // a bridge: its own (calling) cluster gates readiness, the target it sends work to does not
+    ServiceHealth health = new ServiceHealth();
+    AtomicBoolean callingUp = new AtomicBoolean(true);
+    AtomicBoolean targetUp = new AtomicBoolean(true);
+    health.require("cluster us-east", callingUp::get);
+    health.observe("cluster eu-west", targetUp::get);
+    health.started();
+    try (ServiceHttpServer server =
+        ServiceHttpServer.start("127.0.0.1", 0, health, "--http-host", "--http-port")) {
+      HttpResponse<String> ready = get(server, "/readyz");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals(
+          "{\"status\":\"ready\",\"checks\":{\"cluster us-east\":\"up\"},"
+              + "\"details\":{\"cluster eu-west\":\"up\"}}",
+          ready.body());
+
+      targetUp.set(false);
+      Thread.sleep(1_100); // observed checks are cached for a second, like the checks
+      HttpResponse<String> targetDown = get(server, "/readyz");
+      assertEquals(200, targetDown.statusCode(), "eu-west down is eu-west's: " + targetDown.body());
+      assertEquals(
+          "{\"status\":\"ready\",\"checks\":{\"cluster us-east\":\"up\"},"
+              + "\"details\":{\"cluster eu-west\":\"down\"}}",
+          targetDown.body());
+
+      callingUp.set(false);
+      Thread.sleep(1_100);
+      HttpResponse<String> callingDown = get(server, "/readyz");
+      assertEquals(503, callingDown.statusCode(), callingDown.body());
+      assertTrue(callingDown.body().contains("\"cluster us-east\":\"down\""), callingDown.body());
+    }
+  }
+
+  @Test
+  void anObservedClusterThatHangsDoesNotHoldTheReadinessProbe() throws Exception {
+    // a target cluster that drops packets: its health check hangs for seconds (probe timeout: 3 s)
+    ServiceHealth health = new ServiceHealth();
+    health.require("cluster us-east", () -> true);
+    CountDownLatch released = new CountDownLatch(1);
+    health.observe(
+        "cluster eu-west",
+        () -> {
+          try {
+            released.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return false;
+        });
+    health.started();
+    try (ServiceHttpServer server =
+        ServiceHttpServer.start("127.0.0.1", 0, health, "--http-host", "--http-port")) {
+      for (int probe = 0; probe < 3; probe++) {
+        long started = System.nanoTime();
+        HttpResponse<String> ready = get(server, "/readyz");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"cluster eu-west\":\"unknown\""), ready.body());
+        assertTrue(tookMillis < 2_000, "the probe waited " + tookMillis + " ms");
+      }
+      released.countDown();
+      Thread.sleep(1_100);
+      HttpResponse<String> answered = get(server, "/readyz");
+      assertEquals(200, answered.statusCode(), answered.body());
+      assertTrue(answered.body().contains("\"cluster eu-west\":\"down\""), answered.body());
+    } finally {
+      released.countDown();
     }
   }
 
