@@ -149,14 +149,7 @@ public final class ServiceStart {
      * @param role what the cluster is to this service, for the log ("calling", "target", "home")
      */
     public ClusterConnection connect(String role, ResolvedCluster cluster) {
-      process
-          .log()
-          .info(
-              "{} cluster {} at {} (from {})",
-              role,
-              cluster.endpoint().name(),
-              cluster.endpoint().address(),
-              cluster.origin());
+      logOrigin(role, cluster);
       return process.connect(
           cluster.endpoint(),
           connectTimeout,
@@ -169,6 +162,14 @@ public final class ServiceStart {
      * readiness ({@link ServiceProcess#connectRemote}).
      */
     public ClusterConnection connectRemote(String role, ResolvedCluster cluster) {
+      logOrigin(role, cluster);
+      return process.connectRemote(
+          cluster.endpoint(),
+          connectTimeout,
+          tracing.temporalInterceptors().withMetrics(metrics.temporalScope()));
+    }
+
+    private void logOrigin(String role, ResolvedCluster cluster) {
       process
           .log()
           .info(
@@ -177,10 +178,6 @@ public final class ServiceStart {
               cluster.endpoint().name(),
               cluster.endpoint().address(),
               cluster.origin());
-      return process.connectRemote(
-          cluster.endpoint(),
-          connectTimeout,
-          tracing.temporalInterceptors().withMetrics(metrics.temporalScope()));
     }
 
     /**
