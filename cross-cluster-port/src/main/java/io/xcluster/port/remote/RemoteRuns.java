@@ -1,12 +1,8 @@
 package io.xcluster.port.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -17,10 +13,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
-import io.temporal.common.interceptors.Header;
-import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
-import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
-import io.temporal.common.interceptors.WorkflowClientInterceptor;
 import io.temporal.failure.ApplicationFailure;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallRequest;
@@ -28,12 +20,10 @@ import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.RemoteUpdate;
 import io.xcluster.port.call.UpdateVerdict;
 import io.xcluster.port.spi.CrossClusterProgressActivity;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -147,88 +137,32 @@ public final class RemoteRuns {
   /**
    * Signals the call's remote run under the forward's id as the signal's request id: a Temporal
    * server drops a signal whose request id the run has already had, so a retried or redelivered
-   * forward is delivered once. (The SDK's client picks a fresh request id per signal, so the
-   * request is sent raw — but through the client's interceptors, whose tracing puts the forward's
-   * trace context in the signal's header as for any other call.) Accepted once the remote cluster
-   * has it; a run that has ended is a verdict, a run not started yet throws for a retry.
+   * forward is delivered once ({@link SignalOnce}, which keeps the trace too). Accepted once the
+   * remote cluster has it; a run that has ended is a verdict, a run not started yet throws for a
+   * retry.
    */
   public UpdateVerdict signal(RemoteUpdate signal) {
-    WorkflowExecution run =
-        WorkflowExecution.newBuilder().setWorkflowId(signal.call().value()).build();
-    Object[] arguments =
-        signal.argument().isNull() ? new Object[0] : new Object[] {signal.argument()};
     try {
-      throughTheClientsInterceptors(new SignalUnderRequestId(signal.updateId()))
-          .signal(
-              new WorkflowClientCallsInterceptor.WorkflowSignalInput(
-                  run, signal.updateName(), Header.empty(), arguments));
-      return UpdateVerdict.accepted(null);
-    } catch (StatusRuntimeException failed) {
-      if (failed.getStatus().getCode() != Status.Code.NOT_FOUND) {
-        throw failed;
+      if (signal.argument().isNull()) {
+        SignalOnce.send(target, signal.call().value(), signal.updateName(), signal.updateId());
+      } else {
+        SignalOnce.send(
+            target,
+            signal.call().value(),
+            signal.updateName(),
+            signal.updateId(),
+            signal.argument());
       }
+      return UpdateVerdict.accepted(null);
+    } catch (WorkflowNotFoundException noOpenRun) {
       if (hasEnded(signal.call(), signal.target())) {
         return UpdateVerdict.rejected(
             UpdateVerdict.REMOTE_RUN_ENDED,
             "the remote run of " + signal.call() + " had ended before the signal reached it");
       }
       // not started yet: the call that starts it is on its way
-      throw new WorkflowNotFoundException(run, signal.target().workflowType(), failed);
-    }
-  }
-
-  private static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(10);
-
-  /**
-   * {@code last} under the target client's interceptors, outermost first as the SDK chains them.
-   */
-  private WorkflowClientCallsInterceptor throughTheClientsInterceptors(
-      WorkflowClientCallsInterceptor last) {
-    WorkflowClientCallsInterceptor chain = last;
-    WorkflowClientInterceptor[] interceptors = target.getOptions().getInterceptors();
-    if (interceptors != null) {
-      for (WorkflowClientInterceptor interceptor : interceptors) {
-        chain = interceptor.workflowClientCallsInterceptor(chain);
-      }
-    }
-    return chain;
-  }
-
-  /**
-   * The end of the chain: sends the signal as the interceptors left it (header included) under a
-   * request id of ours. Only signals pass through it.
-   */
-  private final class SignalUnderRequestId extends WorkflowClientCallsInterceptorBase {
-    private final String requestId;
-
-    SignalUnderRequestId(String requestId) {
-      super(null);
-      this.requestId = requestId;
-    }
-
-    @Override
-    public WorkflowSignalOutput signal(WorkflowSignalInput input) {
-      SignalWorkflowExecutionRequest.Builder request =
-          SignalWorkflowExecutionRequest.newBuilder()
-              .setNamespace(target.getOptions().getNamespace())
-              .setWorkflowExecution(input.getWorkflowExecution())
-              .setSignalName(input.getSignalName())
-              .setRequestId(requestId)
-              .setIdentity(target.getOptions().getIdentity())
-              .setHeader(
-                  io.temporal.api.common.v1.Header.newBuilder()
-                      .putAllFields(input.getHeader().getValues()));
-      target
-          .getOptions()
-          .getDataConverter()
-          .toPayloads(input.getArguments())
-          .ifPresent(request::setInput);
-      target
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .withDeadlineAfter(SIGNAL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-          .signalWorkflowExecution(request.build());
-      return new WorkflowSignalOutput();
+      throw new WorkflowNotFoundException(
+          noOpenRun.getExecution(), signal.target().workflowType(), noOpenRun.getCause());
     }
   }
 

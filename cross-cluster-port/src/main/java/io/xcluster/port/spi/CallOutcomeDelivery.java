@@ -21,6 +21,15 @@ public interface CallOutcomeDelivery {
   @SignalMethod(name = SIGNAL_NAME)
   void deliver(DeliveredOutcome delivered);
 
+  /**
+   * The request id a transport signals a call's outcome under ({@link
+   * io.xcluster.port.remote.SignalOnce}): the same for every attempt, so the calling run records
+   * one outcome signal however often it is sent.
+   */
+  static String outcomeRequestId(String callId) {
+    return SIGNAL_NAME + ":" + callId;
+  }
+
   @SignalMethod(name = WAITING_SIGNAL_NAME)
   void waiting(CallWaitingNotice notice);
 

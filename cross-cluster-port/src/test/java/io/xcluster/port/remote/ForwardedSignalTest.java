@@ -1,6 +1,7 @@
 package io.xcluster.port.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -14,6 +15,7 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
@@ -30,6 +32,7 @@ import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.RemoteUpdate;
 import io.xcluster.port.call.UpdateVerdict;
+import io.xcluster.port.spi.CallOutcomeDelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,5 +176,22 @@ class ForwardedSignalTest {
       Map<String, Payload> header = request.getHeader().getFieldsMap();
       assertTrue(header.containsKey(MARK), "the interceptors' header went out: " + header);
     }
+  }
+
+  @Test
+  void aSignalOnceToAWorkflowWithNoOpenRunIsWorkflowNotFoundAsTheSdksSignalWouldBe() {
+    assertThrows(
+        WorkflowNotFoundException.class,
+        () ->
+            SignalOnce.send(
+                env.getWorkflowClient(),
+                "no-such-order",
+                CallOutcomeDelivery.SIGNAL_NAME,
+                CallOutcomeDelivery.outcomeRequestId("us-east:no-such-order:fulfillment"),
+                "anything"));
+    assertEquals(
+        CallOutcomeDelivery.outcomeRequestId("us-east:no-such-order:fulfillment"),
+        sent.get(0).getRequestId(),
+        "an outcome goes out under the same request id every time");
   }
 }

@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallPayloads;
 import io.xcluster.port.call.CallProgress;
+import io.xcluster.port.remote.SignalOnce;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.CallWaitingNotice;
 import io.xcluster.port.spi.DeliveredOutcome;
@@ -121,9 +122,13 @@ final class OutcomeSignaller {
     span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
     TransportMetrics destination = metrics.forOutcome(header(message, WireHeaders.DESTINATION));
     try (Scope ignored = span.makeCurrent()) {
-      callers
-          .newUntypedWorkflowStub(callId.sourceWorkflowId())
-          .signal(CallOutcomeDelivery.SIGNAL_NAME, delivered);
+      // a redelivered outcome adds no second signal event to the caller's history
+      SignalOnce.send(
+          callers,
+          callId.sourceWorkflowId(),
+          CallOutcomeDelivery.SIGNAL_NAME,
+          CallOutcomeDelivery.outcomeRequestId(callId.value()),
+          delivered);
       callersOutage.succeeded();
       failures.forget(message);
       message.ack();

@@ -81,7 +81,7 @@ class ReplicationSetupJarIT {
 
     assertEquals(2, run.exit(), run.out() + run.err());
     assertEquals(
-        "replication-setup: cluster address 'localhost' is not of the form host:port",
+        "replication-setup: --cluster-a 'localhost' is not of the form host:port (or [IPv6]:port)",
         run.err().strip());
   }
 

@@ -8,6 +8,7 @@ import io.temporal.client.WorkflowStub;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.remote.RemoteOutcomes;
+import io.xcluster.port.remote.SignalOnce;
 import io.xcluster.port.spi.CallOutcomeDelivery;
 import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.port.spi.TransportMetrics;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Reads how the call's remote run ended from the target cluster itself and signals the outcome to
  * the calling workflow. The callback's body is not trusted for the outcome: it only says "look
  * now", so both bridge modes report outcomes through the same translation, and a replayed callback
- * can only repeat the true outcome, which the calling workflow ignores as a duplicate.
+ * can only repeat the true outcome, which the calling cluster drops (one request id per call's
+ * outcome) and the calling workflow would ignore anyway.
  */
 public final class TemporalOutcomeRelay implements OutcomeRelay {
 
@@ -76,12 +78,14 @@ public final class TemporalOutcomeRelay implements OutcomeRelay {
     try {
       signalWithin(
           SIGNAL_BUDGET,
+          // a replayed callback adds no second signal event to the caller's history
           () ->
-              source
-                  .newUntypedWorkflowStub(callId.sourceWorkflowId())
-                  .signal(
-                      CallOutcomeDelivery.SIGNAL_NAME,
-                      new DeliveredOutcome(callId.value(), outcome.get())));
+              SignalOnce.send(
+                  source,
+                  callId.sourceWorkflowId(),
+                  CallOutcomeDelivery.SIGNAL_NAME,
+                  CallOutcomeDelivery.outcomeRequestId(callId.value()),
+                  new DeliveredOutcome(callId.value(), outcome.get())));
       log.debug("call {}: {} delivered by callback", callId, outcome.get().describe());
       metrics.completed(
           outcome.get().kind(),
