@@ -177,6 +177,8 @@ sub add_test_dependency {
   my $pom = read_file($pom_file);
   my ($before, $dependencies, $after) = $pom =~ m{\A(.*?</parent>.*?<dependencies>)(.*?)(\n[ \t]*</dependencies>.*)\z}s
     or die "fork-region: $pom_file has no <dependencies> to add $to to\n";
+  # already there (a fork made again after its module was removed): the pom stays as it is
+  if ($dependencies =~ m{<artifactId>\Q$to\E</artifactId>}) { print $pom; return }
   my $entry = "\n    <dependency>\n      <groupId>\${project.groupId}</groupId>\n      <artifactId>$to</artifactId>\n"
     . "      <version>\${project.version}</version>\n      <scope>test</scope>\n    </dependency>";
   $dependencies =~ s{(\n[ \t]*<dependency>(?:(?!</dependency>).)*?<artifactId>\Q$from\E</artifactId>.*?</dependency>)}{$1$entry}s

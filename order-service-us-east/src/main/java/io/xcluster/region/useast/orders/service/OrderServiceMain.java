@@ -73,8 +73,8 @@ public final class OrderServiceMain extends ServiceMain {
       names = "--transport",
       defaultValue = "${env:" + CrossClusterTransports.SETTING + ":-bridge}",
       description =
-          "Cross-cluster transport for new orders: bridge or nats (or direct, a test transport not for"
-              + " production); orders in flight keep theirs"
+          "Cross-cluster transport for new orders, by name: any on the class path (bridge, nats;"
+              + " an unknown name lists every one available); orders in flight keep theirs"
               + " (env "
               + CrossClusterTransports.SETTING
               + ", default: ${DEFAULT-VALUE}).")
