@@ -143,16 +143,10 @@ public final class RemoteRuns {
    */
   public UpdateVerdict signal(RemoteUpdate signal) {
     try {
-      if (signal.argument().isNull()) {
-        SignalOnce.send(target, signal.call().value(), signal.updateName(), signal.updateId());
-      } else {
-        SignalOnce.send(
-            target,
-            signal.call().value(),
-            signal.updateName(),
-            signal.updateId(),
-            signal.argument());
-      }
+      Object[] arguments =
+          signal.argument().isNull() ? new Object[0] : new Object[] {signal.argument()};
+      SignalOnce.send(
+          target, signal.call().value(), signal.updateName(), signal.updateId(), arguments);
       return UpdateVerdict.accepted(null);
     } catch (WorkflowNotFoundException noOpenRun) {
       if (hasEnded(signal.call(), signal.target())) {
