@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.temporal.client.WorkflowStub;
@@ -20,8 +18,6 @@ import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.port.spi.TransportMetrics;
 import io.xcluster.runtime.lifecycle.DaemonThreads;
-import io.xcluster.tracing.CallSpans;
-import io.xcluster.tracing.NatsTraceContext;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * so "remote finished but outcome not yet published" loses nothing. The wait itself is a
  * non-blocking long poll: no thread per held call.
  *
- * <p>This class takes the messages in and starts the calls; the held calls and their outcomes are
- * {@link HeldCalls}', cancels {@link RelayedCancels}', forwarded updates and queries {@link
- * ForwardedUpdates}'.
+ * <p>This class takes the messages in and starts the calls. {@link HeldCalls} holds them until
+ * their outcomes are published, {@link RelayedCancels} carries out cancels, and {@link
+ * ForwardedUpdates} forwarded updates and queries.
  */
 final class CallRelay implements AutoCloseable {
 
@@ -96,8 +92,7 @@ final class CallRelay implements AutoCloseable {
   /** Stream sequences of calls being started now, so a redelivery meanwhile is not started too. */
   private final Set<Long> beingStarted = ConcurrentHashMap.newKeySet();
 
-  private final ServiceTracing tracing;
-  private final Tracer tracer;
+  private final RelaySpans spans;
 
   private final CancelMarkers cancelMarkers;
   private final TransportMetrics metrics;
@@ -145,15 +140,14 @@ final class CallRelay implements AutoCloseable {
     log.info("limits for starts on the target: {}", settings.limits().describe());
     settings.allowedWorkflowTypes().forEach(openRuns::watch);
     this.cancelMarkers = cancelMarkers;
-    this.tracing = tracing;
-    this.tracer = tracing.tracer("io.xcluster.transport.nats");
+    this.spans = new RelaySpans(tracing);
     this.settings = settings;
     this.remoteRuns = remoteRuns;
     this.reportingRuns = remoteRuns.reportingProgressTo(NatsTransport.PROGRESS_QUEUE);
     this.deadLetters = deadLetters;
     this.targetOutage = new OutageLog(log, "starting or following calls on the target cluster");
     this.replies = new OutcomeReplies(jetStream, metrics.destination(), tracing.openTelemetry());
-    this.held = new HeldCalls(replies, deadLetters, metrics, tracer, targetOutage, scheduler, io);
+    this.held = new HeldCalls(replies, deadLetters, metrics, spans, targetOutage, scheduler, io);
     metrics.held(held::size);
     this.cancels =
         new RelayedCancels(
@@ -166,8 +160,7 @@ final class CallRelay implements AutoCloseable {
             failures,
             targetOutage,
             metrics,
-            tracing,
-            tracer);
+            spans);
     long every = Math.max(100, settings.ackWait().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(held::keepAllAlive, every, every, TimeUnit.MILLISECONDS);
   }
@@ -335,13 +328,7 @@ final class CallRelay implements AutoCloseable {
 
   /** Starts the call's remote run, or attaches to it, and holds the call until it ends. */
   private void start(Message message, CallRequest request, String replySubject, long sequence) {
-    Span span =
-        tracer
-            .spanBuilder("xcluster.nats.relay-call")
-            .setSpanKind(SpanKind.CONSUMER)
-            .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
-            .startSpan();
-    CallSpans.tag(span, request.callId(), request.target().cluster(), NatsTransport.NAME);
+    Span span = spans.consuming("xcluster.nats.relay-call", message, request);
     try (Scope ignored = span.makeCurrent()) {
       WorkflowStub remoteRun;
       try {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
@@ -15,7 +13,6 @@ import io.xcluster.port.remote.RemoteOutcomes;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.port.spi.TransportMetrics;
-import io.xcluster.tracing.CallSpans;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +53,7 @@ final class HeldCalls {
   private final OutcomeReplies replies;
   private final DeadLetters deadLetters;
   private final TransportMetrics metrics;
-  private final Tracer tracer;
+  private final RelaySpans spans;
   private final OutageLog targetOutage;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService io;
@@ -72,14 +69,14 @@ final class HeldCalls {
       OutcomeReplies replies,
       DeadLetters deadLetters,
       TransportMetrics metrics,
-      Tracer tracer,
+      RelaySpans spans,
       OutageLog targetOutage,
       ScheduledExecutorService scheduler,
       ExecutorService io) {
     this.replies = replies;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
-    this.tracer = tracer;
+    this.spans = spans;
     this.targetOutage = targetOutage;
     this.scheduler = scheduler;
     this.io = io;
@@ -191,14 +188,7 @@ final class HeldCalls {
       return;
     }
     String callId = call.request().callId().value();
-    Span span =
-        tracer
-            .spanBuilder("xcluster.nats.publish-outcome")
-            .setSpanKind(SpanKind.PRODUCER)
-            .setParent(call.traceContext())
-            .startSpan();
-    CallSpans.tag(
-        span, call.request().callId(), call.request().target().cluster(), NatsTransport.NAME);
+    Span span = spans.publishing("xcluster.nats.publish-outcome", call);
     span.setAttribute("xcluster.outcome", outcome.get().kind().name());
     try (Scope ignored = span.makeCurrent()) {
       publishOrReportUndeliverable(call, outcome.get());

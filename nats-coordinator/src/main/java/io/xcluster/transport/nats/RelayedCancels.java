@@ -2,8 +2,6 @@ package io.xcluster.transport.nats;
 
 import io.nats.client.Message;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.CallPayloads;
@@ -11,9 +9,6 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.protection.DestinationGuard;
 import io.xcluster.port.remote.RemoteRuns;
 import io.xcluster.port.spi.TransportMetrics;
-import io.xcluster.tracing.CallSpans;
-import io.xcluster.tracing.NatsTraceContext;
-import io.xcluster.tracing.ServiceTracing;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +33,7 @@ final class RelayedCancels {
   private final FailureCounts failures;
   private final OutageLog targetOutage;
   private final TransportMetrics metrics;
-  private final ServiceTracing tracing;
-  private final Tracer tracer;
+  private final RelaySpans spans;
 
   /**
    * {@code guard}, {@code failures} and {@code targetOutage} are the relay's, shared with its
@@ -55,8 +49,7 @@ final class RelayedCancels {
       FailureCounts failures,
       OutageLog targetOutage,
       TransportMetrics metrics,
-      ServiceTracing tracing,
-      Tracer tracer) {
+      RelaySpans spans) {
     this.settings = settings;
     this.remoteRuns = remoteRuns;
     this.replies = replies;
@@ -66,8 +59,7 @@ final class RelayedCancels {
     this.failures = failures;
     this.targetOutage = targetOutage;
     this.metrics = metrics;
-    this.tracing = tracing;
-    this.tracer = tracer;
+    this.spans = spans;
   }
 
   /** A cancel message from the cancels subject (one without a kind: not a forwarded update). */
@@ -106,13 +98,7 @@ final class RelayedCancels {
           RetryDelay.afterTurnedAway(blocked.get(), message.metaData().deliveredCount()));
       return;
     }
-    Span span =
-        tracer
-            .spanBuilder("xcluster.nats.relay-cancel")
-            .setSpanKind(SpanKind.CONSUMER)
-            .setParent(NatsTraceContext.extract(tracing.openTelemetry(), message.getHeaders()))
-            .startSpan();
-    CallSpans.tag(span, request.callId(), request.target().cluster(), NatsTransport.NAME);
+    Span span = spans.consuming("xcluster.nats.relay-cancel", message, request);
     try (Scope ignored = span.makeCurrent()) {
       cancelOrReportCanceled(request, replySubject, header(message, WireHeaders.CALLER_RUN));
       targetOutage.succeeded();
