@@ -210,12 +210,8 @@ final class CallRelay implements AutoCloseable {
       deadLetters.deadLetter(
           message,
           "calls",
-          "call "
-              + request.callId()
-              + " asks for its outcome on '"
-              + replySubject
-              + "', which is not one of the results subjects "
-              + settings.resultsSubjects());
+          settings.notAResultsSubject(
+              "call " + request.callId() + " asks for its outcome", replySubject));
       return;
     }
     if (!settings.allowedWorkflowTypes().isEmpty()

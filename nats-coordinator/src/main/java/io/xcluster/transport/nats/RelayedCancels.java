@@ -84,12 +84,8 @@ final class RelayedCancels {
       deadLetters.deadLetter(
           message,
           "cancels",
-          "cancel of "
-              + request.callId()
-              + " asks for its outcome on '"
-              + replySubject
-              + "', which is not one of the results subjects "
-              + settings.resultsSubjects());
+          settings.notAResultsSubject(
+              "cancel of " + request.callId() + " asks for its outcome", replySubject));
       return;
     }
     Optional<DestinationGuard.Blocked> blocked = guard.admitCancel();
