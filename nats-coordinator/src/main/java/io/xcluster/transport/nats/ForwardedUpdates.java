@@ -122,12 +122,8 @@ final class ForwardedUpdates {
       deadLetters.deadLetter(
           message,
           "cancels",
-          "update "
-              + update.updateId()
-              + " asks for its verdict on '"
-              + replySubject
-              + "', which is not one of the results subjects "
-              + settings.resultsSubjects());
+          settings.notAResultsSubject(
+              "update " + update.updateId() + " asks for its verdict", replySubject));
       return;
     }
     if (!settings.allowedWorkflowTypes().isEmpty()

@@ -298,6 +298,18 @@ public record NatsSettings(
         .anyMatch(pattern -> SubjectPattern.matches(pattern, replySubject));
   }
 
+  /**
+   * The dead letter's reason for {@code what} (e.g. "call x asks for its outcome"), whose reply
+   * subject is not one the relay may publish to.
+   */
+  String notAResultsSubject(String what, String replySubject) {
+    return what
+        + " on '"
+        + replySubject
+        + "', which is not one of the results subjects "
+        + resultsSubjects();
+  }
+
   public String callsStream() {
     return prefix.toUpperCase().replace('-', '_') + "_CALLS";
   }

@@ -1,5 +1,6 @@
 package io.xcluster.transport.nats;
 
+import io.xcluster.port.protection.DestinationGuard;
 import java.time.Duration;
 
 /**
@@ -18,5 +19,13 @@ final class RetryDelay {
     long shift = Math.min(Math.max(failures - 1, 0), 10);
     Duration delay = FIRST.multipliedBy(1L << shift);
     return delay.compareTo(LONGEST) > 0 ? LONGEST : delay;
+  }
+
+  /**
+   * How long a turned-away message stays on the stream before it comes again: what the guard says,
+   * or (a cap on open calls, which cannot tell) the outage back-off after {@code deliveries}.
+   */
+  static Duration afterTurnedAway(DestinationGuard.Blocked blocked, long deliveries) {
+    return blocked.retryAfter() != null ? blocked.retryAfter() : after(deliveries);
   }
 }

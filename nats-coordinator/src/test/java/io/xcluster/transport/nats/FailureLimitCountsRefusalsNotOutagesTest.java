@@ -3,44 +3,32 @@ package io.xcluster.transport.nats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.Status;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
-import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.CallId;
 import io.xcluster.port.call.CallOutcome;
 import io.xcluster.port.call.OutcomeKind;
-import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.cluster.ConnectionInterceptors;
 import io.xcluster.testkit.contract.ContractClusters;
 import io.xcluster.testkit.contract.ContractParties;
-import io.xcluster.testkit.contract.ContractRemoteWorkflow;
 import io.xcluster.testkit.contract.ExecutionLedger;
 import io.xcluster.testkit.contract.RemoteBehaviour;
-import io.xcluster.testkit.nats.LocalNatsServer;
-import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The relay gives a call up after {@link NatsSettings#maxDeliveries()} failures, and only failures
@@ -52,62 +40,16 @@ import org.junit.jupiter.api.Timeout;
 class FailureLimitCountsRefusalsNotOutagesTest {
 
   private final ScriptedStarts starts = new ScriptedStarts();
-  private LocalNatsServer nats;
-  private ContractClusters clusters;
-  private ClusterConnection source;
-  private ClusterConnection target;
-  private ClusterConnection relayTarget;
-  private Connection observer;
-  private WorkerFactory callers;
-  private WorkerFactory remotes;
-  private NatsSettings settings;
-  private NatsCoordinator coordinator;
 
-  @BeforeEach
-  void startBothSides() throws Exception {
-    assumeTrue(LocalNatsServer.availableForTests(), "needs nats-server");
-    nats = LocalNatsServer.startThrowAway();
-    clusters = ContractClusters.embedded();
-    source = clusters.connectSource();
-    target = clusters.connectTarget();
-    relayTarget =
-        ClusterConnection.open(
-            clusters.target(), new ConnectionInterceptors(List.of(starts), List.of()));
-    observer = Nats.connect(nats.url());
-    callers = ContractParties.startCallers(source, NatsTransportContractTest.quickRoute());
-    remotes = ContractParties.startRemotes(target);
-    settings =
-        NatsSettings.defaults(nats.url())
-            .allowing(Set.of(ContractRemoteWorkflow.TYPE))
-            .withAckWait(Duration.ofSeconds(3));
-    coordinator =
-        NatsCoordinator.start(
-            settings, source, relayTarget, ContractClusters.TARGET, ServiceTracing.disabled());
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (AutoCloseable part :
-        new AutoCloseable[] {
-          coordinator == null ? null : coordinator::kill,
-          callers == null ? null : callers::shutdownNow,
-          remotes == null ? null : remotes::shutdownNow,
-          observer,
-          relayTarget == null ? null : relayTarget::closeNow,
-          source == null ? null : source::closeNow,
-          target == null ? null : target::closeNow,
-          clusters,
-          nats
-        }) {
-      if (part != null) {
-        part.close();
-      }
-    }
-  }
+  @RegisterExtension
+  final RelayBetweenEmbeddedClusters relay =
+      new RelayBetweenEmbeddedClusters()
+          .relayReachesTargetThrough(starts)
+          .settings(settings -> settings.withAckWait(Duration.ofSeconds(3)));
 
   @Test
   void outageRedeliveriesDoNotCountTowardTheFailureLimit() throws Exception {
-    int limit = settings.maxDeliveries();
+    int limit = relay.settings().maxDeliveries();
     String callerId = "nats-outage-then-refused-" + UUID.randomUUID();
     // as many outages as the limit, then one refusal short of it: never enough to give up
     starts.script(remoteRunOf(callerId), limit, limit - 1);
@@ -124,7 +66,7 @@ class FailureLimitCountsRefusalsNotOutagesTest {
 
   @Test
   void refusalsCountTowardTheFailureLimitWithOutagesBetween() throws Exception {
-    int limit = settings.maxDeliveries();
+    int limit = relay.settings().maxDeliveries();
     String callerId = "nats-refused-after-outage-" + UUID.randomUUID();
     starts.script(remoteRunOf(callerId), 2, limit);
     ContractParties.StartedCaller caller = callerFor(callerId);
@@ -144,12 +86,13 @@ class FailureLimitCountsRefusalsNotOutagesTest {
   }
 
   private ContractParties.StartedCaller callerFor(String callerId) {
-    return ContractParties.startCaller(
-        source.client(), callerId, "fulfil", RemoteBehaviour.complete("x"), Duration.ofMinutes(10));
+    return relay.startCaller(callerId, RemoteBehaviour.complete("x"));
   }
 
   private MessageInfo lastDeadLetteredCall() throws Exception {
-    return observer
+    NatsSettings settings = relay.settings();
+    return relay
+        .observer()
         .jetStreamManagement(settings.jetStreamOptions())
         .getLastMessage(settings.deadLetterStream(), settings.deadLetterSubject("calls"));
   }

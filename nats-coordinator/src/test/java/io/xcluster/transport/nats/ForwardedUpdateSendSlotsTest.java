@@ -1,33 +1,27 @@
 package io.xcluster.transport.nats;
 
+import static io.xcluster.transport.nats.RelayBetweenEmbeddedClusters.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
-import io.temporal.worker.WorkerFactory;
 import io.xcluster.port.call.UpdateVerdict;
-import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.testkit.contract.ContractCallerWorkflow;
 import io.xcluster.testkit.contract.ContractClusters;
 import io.xcluster.testkit.contract.ContractParties;
 import io.xcluster.testkit.contract.ContractRemoteWorkflow;
 import io.xcluster.testkit.contract.RemoteBehaviour;
-import io.xcluster.testkit.nats.LocalNatsServer;
-import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Forwarded updates take one of {@link ForwardedUpdates#CONCURRENT_UPDATES} send slots: while that
@@ -39,93 +33,71 @@ class ForwardedUpdateSendSlotsTest {
 
   private static final int UPDATES = ForwardedUpdates.CONCURRENT_UPDATES + 3;
 
+  @RegisterExtension
+  final RelayBetweenEmbeddedClusters relay =
+      new RelayBetweenEmbeddedClusters().remotes(NotesOnDemandRemoteWorkflow::startRemotes);
+
   @Test
   void noMoreThanFourUpdatesAreSentAtOnceAndTheRestWaitOnTheStreamUntilASlotFrees()
       throws Exception {
-    assumeTrue(LocalNatsServer.availableForTests(), "needs nats-server");
-    try (LocalNatsServer nats = LocalNatsServer.startThrowAway();
-        ContractClusters clusters = ContractClusters.embedded();
-        Connection observer = Nats.connect(nats.url())) {
-      ClusterConnection source = clusters.connectSource();
-      ClusterConnection target = clusters.connectTarget();
-      WorkerFactory callers =
-          ContractParties.startCallers(source, NatsTransportContractTest.quickRoute());
-      WorkerFactory remotes = NotesOnDemandRemoteWorkflow.startRemotes(target);
-      NatsSettings settings =
-          NatsSettings.defaults(nats.url()).allowing(Set.of(ContractRemoteWorkflow.TYPE));
-      NatsCoordinator coordinator =
-          NatsCoordinator.start(
-              settings, source, target, ContractClusters.TARGET, ServiceTracing.disabled());
-      try {
-        ContractParties.StartedCaller started =
-            ContractParties.startCaller(
-                source.client(),
-                "nats-update-slots-" + UUID.randomUUID(),
-                "fulfil",
-                RemoteBehaviour.awaitRelease("parcel"),
-                Duration.ofMinutes(10));
-        ContractRemoteWorkflow remote =
-            target
-                .client()
-                .newWorkflowStub(ContractRemoteWorkflow.class, started.remoteWorkflowId());
-        await(
-            "the remote run started",
-            () -> NotesOnDemandRemoteWorkflow.started(target, started.remoteWorkflowId()));
-        List<String> texts = IntStream.range(0, UPDATES).mapToObj(i -> "hold:" + i).toList();
-        List<WorkflowUpdateHandle<UpdateVerdict>> verdicts = new ArrayList<>();
-        for (String text : texts) {
-          verdicts.add(
-              started
-                  .stub()
-                  .startUpdate(
-                      "forwardNote",
-                      WorkflowUpdateStage.ACCEPTED,
-                      UpdateVerdict.class,
-                      new ContractCallerWorkflow.NoteRequest(text, text)));
-        }
+    NatsSettings settings = relay.settings();
+    ContractParties.StartedCaller started =
+        relay.startCaller(
+            "nats-update-slots-" + UUID.randomUUID(), RemoteBehaviour.awaitRelease("parcel"));
+    ContractRemoteWorkflow remote =
+        relay
+            .target()
+            .client()
+            .newWorkflowStub(ContractRemoteWorkflow.class, started.remoteWorkflowId());
+    await(
+        "the remote run started",
+        () -> NotesOnDemandRemoteWorkflow.started(relay.target(), started.remoteWorkflowId()));
+    List<String> texts = IntStream.range(0, UPDATES).mapToObj(i -> "hold:" + i).toList();
+    List<WorkflowUpdateHandle<UpdateVerdict>> verdicts = new ArrayList<>();
+    for (String text : texts) {
+      verdicts.add(
+          started
+              .stub()
+              .startUpdate(
+                  "forwardNote",
+                  WorkflowUpdateStage.ACCEPTED,
+                  UpdateVerdict.class,
+                  new ContractCallerWorkflow.NoteRequest(text, text)));
+    }
 
-        // each update that reaches the remote run stays there, unanswered, holding its slot
-        await("four updates reached the remote run", () -> notesOf(remote) == 4);
-        var cancels = observer.jetStreamManagement(settings.jetStreamOptions());
-        String consumer = ContractClusters.TARGET + "-cancels";
-        long deliveredBefore =
-            cancels
+    // each update that reaches the remote run stays there, unanswered, holding its slot
+    await("four updates reached the remote run", () -> notesOf(remote) == 4);
+    var cancels = relay.observer().jetStreamManagement(settings.jetStreamOptions());
+    String consumer = ContractClusters.TARGET + "-cancels";
+    long deliveredBefore =
+        cancels
+            .getConsumerInfo(settings.callsStream(), consumer)
+            .getDelivered()
+            .getConsumerSequence();
+    long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < until) {
+      assertEquals(ForwardedUpdates.CONCURRENT_UPDATES, notesOf(remote), "updates sent at once");
+      Thread.sleep(200);
+    }
+    assertTrue(
+        cancels
                 .getConsumerInfo(settings.callsStream(), consumer)
                 .getDelivered()
-                .getConsumerSequence();
-        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < until) {
-          assertEquals(
-              ForwardedUpdates.CONCURRENT_UPDATES, notesOf(remote), "updates sent at once");
-          Thread.sleep(200);
-        }
-        assertTrue(
-            cancels
-                    .getConsumerInfo(settings.callsStream(), consumer)
-                    .getDelivered()
-                    .getConsumerSequence()
-                > deliveredBefore,
-            "the updates without a slot are offered again from the stream, not queued in the relay");
+                .getConsumerSequence()
+            > deliveredBefore,
+        "the updates without a slot are offered again from the stream, not queued in the relay");
 
-        remote.noteSignal(NotesOnDemandRemoteWorkflow.OPEN_NOTES);
+    remote.noteSignal(NotesOnDemandRemoteWorkflow.OPEN_NOTES);
 
-        List<String> answers = new ArrayList<>();
-        for (WorkflowUpdateHandle<UpdateVerdict> handle : verdicts) {
-          UpdateVerdict verdict = handle.getResultAsync().get(60, TimeUnit.SECONDS);
-          answers.add(verdict.accepted() ? verdict.resultAs(String.class) : verdict.describe());
-        }
-        assertEquals(texts.stream().map(text -> "noted:" + text).toList(), answers);
-        List<String> applied = remote.notes();
-        assertEquals(UPDATES, applied.size(), "each update applied once: " + applied);
-        assertEquals(Set.copyOf(texts), Set.copyOf(applied));
-      } finally {
-        coordinator.kill();
-        callers.shutdownNow();
-        remotes.shutdownNow();
-        source.closeNow();
-        target.closeNow();
-      }
+    List<String> answers = new ArrayList<>();
+    for (WorkflowUpdateHandle<UpdateVerdict> handle : verdicts) {
+      UpdateVerdict verdict = handle.getResultAsync().get(60, TimeUnit.SECONDS);
+      answers.add(verdict.accepted() ? verdict.resultAs(String.class) : verdict.describe());
     }
+    assertEquals(texts.stream().map(text -> "noted:" + text).toList(), answers);
+    List<String> applied = remote.notes();
+    assertEquals(UPDATES, applied.size(), "each update applied once: " + applied);
+    assertEquals(Set.copyOf(texts), Set.copyOf(applied));
   }
 
   /** Notes the remote run has received so far; 0 before it runs. */
@@ -134,14 +106,6 @@ class ForwardedUpdateSendSlotsTest {
       return remote.notes().size();
     } catch (RuntimeException notStartedYet) {
       return 0;
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what + " within 60 s");
-      Thread.sleep(100);
     }
   }
 }

@@ -1,14 +1,13 @@
 package io.xcluster.transport.nats;
 
+import static io.xcluster.transport.nats.RelayBetweenEmbeddedClusters.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
@@ -26,30 +25,22 @@ import io.xcluster.port.call.CallRequest;
 import io.xcluster.port.call.RemoteTarget;
 import io.xcluster.port.call.RemoteUpdate;
 import io.xcluster.port.call.UpdateVerdict;
-import io.xcluster.port.cluster.ClusterConnection;
-import io.xcluster.port.cluster.ConnectionInterceptors;
 import io.xcluster.port.spi.DeliveredVerdict;
 import io.xcluster.testkit.contract.ContractClusters;
 import io.xcluster.testkit.contract.ContractRemoteWorkflow;
 import io.xcluster.testkit.contract.RemoteBehaviour;
-import io.xcluster.testkit.nats.LocalNatsServer;
-import io.xcluster.tracing.ServiceTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A forwarded update whose call's remote run will never start is given up with a {@link
@@ -64,70 +55,27 @@ class ForwardedUpdatesGiveUpTest {
 
   private static final String CONSUMER = ContractClusters.TARGET + "-cancels";
 
-  private LocalNatsServer nats;
-  private ContractClusters clusters;
-  private ClusterConnection target;
-  private ClusterConnection relayTarget;
   private final RunStartsRightAfterNotFound overtaking = new RunStartsRightAfterNotFound();
-  private Connection observer;
-  private NatsSettings settings;
   private final MovableClock relayClock = new MovableClock();
-  private NatsCoordinator relay;
 
-  @BeforeEach
-  void startTheRelay() throws Exception {
-    assumeTrue(LocalNatsServer.availableForTests(), "needs nats-server");
-    nats = LocalNatsServer.startThrowAway();
-    clusters = ContractClusters.embedded();
-    target = clusters.connectTarget();
-    relayTarget =
-        ClusterConnection.open(
-            clusters.target(), new ConnectionInterceptors(List.of(overtaking), List.of()));
-    observer = Nats.connect(nats.url());
-    settings = NatsSettings.defaults(nats.url()).allowing(Set.of(ContractRemoteWorkflow.TYPE));
-    // the target side only, with no worker for the remote workflow: no run ever starts there
-    relay =
-        NatsCoordinator.start(
-            settings,
-            null,
-            relayTarget,
-            ContractClusters.TARGET,
-            ServiceTracing.disabled(),
-            relayClock);
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    if (relay != null) {
-      relay.kill();
-    }
-    if (observer != null) {
-      observer.close();
-    }
-    if (relayTarget != null) {
-      relayTarget.closeNow();
-    }
-    if (target != null) {
-      target.closeNow();
-    }
-    if (clusters != null) {
-      clusters.close();
-    }
-    if (nats != null) {
-      nats.close();
-    }
-  }
+  // the target side only, with no worker for the remote workflow: no run ever starts there
+  @RegisterExtension
+  final RelayBetweenEmbeddedClusters relay =
+      new RelayBetweenEmbeddedClusters()
+          .targetSideOnly()
+          .relayReachesTargetThrough(overtaking)
+          .relayClock(relayClock);
 
   @Test
   void updateForACallCanceledBeforeItsRunStartedIsRejectedRemoteRunNeverStarted() throws Exception {
     CallRequest canceled = callNamed("canceled-first-");
-    try (Connection caller = NatsConnections.connect(nats.url(), "test-canceller")) {
+    try (Connection caller = NatsConnections.connect(relay.nats().url(), "test-canceller")) {
       new NatsCallActivity(
               caller.jetStream(),
               () -> true,
-              settings,
+              relay.settings(),
               OpenTelemetry.noop(),
-              CancelMarkers.open(caller, settings),
+              CancelMarkers.open(caller, relay.settings()),
               new CallingSideMetrics(ContractClusters.TARGET))
           .cancel(canceled);
     }
@@ -140,7 +88,7 @@ class ForwardedUpdatesGiveUpTest {
     assertEquals(
         UpdateVerdict.REMOTE_RUN_NEVER_STARTED, verdict.rejectionType(), verdict.describe());
     assertTrue(verdict.reason().contains("was canceled before it started"), verdict.reason());
-    await("the update is acknowledged, not redelivered", this::cancelsDrained);
+    await("the update is acknowledged, not redelivered", relay::cancelsDrained);
   }
 
   @Test
@@ -166,18 +114,19 @@ class ForwardedUpdatesGiveUpTest {
     assertTrue(
         verdict.reason().contains("had no run on the target 15 min after the update was sent"),
         verdict.reason());
-    await("the update is acknowledged, not redelivered", this::cancelsDrained);
+    await("the update is acknowledged, not redelivered", relay::cancelsDrained);
   }
 
   @Test
   void updateWhoseRunStartsJustAfterItWasNotFoundIsAppliedNotRejectedAsEnded() throws Exception {
-    WorkerFactory remotes = NotesOnDemandRemoteWorkflow.startRemotes(target);
+    WorkerFactory remotes = NotesOnDemandRemoteWorkflow.startRemotes(relay.target());
     try {
       CallRequest call = callNamed("starting-meanwhile-");
       // the target answers "not found", and the call's run starts before the relay asks why
       overtaking.arm(
           () ->
-              target
+              relay
+                  .target()
                   .client()
                   .newUntypedWorkflowStub(
                       ContractRemoteWorkflow.TYPE,
@@ -222,11 +171,13 @@ class ForwardedUpdatesGiveUpTest {
 
   /** Publishes the update as the calling side does: on the cancels subject, kind update. */
   private void forward(RemoteUpdate update) throws Exception {
+    NatsSettings settings = relay.settings();
     Headers headers = new Headers();
     headers.put(WireHeaders.KIND, NatsCallActivity.UPDATE);
     headers.put(WireHeaders.CALL_ID, update.call().value());
     headers.put(WireHeaders.REPLY_SUBJECT, settings.resultsSubject(ContractClusters.SOURCE));
-    observer
+    relay
+        .observer()
         .jetStream(settings.jetStreamOptions())
         .publish(
             settings.cancelsSubject(ContractClusters.TARGET),
@@ -241,8 +192,10 @@ class ForwardedUpdatesGiveUpTest {
 
   /** The verdict on {@code update} in the results stream, if one was published. */
   private Optional<UpdateVerdict> verdictFor(RemoteUpdate update) {
+    NatsSettings settings = relay.settings();
     try {
-      JetStreamManagement streams = observer.jetStreamManagement(settings.jetStreamOptions());
+      JetStreamManagement streams =
+          relay.observer().jetStreamManagement(settings.jetStreamOptions());
       long last =
           streams.getStreamInfo(settings.resultsStream()).getStreamState().getLastSequence();
       for (long sequence = 1; sequence <= last; sequence++) {
@@ -267,28 +220,16 @@ class ForwardedUpdatesGiveUpTest {
     return consumer().map(info -> info.getDelivered().getConsumerSequence()).orElse(0L);
   }
 
-  private boolean cancelsDrained() {
-    return consumer()
-        .map(info -> info.getNumPending() == 0 && info.getNumAckPending() == 0)
-        .orElse(false);
-  }
-
   private Optional<ConsumerInfo> consumer() {
     try {
+      NatsSettings settings = relay.settings();
       return Optional.of(
-          observer
+          relay
+              .observer()
               .jetStreamManagement(settings.jetStreamOptions())
               .getConsumerInfo(settings.callsStream(), CONSUMER));
     } catch (Exception notYet) {
       return Optional.empty();
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what + " within 60 s");
-      Thread.sleep(100);
     }
   }
 
