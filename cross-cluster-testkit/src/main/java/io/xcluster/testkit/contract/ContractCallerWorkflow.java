@@ -1,6 +1,7 @@
 package io.xcluster.testkit.contract;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -17,6 +18,12 @@ public interface ContractCallerWorkflow {
 
   @WorkflowMethod
   CallOutcome call(ContractCall call);
+
+  /**
+   * Ends a caller whose call {@linkplain ContractCall#staysOpen() stays open} after its outcome.
+   */
+  @SignalMethod
+  void finish();
 
   /** The outcome the caller saw; readable after a cancel, when the workflow's result is not. */
   @QueryMethod

@@ -15,6 +15,7 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
   private final CrossClusterClient crossCluster;
   private CallOutcome seen;
   private String operation;
+  private boolean finished;
 
   public ContractCallerWorkflowImpl(CallRoute route) {
     this.crossCluster = new CrossClusterClient(ContractClusters.SOURCE, () -> route);
@@ -31,7 +32,15 @@ public final class ContractCallerWorkflowImpl implements ContractCallerWorkflow 
             call.remoteTimeout());
     operation = call.operation();
     seen = crossCluster.call(call.operation(), target, call.behaviour(), call.cancellation()).get();
+    if (call.staysOpen()) {
+      Workflow.await(() -> finished);
+    }
     return seen;
+  }
+
+  @Override
+  public void finish() {
+    finished = true;
   }
 
   @Override

@@ -35,6 +35,7 @@ import io.xcluster.port.workflow.CallCancellationType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -286,6 +287,63 @@ public abstract class TransportContractTest {
         remoteNotes(caller),
         "request-1 delivered once, request-2 once");
     releaseAndAwaitOutcome(caller);
+  }
+
+  /** Delivers a call's outcome to its caller once more, the way a transport repeats one. */
+  protected interface OutcomeRepeater {
+    /** Delivers {@code caller}'s outcome again; returns once the transport has handled it. */
+    void deliverAgain(Caller caller);
+  }
+
+  /**
+   * How this test makes its transport repeat an outcome as it does in production (the target's
+   * callback replayed, the outcome message delivered a second time); none by default, which skips
+   * the case that needs one.
+   */
+  protected Optional<OutcomeRepeater> outcomeRepeater() {
+    return Optional.empty();
+  }
+
+  /**
+   * The outcome signal goes out under one request id per call, so the calling cluster itself drops
+   * a repeat: the caller's history holds one outcome signal however often the transport sends it.
+   * The caller stays open meanwhile — a closed one would refuse the repeat whatever its request id.
+   */
+  @Test
+  void aRepeatedOutcomeAddsNoSecondSignalToTheCaller() {
+    assumeTrue(
+        serverDeduplicatesSignals(),
+        "needs a server that drops a signal whose request id the run has had (real servers)");
+    OutcomeRepeater repeater = outcomeRepeater().orElse(null);
+    assumeTrue(repeater != null, "this test cannot make its transport repeat an outcome");
+    Caller caller =
+        callTakenByTheTransport(
+            new ContractCall(
+                    "repeated-outcome", RemoteBehaviour.awaitRelease("parcel"), REMOTE_TIMEOUT)
+                .stayingOpen());
+    target.client().newUntypedWorkflowStub(caller.remoteWorkflowId()).signal("release");
+    awaitCondition("the outcome has come as a signal", () -> outcomeSignals(caller) >= 1);
+
+    repeater.deliverAgain(caller);
+
+    assertEquals(
+        1,
+        outcomeSignals(caller),
+        () -> "one outcome signal, repeat or not: " + historyOf(caller.workflowId()));
+    source.client().newWorkflowStub(ContractCallerWorkflow.class, caller.workflowId()).finish();
+    assertEquals("done:parcel", caller.outcome().resultOrThrow(String.class));
+    assertEquals(1, executionsOf(caller.remoteWorkflowId()));
+  }
+
+  /** The outcome signals in the caller's history. */
+  private long outcomeSignals(Caller caller) {
+    return source.client().fetchHistory(caller.workflowId()).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+        .filter(
+            e ->
+                CallOutcomeDelivery.SIGNAL_NAME.equals(
+                    e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+        .count();
   }
 
   @Test
@@ -550,12 +608,15 @@ public abstract class TransportContractTest {
    * (a transport that holds it heartbeats; one that hands it over has done so).
    */
   private Caller callTakenByTheTransport(String operation, CallCancellationType cancellation) {
+    return callTakenByTheTransport(
+        new ContractCall(
+            operation, RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT, cancellation));
+  }
+
+  /** A caller making {@code call}, once its transport has the call. */
+  private Caller callTakenByTheTransport(ContractCall call) {
     ContractParties.StartedCaller started =
-        ContractParties.startCaller(
-            source.client(),
-            new ContractCall(
-                operation, RemoteBehaviour.awaitRelease("never"), REMOTE_TIMEOUT, cancellation),
-            newCallerId());
+        ContractParties.startCaller(source.client(), call, newCallerId());
     Caller caller = new Caller(started.workflowId(), started.remoteWorkflowId(), started.stub());
     awaitCondition("the remote workflow runs", () -> executionsOf(caller.remoteWorkflowId()) == 1);
     awaitCondition(

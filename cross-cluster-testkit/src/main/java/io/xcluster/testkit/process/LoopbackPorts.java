@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,11 +36,9 @@ public final class LoopbackPorts {
   public static int free() {
     int below = ephemeralRangeStart();
     if (below - LOWEST >= 1_000) {
-      for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-        int candidate = ThreadLocalRandom.current().nextInt(LOWEST, below);
-        if (bindable(candidate) && HANDED_OUT.add(candidate)) {
-          return candidate;
-        }
+      OptionalInt drawn = drawBelow(below);
+      if (drawn.isPresent()) {
+        return drawn.getAsInt();
       }
     }
     // no room below the ephemeral range (an unusual kernel setting): let the kernel choose
@@ -48,6 +47,31 @@ public final class LoopbackPorts {
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
     }
+  }
+
+  /**
+   * A port below {@code bound} that was free a moment ago, for a program that cannot take a higher
+   * one; like {@link #free()}, never one this JVM handed out before (which its taker may not have
+   * bound yet).
+   *
+   * @throws IllegalStateException when none is free between 20,000 and {@code bound}
+   */
+  public static int freeBelow(int bound) {
+    return drawBelow(bound)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no free loopback port between " + LOWEST + " and " + (bound - 1)));
+  }
+
+  private static OptionalInt drawBelow(int bound) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      int candidate = ThreadLocalRandom.current().nextInt(LOWEST, bound);
+      if (bindable(candidate) && HANDED_OUT.add(candidate)) {
+        return OptionalInt.of(candidate);
+      }
+    }
+    return OptionalInt.empty();
   }
 
   /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */

@@ -18,11 +18,13 @@ import io.xcluster.transport.bridge.BridgeTransport;
 import io.xcluster.transport.bridge.BridgeWorker;
 import io.xcluster.transport.bridge.callback.CallbackKey;
 import io.xcluster.transport.bridge.callback.CallbackSettings;
+import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,9 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
 
   /** One address across restarts: the target cluster keeps the URL each run was started with. */
   private final int callbackPort = LoopbackPorts.free();
+
+  /** What the target cluster calls back: forwards to the bridge, and can send a callback again. */
+  private FailingCallbackProxy callbacks;
 
   private final CallbackKey key = CallbackKey.of(new SecureRandom().generateSeed(32), "test key");
   private ClusterEndpoint sourceEndpoint;
@@ -73,17 +78,16 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
       targetEndpoint = target;
       sourceClient = ClusterConnection.open(source);
       targetClient = ClusterConnection.open(target);
+      callbacks =
+          FailingCallbackProxy.forwardingTo(
+              URI.create("http://127.0.0.1:" + callbackPort + "/xcluster/callbacks"));
     }
-    CallbackSettings callbacks =
-        CallbackSettings.listeningOn(
-            URI.create("http://127.0.0.1:" + callbackPort + "/xcluster/callbacks"),
-            "127.0.0.1:" + callbackPort,
-            key,
-            null);
     bridge =
         BridgeWorker.start(
             new BridgeSettings(source, target, null, Duration.ofMillis(100), null)
-                .withCallbacks(callbacks),
+                .withCallbacks(
+                    CallbackSettings.listeningOn(
+                        callbacks.url(), "127.0.0.1:" + callbackPort, key, null)),
             io.xcluster.tracing.ServiceTracing.disabled());
     return () ->
         bridge.kill(); // whichever bridge runs now: the fault case below restarts it itself
@@ -94,11 +98,29 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
     return new BridgeTransport().routeTo("eu-west").withHeartbeatTimeout(HEARTBEAT_TIMEOUT);
   }
 
+  /** The target's callback for the call, POSTed to the bridge once more as it came. */
+  @Override
+  protected Optional<OutcomeRepeater> outcomeRepeater() {
+    return Optional.of(
+        caller -> {
+          try {
+            assertEquals(
+                200, callbacks.replay(caller.remoteWorkflowId()), "the replayed callback's answer");
+          } catch (IOException e) {
+            throw new AssertionError("cannot replay the callback of " + caller.workflowId(), e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted replaying a callback", e);
+          }
+        });
+  }
+
   @AfterAll
   void closeClients() {
     if (targetClient != null) {
       sourceClient.closeNow();
       targetClient.closeNow();
+      callbacks.close();
     }
   }
 

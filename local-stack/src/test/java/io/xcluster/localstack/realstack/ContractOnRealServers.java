@@ -66,6 +66,11 @@ abstract class ContractOnRealServers extends TransportContractTest {
     return launcher.startInProcess(launch)::kill;
   }
 
+  /** The nats-server the transport uses; null for a transport without one. */
+  String natsUrl() {
+    return nats == null ? null : nats.url();
+  }
+
   @Override
   protected CallRoute route() {
     return CrossClusterTransports.named(transport())

@@ -3,6 +3,7 @@ package io.xcluster.localstack.realstack;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.xcluster.testkit.process.LoopbackPorts;
+import io.xcluster.transport.bridge.callback.CallbackEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,13 +16,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands between the target cluster and the bridge's callback endpoint: forwards every callback as
  * it came, except while {@link #failFor failing}, when it answers 500 without forwarding — a
- * callback endpoint that is up but broken (a bad deploy, a dependency down).
+ * callback endpoint that is up but broken (a bad deploy, a dependency down). It keeps the last
+ * callback it sent on per call, to {@link #replay} it as the target sends one again when it did not
+ * hear the answer.
  */
 final class FailingCallbackProxy implements AutoCloseable {
 
@@ -36,6 +40,10 @@ final class FailingCallbackProxy implements AutoCloseable {
   private volatile long failUntilNanos;
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger forwarded = new AtomicInteger();
+  private final Map<String, Callback> lastSent = new ConcurrentHashMap<>();
+
+  /** A callback as the target sent it. */
+  private record Callback(String method, URI uri, Map<String, List<String>> headers, byte[] body) {}
 
   private FailingCallbackProxy(HttpServer server, URI forwardTo) {
     this.server = server;
@@ -75,6 +83,18 @@ final class FailingCallbackProxy implements AutoCloseable {
     return forwarded.get();
   }
 
+  /**
+   * Sends the last callback sent on for {@code callId} to the endpoint again, as it came; the
+   * endpoint's status.
+   */
+  int replay(String callId) throws IOException, InterruptedException {
+    Callback callback = lastSent.get(callId);
+    if (callback == null) {
+      throw new IllegalStateException("no callback for call " + callId + " came through");
+    }
+    return send(callback).statusCode();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -86,18 +106,20 @@ final class FailingCallbackProxy implements AutoCloseable {
         exchange.sendResponseHeaders(500, -1);
         return;
       }
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(forwardTo.resolve(exchange.getRequestURI()))
-              .timeout(Duration.ofSeconds(30))
-              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-      for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-        if (!HOP_HEADERS.contains(header.getKey().toLowerCase())) {
-          header.getValue().forEach(value -> request.header(header.getKey(), value));
-        }
+      Callback callback =
+          new Callback(
+              exchange.getRequestMethod(),
+              forwardTo.resolve(exchange.getRequestURI()),
+              Map.copyOf(exchange.getRequestHeaders()),
+              body);
+      // kept before it is sent: the endpoint delivers the outcome before it answers
+      String callId = exchange.getRequestHeaders().getFirst(CallbackEndpoint.CALL_ID_HEADER);
+      if (callId != null) {
+        lastSent.put(callId, callback);
       }
       HttpResponse<byte[]> answer;
       try {
-        answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        answer = send(callback);
       } catch (IOException e) {
         exchange.sendResponseHeaders(502, -1);
         return;
@@ -120,6 +142,19 @@ final class FailingCallbackProxy implements AutoCloseable {
         }
       }
     }
+  }
+
+  private HttpResponse<byte[]> send(Callback callback) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(callback.uri())
+            .timeout(Duration.ofSeconds(30))
+            .method(callback.method(), HttpRequest.BodyPublishers.ofByteArray(callback.body()));
+    for (Map.Entry<String, List<String>> header : callback.headers().entrySet()) {
+      if (!HOP_HEADERS.contains(header.getKey().toLowerCase())) {
+        header.getValue().forEach(value -> request.header(header.getKey(), value));
+      }
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Override

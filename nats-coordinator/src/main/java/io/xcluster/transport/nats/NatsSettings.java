@@ -314,7 +314,7 @@ public record NatsSettings(
     return prefix.toUpperCase().replace('-', '_') + "_CALLS";
   }
 
-  String resultsStream() {
+  public String resultsStream() {
     return prefix.toUpperCase().replace('-', '_') + "_RESULTS";
   }
 
@@ -334,7 +334,7 @@ public record NatsSettings(
     return prefix + ".cancels." + targetCluster;
   }
 
-  String resultsSubject(String sourceCluster) {
+  public String resultsSubject(String sourceCluster) {
     return prefix + ".results." + sourceCluster;
   }
 
