@@ -57,6 +57,7 @@ public final class BridgeWorker implements AutoCloseable {
   private final DestinationGuard guard;
   private final WorkerFactory workers;
   private final WorkerFactory progressWorkers;
+  private StartWhenTargetAnswers progressStart; // set when started
   private final CallbackEndpoint callbacks;
   private final RecentHandovers recentHandovers;
   private final FailoverRepair repair;
@@ -200,7 +201,9 @@ public final class BridgeWorker implements AutoCloseable {
 
   private static BridgeWorker started(BridgeWorker bridge, BridgeSettings settings) {
     bridge.workers.start();
-    bridge.progressWorkers.start();
+    // the target may be down now (a bridge starts without it): its workers start once it answers
+    bridge.progressStart =
+        StartWhenTargetAnswers.start(bridge.progressWorkers, settings.target().name());
     log.info("limits for calls to {}: {}", settings.target().name(), settings.limits().describe());
     log.info(
         "bridge polling {} on {} ({}) for calls to {} ({})",
@@ -210,6 +213,11 @@ public final class BridgeWorker implements AutoCloseable {
         settings.target().name(),
         settings.target().address());
     return bridge;
+  }
+
+  /** Whether the workers on the target cluster poll: once it answered (it may be down at start). */
+  boolean targetWorkersStarted() {
+    return progressStart.started();
   }
 
   /** Calls this process holds open right now. */
@@ -228,6 +236,7 @@ public final class BridgeWorker implements AutoCloseable {
       callbacks.close();
     }
     workers.shutdownNow();
+    progressStart.close();
     progressWorkers.shutdownNow();
     repair.close();
     inFlight.close();
@@ -250,6 +259,7 @@ public final class BridgeWorker implements AutoCloseable {
   /** As {@link #close()}, letting remote starts in progress finish for up to {@code grace}. */
   public void close(java.time.Duration grace) {
     workers.shutdown();
+    progressStart.close();
     progressWorkers.shutdown();
     workers.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     if (!workers.isTerminated()) {

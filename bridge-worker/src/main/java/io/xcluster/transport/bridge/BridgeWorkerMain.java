@@ -10,6 +10,7 @@ import io.xcluster.runtime.http.RecheckRoute;
 import io.xcluster.runtime.lifecycle.ServiceMain;
 import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,6 +75,24 @@ public final class BridgeWorkerMain extends ServiceMain {
             .withCallbacks(callbacks.settings())
             .withLimits(limits.limits());
     ServiceStart.Running running = start.run();
+    startIn(running, settings, source, target, service.shutdownGrace);
+    return running.serveUntilStopped();
+  }
+
+  /**
+   * Connects, starts the bridge in {@code running} (it stops with the process) and adds its health
+   * details and its {@code POST /calls/recheck}. The calling cluster is waited for; the target is
+   * not: a bridge started while eu-west is down polls, is ready on us-east alone and holds its
+   * calls back (retried) until eu-west answers.
+   *
+   * @param shutdownGrace how long remote starts in progress may finish on stop
+   */
+  static BridgeWorker startIn(
+      ServiceStart.Running running,
+      BridgeSettings settings,
+      ResolvedCluster source,
+      ResolvedCluster target,
+      Duration shutdownGrace) {
     ServiceProcess process = running.process();
     process
         .log()
@@ -82,14 +101,16 @@ public final class BridgeWorkerMain extends ServiceMain {
                 ? "outcome mode: heartbeat (every call held open until its remote run ends)"
                 : "outcome mode: callback to " + settings.callbacks().url());
     // eu-west down is eu-west's trouble: reported in /readyz details, it does not make the bridge
-    // unready (both replicas would drop out at once, and restarting them would not mend eu-west)
+    // unready (both replicas would drop out at once, and restarting them would not mend eu-west),
+    // nor hold its start-up (a rollout during an eu-west outage would leave every new replica
+    // unready)
     ClusterConnection targetConnection = running.connectRemote("target", target);
     BridgeWorker bridge =
         BridgeWorker.start(
             settings, running.connect("calling", source), targetConnection, running.tracing());
-    process.onStop(() -> bridge.close(service.shutdownGrace));
+    process.onStop(() -> bridge.close(shutdownGrace));
     process.health().inform("breaker " + target.endpoint().name(), bridge::describeBreaker);
     RecheckRoute.serveOn(running.http(), bridge.failoverRepair());
-    return running.serveUntilStopped();
+    return bridge;
   }
 }

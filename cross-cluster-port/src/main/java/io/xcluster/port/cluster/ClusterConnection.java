@@ -43,18 +43,29 @@ public final class ClusterConnection implements AutoCloseable {
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
   private final ConnectionInterceptors interceptors;
+  private final UntilFirstAnswer firstAnswer; // null: the cluster answered when connecting
 
   private ClusterConnection(
-      ClusterEndpoint endpoint, WorkflowServiceStubs stubs, ConnectionInterceptors interceptors) {
+      ClusterEndpoint endpoint,
+      WorkflowServiceStubs stubs,
+      ConnectionInterceptors interceptors,
+      UntilFirstAnswer firstAnswer) {
     this.endpoint = endpoint;
     this.stubs = stubs;
     this.interceptors = interceptors;
+    this.firstAnswer = firstAnswer;
+    List<WorkflowClientInterceptor> clientInterceptors =
+        new java.util.ArrayList<>(interceptors.client());
+    if (firstAnswer != null) {
+      firstAnswer.ask(stubs);
+      clientInterceptors.add(0, firstAnswer);
+    }
     this.client =
         WorkflowClient.newInstance(
             stubs,
             WorkflowClientOptions.newBuilder()
                 .setNamespace(endpoint.namespace())
-                .setInterceptors(interceptors.client().toArray(new WorkflowClientInterceptor[0]))
+                .setInterceptors(clientInterceptors.toArray(new WorkflowClientInterceptor[0]))
                 .build());
   }
 
@@ -73,7 +84,8 @@ public final class ClusterConnection implements AutoCloseable {
       return new ClusterConnection(
           endpoint,
           WorkflowServiceStubs.newConnectedServiceStubs(options, connectTimeout),
-          interceptors);
+          interceptors,
+          null);
     } catch (RuntimeException e) {
       // a refused certificate is a setting to fix, not an outage to wait out
       TlsRefusal.explain(endpoint, e)
@@ -83,6 +95,31 @@ public final class ClusterConnection implements AutoCloseable {
               });
       throw new ClusterUnreachableException(endpoint, e);
     }
+  }
+
+  /**
+   * A connection that has not dialled yet: its channel connects on the first request and again
+   * after every loss, so a cluster that is down now is no obstacle to building it. Until the
+   * cluster has answered once, its client's calls are refused at once as {@code UNAVAILABLE}
+   * ({@link UntilFirstAnswer} says why), each asking it again; from then on a request made while it
+   * does not answer fails {@code UNAVAILABLE} (or its deadline passes), as on a connection that
+   * lost its cluster later. Task polls wait for it ({@link PollsWaitForTheCluster}). A worker
+   * factory of this connection needs the cluster at {@code start()} (it describes the namespace).
+   *
+   * @param askTimeout how long one attempt to get the cluster's first answer may take
+   * @throws IllegalArgumentException when the TLS files cannot be used, as {@link #open} does
+   */
+  public static ClusterConnection openLazily(
+      ClusterEndpoint endpoint, Duration askTimeout, ConnectionInterceptors interceptors) {
+    WorkflowServiceStubsOptions options =
+        WorkflowServiceStubsOptions.newBuilder(stubsOptions(endpoint, interceptors))
+            .setSystemInfoTimeout(askTimeout)
+            .build();
+    return new ClusterConnection(
+        endpoint,
+        WorkflowServiceStubs.newServiceStubs(options),
+        interceptors,
+        new UntilFirstAnswer(endpoint));
   }
 
   private static WorkflowServiceStubsOptions stubsOptions(
@@ -171,13 +208,18 @@ public final class ClusterConnection implements AutoCloseable {
             .build());
   }
 
-  /** Whether the frontend answers its health check now; for readiness probes. */
+  /**
+   * Whether the frontend answers its health check now; for readiness probes. On a connection opened
+   * lazily, whether it also answered its first request (asked again when not).
+   */
   public boolean isServing() {
+    boolean serving;
     try {
-      return stubs.healthCheck().getStatus() == HealthCheckResponse.ServingStatus.SERVING;
+      serving = stubs.healthCheck().getStatus() == HealthCheckResponse.ServingStatus.SERVING;
     } catch (RuntimeException e) {
-      return false;
+      serving = false;
     }
+    return serving && (firstAnswer == null || firstAnswer.answered());
   }
 
   /** Drops the connection at once, as a killed process would. */

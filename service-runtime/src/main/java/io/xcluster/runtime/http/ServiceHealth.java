@@ -64,7 +64,16 @@ public final class ServiceHealth {
    * not mend it. Asked at most once a second, like the checks.
    */
   public void observe(String name, BooleanSupplier check) {
-    ObservedCheck observed = new ObservedCheck(check);
+    observe(name, check, null);
+  }
+
+  /**
+   * As {@link #observe(String, BooleanSupplier)}, for a check that has not passed yet: until it
+   * first passes it is reported as {@code untilFirstUp} (e.g. {@code "connecting"} for a cluster
+   * that was down at start-up), then as {@code "up"} or {@code "down"}.
+   */
+  public void observe(String name, BooleanSupplier check, String untilFirstUp) {
+    ObservedCheck observed = new ObservedCheck(check, untilFirstUp);
     inform(name, observed::state);
   }
 
@@ -142,12 +151,15 @@ public final class ServiceHealth {
    */
   private static final class ObservedCheck {
     private final BooleanSupplier check;
+    private final String untilFirstUp;
     private CompletableFuture<Boolean> refresh; // guarded by this
     private long startedAtNanos; // guarded by this
     private volatile Boolean last;
+    private volatile boolean everUp;
 
-    ObservedCheck(BooleanSupplier check) {
+    ObservedCheck(BooleanSupplier check, String untilFirstUp) {
       this.check = check;
+      this.untilFirstUp = untilFirstUp;
     }
 
     String state() {
@@ -171,6 +183,9 @@ public final class ServiceHealth {
         // ask() catches what the check throws; nothing else is expected
       }
       Boolean known = last;
+      if (untilFirstUp != null && !everUp) {
+        return untilFirstUp;
+      }
       return known == null ? "unknown" : known ? "up" : "down";
     }
 
@@ -182,6 +197,9 @@ public final class ServiceHealth {
         up = false;
       }
       last = up;
+      if (up) {
+        everUp = true;
+      }
       return up;
     }
   }

@@ -5,6 +5,7 @@ import io.xcluster.port.cluster.ClusterConnection;
 import io.xcluster.port.cluster.ClusterEndpoint;
 import io.xcluster.port.cluster.ClusterUnreachableException;
 import io.xcluster.port.cluster.ConnectionInterceptors;
+import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.http.ServiceHealth;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -14,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of one service process: connect to its clusters (retrying while they are down, so the
- * process stays live and reports not-ready instead of crash-looping), then run until SIGTERM, and
- * on SIGTERM stop in order — not ready at once, workers stop polling and finish the activity and
+ * The life of one service process: connect to the clusters it needs (retrying while they are down,
+ * so the process stays live and reports not-ready instead of crash-looping) and, without waiting,
+ * to the ones it only sends work to ({@link #connectRemote}), then run until SIGTERM, and on
+ * SIGTERM stop in order — not ready at once, workers stop polling and finish the activity and
  * workflow tasks they hold (up to the grace period), then connections close.
  */
 public final class ServiceProcess {
@@ -65,54 +67,75 @@ public final class ServiceProcess {
    */
   public ClusterConnection connect(
       ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
-    return connect(endpoint, attemptTimeout, interceptors, true);
+    String check = "cluster " + endpoint.name();
+    health.require(check, () -> false);
+    ClusterConnection connection =
+        retryWhileUnreachable(
+            () ->
+                settingToFix(() -> ClusterConnection.open(endpoint, attemptTimeout, interceptors)),
+            ClusterUnreachableException.class);
+    health.require(check, connection::isServing);
+    onStop(connection);
+    log.info("connected to cluster {}", endpoint.describe());
+    return connection;
   }
 
   /**
    * Connects to a cluster this process sends work to but does not itself need to be of use (a
-   * bridge's target): like {@link #connect}, but once connected the cluster is reported in the
-   * readiness details ({@code "cluster eu-west": "up"} or {@code "down"}) and does not decide
-   * readiness. When it goes down the calls wait for it (retried, held back by the breaker); taking
-   * this process out of service would not bring it back, and on Kubernetes every replica would go
-   * unready at once. Start-up still waits until it answers once.
+   * bridge's target), without waiting for it: it is reported in the readiness details and never
+   * decides readiness. When it is down the calls wait for it (retried, held back by the breaker);
+   * taking this process out of service would not bring it back, and on Kubernetes every replica
+   * would go unready at once — also when they start (a rollout) during its outage.
    *
-   * @throws StopRequestedException when SIGTERM arrives before the cluster answers
+   * <p>One attempt to reach it, of at most {@code attemptTimeout}: if it answers, the connection is
+   * live and a refused TLS handshake stops start-up naming the setting, as {@link #connect} does.
+   * If it does not answer, the connection returned has not dialled yet and connects on first use;
+   * the details say {@code "cluster eu-west": "connecting"} until it first answers, then {@code
+   * "up"} or {@code "down"}. Requests made through it meanwhile fail as unreachable (retryable), so
+   * whatever needs the cluster at start (a worker factory's {@code start()}) must wait for it
+   * itself.
+   *
+   * @throws ConfigException when the TLS files cannot be used, or the cluster refused the TLS
+   *     handshake
    */
   public ClusterConnection connectRemote(
       ClusterEndpoint endpoint, Duration attemptTimeout, ConnectionInterceptors interceptors) {
-    return connect(endpoint, attemptTimeout, interceptors, false);
+    String check = "cluster " + endpoint.name();
+    health.inform(check, () -> "connecting");
+    ClusterConnection connection;
+    boolean answered;
+    try {
+      connection =
+          settingToFix(() -> ClusterConnection.open(endpoint, attemptTimeout, interceptors));
+      answered = true;
+    } catch (ClusterUnreachableException notYet) {
+      log.warn(
+          "{}; starting without it: calls to {} wait (retried) until it answers",
+          notYet.getMessage(),
+          endpoint.name());
+      connection =
+          settingToFix(() -> ClusterConnection.openLazily(endpoint, attemptTimeout, interceptors));
+      answered = false;
+    }
+    health.observe(check, connection::isServing, answered ? null : "connecting");
+    onStop(connection);
+    if (answered) {
+      log.info("connected to cluster {}", endpoint.describe());
+    }
+    return connection;
   }
 
-  private ClusterConnection connect(
-      ClusterEndpoint endpoint,
-      Duration attemptTimeout,
-      ConnectionInterceptors interceptors,
-      boolean decidesReadiness) {
-    String check = "cluster " + endpoint.name();
-    if (decidesReadiness) {
-      health.require(check, () -> false);
-    } else {
-      health.inform(check, () -> "connecting");
+  /**
+   * Unusable TLS files, or a TLS handshake the cluster refused: a setting to fix, which stops
+   * start-up with one line ({@code ClusterConnection} says which setting), never an outage to wait
+   * out.
+   */
+  private static ClusterConnection settingToFix(Supplier<ClusterConnection> opening) {
+    try {
+      return opening.get();
+    } catch (IllegalArgumentException unusableTls) {
+      throw new ConfigException(unusableTls.getMessage(), unusableTls);
     }
-    ClusterConnection connection =
-        retryWhileUnreachable(
-            () -> {
-              try {
-                return ClusterConnection.open(endpoint, attemptTimeout, interceptors);
-              } catch (IllegalArgumentException unusableTls) {
-                throw new io.xcluster.runtime.config.ConfigException(
-                    unusableTls.getMessage(), unusableTls);
-              }
-            },
-            ClusterUnreachableException.class);
-    if (decidesReadiness) {
-      health.require(check, connection::isServing);
-    } else {
-      health.observe(check, connection::isServing);
-    }
-    onStop(connection);
-    log.info("connected to cluster {}", endpoint.describe());
-    return connection;
   }
 
   /**
@@ -202,7 +225,11 @@ public final class ServiceProcess {
     }
   }
 
-  private void stop() {
+  /**
+   * What SIGTERM does (the shutdown hook calls it): not ready at once, then everything registered
+   * stops, newest first. Public for a process embedded in another JVM's life, such as a test's.
+   */
+  public void stop() {
     synchronized (this) {
       stopRequested = true;
     }

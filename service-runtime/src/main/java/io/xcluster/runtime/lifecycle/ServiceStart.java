@@ -157,9 +157,9 @@ public final class ServiceStart {
     }
 
     /**
-     * Like {@link #connect}, for a cluster this service sends work to and does not itself need (a
-     * bridge's target): once connected it is reported in the readiness details and does not decide
-     * readiness ({@link ServiceProcess#connectRemote}).
+     * For a cluster this service sends work to and does not itself need (a bridge's target): tried
+     * once, never waited for (down, it is connected to on first use), reported in the readiness
+     * details without deciding readiness ({@link ServiceProcess#connectRemote}).
      */
     public ClusterConnection connectRemote(String role, ResolvedCluster cluster) {
       logOrigin(role, cluster);
