@@ -46,7 +46,7 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
   private final int callbackPort = LoopbackPorts.free();
 
   /** What the target cluster calls back: forwards to the bridge, and can send a callback again. */
-  private FailingCallbackProxy callbacks;
+  private CallbackProxy callbacks;
 
   private final CallbackKey key = CallbackKey.of(new SecureRandom().generateSeed(32), "test key");
   private ClusterEndpoint sourceEndpoint;
@@ -79,7 +79,7 @@ class BridgeCallbackContractOnRealServersIT extends TransportContractTest {
       sourceClient = ClusterConnection.open(source);
       targetClient = ClusterConnection.open(target);
       callbacks =
-          FailingCallbackProxy.forwardingTo(
+          CallbackProxy.forwardingTo(
               URI.create("http://127.0.0.1:" + callbackPort + "/xcluster/callbacks"));
     }
     bridge =

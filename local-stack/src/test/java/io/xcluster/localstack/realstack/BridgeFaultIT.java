@@ -57,7 +57,7 @@ class BridgeFaultIT extends TransportFaults {
 
   @Test
   void callbackEndpointAnswering500ForTwoMinutesLosesAndDuplicatesNothing() {
-    AtomicReference<FailingCallbackProxy> proxy = new AtomicReference<>();
+    AtomicReference<CallbackProxy> proxy = new AtomicReference<>();
     try (FaultDrill drill =
         FaultDrill.start(
             "callback-endpoint-500-2min",
@@ -65,11 +65,11 @@ class BridgeFaultIT extends TransportFaults {
             FaultDrill.Shape.STANDARD,
             launch -> {
               CallbackEndpoint endpoint = launch.callbacks();
-              proxy.set(FailingCallbackProxy.forwardingTo(endpoint.url()));
+              proxy.set(CallbackProxy.forwardingTo(endpoint.url()));
               return launch.withCallbacks(
                   new CallbackEndpoint(proxy.get().url(), endpoint.listen(), endpoint.keyFile()));
             })) {
-      try (FailingCallbackProxy failing = proxy.get()) {
+      try (CallbackProxy failing = proxy.get()) {
         drill.placeOrders();
         drill.awaitFaultMoment();
         failing.failFor(ENDPOINT_FAILING);

@@ -187,10 +187,7 @@ final class CallRelay implements AutoCloseable {
 
   void onCall(Message message) {
     CallRequest request;
-    String replySubject =
-        message.getHeaders() == null
-            ? null
-            : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    String replySubject = WireHeaders.first(message, WireHeaders.REPLY_SUBJECT);
     try {
       request = CallPayloads.fromBytes(message.getData(), CallRequest.class);
     } catch (RuntimeException undecodable) {
@@ -305,7 +302,8 @@ final class CallRelay implements AutoCloseable {
             "the relay on " + metrics.destination() + " gave up: " + reason,
             true);
     try {
-      replies.publish(replySubject, callId, failure, header(message, WireHeaders.CALLER_RUN), null);
+      replies.publish(
+          replySubject, callId, failure, WireHeaders.first(message, WireHeaders.CALLER_RUN), null);
     } catch (Exception unpublished) {
       log.error("call {}: could not tell its caller it was given up: {}", callId, unpublished);
       deadLetters.deadLetter(
@@ -316,10 +314,6 @@ final class CallRelay implements AutoCloseable {
       return;
     }
     deadLetters.deadLetter(message, "calls", reason);
-  }
-
-  private static String header(Message message, String name) {
-    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
   }
 
   /** Starts the call's remote run, or attaches to it, and holds the call until it ends. */
@@ -351,7 +345,7 @@ final class CallRelay implements AutoCloseable {
         if (canceled) {
           // the caller canceled before this call got here: never start it
           if (!cancels.cancelOrReportCanceled(
-              request, replySubject, header(message, WireHeaders.CALLER_RUN))) {
+              request, replySubject, WireHeaders.first(message, WireHeaders.CALLER_RUN))) {
             guard.reached();
             failures.forget(sequence);
             notices.forget(request);
@@ -418,9 +412,9 @@ final class CallRelay implements AutoCloseable {
   }
 
   void onCancel(Message message) {
-    String kind = header(message, WireHeaders.KIND);
+    String kind = WireHeaders.first(message, WireHeaders.KIND);
     if (NatsCallActivity.UPDATE.equals(kind)) {
-      updates.onUpdate(message, header(message, WireHeaders.REPLY_SUBJECT));
+      updates.onUpdate(message, WireHeaders.first(message, WireHeaders.REPLY_SUBJECT));
       return;
     }
     if (kind != null) { // a cancel carries no kind; an update is the only kind sent here

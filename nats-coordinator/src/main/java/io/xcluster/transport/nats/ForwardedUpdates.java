@@ -221,7 +221,7 @@ final class ForwardedUpdates {
         publishVerdict(
             message,
             update,
-            header(message, WireHeaders.REPLY_SUBJECT),
+            WireHeaders.first(message, WireHeaders.REPLY_SUBJECT),
             UpdateVerdict.rejected(UpdateVerdict.REMOTE_RUN_NEVER_STARTED, neverStarts.get()));
         return;
       }
@@ -259,10 +259,6 @@ final class ForwardedUpdates {
               + " min after the update was sent");
     }
     return Optional.empty();
-  }
-
-  private static String header(Message message, String name) {
-    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
   }
 
   /**

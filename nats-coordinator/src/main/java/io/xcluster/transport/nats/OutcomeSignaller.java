@@ -66,7 +66,7 @@ final class OutcomeSignaller {
   }
 
   void onMessage(Message message) {
-    String kind = header(message, WireHeaders.KIND);
+    String kind = WireHeaders.first(message, WireHeaders.KIND);
     if (WaitingNotices.NOTICE.equals(kind)) {
       signalCaller(
           message,
@@ -90,7 +90,7 @@ final class OutcomeSignaller {
           message,
           "update verdict",
           DeliveredVerdict.class,
-          verdict -> header(message, WireHeaders.CALL_ID),
+          verdict -> WireHeaders.first(message, WireHeaders.CALL_ID),
           CallOutcomeDelivery.VERDICT_SIGNAL_NAME);
       return;
     }
@@ -120,7 +120,8 @@ final class OutcomeSignaller {
             .startSpan();
     CallSpans.tag(span, callId, targetCluster(message), NatsTransport.NAME);
     span.setAttribute("xcluster.outcome", delivered.outcome().kind().name());
-    TransportMetrics destination = metrics.forOutcome(header(message, WireHeaders.DESTINATION));
+    TransportMetrics destination =
+        metrics.forOutcome(WireHeaders.first(message, WireHeaders.DESTINATION));
     try (Scope ignored = span.makeCurrent()) {
       // a redelivered outcome adds no second signal event to the caller's history
       SignalOnce.send(
@@ -237,7 +238,7 @@ final class OutcomeSignaller {
    * trace search by target cluster finds this span too; empty from relays that do not say.
    */
   private static String targetCluster(Message message) {
-    String destination = header(message, WireHeaders.DESTINATION);
+    String destination = WireHeaders.first(message, WireHeaders.DESTINATION);
     if (destination == null) {
       return "";
     }
@@ -245,13 +246,9 @@ final class OutcomeSignaller {
     return slash < 0 ? destination : destination.substring(0, slash);
   }
 
-  private static String header(Message message, String name) {
-    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
-  }
-
   /** From the relay's start of (or attach to) the remote run, if the outcome says when. */
   static Duration sinceRemoteStart(Message message) {
-    String millis = header(message, WireHeaders.REMOTE_START);
+    String millis = WireHeaders.first(message, WireHeaders.REMOTE_START);
     if (millis == null) {
       return null;
     }

@@ -76,10 +76,7 @@ final class RelayedCancels {
       deadLetters.deadLetter(message, "cancels", misrouted.get());
       return;
     }
-    String replySubject =
-        message.getHeaders() == null
-            ? null
-            : message.getHeaders().getFirst(WireHeaders.REPLY_SUBJECT);
+    String replySubject = WireHeaders.first(message, WireHeaders.REPLY_SUBJECT);
     if (replySubject != null && !settings.allowsReplyTo(replySubject)) {
       deadLetters.deadLetter(
           message,
@@ -96,7 +93,8 @@ final class RelayedCancels {
     }
     Span span = spans.consuming("xcluster.nats.relay-cancel", message, request);
     try (Scope ignored = span.makeCurrent()) {
-      cancelOrReportCanceled(request, replySubject, header(message, WireHeaders.CALLER_RUN));
+      cancelOrReportCanceled(
+          request, replySubject, WireHeaders.first(message, WireHeaders.CALLER_RUN));
       targetOutage.succeeded();
       guard.reached();
       failures.forget(message);
@@ -161,9 +159,5 @@ final class RelayedCancels {
       log.info("call {}: canceled before it started; reported CANCELED", request.callId());
       return false;
     }
-  }
-
-  private static String header(Message message, String name) {
-    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
   }
 }

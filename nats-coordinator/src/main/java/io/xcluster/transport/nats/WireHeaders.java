@@ -40,6 +40,11 @@ final class WireHeaders {
    */
   static final String ACCEPTS = "Xcluster-Accepts";
 
+  /** The first value of header {@code name} on {@code message}, or null when it has none. */
+  static String first(io.nats.client.Message message, String name) {
+    return message.getHeaders() == null ? null : message.getHeaders().getFirst(name);
+  }
+
   /** Whether the call in {@code message} says its calling side takes messages of {@code kind}. */
   static boolean accepts(io.nats.client.Message message, String kind) {
     if (message.getHeaders() == null) {

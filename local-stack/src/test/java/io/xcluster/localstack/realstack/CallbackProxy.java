@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * callback it sent on per call, to {@link #replay} it as the target sends one again when it did not
  * hear the answer.
  */
-final class FailingCallbackProxy implements AutoCloseable {
+final class CallbackProxy implements AutoCloseable {
 
   /** Headers the JDK client sets itself, or that describe this hop only. */
   private static final Set<String> HOP_HEADERS =
@@ -45,17 +45,17 @@ final class FailingCallbackProxy implements AutoCloseable {
   /** A callback as the target sent it. */
   private record Callback(String method, URI uri, Map<String, List<String>> headers, byte[] body) {}
 
-  private FailingCallbackProxy(HttpServer server, URI forwardTo) {
+  private CallbackProxy(HttpServer server, URI forwardTo) {
     this.server = server;
     this.forwardTo = forwardTo;
   }
 
   /** Listens on a free loopback port and forwards to {@code forwardTo}. */
-  static FailingCallbackProxy forwardingTo(URI forwardTo) {
+  static CallbackProxy forwardingTo(URI forwardTo) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress("127.0.0.1", LoopbackPorts.free()), 64);
-      FailingCallbackProxy proxy = new FailingCallbackProxy(server, forwardTo);
+      CallbackProxy proxy = new CallbackProxy(server, forwardTo);
       server.createContext("/", proxy::handle);
       server.setExecutor(Executors.newFixedThreadPool(8));
       server.start();
