@@ -6,6 +6,7 @@ import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.runtime.cli.ServiceCommandLine;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.ServiceHealth;
@@ -45,7 +46,7 @@ public final class LocalStackMain implements Runnable {
   }
 
   public static int execute(String... args) {
-    CommandLine commandLine = new CommandLine(new LocalStackMain());
+    CommandLine commandLine = ServiceCommandLine.forTool("local-stack", new LocalStackMain());
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           // bad configuration and unreachable clusters get one line, not a stack trace
