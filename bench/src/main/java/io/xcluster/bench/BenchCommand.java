@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--hold-window",
       defaultValue = "PT30S",
       description =
-          "How long the held calls are watched for the transport's CPU, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "How long the held calls are watched for the transport's CPU, e.g. 30s or PT30S (default: ${DEFAULT-VALUE}).")
   Duration holdWindow;
 
   @Option(
@@ -109,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--scrape-interval",
       defaultValue = "PT15S",
       description =
-          "With --metrics-overhead: how often the metered side is scraped, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "With --metrics-overhead: how often the metered side is scraped, e.g. 15s or PT15S (default: ${DEFAULT-VALUE}).")
   Duration scrapeInterval;
 
   @Option(

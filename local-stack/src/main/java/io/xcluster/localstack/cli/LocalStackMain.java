@@ -121,7 +121,8 @@ public final class LocalStackMain implements Runnable {
     @Option(
         names = "--wait",
         defaultValue = "PT5M",
-        description = "How long to wait for all orders, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        description =
+            "How long to wait for all orders, e.g. 5m or PT5M (default: ${DEFAULT-VALUE}).")
     Duration wait;
 
     @Override
@@ -131,7 +132,7 @@ public final class LocalStackMain implements Runnable {
       }
       if (wait.isZero() || wait.isNegative()) {
         throw new IllegalArgumentException(
-            "--wait must be a positive duration (ISO-8601, e.g. PT5M), was " + wait);
+            "--wait must be a positive duration (e.g. 5m or PT5M), was " + wait);
       }
       StackOptions options = stack.toOptions(DEMO_WAREHOUSE_DELAY);
       try (LocalStack running = startStack(options)) {
