@@ -32,14 +32,14 @@ public final class StackMixin {
 
   @Option(
       names = "--us-east-port",
-      defaultValue = "7233",
+      defaultValue = "" + StackOptions.DEFAULT_US_EAST_PORT,
       description =
           "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int usEastPort;
 
   @Option(
       names = "--eu-west-port",
-      defaultValue = "7234",
+      defaultValue = "" + StackOptions.DEFAULT_EU_WEST_PORT,
       description =
           "Loopback port of the eu-west cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int euWestPort;
