@@ -177,6 +177,10 @@ public class ArchitectureTest {
           .orShould()
           .callConstructor(SecureRandom.class)
           .orShould()
+          .callMethod(String.class, "toLowerCase")
+          .orShould()
+          .callMethod(String.class, "toUpperCase")
+          .orShould()
           .dependOnClassesThat()
           .resideInAnyPackage(
               "java.io..",
@@ -186,5 +190,5 @@ public class ArchitectureTest {
               "io.nats..",
               "io.opentelemetry..")
           .because(
-              "workflow code is replayed: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, and do I/O in activities");
+              "workflow code is replayed, on any worker: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, change case with Locale.ROOT (not the worker's locale), and do I/O in activities");
 }

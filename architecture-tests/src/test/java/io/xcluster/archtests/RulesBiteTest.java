@@ -14,6 +14,7 @@ import io.xcluster.port.fixture.PortNamingARegionClass;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflow;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.FixtureShipment;
+import io.xcluster.region.fixture.fulfillment.LocaleCasingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.RegionCodeNamingATransport;
 import io.xcluster.region.fixture.orders.RegionReusingAnotherRegionsCode;
 import io.xcluster.replication.fixture.ReplicationNamingARegionClass;
@@ -101,6 +102,19 @@ class RulesBiteTest {
     assertTrue(
         details.stream().anyMatch(d -> d.contains(fixture.offender().getName())),
         rule + " did not catch " + fixture.offender().getName() + "; it reported " + details);
+  }
+
+  @Test
+  void workflowCodeChangingCaseInTheWorkersLocaleIsCaught() {
+    EvaluationResult result =
+        ArchitectureTest.workflow_code_calls_nothing_non_deterministic.evaluate(
+            new ClassFileImporter()
+                .importClasses(LocaleCasingWorkflowImpl.class, ClockReadingWorkflow.class));
+
+    List<String> details = result.getFailureReport().getDetails();
+    assertTrue(
+        details.stream().anyMatch(d -> d.contains("String.toUpperCase()")),
+        "the rule let a locale-dependent toUpperCase() through; it reported " + details);
   }
 
   @Test

@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--hold-window",
       defaultValue = "PT30S",
       description =
-          "How long the held calls are watched for the transport's CPU, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "How long the held calls are watched for the transport's CPU, e.g. 30s or PT30S (default: ${DEFAULT-VALUE}).")
   Duration holdWindow;
 
   @Option(
@@ -109,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--scrape-interval",
       defaultValue = "PT15S",
       description =
-          "With --metrics-overhead: how often the metered side is scraped, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "With --metrics-overhead: how often the metered side is scraped, e.g. 15s or PT15S (default: ${DEFAULT-VALUE}).")
   Duration scrapeInterval;
 
   @Option(
@@ -284,6 +284,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Names the one option that is out of range (the run used to list every rule at once). */
+  private static void atLeast(String option, int value, int minimum) {
+    if (value < minimum) {
+      throw new BadSetting(option + " must be ≥ " + minimum + ", was " + value);
+    }
+  }
+
   private Integer run(StackOptions base) throws Exception {
     if (orderApiOnly && orderApi < 1) {
       throw new BadSetting("--order-api-only needs --order-api ≥ 1, was " + orderApi);
@@ -302,15 +309,15 @@ public final class BenchCommand implements Callable<Integer> {
           "--chart draws latency and throughput, which --in-flight-only does not measure");
     }
     HeldCalls.modes(inFlightModes); // an unknown tag stops the run now, not after an hour
-    if (samples < 1
-        || warmup < 0
-        || inFlight < 0
-        || orderApi < 0
-        || concurrency.stream().anyMatch(c -> c < 1)
-        || holdWindow.isNegative()
-        || holdWindow.isZero()) {
-      throw new BadSetting(
-          "--samples must be ≥ 1, --warmup and --in-flight and --order-api ≥ 0, every --concurrency level ≥ 1, --hold-window > 0");
+    atLeast("--samples", samples, 1);
+    atLeast("--warmup", warmup, 0);
+    atLeast("--in-flight", inFlight, 0);
+    atLeast("--order-api", orderApi, 0);
+    if (concurrency.stream().anyMatch(c -> c < 1)) {
+      throw new BadSetting("--concurrency levels must each be ≥ 1, were " + concurrency);
+    }
+    if (holdWindow.isNegative() || holdWindow.isZero()) {
+      throw new BadSetting("--hold-window must be positive, was " + holdWindow);
     }
     BenchRun.Settings settings =
         new BenchRun.Settings(

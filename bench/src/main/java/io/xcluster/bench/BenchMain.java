@@ -1,7 +1,7 @@
 package io.xcluster.bench;
 
+import io.xcluster.runtime.cli.ServiceCommandLine;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
 
 /**
  * {@code java -jar bench/target/bench.jar [options]}: the benchmark, on a stack local-stack starts.
@@ -25,7 +25,7 @@ public final class BenchMain {
 
   /** Runs the benchmark; a refused setting is one line on stderr and exit 2, nothing started. */
   static int execute(String... args) {
-    return new CommandLine(new BenchCommand())
+    return ServiceCommandLine.forTool("bench", new BenchCommand())
         .setExecutionExceptionHandler(
             (e, command, parsed) -> {
               // a setting refused: its one-line reason, not a stack trace

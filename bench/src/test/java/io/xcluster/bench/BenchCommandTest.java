@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -84,7 +85,39 @@ class BenchCommandTest {
     assertTrue(reproduce.contains(" --warehouse-flakiness 0.1"), reproduce);
   }
 
+  @Test
+  void aNumberOutOfRangeNamesItsOwnOptionNotEveryRule() {
+    assertRefused("--samples must be ≥ 1, was 0", "--samples", "0");
+    assertRefused("--in-flight must be ≥ 0, was -1", "--in-flight", "-1");
+    assertRefused("--concurrency levels must each be ≥ 1, were [1, 0]", "--concurrency", "1,0");
+    assertRefused("--hold-window must be positive, was PT0S", "--hold-window", "0s");
+  }
+
+  @Test
+  void aValueThatDoesNotParseIsOneLineNamingTheOptionThenWhereHelpIs() {
+    assertMalformed(
+        "--stack='nope': not a stack; use embedded, real or postgres", "--stack", "nope");
+    assertMalformed("--hold-window='soon': not a duration", "--hold-window", "soon");
+    assertMalformed("Unknown option: '--sample'", "--sample");
+  }
+
+  private static void assertMalformed(String start, String... args) {
+    List<String> said = refusal(args);
+    assertTrue(said.get(0).startsWith("bench: " + start), said.toString());
+    assertEquals(
+        List.of("Run 'bench --help' for its options."),
+        said.subList(1, said.size()),
+        said.toString());
+  }
+
   private static void assertRefused(String start, String... args) {
+    List<String> said = refusal(args);
+    assertTrue(said.get(0).startsWith("bench: " + start), said.toString());
+    assertEquals(1, said.size(), said.toString());
+  }
+
+  /** What the benchmark said on stderr, line by line, having exited 2. */
+  private static List<String> refusal(String... args) {
     PrintStream err = System.err;
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     int exit;
@@ -96,7 +129,6 @@ class BenchCommandTest {
     }
     String said = errors.toString(StandardCharsets.UTF_8);
     assertEquals(2, exit, said);
-    assertTrue(said.startsWith("bench: " + start), said);
-    assertEquals(1, said.strip().lines().count(), said);
+    return said.strip().lines().toList();
   }
 }

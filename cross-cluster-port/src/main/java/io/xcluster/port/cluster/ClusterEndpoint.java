@@ -28,10 +28,6 @@ public record ClusterEndpoint(String name, String address, String namespace, Clu
     return new ClusterEndpoint(name, newAddress, namespace, tls);
   }
 
-  public ClusterEndpoint withTls(ClusterTls newTls) {
-    return new ClusterEndpoint(name, address, namespace, newTls);
-  }
-
   /** For logs: {@code us-east (127.0.0.1:7233, namespace default, mTLS)}. */
   public String describe() {
     String security = tls == null ? "plaintext" : tls.mutual() ? "mTLS" : "TLS";

@@ -32,11 +32,6 @@ public record ClusterTls(Path serverCaCert, Path clientCert, Path clientKey, Str
     }
   }
 
-  /** TLS with the JVM's trust store and no client certificate. */
-  public static ClusterTls serverOnly() {
-    return new ClusterTls(null, null, null, null);
-  }
-
   public boolean mutual() {
     return clientCert != null;
   }

@@ -134,11 +134,6 @@ public final class FailoverRepair implements AutoCloseable {
     }
   }
 
-  /** The namespace's active cluster as last read, or null before the first answer. */
-  public NamespaceFailoverWatch.Activation activation() {
-    return watch == null ? null : watch.last();
-  }
-
   private void runWhileAsked(String firstReason) {
     String why = firstReason;
     while (true) {

@@ -26,6 +26,7 @@ import io.xcluster.port.spi.DeliveredOutcome;
 import io.xcluster.port.spi.DeliveredVerdict;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -237,7 +238,7 @@ public final class CrossClusterClient {
       return Workflow.newPromise(
           UpdateVerdict.rejected(
               UpdateVerdict.NO_CALL,
-              "no call " + callId + " has been made to " + kind.name().toLowerCase()));
+              "no call " + callId + " has been made to " + kind.name().toLowerCase(Locale.ROOT)));
     }
     RemoteUpdate forwarded =
         RemoteUpdate.of(

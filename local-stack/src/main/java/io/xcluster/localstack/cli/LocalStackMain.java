@@ -6,6 +6,7 @@ import io.xcluster.localstack.stack.ClusterKind;
 import io.xcluster.localstack.stack.LocalStack;
 import io.xcluster.localstack.stack.StackOptions;
 import io.xcluster.port.cluster.ClusterUnreachableException;
+import io.xcluster.runtime.cli.ServiceCommandLine;
 import io.xcluster.runtime.config.ConfigException;
 import io.xcluster.runtime.http.HttpLimits;
 import io.xcluster.runtime.http.ServiceHealth;
@@ -45,7 +46,7 @@ public final class LocalStackMain implements Runnable {
   }
 
   public static int execute(String... args) {
-    CommandLine commandLine = new CommandLine(new LocalStackMain());
+    CommandLine commandLine = ServiceCommandLine.forTool("local-stack", new LocalStackMain());
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           // bad configuration and unreachable clusters get one line, not a stack trace
@@ -120,7 +121,8 @@ public final class LocalStackMain implements Runnable {
     @Option(
         names = "--wait",
         defaultValue = "PT5M",
-        description = "How long to wait for all orders, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        description =
+            "How long to wait for all orders, e.g. 5m or PT5M (default: ${DEFAULT-VALUE}).")
     Duration wait;
 
     @Override
@@ -130,7 +132,7 @@ public final class LocalStackMain implements Runnable {
       }
       if (wait.isZero() || wait.isNegative()) {
         throw new IllegalArgumentException(
-            "--wait must be a positive duration (ISO-8601, e.g. PT5M), was " + wait);
+            "--wait must be a positive duration (e.g. 5m or PT5M), was " + wait);
       }
       StackOptions options = stack.toOptions(DEMO_WAREHOUSE_DELAY);
       try (LocalStack running = startStack(options)) {

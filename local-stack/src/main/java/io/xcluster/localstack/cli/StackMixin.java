@@ -32,14 +32,14 @@ public final class StackMixin {
 
   @Option(
       names = "--us-east-port",
-      defaultValue = "7233",
+      defaultValue = "" + StackOptions.DEFAULT_US_EAST_PORT,
       description =
           "Loopback port of the us-east cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int usEastPort;
 
   @Option(
       names = "--eu-west-port",
-      defaultValue = "7234",
+      defaultValue = "" + StackOptions.DEFAULT_EU_WEST_PORT,
       description =
           "Loopback port of the eu-west cluster (default: ${DEFAULT-VALUE}; 0 = any free port).")
   int euWestPort;
@@ -56,13 +56,13 @@ public final class StackMixin {
       names = "--fulfillment-timeout",
       defaultValue = "PT48H",
       description =
-          "How long an order waits for fulfillment before escalating, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "How long an order waits for fulfillment before escalating, e.g. 48h or PT48H (default: ${DEFAULT-VALUE}).")
   Duration fulfillmentTimeout;
 
   @Option(
       names = "--warehouse-delay",
       description =
-          "Simulated duration of each warehouse and carrier step, ISO-8601 (default: PT0S; demo: PT1S, so its live order's stages can be watched).")
+          "Simulated duration of each warehouse and carrier step, e.g. 1s or PT1S (default: PT0S; demo: PT1S, so its live order's stages can be watched).")
   Duration warehouseDelay;
 
   @Option(
@@ -95,12 +95,12 @@ public final class StackMixin {
     }
     if (fulfillmentTimeout.isZero() || fulfillmentTimeout.isNegative()) {
       throw new IllegalArgumentException(
-          "--fulfillment-timeout must be a positive duration (ISO-8601, e.g. PT48H), was "
+          "--fulfillment-timeout must be a positive duration (e.g. 48h or PT48H), was "
               + fulfillmentTimeout);
     }
     if (warehouseDelay != null && warehouseDelay.isNegative()) {
       throw new IllegalArgumentException(
-          "--warehouse-delay must not be negative (ISO-8601, e.g. PT1S), was " + warehouseDelay);
+          "--warehouse-delay must not be negative (e.g. 1s or PT1S), was " + warehouseDelay);
     }
     if (!(warehouseFlakiness >= 0 && warehouseFlakiness <= 1)) {
       throw new IllegalArgumentException(

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +66,42 @@ class BadOptionsStopBeforeTheStackTest {
     }
   }
 
+  @Test
+  void aValueThatDoesNotParseIsOneLineNamingTheOptionThenTheSubcommandsHelp() {
+    assertMalformed(
+        "--warehouse-delay='banana': not a duration",
+        "demo",
+        "demo",
+        "--warehouse-delay",
+        "banana");
+    assertMalformed("Unknown option: '--order'", "demo", "demo", "--order");
+    assertMalformed("Unmatched argument at index 0: 'dmeo'", "", "dmeo");
+  }
+
+  @Test
+  void aDurationTakesTheServicesShortFormToo() {
+    assertRefused("--wait must be a positive duration", "demo", "--wait", "0s");
+  }
+
+  private static void assertMalformed(String start, String subcommand, String... args) {
+    List<String> said = refusal(args);
+    assertTrue(said.get(0).startsWith("local-stack: " + start), said.toString());
+    String help = subcommand.isEmpty() ? "local-stack" : "local-stack " + subcommand;
+    assertEquals(
+        List.of("Run '" + help + " --help' for its options."),
+        said.subList(1, said.size()),
+        said.toString());
+  }
+
   private static void assertRefused(String start, String... args) {
+    List<String> said = refusal(args);
+    assertTrue(said.get(0).startsWith("local-stack: " + start), said.toString());
+    // one line, and no "local-stack: starting ..." step before it
+    assertEquals(1, said.size(), said.toString());
+  }
+
+  /** What local-stack said on stderr, line by line, having exited 2. */
+  private static List<String> refusal(String... args) {
     PrintStream err = System.err;
     PrintStream out = System.out;
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
@@ -81,8 +117,6 @@ class BadOptionsStopBeforeTheStackTest {
     }
     String said = errors.toString(StandardCharsets.UTF_8);
     assertEquals(2, exit, said);
-    assertTrue(said.startsWith("local-stack: " + start), said);
-    // one line, and no "local-stack: starting ..." step before it
-    assertEquals(1, said.strip().lines().count(), said);
+    return said.strip().lines().toList();
   }
 }

@@ -62,6 +62,29 @@ public final class ServiceCommandLine {
   }
 
   /**
+   * A command line for a tool that is not a service ({@code local-stack}, {@code bench}) with the
+   * services' rules for what a user types wrong: a value it cannot convert or an unknown option is
+   * one line naming the option, then one pointing at the (sub)command's {@code --help}, exit 2 —
+   * not picocli's whole usage text, which buried the line that mattered under 50 to 150 others.
+   * Durations take the services' forms too ({@code 10s} as well as {@code PT10S}).
+   */
+  public static CommandLine forTool(String tool, Object command) {
+    CommandLine commandLine = new CommandLine(command);
+    commandLine.registerConverter(Duration.class, ServiceCommandLine::duration);
+    commandLine.setParameterExceptionHandler(
+        (problem, ignored) -> {
+          CommandLine where = problem.getCommandLine();
+          where.getErr().println(tool + ": " + describe(problem));
+          where
+              .getErr()
+              .println(
+                  "Run '" + where.getCommandSpec().qualifiedName() + " --help' for its options.");
+          return EXIT_CONFIG;
+        });
+    return commandLine;
+  }
+
+  /**
    * ISO-8601 ({@code PT10S}) or the short form operators type ({@code 500ms}, {@code 10s}, {@code
    * 5m}, {@code 48h}, {@code 7d}).
    */

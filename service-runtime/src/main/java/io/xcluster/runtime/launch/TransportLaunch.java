@@ -82,18 +82,6 @@ public record TransportLaunch(
         source, target, allowedWorkflowTypes, url, tracing, quickRecovery, callbacks, limits);
   }
 
-  public TransportLaunch tracedBy(ServiceTracing serviceTracing) {
-    return new TransportLaunch(
-        source,
-        target,
-        allowedWorkflowTypes,
-        natsUrl,
-        serviceTracing,
-        quickRecovery,
-        callbacks,
-        limits);
-  }
-
   public TransportLaunch withQuickRecovery() {
     return new TransportLaunch(
         source, target, allowedWorkflowTypes, natsUrl, tracing, true, callbacks, limits);

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The order service's HTTP API (docs/openapi.yaml): routing and mapping only. {@code POST /orders}
- * places, {@code GET /orders/{id}} reads, {@code POST /orders/{id}/cancel} cancels — each a use
- * case of its own that never sees HTTP. Every error is {@code application/problem+json}.
+ * places, {@code GET /orders/{id}} reads, {@code POST /orders/{id}/cancel} cancels, {@code POST
+ * /orders/{id}/delivery-address} changes the address — each a use case of its own that never sees
+ * HTTP. Every error is {@code application/problem+json}.
  */
 public final class OrdersHttpApi implements HttpRoute {
 

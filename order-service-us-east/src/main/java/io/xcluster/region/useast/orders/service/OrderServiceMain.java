@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Runs OrderWorkflow (payment, fulfillment in another region, confirmation or escalation) and the order HTTP API:"
-          + " POST /orders, GET /orders/{id}, POST /orders/{id}/cancel (docs/openapi.yaml), plus /healthz and /readyz.",
+          + " POST /orders, GET /orders/{id}, POST /orders/{id}/cancel, POST /orders/{id}/delivery-address (docs/openapi.yaml), plus /healthz, /readyz and /metrics.",
       "The cluster comes from the Temporal profile named after it (TEMPORAL_CONFIG_FILE), then TEMPORAL_ADDRESS,"
           + " TEMPORAL_NAMESPACE and TEMPORAL_TLS_*, then the flags below. Tracing: OTEL_TRACES_EXPORTER=otlp and the other OTEL_* variables.",
       ""
