@@ -35,11 +35,13 @@ import org.slf4j.Logger;
  * The workflow-side end of the port: create one per workflow execution (as a field), then {@link
  * #call} returns a {@link Promise} of the remote workflow's typed outcome.
  *
- * <p>The route is read from configuration once, at the first call, and recorded in history with
- * {@link Workflow#sideEffect}: flipping the transport setting and restarting workers leaves
- * in-flight executions on the transport they started with. Each call is a {@link PendingCall}, the
- * state machine that reacts to what the transport, the caller and the outcome signal do.
- * Deterministic; no I/O.
+ * <p>The route and this cluster's name are read from configuration once, at the first call, and
+ * recorded in history with {@link Workflow#sideEffect}, and so is each call's target: flipping the
+ * transport setting, renaming the cluster or moving the target to another namespace and restarting
+ * workers leaves in-flight executions on the transport, call ids and remote runs they started with
+ * (their cancels, re-asks and forwards included). Each call is a {@link PendingCall}, the state
+ * machine that reacts to what the transport, the caller and the outcome signal do. Deterministic;
+ * no I/O.
  */
 public final class CrossClusterClient {
 
@@ -50,9 +52,16 @@ public final class CrossClusterClient {
   public static final String TRANSPORT_CONTRACT_VIOLATION =
       PendingCall.TRANSPORT_CONTRACT_VIOLATION;
 
+  /**
+   * Version marker of the change that records the source cluster and each call's target, beside the
+   * route: executions from before it replay reading them from configuration, as they ran.
+   */
+  static final String CALL_SETTINGS_RECORDED = "xcluster-call-settings-recorded";
+
   private static final Logger log = Workflow.getLogger(CrossClusterClient.class);
 
-  private final String sourceCluster;
+  private final String configuredSourceCluster;
+  private String recordedSourceCluster;
   private final Functions.Func<CallRoute> configuredRoute;
   private final Map<String, PendingCall> calls = new HashMap<>();
   private final Map<String, CallOutcome> outcomesBeforeCall = new HashMap<>();
@@ -63,18 +72,22 @@ public final class CrossClusterClient {
   private CallRoute route;
 
   /**
-   * @param sourceCluster the cluster this workflow runs in, first segment of every call id
+   * @param sourceCluster the cluster this workflow runs in, first segment of every call id;
+   *     recorded with the route, so renaming the cluster does not change the ids of calls already
+   *     made
    * @param configuredRoute read once per execution and recorded; later changes do not affect it
    */
   public CrossClusterClient(String sourceCluster, Functions.Func<CallRoute> configuredRoute) {
-    this.sourceCluster = sourceCluster;
+    this.configuredSourceCluster = sourceCluster;
     this.configuredRoute = configuredRoute;
   }
 
   /**
    * Runs {@code target}'s workflow with {@code input} under the call id {@code
    * sourceCluster:thisWorkflowId:operation}. Calling twice with the same operation in one execution
-   * returns the same promise: one remote run, one outcome.
+   * returns the same promise: one remote run, one outcome. {@code target} is recorded in history:
+   * the call's cancel, re-asks and forwards go where the call went, whatever the configuration says
+   * when the execution is replayed.
    */
   public Promise<CallOutcome> call(String operation, RemoteTarget target, Object input) {
     return call(operation, target, input, CallCancellationType.WAIT_COMPLETED);
@@ -88,15 +101,23 @@ public final class CrossClusterClient {
   public Promise<CallOutcome> call(
       String operation, RemoteTarget target, Object input, CallCancellationType cancellation) {
     java.util.Objects.requireNonNull(cancellation, "cancellation");
-    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    // first: it records the source cluster the call id is made of
+    CallRoute recorded = route();
+    CallId callId = callIdOf(operation);
     PendingCall existing = calls.get(callId.value());
     if (existing != null) {
       return existing.outcome();
     }
-    CallRoute recorded = route();
+    RemoteTarget recordedTarget =
+        Workflow.getVersion(CALL_SETTINGS_RECORDED, Workflow.DEFAULT_VERSION, 1) >= 1
+            ? Workflow.sideEffect(RemoteTarget.class, () -> target)
+            : target;
     CallRequest request =
         new CallRequest(
-            callId, target, CallPayloads.encode(input), recorded.protocol().allowsHandover());
+            callId,
+            recordedTarget,
+            CallPayloads.encode(input),
+            recorded.protocol().allowsHandover());
     PendingCall call = new PendingCall(recorded, request, cancellation);
     calls.put(callId.value(), call);
     CallOutcome early = outcomesBeforeCall.remove(callId.value());
@@ -113,7 +134,7 @@ public final class CrossClusterClient {
    * query: reads state only.
    */
   public Optional<CallWaitingNotice> waiting(String operation) {
-    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    CallId callId = callIdOf(operation);
     PendingCall pending = calls.get(callId.value());
     CallWaitingNotice notice = waiting.get(callId.value());
     if (pending == null
@@ -131,13 +152,13 @@ public final class CrossClusterClient {
    * call was made. Kept after the outcome: the last stage reached. For a query: reads state only.
    */
   public <T> Optional<T> progress(String operation, Class<T> type) {
-    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    CallId callId = callIdOf(operation);
     return Optional.ofNullable(progress.get(callId.value())).map(p -> p.progressAs(type));
   }
 
   /** The newest progress report of the call for {@code operation} as it came, with its number. */
   public Optional<CallProgress> progressReport(String operation) {
-    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    CallId callId = callIdOf(operation);
     return Optional.ofNullable(progress.get(callId.value()));
   }
 
@@ -232,7 +253,7 @@ public final class CrossClusterClient {
       String requestId,
       Object argument,
       Long answerBy) {
-    CallId callId = new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
+    CallId callId = callIdOf(operation);
     PendingCall pending = calls.get(callId.value());
     if (pending == null) {
       return Workflow.newPromise(
@@ -347,9 +368,23 @@ public final class CrossClusterClient {
   public CallRoute route() {
     if (route == null) {
       route = Workflow.sideEffect(CallRoute.class, configuredRoute);
+      if (Workflow.getVersion(CALL_SETTINGS_RECORDED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        recordedSourceCluster = Workflow.sideEffect(String.class, () -> configuredSourceCluster);
+      }
       Workflow.registerListener(new OutcomeListener());
     }
     return route;
+  }
+
+  /**
+   * The id of this execution's call for {@code operation}: under the source cluster recorded with
+   * the route (the configured one before anything was recorded, and in executions from before the
+   * recording).
+   */
+  private CallId callIdOf(String operation) {
+    String sourceCluster =
+        recordedSourceCluster != null ? recordedSourceCluster : configuredSourceCluster;
+    return new CallId(sourceCluster, Workflow.getInfo().getWorkflowId(), operation);
   }
 
   private final class OutcomeListener implements CallOutcomeDelivery {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class ScriptedTransport implements CrossClusterCallActivity {
 
   final List<String> events = new CopyOnWriteArrayList<>();
+  final List<CallRequest> cancelRequests = new CopyOnWriteArrayList<>();
   private final CountDownLatch canceled = new CountDownLatch(1);
 
   @Override
@@ -68,6 +69,7 @@ final class ScriptedTransport implements CrossClusterCallActivity {
   @Override
   public void cancel(CallRequest request) {
     events.add("cancel " + request.callId().operation());
+    cancelRequests.add(request);
     canceled.countDown();
   }
 }

@@ -89,15 +89,69 @@ class OrderWorkflowReplayTest {
     replay("histories/order-address-changed-then-completed-v2.json", "order-8");
   }
 
+  @Test
+  void completedOrderWithItsCallSettingsRecordedReplaysOnARenamedCluster() throws Exception {
+    replayOnARenamedClusterAndMovedTarget(
+        "histories/order-completed-outcome-by-activity-v3.json", "order-1");
+  }
+
+  @Test
+  void escalatedOrderWithItsCallSettingsRecordedReplaysOnARenamedCluster() throws Exception {
+    // its outcome signal names the call id recorded under us-east: matched only if it was recorded
+    replayOnARenamedClusterAndMovedTarget(
+        "histories/order-escalated-outcome-by-signal-v3.json", "order-3");
+  }
+
+  @Test
+  void canceledOrderWithItsCallSettingsRecordedReplaysOnARenamedCluster() throws Exception {
+    replayOnARenamedClusterAndMovedTarget(
+        "histories/order-canceled-then-refunded-v3.json", "order-6");
+  }
+
+  @Test
+  void forwardedAddressChangeWithItsCallSettingsRecordedReplaysOnARenamedCluster()
+      throws Exception {
+    replayOnARenamedClusterAndMovedTarget(
+        "histories/order-address-changed-then-completed-v3.json", "order-8");
+  }
+
+  /**
+   * Histories that recorded their source cluster and fulfillment target replay on a worker
+   * configured with other ones (a cluster renamed, fulfillment moved to another namespace): the
+   * recorded values, not the configuration, make the call ids the outcome signals are matched by.
+   */
+  private void replayOnARenamedClusterAndMovedTarget(String resource, String workflowId)
+      throws Exception {
+    Worker renamed = env.newWorker(OrderWorkflow.TASK_QUEUE + "-renamed");
+    OrderWorkflowSettings moved =
+        new OrderWorkflowSettings(
+            "us-central",
+            OrderWorkflowSettings.euWestFulfillment(
+                "eu-central", "fulfillment-v2", Duration.ofDays(3)),
+            new CallRoute(
+                "some-other-transport",
+                "other-transport-to-eu-central",
+                Duration.ofSeconds(5),
+                OutcomeProtocol.SIGNALED_AFTER_HANDOVER),
+            Duration.ofHours(1));
+    renamed.registerWorkflowImplementationFactory(
+        OrderWorkflow.class, () -> new OrderWorkflowImpl(moved));
+    replay(resource, workflowId, renamed);
+  }
+
   /**
    * Replays under the recorded workflow id: call ids, and so outcome signals, are derived from it.
    */
   private void replay(String resource, String workflowId) throws Exception {
+    replay(resource, workflowId, worker);
+  }
+
+  private void replay(String resource, String workflowId, Worker on) throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       assertNotNull(in, resource);
       String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       WorkflowReplayer.replayWorkflowExecution(
-          WorkflowExecutionHistory.fromJson(json, workflowId), worker);
+          WorkflowExecutionHistory.fromJson(json, workflowId), on);
     }
   }
 }

@@ -244,7 +244,7 @@ class OrderWorkflowTest {
   @Test
   @EnabledIfSystemProperty(named = "xcluster.recordHistories", matches = "true")
   void recordHistoriesForTheReplayTest() throws Exception {
-    String version = "v2";
+    String version = "v3";
     Path dir = Path.of("src/test/resources/histories");
     Files.createDirectories(dir);
     shippedOrderIsConfirmedToTheCustomerAndCompletes();
