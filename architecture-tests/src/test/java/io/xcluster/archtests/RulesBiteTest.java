@@ -15,6 +15,8 @@ import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflow;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.FixtureShipment;
 import io.xcluster.region.fixture.fulfillment.LocaleCasingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupBookingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupSlot;
 import io.xcluster.region.fixture.fulfillment.RegionCodeNamingATransport;
 import io.xcluster.region.fixture.orders.RegionReusingAnotherRegionsCode;
 import io.xcluster.replication.fixture.ReplicationNamingARegionClass;
@@ -115,6 +117,39 @@ class RulesBiteTest {
     assertTrue(
         details.stream().anyMatch(d -> d.contains("String.toUpperCase()")),
         "the rule let a locale-dependent toUpperCase() through; it reported " + details);
+  }
+
+  @Test
+  void aHelperAWorkflowCallsIsWorkflowCodeToo() {
+    EvaluationResult result =
+        ArchitectureTest.workflow_code_calls_nothing_non_deterministic.evaluate(
+            new ClassFileImporter()
+                .importClasses(
+                    PickupBookingWorkflowImpl.class, ClockReadingWorkflow.class, PickupSlot.class));
+
+    List<String> details = result.getFailureReport().getDetails();
+    assertTrue(
+        details.stream()
+            .anyMatch(
+                d ->
+                    d.contains(PickupSlot.class.getName() + ".next()")
+                        && d.contains("Instant.now()")),
+        "the rule let a workflow's helper read the clock; it reported " + details);
+  }
+
+  @Test
+  void theDeterminismRuleFailsWhenItFindsNoWorkflow() {
+    // a helper no workflow reaches is not workflow code: the rule then checks nothing, and says so
+    AssertionError nothingChecked =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                ArchitectureTest.workflow_code_calls_nothing_non_deterministic.check(
+                    new ClassFileImporter().importClasses(PickupSlot.class)));
+
+    assertTrue(
+        nothingChecked.getMessage().contains("failed to check any classes"),
+        nothingChecked.getMessage());
   }
 
   @Test
