@@ -5,6 +5,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -14,12 +15,9 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.workflow.WorkflowInterface;
 import java.lang.annotation.Annotation;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
+import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Date;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -192,6 +190,24 @@ public class ArchitectureTest {
   }
 
   /**
+   * The worker's clock through java.time: {@code now(..)} of any java.time type unless given a
+   * {@code Clock} (so {@code LocalDate.now(ZoneOffset.UTC)} too), and the system clocks.
+   */
+  static final DescribedPredicate<JavaMethodCall> READING_THE_WALL_CLOCK =
+      DescribedPredicate.describe(
+          "read the wall clock (a java.time now(..) given no Clock, or Clock.system..())",
+          call -> {
+            JavaClass owner = call.getTargetOwner();
+            String method = call.getName();
+            boolean givenAClock =
+                call.getTarget().getRawParameterTypes().stream()
+                    .anyMatch(t -> t.isAssignableTo(Clock.class));
+            return owner.getPackageName().equals("java.time")
+                && ((method.equals("now") && !givenAClock)
+                    || (owner.isEquivalentTo(Clock.class) && method.startsWith("system")));
+          });
+
+  /**
    * I/O, threads, NATS and OpenTelemetry; their exception types excepted: catching the {@code
    * IOException} an in-memory JSON parse declares does no I/O.
    */
@@ -215,17 +231,13 @@ public class ArchitectureTest {
           .orShould()
           .callMethod(System.class, "nanoTime")
           .orShould()
-          .callMethod(Instant.class, "now")
+          .callMethodWhere(READING_THE_WALL_CLOCK)
           .orShould()
-          .callMethod(LocalDateTime.class, "now")
-          .orShould()
-          .callMethod(LocalDate.class, "now")
-          .orShould()
-          .callMethod(ZonedDateTime.class, "now")
-          .orShould()
-          .callMethod(OffsetDateTime.class, "now")
+          .callConstructor(Date.class)
           .orShould()
           .callMethod(Thread.class, "sleep", long.class)
+          .orShould()
+          .callMethod(Thread.class, "sleep", long.class, int.class)
           .orShould()
           .callMethod(UUID.class, "randomUUID")
           .orShould()

@@ -13,6 +13,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import io.xcluster.port.fixture.PortNamingARegionClass;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflow;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.CutOffDayWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.FixtureShipment;
 import io.xcluster.region.fixture.fulfillment.LocaleCasingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.PickupBookingWorkflowImpl;
@@ -108,26 +109,32 @@ class RulesBiteTest {
 
   @Test
   void workflowCodeChangingCaseInTheWorkersLocaleIsCaught() {
-    EvaluationResult result =
-        ArchitectureTest.workflow_code_calls_nothing_non_deterministic.evaluate(
-            new ClassFileImporter()
-                .importClasses(LocaleCasingWorkflowImpl.class, ClockReadingWorkflow.class));
+    List<String> details =
+        determinismViolations(LocaleCasingWorkflowImpl.class, ClockReadingWorkflow.class);
 
-    List<String> details = result.getFailureReport().getDetails();
     assertTrue(
         details.stream().anyMatch(d -> d.contains("String.toUpperCase()")),
         "the rule let a locale-dependent toUpperCase() through; it reported " + details);
   }
 
   @Test
-  void aHelperAWorkflowCallsIsWorkflowCodeToo() {
-    EvaluationResult result =
-        ArchitectureTest.workflow_code_calls_nothing_non_deterministic.evaluate(
-            new ClassFileImporter()
-                .importClasses(
-                    PickupBookingWorkflowImpl.class, ClockReadingWorkflow.class, PickupSlot.class));
+  void workflowCodeReadingTheClockInAZoneOrThroughASystemClockIsCaught() {
+    List<String> details =
+        determinismViolations(CutOffDayWorkflowImpl.class, ClockReadingWorkflow.class);
 
-    List<String> details = result.getFailureReport().getDetails();
+    for (String call : List.of("LocalDate.now(java.time.ZoneId)", "Clock.systemUTC()")) {
+      assertTrue(
+          details.stream().anyMatch(d -> d.contains(call)),
+          "the rule let " + call + " through; it reported " + details);
+    }
+  }
+
+  @Test
+  void aHelperAWorkflowCallsIsWorkflowCodeToo() {
+    List<String> details =
+        determinismViolations(
+            PickupBookingWorkflowImpl.class, ClockReadingWorkflow.class, PickupSlot.class);
+
     assertTrue(
         details.stream()
             .anyMatch(
@@ -167,6 +174,14 @@ class RulesBiteTest {
     assertThrows(
         AssertionError.class,
         () -> rule("region_modules_never_depend_on_a_transport").check(nothingOfOurs));
+  }
+
+  /** What the determinism rule reports about these classes alone. */
+  private static List<String> determinismViolations(Class<?>... classes) {
+    return ArchitectureTest.workflow_code_calls_nothing_non_deterministic
+        .evaluate(new ClassFileImporter().importClasses(classes))
+        .getFailureReport()
+        .getDetails();
   }
 
   private static ArchRule rule(String name) throws ReflectiveOperationException {
