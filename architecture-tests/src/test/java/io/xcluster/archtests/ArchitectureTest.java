@@ -253,7 +253,11 @@ public class ArchitectureTest {
           .orShould()
           .callMethod(String.class, "toUpperCase")
           .orShould()
+          .callMethod(String.class, "format", String.class, Object[].class)
+          .orShould()
+          .callMethod(String.class, "formatted", Object[].class)
+          .orShould()
           .dependOnClassesThat(DOING_IO_OR_THREADING)
           .because(
-              "workflow code is replayed, on any worker: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, change case with Locale.ROOT (not the worker's locale), and do I/O in activities");
+              "workflow code is replayed, on any worker: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, format and change case with Locale.ROOT (not the worker's locale), and do I/O in activities");
 }

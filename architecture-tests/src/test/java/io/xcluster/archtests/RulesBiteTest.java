@@ -16,6 +16,7 @@ import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.CutOffDayWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.FixtureShipment;
 import io.xcluster.region.fixture.fulfillment.LocaleCasingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.LocaleFormattingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.PickupBookingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.PickupSlot;
 import io.xcluster.region.fixture.fulfillment.RegionCodeNamingATransport;
@@ -115,6 +116,21 @@ class RulesBiteTest {
     assertTrue(
         details.stream().anyMatch(d -> d.contains("String.toUpperCase()")),
         "the rule let a locale-dependent toUpperCase() through; it reported " + details);
+  }
+
+  @Test
+  void workflowCodeFormattingInTheWorkersLocaleIsCaught() {
+    List<String> details =
+        determinismViolations(LocaleFormattingWorkflowImpl.class, ClockReadingWorkflow.class);
+
+    for (String call :
+        List.of(
+            "String.format(java.lang.String, [Ljava.lang.Object;)",
+            "String.formatted([Ljava.lang.Object;)")) {
+      assertTrue(
+          details.stream().anyMatch(d -> d.contains(call)),
+          "the rule let a locale-dependent " + call + " through; it reported " + details);
+    }
   }
 
   @Test
