@@ -17,7 +17,9 @@ import io.xcluster.region.fixture.fulfillment.CutOffDayWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.FixtureShipment;
 import io.xcluster.region.fixture.fulfillment.LocaleCasingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.LocaleFormattingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupActivities;
 import io.xcluster.region.fixture.fulfillment.PickupBookingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupSchedulingWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.PickupSlot;
 import io.xcluster.region.fixture.fulfillment.RegionCodeNamingATransport;
 import io.xcluster.region.fixture.orders.RegionReusingAnotherRegionsCode;
@@ -158,6 +160,18 @@ class RulesBiteTest {
                     d.contains(PickupSlot.class.getName() + ".next()")
                         && d.contains("Instant.now()")),
         "the rule let a workflow's helper read the clock; it reported " + details);
+  }
+
+  @Test
+  void anActivityImplementationAWorkflowReachesMayReadTheClock() {
+    List<String> details =
+        determinismViolations(
+            PickupSchedulingWorkflowImpl.class,
+            ClockReadingWorkflow.class,
+            PickupActivities.class,
+            PickupActivities.simulated().getClass());
+
+    assertEquals(List.of(), details, "activity implementations run outside the workflow");
   }
 
   @Test
