@@ -5,19 +5,24 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.temporal.activity.ActivityInterface;
 import io.temporal.workflow.WorkflowInterface;
+import java.lang.annotation.Annotation;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Date;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -137,14 +142,85 @@ public class ArchitectureTest {
           .because(
               "replication-setup operates any pair of Temporal clusters, not only this project's");
 
-  /** Classes that implement a {@code @WorkflowInterface}, and the port's workflow-side client. */
+  /** Every class of ours: what workflow code can reach and the rules can check. */
+  static final String OURS = "io.xcluster..";
+
+  /**
+   * What runs on a workflow thread: the classes that implement a {@code @WorkflowInterface}, the
+   * port's workflow-side client, and every class of ours they depend on, directly or through other
+   * classes of ours (records they validate, helpers they call, activity interfaces they stub).
+   * Activity implementations stop the walk: they run outside the workflow, and may read clocks and
+   * do I/O.
+   */
   static final DescribedPredicate<JavaClass> WORKFLOW_CODE =
-      DescribedPredicate.<JavaClass>describe(
-          "workflow implementations or workflow-side port code",
-          c ->
-              PackageMatcher.of(PORT_WORKFLOW).matches(c.getPackageName())
-                  || c.getAllRawInterfaces().stream()
-                      .anyMatch(i -> i.isAnnotatedWith(WorkflowInterface.class)));
+      DescribedPredicate.describe(
+          "run by workflows (workflow implementations, the port's workflow-side client, and the classes of ours they reach, activity implementations excepted)",
+          ArchitectureTest::reachedFromAWorkflow);
+
+  private static boolean reachedFromAWorkflow(JavaClass c) {
+    Set<JavaClass> seen = new HashSet<>();
+    Deque<JavaClass> toVisit = new ArrayDeque<>(List.of(c));
+    while (!toVisit.isEmpty()) {
+      JavaClass next = toVisit.pop();
+      if (!seen.add(next) || !runsOnAWorkflowThread(next)) {
+        continue;
+      }
+      if (isAWorkflowRoot(next)) {
+        return true;
+      }
+      // walk backwards: a class that depends on this one and is reached from a workflow reaches it
+      next.getDirectDependenciesToSelf().forEach(d -> toVisit.push(d.getOriginClass()));
+    }
+    return false;
+  }
+
+  private static boolean isAWorkflowRoot(JavaClass c) {
+    return PackageMatcher.of(PORT_WORKFLOW).matches(c.getPackageName())
+        || (!c.isInterface() && implementsAnInterfaceAnnotated(c, WorkflowInterface.class));
+  }
+
+  private static boolean runsOnAWorkflowThread(JavaClass c) {
+    return PackageMatcher.of(OURS).matches(c.getPackageName())
+        && (c.isInterface() || !implementsAnInterfaceAnnotated(c, ActivityInterface.class));
+  }
+
+  static boolean implementsAnInterfaceAnnotated(
+      JavaClass c, Class<? extends Annotation> annotation) {
+    return c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(annotation));
+  }
+
+  /**
+   * The worker's clock through java.time: {@code now(..)} of any java.time type unless given a
+   * {@code Clock} (so {@code LocalDate.now(ZoneOffset.UTC)} too), and the system clocks.
+   */
+  static final DescribedPredicate<JavaMethodCall> READING_THE_WALL_CLOCK =
+      DescribedPredicate.describe(
+          "read the wall clock (a java.time now(..) given no Clock, or Clock.system..())",
+          call -> {
+            JavaClass owner = call.getTargetOwner();
+            String method = call.getName();
+            boolean givenAClock =
+                call.getTarget().getRawParameterTypes().stream()
+                    .anyMatch(t -> t.isAssignableTo(Clock.class));
+            return owner.getPackageName().equals("java.time")
+                && ((method.equals("now") && !givenAClock)
+                    || (owner.isEquivalentTo(Clock.class) && method.startsWith("system")));
+          });
+
+  /**
+   * I/O, threads, NATS and OpenTelemetry; their exception types excepted: catching the {@code
+   * IOException} an in-memory JSON parse declares does no I/O.
+   */
+  static final DescribedPredicate<JavaClass> DOING_IO_OR_THREADING =
+      JavaClass.Predicates.resideInAnyPackage(
+              "java.io..",
+              "java.net..",
+              "java.nio.file..",
+              "java.util.concurrent..",
+              "io.nats..",
+              "io.opentelemetry..")
+          .and(DescribedPredicate.not(JavaClass.Predicates.assignableTo(Throwable.class)))
+          .as("do I/O or threading, or are NATS or OpenTelemetry (exception types excepted)");
 
   @ArchTest
   static final ArchRule workflow_code_calls_nothing_non_deterministic =
@@ -155,17 +231,13 @@ public class ArchitectureTest {
           .orShould()
           .callMethod(System.class, "nanoTime")
           .orShould()
-          .callMethod(Instant.class, "now")
+          .callMethodWhere(READING_THE_WALL_CLOCK)
           .orShould()
-          .callMethod(LocalDateTime.class, "now")
-          .orShould()
-          .callMethod(LocalDate.class, "now")
-          .orShould()
-          .callMethod(ZonedDateTime.class, "now")
-          .orShould()
-          .callMethod(OffsetDateTime.class, "now")
+          .callConstructor(Date.class)
           .orShould()
           .callMethod(Thread.class, "sleep", long.class)
+          .orShould()
+          .callMethod(Thread.class, "sleep", long.class, int.class)
           .orShould()
           .callMethod(UUID.class, "randomUUID")
           .orShould()
@@ -181,14 +253,11 @@ public class ArchitectureTest {
           .orShould()
           .callMethod(String.class, "toUpperCase")
           .orShould()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "java.io..",
-              "java.net..",
-              "java.nio.file..",
-              "java.util.concurrent..",
-              "io.nats..",
-              "io.opentelemetry..")
+          .callMethod(String.class, "format", String.class, Object[].class)
+          .orShould()
+          .callMethod(String.class, "formatted", Object[].class)
+          .orShould()
+          .dependOnClassesThat(DOING_IO_OR_THREADING)
           .because(
-              "workflow code is replayed, on any worker: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, change case with Locale.ROOT (not the worker's locale), and do I/O in activities");
+              "workflow code is replayed, on any worker: use Workflow.currentTimeMillis/sleep/newRandom/randomUUID, format and change case with Locale.ROOT (not the worker's locale), and do I/O in activities");
 }

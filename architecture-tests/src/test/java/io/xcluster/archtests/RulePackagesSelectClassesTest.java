@@ -8,6 +8,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.workflow.WorkflowInterface;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
@@ -86,6 +88,40 @@ class RulePackagesSelectClassesTest {
           packages.stream().noneMatch(p -> PackageMatcher.of(expected).matches(p)),
           "workflow code selected only in " + packages + ", nothing in " + expected);
     }
+  }
+
+  @Test
+  void workflowCodeReachesTheHelpersWorkflowsCallButNoActivityImplementation() {
+    List<JavaClass> workflowCode = ours.stream().filter(ArchitectureTest.WORKFLOW_CODE).toList();
+
+    // the records and helpers a workflow calls, in the regions and in the port (beyond its
+    // workflow-side client)
+    for (String expected : List.of(ArchitectureTest.REGIONS, ArchitectureTest.PORT)) {
+      assertFalse(
+          workflowCode.stream()
+              .filter(c -> PackageMatcher.of(expected).matches(c.getPackageName()))
+              .filter(
+                  c ->
+                      !PackageMatcher.of(ArchitectureTest.PORT_WORKFLOW)
+                          .matches(c.getPackageName()))
+              .allMatch(RulePackagesSelectClassesTest::implementsAWorkflow),
+          "workflow code in " + expected + " is only workflow implementations: " + workflowCode);
+    }
+    assertEquals(
+        List.of(),
+        workflowCode.stream()
+            .filter(
+                c ->
+                    !c.isInterface()
+                        && ArchitectureTest.implementsAnInterfaceAnnotated(
+                            c, ActivityInterface.class))
+            .map(JavaClass::getName)
+            .toList(),
+        "activity implementations run outside the workflow, yet are selected as workflow code");
+  }
+
+  private static boolean implementsAWorkflow(JavaClass c) {
+    return ArchitectureTest.implementsAnInterfaceAnnotated(c, WorkflowInterface.class);
   }
 
   /** Constant name → package pattern, for every String constant of ArchitectureTest. */

@@ -13,8 +13,14 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import io.xcluster.port.fixture.PortNamingARegionClass;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflow;
 import io.xcluster.region.fixture.fulfillment.ClockReadingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.CutOffDayWorkflowImpl;
 import io.xcluster.region.fixture.fulfillment.FixtureShipment;
 import io.xcluster.region.fixture.fulfillment.LocaleCasingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.LocaleFormattingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupActivities;
+import io.xcluster.region.fixture.fulfillment.PickupBookingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupSchedulingWorkflowImpl;
+import io.xcluster.region.fixture.fulfillment.PickupSlot;
 import io.xcluster.region.fixture.fulfillment.RegionCodeNamingATransport;
 import io.xcluster.region.fixture.orders.RegionReusingAnotherRegionsCode;
 import io.xcluster.replication.fixture.ReplicationNamingARegionClass;
@@ -106,15 +112,81 @@ class RulesBiteTest {
 
   @Test
   void workflowCodeChangingCaseInTheWorkersLocaleIsCaught() {
-    EvaluationResult result =
-        ArchitectureTest.workflow_code_calls_nothing_non_deterministic.evaluate(
-            new ClassFileImporter()
-                .importClasses(LocaleCasingWorkflowImpl.class, ClockReadingWorkflow.class));
+    List<String> details =
+        determinismViolations(LocaleCasingWorkflowImpl.class, ClockReadingWorkflow.class);
 
-    List<String> details = result.getFailureReport().getDetails();
     assertTrue(
         details.stream().anyMatch(d -> d.contains("String.toUpperCase()")),
         "the rule let a locale-dependent toUpperCase() through; it reported " + details);
+  }
+
+  @Test
+  void workflowCodeFormattingInTheWorkersLocaleIsCaught() {
+    List<String> details =
+        determinismViolations(LocaleFormattingWorkflowImpl.class, ClockReadingWorkflow.class);
+
+    for (String call :
+        List.of(
+            "String.format(java.lang.String, [Ljava.lang.Object;)",
+            "String.formatted([Ljava.lang.Object;)")) {
+      assertTrue(
+          details.stream().anyMatch(d -> d.contains(call)),
+          "the rule let a locale-dependent " + call + " through; it reported " + details);
+    }
+  }
+
+  @Test
+  void workflowCodeReadingTheClockInAZoneOrThroughASystemClockIsCaught() {
+    List<String> details =
+        determinismViolations(CutOffDayWorkflowImpl.class, ClockReadingWorkflow.class);
+
+    for (String call : List.of("LocalDate.now(java.time.ZoneId)", "Clock.systemUTC()")) {
+      assertTrue(
+          details.stream().anyMatch(d -> d.contains(call)),
+          "the rule let " + call + " through; it reported " + details);
+    }
+  }
+
+  @Test
+  void aHelperAWorkflowCallsIsWorkflowCodeToo() {
+    List<String> details =
+        determinismViolations(
+            PickupBookingWorkflowImpl.class, ClockReadingWorkflow.class, PickupSlot.class);
+
+    assertTrue(
+        details.stream()
+            .anyMatch(
+                d ->
+                    d.contains(PickupSlot.class.getName() + ".next()")
+                        && d.contains("Instant.now()")),
+        "the rule let a workflow's helper read the clock; it reported " + details);
+  }
+
+  @Test
+  void anActivityImplementationAWorkflowReachesMayReadTheClock() {
+    List<String> details =
+        determinismViolations(
+            PickupSchedulingWorkflowImpl.class,
+            ClockReadingWorkflow.class,
+            PickupActivities.class,
+            PickupActivities.simulated().getClass());
+
+    assertEquals(List.of(), details, "activity implementations run outside the workflow");
+  }
+
+  @Test
+  void theDeterminismRuleFailsWhenItFindsNoWorkflow() {
+    // a helper no workflow reaches is not workflow code: the rule then checks nothing, and says so
+    AssertionError nothingChecked =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                ArchitectureTest.workflow_code_calls_nothing_non_deterministic.check(
+                    new ClassFileImporter().importClasses(PickupSlot.class)));
+
+    assertTrue(
+        nothingChecked.getMessage().contains("failed to check any classes"),
+        nothingChecked.getMessage());
   }
 
   @Test
@@ -132,6 +204,14 @@ class RulesBiteTest {
     assertThrows(
         AssertionError.class,
         () -> rule("region_modules_never_depend_on_a_transport").check(nothingOfOurs));
+  }
+
+  /** What the determinism rule reports about these classes alone. */
+  private static List<String> determinismViolations(Class<?>... classes) {
+    return ArchitectureTest.workflow_code_calls_nothing_non_deterministic
+        .evaluate(new ClassFileImporter().importClasses(classes))
+        .getFailureReport()
+        .getDetails();
   }
 
   private static ArchRule rule(String name) throws ReflectiveOperationException {

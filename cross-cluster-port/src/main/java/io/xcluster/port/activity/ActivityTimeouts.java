@@ -3,6 +3,7 @@ package io.xcluster.port.activity;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -108,16 +109,17 @@ public record ActivityTimeouts(
         retry.getMaximumAttempts() == 0 ? "no limit" : retry.getMaximumAttempts() + " attempts";
     String heartbeat =
         options.getHeartbeatTimeout() == null ? "—" : readable(options.getHeartbeatTimeout());
-    return "| `%s` | ≤ %s | %s | %s | %s → %s, %s | %s |"
-        .formatted(
-            activityType,
-            readable(expected),
-            readable(options.getStartToCloseTimeout()),
-            heartbeat,
-            readable(retry.getInitialInterval()),
-            readable(retry.getMaximumInterval()),
-            attempts,
-            why);
+    return String.format(
+        Locale.ROOT,
+        "| `%s` | ≤ %s | %s | %s | %s → %s, %s | %s |",
+        activityType,
+        readable(expected),
+        readable(options.getStartToCloseTimeout()),
+        heartbeat,
+        readable(retry.getInitialInterval()),
+        readable(retry.getMaximumInterval()),
+        attempts,
+        why);
   }
 
   /** 90 s as "90 s", 30 min as "30 min", 2 h as "2 h", 7 days 5 min as "10085 min". */

@@ -1,6 +1,7 @@
 package io.xcluster.region.useast.orders.workflow;
 
 import java.text.Normalizer;
+import java.util.Locale;
 
 /**
  * The rules for text a customer sends (an order's ids and SKUs, a delivery address's fields), kept
@@ -30,7 +31,7 @@ final class WellFormedText {
       }
       if (Character.getType(codePoint) == Character.CONTROL) {
         return "must not contain control characters: U+"
-            + String.format("%04X", codePoint)
+            + String.format(Locale.ROOT, "%04X", codePoint)
             + " at position "
             + i;
       }
