@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The last step of docs/adding-a-transport.md: a transport added in a module of its own (here
- * {@code test-transport-direct}, listed in the parent pom and the order service's pom, and nowhere
- * else) is one of the demo's choices and carries its orders.
+ * {@code test-transport-direct}, listed in the parent pom and, being for tests only, in this
+ * module's pom rather than the order service's, and nowhere else) is one of the demo's choices and
+ * carries its orders.
  */
 class AddedTransportTest {
 

@@ -22,6 +22,7 @@ import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,10 +73,10 @@ public final class OrderServiceMain extends ServiceMain {
   @Option(
       names = "--transport",
       defaultValue = "${env:" + CrossClusterTransports.SETTING + ":-bridge}",
+      completionCandidates = OfferedTransports.class,
       description =
-          "Cross-cluster transport for new orders, by name: any on the class path (bridge, nats;"
-              + " an unknown name lists every one available); orders in flight keep theirs"
-              + " (env "
+          "Cross-cluster transport for new orders, by name, one of: ${COMPLETION-CANDIDATES};"
+              + " orders in flight keep theirs (env "
               + CrossClusterTransports.SETTING
               + ", default: ${DEFAULT-VALUE}).")
   String transport;
@@ -144,6 +145,14 @@ public final class OrderServiceMain extends ServiceMain {
             new OrderPlacement(connection.client(), tracing),
             process.health()::isStopping));
     return running.serveUntilStopped();
+  }
+
+  /** The transports on this jar's class path: what {@code --transport} accepts. */
+  static final class OfferedTransports implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return CrossClusterTransports.available().keySet().iterator();
+    }
   }
 
   private OrderWorkflowSettings workflowSettings() {

@@ -51,7 +51,7 @@ class OrderServiceMainTest {
     assertEquals(2, run.exitCode());
     assertEquals(
         "order-service-us-east: --transport / XCLUSTER_TRANSPORT='kafka': not a transport on the"
-            + " class path; available: bridge, direct, nats",
+            + " class path; available: bridge, nats",
         run.stderr().strip());
   }
 
