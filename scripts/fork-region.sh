@@ -251,7 +251,7 @@ Next steps:
   2. Its worker polls task queue "${new_queue:-<queue>}"${queue_class:+ ($queue_class.TASK_QUEUE)} on the $region cluster.
   3. Calling side: target it with new RemoteTarget("$region", "<namespace>", "${workflow_type:-<workflow type>}", "${new_queue:-<queue>}", <timeout>)
      and route with CrossClusterTransports.named(...).routeTo("$region") (bridge queue bridge-to-$region: run bridge-worker
-     with --target-cluster $region; or nats-coordinator --target-cluster $region, with the type in any --allow-workflow-type).
+     with --target-cluster $region; or nats-coordinator --target-cluster $region, with the type in its --allow-workflow-type).
 EOF
 [ -z "$callers" ] || printf '     The calling side names the %s queue "%s" in:\n%s\n' "$src_region" "$old_queue" "$callers"
 cat <<EOF

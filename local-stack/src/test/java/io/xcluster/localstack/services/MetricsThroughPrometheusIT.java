@@ -90,10 +90,7 @@ class MetricsThroughPrometheusIT {
                 callbacks.listen(),
                 "--callback-key-file",
                 callbacks.keyFile().toString()));
-    ServiceJar coordinator =
-        started(
-            ServiceJar.start(
-                "nats-coordinator", "nats-coordinator", workDir, env, "--side", "both"));
+    ServiceJar coordinator = started(ServiceJar.startNatsCoordinator(workDir, env));
     ServiceJar ordersOverBridge =
         started(orderService(workDir, env, "bridge", LoopbackPorts.free()));
     // known up front, so that Prometheus scrapes it from the start

@@ -1,5 +1,6 @@
 package io.xcluster.localstack.services;
 
+import io.xcluster.region.euwest.fulfillment.workflow.FulfillmentWorkflow;
 import io.xcluster.testkit.process.LoopbackPorts;
 import io.xcluster.testkit.process.SupervisedProcess;
 import java.net.URI;
@@ -48,6 +49,22 @@ final class ServiceJar implements AutoCloseable {
   static ServiceJar start(
       String module, String instance, Path workDir, Map<String, String> env, String... args) {
     return startOnPort(module, instance, LoopbackPorts.free(), workDir, env, args);
+  }
+
+  /**
+   * The NATS coordinator with both sides, its relay allowed to start FulfillmentWorkflow only (it
+   * refuses to start without an allow-list).
+   */
+  static ServiceJar startNatsCoordinator(Path workDir, Map<String, String> env) {
+    return start(
+        "nats-coordinator",
+        "nats-coordinator",
+        workDir,
+        env,
+        "--side",
+        "both",
+        "--allow-workflow-type",
+        FulfillmentWorkflow.TYPE);
   }
 
   /** As {@link #start}, with its health port chosen by the caller (known before it starts). */

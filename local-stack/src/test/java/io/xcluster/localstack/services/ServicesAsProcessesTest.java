@@ -117,8 +117,7 @@ class ServicesAsProcessesTest {
     ServiceJar bridgeA = started(ServiceJar.start("bridge-worker", "bridge-a", workDir, env));
     ServiceJar bridgeB = started(ServiceJar.start("bridge-worker", "bridge-b", workDir, env));
     if (withNats) {
-      started(
-          ServiceJar.start("nats-coordinator", "nats-coordinator", workDir, env, "--side", "both"));
+      started(ServiceJar.startNatsCoordinator(workDir, env));
     }
     Map<String, String> orderEnv = new LinkedHashMap<>(env);
     orderEnv.put("XCLUSTER_TRANSPORT", "bridge");

@@ -13,6 +13,7 @@ import io.xcluster.runtime.lifecycle.ServiceProcess;
 import io.xcluster.runtime.lifecycle.ServiceStart;
 import io.xcluster.tracing.ServiceTracing;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,11 +71,12 @@ public final class NatsCoordinatorMain extends ServiceMain {
 
   @Option(
       names = "--allow-workflow-type",
-      split = ",",
       defaultValue = "${env:XCLUSTER_ALLOWED_WORKFLOW_TYPES}",
       description =
-          "Remote workflow types the relay may start, comma-separated (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: any).")
-  Set<String> allowedWorkflowTypes;
+          "Remote workflow types the relay may start, comma-separated, or * for any type (not for"
+              + " production); a call for another type is dead-lettered. Required for --side target"
+              + " or both (env XCLUSTER_ALLOWED_WORKFLOW_TYPES, default: none).")
+  List<String> allowedWorkflowTypes;
 
   @Option(
       names = "--results-subject",
@@ -187,13 +189,10 @@ public final class NatsCoordinatorMain extends ServiceMain {
             invalid.getMessage());
       }
     }
-    if (allowedWorkflowTypes != null) {
-      settings =
-          settings.allowing(
-              allowedWorkflowTypes.stream()
-                  .map(String::trim)
-                  .filter(type -> !type.isEmpty())
-                  .collect(java.util.stream.Collectors.toSet()));
+    AllowedWorkflowTypes allowed =
+        allowedWorkflowTypes == null ? null : AllowedWorkflowTypes.parse(allowedWorkflowTypes);
+    if (allowed != null) {
+      settings = allowed.applyTo(settings);
     }
     if (access.tls() != null) {
       access.sslContext(); // unusable PEM files stop start-up here, with the setting's name
@@ -225,6 +224,11 @@ public final class NatsCoordinatorMain extends ServiceMain {
         side != NatsCoordinator.Side.TARGET ? clusters.source(start.profiles()) : null;
     ResolvedCluster target =
         side != NatsCoordinator.Side.CALLING ? clusters.target(start.profiles()) : null;
+    // the last check before anything is dialled: a relay without an allow-list would start any
+    // workflow type for whoever can publish on the calls subject
+    if (target != null && allowed == null) {
+      throw AllowedWorkflowTypes.missing(side);
+    }
     ServiceStart.Running running = start.run();
     ServiceProcess process = running.process();
     ServiceTracing tracing = running.tracing();
@@ -261,6 +265,14 @@ public final class NatsCoordinatorMain extends ServiceMain {
             source == null ? clusters.sourceCluster : source.endpoint().address(),
             target == null ? clusters.targetCluster : target.endpoint().address(),
             access.describe());
+    if (target != null && allowed.anyType()) {
+      process
+          .log()
+          .warn(
+              "the relay may start any workflow type ({}='{}'): name the types in production",
+              AllowedWorkflowTypes.SETTING,
+              AllowedWorkflowTypes.ANY);
+    }
     return running.serveUntilStopped();
   }
 

@@ -150,10 +150,13 @@ public final class NatsLauncher implements TransportLauncher {
             List.of(
                 "--nats-url", url, "--stream-replicas", String.valueOf(streamReplicasFor(url))));
     args.addAll(TwoClusterOptions.asArguments(launch.source(), launch.target()));
-    if (!launch.allowedWorkflowTypes().isEmpty()) {
-      args.addAll(
-          List.of("--allow-workflow-type", String.join(",", launch.allowedWorkflowTypes())));
-    }
+    // a launch's empty set means any type; the process must be told so, it allows none by default
+    args.addAll(
+        List.of(
+            "--allow-workflow-type",
+            launch.allowedWorkflowTypes().isEmpty()
+                ? AllowedWorkflowTypes.ANY
+                : String.join(",", launch.allowedWorkflowTypes())));
     args.addAll(List.of("--http-port", "0"));
     args.addAll(DestinationLimitsOptions.asArguments(launch.limits()));
     return new ProcessLaunch(NatsCoordinatorMain.class.getName(), args, "nats coordinator up");

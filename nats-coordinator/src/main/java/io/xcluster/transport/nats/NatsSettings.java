@@ -21,7 +21,8 @@ import java.util.Set;
  * @param duplicateWindow JetStream's de-duplication window for {@code Nats-Msg-Id}
  * @param maxHeldCalls how many calls the relay may hold open at once (consumer max ack pending)
  * @param retention how long calls and results stay in their streams; must exceed the longest call
- * @param allowedWorkflowTypes remote workflow types the relay may start; empty allows any
+ * @param allowedWorkflowTypes remote workflow types the relay may start; empty allows any (the
+ *     process's explicit {@code --allow-workflow-type *}: it requires a target side to choose)
  * @param access credentials and TLS for the connection (the URL in it is {@code url})
  * @param resultsSubjects where the relay may publish outcomes: subjects or NATS wildcards under
  *     {@code <prefix>.results.}; a call asking for its outcome anywhere else is dead-lettered

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Settings the coordinator refuses stop start-up in one line naming the setting. */
@@ -76,6 +77,96 @@ class NatsCoordinatorMainTest {
     assertEquals(
         "nats-coordinator: --target-cluster / XCLUSTER_TARGET_CLUSTER='': must not be empty",
         run.stderr().strip());
+  }
+
+  @Test
+  void aTargetSideCoordinatorWithoutAnAllowListRefusesToStart() {
+    Captured run = captureStderr("--side", "target", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --allow-workflow-type / XCLUSTER_ALLOWED_WORKFLOW_TYPES is required for"
+            + " --side target (the relay): set it to the workflow types the relay may start,"
+            + " comma-separated (e.g. FulfillmentWorkflow), or * for any type (not for"
+            + " production)",
+        run.stderr().strip());
+  }
+
+  @Test
+  void bothSidesByDefaultIncludeTheRelaySoTheyNeedAnAllowListToo() {
+    Captured run = captureStderr("--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        run.stderr()
+            .startsWith(
+                "nats-coordinator: --allow-workflow-type / XCLUSTER_ALLOWED_WORKFLOW_TYPES is"
+                    + " required for --side both"),
+        run.stderr());
+  }
+
+  @Test
+  void anEmptyAllowListIsRefusedNotReadAsAnyType() {
+    Captured run =
+        captureStderr("--side", "target", "--allow-workflow-type", "", "--http-port", "0");
+
+    assertEquals(2, run.exitCode());
+    assertEquals(
+        "nats-coordinator: --allow-workflow-type / XCLUSTER_ALLOWED_WORKFLOW_TYPES='': must not be"
+            + " empty; give the workflow types the relay may start, comma-separated (e.g."
+            + " FulfillmentWorkflow), or * for any type (not for production)",
+        run.stderr().strip());
+  }
+
+  @Test
+  void anEmptyWorkflowTypeInTheAllowListIsRefused() {
+    Captured run =
+        captureStderr(
+            "--side",
+            "target",
+            "--allow-workflow-type",
+            "FulfillmentWorkflow,",
+            "--http-port",
+            "0");
+
+    assertEquals(2, run.exitCode());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        run.stderr()
+            .startsWith(
+                "nats-coordinator: --allow-workflow-type / XCLUSTER_ALLOWED_WORKFLOW_TYPES="
+                    + "'FulfillmentWorkflow,': an empty workflow type between commas"),
+        run.stderr());
+  }
+
+  @Test
+  void theWildcardAllowsAnyTypeAndNamesAllowOnlyThemselves() {
+    assertEquals(
+        Set.of(),
+        AllowedWorkflowTypes.parse(List.of(" * ")).applyTo(settings()).allowedWorkflowTypes());
+    assertEquals(
+        Set.of("FulfillmentWorkflow", "ReturnWorkflow"),
+        AllowedWorkflowTypes.parse(List.of("FulfillmentWorkflow, ReturnWorkflow"))
+            .applyTo(settings())
+            .allowedWorkflowTypes());
+    assertEquals(
+        Set.of("FulfillmentWorkflow", "ReturnWorkflow"),
+        AllowedWorkflowTypes.parse(List.of("FulfillmentWorkflow", "ReturnWorkflow")).types());
+  }
+
+  @Test
+  void aWildcardBesideNamesOrInsideOneIsRefused() {
+    org.junit.jupiter.api.Assertions.assertThrows(
+        io.xcluster.runtime.config.ConfigException.class,
+        () -> AllowedWorkflowTypes.parse(List.of("*,FulfillmentWorkflow")));
+    io.xcluster.runtime.config.ConfigException pattern =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.xcluster.runtime.config.ConfigException.class,
+            () -> AllowedWorkflowTypes.parse(List.of("Fulfil*")));
+    assertEquals(
+        AllowedWorkflowTypes.SETTING
+            + "='Fulfil*': 'Fulfil*': * stands alone for any type and is no pattern; name each"
+            + " type in full",
+        pattern.getMessage());
   }
 
   @Test
@@ -208,6 +299,10 @@ class NatsCoordinatorMainTest {
           rows.stream().anyMatch(row -> row.startsWith("| `" + flag + "` |")),
           flag + " has no row in configuration.md's nats-coordinator table");
     }
+  }
+
+  private static NatsSettings settings() {
+    return NatsSettings.defaults(NatsSettings.DEFAULT_URL);
   }
 
   /** A run's exit code and what it wrote to the stream that was captured. */
