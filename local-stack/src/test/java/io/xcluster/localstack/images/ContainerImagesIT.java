@@ -149,7 +149,10 @@ class ContainerImagesIT {
                 "TEMPORAL_CONFIG_FILE",
                 profiles.toString(),
                 "NATS_URL",
-                "nats://127.0.0.1:" + nobody),
+                "nats://127.0.0.1:" + nobody,
+                // the coordinator's relay refuses to start without the types it may start
+                "XCLUSTER_ALLOWED_WORKFLOW_TYPES",
+                "FulfillmentWorkflow"),
             dir.resolve(service + ".log"),
             process -> get(httpPort, "/healthz").statusCode() == 200,
             Duration.ofSeconds(60))) {
